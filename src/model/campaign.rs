@@ -1,0 +1,218 @@
+//! `campaign.ron`: the rules of one campaign as data.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::action::ActionKind;
+use super::nomination::IncidentKind;
+
+/// The `format` this build reads and writes. A newer one is refused for writing.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// Version of the file layout; see DESIGN.md "Format".
+    pub format: u32,
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    /// Who issued the notice, e.g. 中共滕州市委精神文明建設(shè)辦公室.
+    pub issuer: String,
+    pub issued: NaiveDate,
+    /// The unit whose clerks may act for every unit (the civilisation office).
+    pub office_unit: String,
+    pub phases: Vec<Phase>,
+    /// REG-DEADLINE: last day a unit may register an entry.
+    pub registration_deadline: NaiveDate,
+    /// FORM-DEADLINE: last day an application form may be filed.
+    pub form_deadline: NaiveDate,
+    pub categories: Vec<Category>,
+    /// The departments whose opinions are sought (DEPT-OPINIONS).
+    pub departments: Vec<Department>,
+    /// Length of the public notice (CANDIDATES).
+    pub notice_days: u32,
+    pub aggregation: Aggregation,
+    /// When true an unsigned action is refused before anything is written.
+    pub signing_required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    /// First and last day, both included.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Actions allowed while this phase is open.
+    pub allows: Vec<ActionKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum NomineeKind {
+    Organisation,
+    Person,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    /// Other names the notice uses for this category.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub nominee: NomineeKind,
+    /// Unit kinds whose entries fit this category (SCOPE-*); empty means any.
+    #[serde(default)]
+    pub unit_kinds: Vec<super::unit::UnitKind>,
+    /// SCOPE-BRAND: the entry must name its established brand.
+    #[serde(default)]
+    pub requires_brand: bool,
+    /// SCOPE-WINDOW / SCOPE-STAR: the nominee must be at the front line.
+    #[serde(default)]
+    pub requires_front_line: bool,
+    pub criteria: Vec<Criterion>,
+    /// Most winners; `None` means no fixed number.
+    pub slots: Option<u32>,
+    /// NO-FILLER: nothing below this final score is listed.
+    pub min_score: f64,
+    #[serde(default)]
+    pub gates: Vec<Gate>,
+    /// PRIORITY-BRAND, when the category has one.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+impl Category {
+    /// True when `name` is this category's id, name, English name or an alias.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let n = name.trim();
+        self.id == n
+            || self.name == n
+            || self.name_en.eq_ignore_ascii_case(n)
+            || self.aliases.iter().any(|a| a == n)
+    }
+
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+
+    /// Sum of the max points of the criteria that count towards the total.
+    pub fn total_max(&self) -> f64 {
+        self.criteria
+            .iter()
+            .filter(|c| !c.independent)
+            .map(|c| c.max)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub description: String,
+    /// Highest points a reviewer may give.
+    pub max: f64,
+    /// Shown beside the total but not summed into it.
+    #[serde(default)]
+    pub independent: bool,
+}
+
+/// A hard condition: `metric comparison threshold` must hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// The rule id, e.g. `GATE-BRAND-SAT`.
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub metric: Metric,
+    pub comparison: Comparison,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Metric {
+    /// 行風(fēng)評(píng)議 satisfaction (%), the lowest over the `years` years before the campaign year.
+    AppraisalSatisfaction { years: u32 },
+    /// Service-quality satisfaction (%).
+    ServiceSatisfaction,
+    /// Staff knowledge rate 應(yīng)知應(yīng)會(huì)率 (%).
+    KnowledgeRate,
+    /// Number of recorded incidents of these kinds in the `years` years up to the campaign.
+    Incidents { kinds: Vec<IncidentKind>, years: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+}
+
+impl Comparison {
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::AtLeast => value >= threshold,
+            Comparison::AtMost => value <= threshold,
+        }
+    }
+}
+
+/// PRIORITY-BRAND: honours held `honour_years` or more, or media coverage at
+/// `media_level` or above, give priority (a flag and the first tie-break).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Priority {
+    pub honour_years: u32,
+    pub honour_level: super::nomination::Level,
+    pub media_level: super::nomination::Level,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AggregateMethod {
+    Mean,
+    Median,
+    TrimmedMean,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregation {
+    pub method: AggregateMethod,
+    /// Trimmed mean drops the highest and the lowest review when at least this many exist.
+    pub trim_min_reviews: u32,
+    /// ROUTINE-EVAL: share (0..=1) of the final score taken from routine and
+    /// unannounced evaluation ratings; the rest is the reviewers' aggregate.
+    pub evaluation_weight: f64,
+    /// A spread (max − min of review totals) above this raises the disagreement flag.
+    pub disagreement_spread: f64,
+}
+
+impl Campaign {
+    pub fn category(&self, name: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.answers_to(name))
+    }
+
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    pub fn phase(&self, id: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.id == id)
+    }
+}

@@ -1,0 +1,21 @@
+//! Plain data of a campaign: what the RON files hold. No I/O here.
+
+pub mod action;
+pub mod campaign;
+pub mod id;
+pub mod member;
+pub mod nomination;
+pub mod record;
+pub mod rulings;
+pub mod snapshot;
+pub mod unit;
+
+pub use action::*;
+pub use campaign::*;
+pub use id::*;
+pub use member::*;
+pub use nomination::*;
+pub use record::*;
+pub use rulings::*;
+pub use snapshot::*;
+pub use unit::*;

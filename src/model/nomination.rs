@@ -1,0 +1,170 @@
+//! `nomination.ron`: one entry of one category.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::campaign::NomineeKind;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nomination {
+    pub id: String,
+    /// Category id (aliases are resolved before the record is written).
+    pub category: String,
+    /// The nominating unit's id.
+    pub unit: String,
+    pub nominee: Nominee,
+    /// SCOPE-BRAND: the established service brand.
+    #[serde(default)]
+    pub brand: Option<String>,
+    pub registered: NaiveDate,
+    pub contact: Contact,
+    pub deeds: String,
+    #[serde(default)]
+    pub metrics: Metrics,
+    #[serde(default)]
+    pub honours: Vec<Honour>,
+    #[serde(default)]
+    pub media: Vec<MediaReport>,
+    /// ACTIVITY: dated reports of campaign activities.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+    /// ACTIVITY: supervisors (監(jiān)督員) appointed by the unit.
+    #[serde(default)]
+    pub supervisors: Vec<Supervisor>,
+    /// EVIDENCE: documents and photos the deeds rest on.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// FORM-DEADLINE: when the application form (三份) was filed.
+    #[serde(default)]
+    pub form_filed: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nominee {
+    pub kind: NomineeKind,
+    pub name: String,
+    /// For a person: where they work; for an organisation: its parent body.
+    #[serde(default)]
+    pub workplace: Option<String>,
+    /// For a person: the post held.
+    #[serde(default)]
+    pub post: Option<String>,
+    /// Serves the public directly (SCOPE-WINDOW, SCOPE-STAR).
+    #[serde(default)]
+    pub front_line: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+}
+
+/// Figures the unit reports; committee measurements in evaluations take precedence.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// 行風(fēng)評(píng)議 satisfaction (%) by year.
+    #[serde(default)]
+    pub appraisal_satisfaction: BTreeMap<i32, f64>,
+    /// Service-quality satisfaction (%).
+    #[serde(default)]
+    pub service_satisfaction: Option<f64>,
+    /// Staff knowledge rate 應(yīng)知應(yīng)會(huì)率 (%).
+    #[serde(default)]
+    pub knowledge_rate: Option<f64>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum IncidentKind {
+    /// Service-quality problem with negative social impact.
+    NegativeImpact,
+    LiabilityAccident,
+    SafetyAccident,
+    /// Violation of law or discipline.
+    Violation,
+    /// Complaint from those served.
+    Complaint,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub kind: IncidentKind,
+    pub date: NaiveDate,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    National,
+    Provincial,
+    /// 棗莊 (prefecture) level.
+    Prefectural,
+    Municipal,
+    Other,
+}
+
+impl Level {
+    /// Rank for "at this level or above": lower is higher.
+    pub fn rank(self) -> u8 {
+        match self {
+            Level::National => 0,
+            Level::Provincial => 1,
+            Level::Prefectural => 2,
+            Level::Municipal => 3,
+            Level::Other => 4,
+        }
+    }
+
+    pub fn at_least(self, other: Level) -> bool {
+        self.rank() <= other.rank()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Honour {
+    pub title: String,
+    pub level: Level,
+    /// Year the title has been held since.
+    pub since: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaReport {
+    pub outlet: String,
+    pub level: Level,
+    pub date: NaiveDate,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub date: NaiveDate,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supervisor {
+    pub name: String,
+    pub affiliation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub title: String,
+    /// Where the document or photo is kept: an archive number, a path or a URL.
+    pub reference: String,
+}

@@ -1,0 +1,103 @@
+//! A typed snapshot of a campaign at one commit.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::campaign::Campaign;
+use super::member::Member;
+use super::nomination::Nomination;
+use super::record::{Decision, Evaluation, Objection, Opinion, Score, Votes};
+use super::rulings::Rulings;
+use super::unit::Unit;
+
+/// Everything under `nominations/<shard>/<id>/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub nomination: Nomination,
+    /// Reviewer id to score.
+    pub scores: BTreeMap<String, Score>,
+    /// File stem (`<stamp>-<author>`) to evaluation, in stamp order.
+    pub evaluations: BTreeMap<String, Evaluation>,
+    /// Department id to opinion.
+    pub opinions: BTreeMap<String, Opinion>,
+    pub votes: Option<Votes>,
+    /// File stem (`<stamp>-<n>`) to objection, in stamp order.
+    pub objections: BTreeMap<String, Objection>,
+    pub decision: Option<Decision>,
+}
+
+impl Record {
+    pub fn new(nomination: Nomination) -> Record {
+        Record {
+            nomination,
+            scores: BTreeMap::new(),
+            evaluations: BTreeMap::new(),
+            opinions: BTreeMap::new(),
+            votes: None,
+            objections: BTreeMap::new(),
+            decision: None,
+        }
+    }
+}
+
+/// A fault found while loading: the file, where in it, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub path: String,
+    /// 1-based line and column for syntax faults.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The field at fault for semantic faults, e.g. `marks.W3`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The commit the snapshot was read from (hex), `None` for an empty repository.
+    pub commit: Option<String>,
+    pub campaign: Campaign,
+    pub members: Vec<Member>,
+    pub units: Vec<Unit>,
+    pub rulings: Rulings,
+    /// Nomination id to record; broken records are left out and listed in `problems`.
+    pub records: BTreeMap<String, Record>,
+    pub problems: Vec<Problem>,
+}
+
+impl Snapshot {
+    pub fn member(&self, id: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.id == id)
+    }
+
+    pub fn member_by_email(&self, email: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        self.records.get(id)
+    }
+}
