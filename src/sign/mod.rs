@@ -118,8 +118,11 @@ impl Signer {
                 writeln!(file, "{key}").map_err(SignError::TempFile)?;
                 file.flush().map_err(SignError::TempFile)?;
                 let signature = self.sign_ssh(file.path(), true, commit_buffer);
-                file.close().map_err(SignError::TempFile)?;
-                signature?
+                // Remove the file before reporting; a signing error wins.
+                let removed = file.close();
+                let signature = signature?;
+                removed.map_err(SignError::TempFile)?;
+                signature
             }
         };
         // As git does: drop CRs in case the program runs on Windows.
