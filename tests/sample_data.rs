@@ -1107,3 +1107,63 @@ fn final_decisions_after_the_notice_and_every_entry_decided() {
     assert_eq!(finals["star"], 10);
     assert!(finals["brand"] >= 5);
 }
+
+// ---------------------------------------------------------------- schema/*.md
+
+/// The first ```ron block of a schema document.
+fn first_ron_block(doc: &str) -> String {
+    let text = read(&format!("schema/{doc}"));
+    let start = text
+        .find("```ron\n")
+        .unwrap_or_else(|| panic!("{doc}: no ```ron example"))
+        + "```ron\n".len();
+    let len = text[start..].find("```").expect("closed block");
+    text[start..start + len].to_string()
+}
+
+fn example<T: serde::de::DeserializeOwned>(doc: &str) -> T {
+    ron::from_str(&first_ron_block(doc)).unwrap_or_else(|e| panic!("schema/{doc}: {e}"))
+}
+
+#[test]
+fn schema_examples_parse_into_their_types() {
+    let c: Campaign = example("campaign.md");
+    assert!((c.categories[0].total_max() - 100.0).abs() < 1e-9);
+    let _: Vec<Unit> = example("units.md");
+    let m: Vec<Member> = example("members.md");
+    assert!(m
+        .iter()
+        .any(|m| !m.keys.is_empty() && !m.conflicts.is_empty()));
+    let _: Nomination = example("nomination.md");
+    let s: Score = example("score.md");
+    assert!(s.marks.values().any(|m| m.points().is_none()));
+    let _: Evaluation = example("evaluation.md");
+    let o: Opinion = example("opinion.md");
+    assert_eq!(o.stance, Stance::Veto);
+    let _: Votes = example("votes.md");
+    let o: Objection = example("objection.md");
+    assert_eq!(o.status, ObjectionStatus::Upheld);
+    let d: Decision = example("decision.md");
+    assert!(d.fraud);
+    let _: Rulings = example("rulings.md");
+    let h: Vec<ScriptStep> = example("history.md");
+    assert_eq!(h.len(), 3);
+    // Every document exists, and phases.md is left to its owner.
+    for doc in [
+        "README.md",
+        "campaign.md",
+        "members.md",
+        "units.md",
+        "nomination.md",
+        "score.md",
+        "evaluation.md",
+        "opinion.md",
+        "votes.md",
+        "objection.md",
+        "decision.md",
+        "rulings.md",
+        "history.md",
+    ] {
+        assert!(path(&format!("schema/{doc}")).exists(), "{doc}");
+    }
+}
