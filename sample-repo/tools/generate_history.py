@@ -478,6 +478,25 @@ def spread_over(items, dayslist):
 
 # ---------------------------------------------------------------- nomination records
 
+# An organisation nominee's parent body (units.ron `parent`), shown as its workplace.
+PARENT_BODY = {
+    "gonganju-chegusuo": "滕州市公安局",
+    "shebao-fuwu-dating": "滕州市人力資源和社會(huì)保障局",
+    "guoshui-banshui-ting": "滕州市國(guó)家稅務(wù)局",
+    "dishui-banshui-ting": "滕州市地方稅務(wù)局",
+    "gongdian-yingye-ting": "國(guó)網(wǎng)山東省電力公司滕州市供電公司",
+    "zilaishui-kefu-zhongxin": "滕州市自來水公司",
+    "renmin-yiyuan-menzhen": "滕州市人民醫(yī)院",
+    "zhongxin-yiyuan-menzhen": "滕州市中心人民醫(yī)院",
+    "youzheng-xueyuan-yingyesuo": "中國(guó)郵政集團(tuán)公司滕州市分公司",
+    "gongjijin-fuwu-dating": "滕州市住房公積金管理中心",
+    "yunguan-fuwu-chuangkou": "滕州市交通運(yùn)輸局",
+    "nongshang-yingyebu": "山東滕州農(nóng)村商業(yè)銀行",
+    "budongchan-dengji": "滕州市國(guó)土資源局",
+    "longquan-bianmin-zhongxin": "龍泉街道",
+    "guanqiao-zhen": "官橋鎮(zhèn)人民政府",
+}
+
 SUPERVISORS = [
     ("趙德明", "滕州市人大代表"), ("孟凡華", "滕州市政協(xié)委員"), ("田秀英", "善國(guó)社區(qū)居民代表"),
     ("郭振", "滕州日?qǐng)?bào)社記者"), ("呂桂芳", "退休教師"), ("徐長(zhǎng)青", "個(gè)體工商戶代表"),
@@ -499,7 +518,7 @@ def nomination_record(n, registered):
         nominee = {"kind": Var("Person"), "name": n["person"], "workplace": Some(n["workplace"]),
                    "post": Some(n["post"]), "front_line": True}
     else:
-        parent = None
+        parent = Some(PARENT_BODY[n["unit"]]) if n["unit"] in PARENT_BODY else None
         nominee = {"kind": Var("Organisation"), "name": n["name"], "workplace": parent,
                    "post": None, "front_line": cat == "window"}
     evidence = [
@@ -944,8 +963,9 @@ def gen_december():
            "公示期間群眾異議經(jīng)核實(shí)成立(多次甩站、服務(wù)態(tài)度生硬),取消候選資格。")
     # 12-12: the notice is over, no objection open: the final list (CANDIDATES, COMMEND).
     for n in sorted((n for n in NOMS if n["plan"] == "final"), key=lambda n: (n["category"], -n["final"])):
+        heard = "公示期間異議經(jīng)核查不成立" if n["id"] == OBJ_STAR else "公示期滿無異議"
         decide(at("2017-12-12", minute_step=4, start=(9, 0)), n["id"], "Final",
-               f"公示期滿無異議(或異議不成立),綜合得分{n['final']:.2f}分,確定為正式入選。")
+               f"{heard},綜合得分{n['final']:.2f}分,確定為正式入選。")
 
 
 # ---------------------------------------------------------------- main
