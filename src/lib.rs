@@ -3,3 +3,4 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod model;
+pub mod rules;

@@ -147,7 +147,10 @@ pub enum Metric {
     /// Staff knowledge rate 應(yīng)知應(yīng)會(huì)率 (%).
     KnowledgeRate,
     /// Number of recorded incidents of these kinds in the `years` years up to the campaign.
-    Incidents { kinds: Vec<IncidentKind>, years: u32 },
+    Incidents {
+        kinds: Vec<IncidentKind>,
+        years: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -108,8 +108,9 @@ impl Votes {
     /// (satisfied + basically satisfied) / all, as a percentage; `None` with no votes.
     pub fn satisfaction_rate(&self) -> Option<f64> {
         let total = self.total();
-        (total > 0)
-            .then(|| f64::from(self.satisfied + self.basically_satisfied) * 100.0 / f64::from(total))
+        (total > 0).then(|| {
+            f64::from(self.satisfied + self.basically_satisfied) * 100.0 / f64::from(total)
+        })
     }
 }
 
