@@ -440,3 +440,298 @@ fn check_content(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activity, EvaluationKind, Evidence, Exception, Mark, Opinion, Supervisor};
+    use crate::rules::fixture::*;
+
+    fn check(s: &Snapshot, actor: &str, action: &Action, d: NaiveDate) -> Vec<String> {
+        let m = s.member(actor).cloned().unwrap_or_else(|| Member {
+            id: actor.into(),
+            ..s.members[0].clone()
+        });
+        match check_action(s, &m, action, d) {
+            Ok(()) => vec![],
+            Err(v) => v.iter().map(Refusal::rule).collect(),
+        }
+    }
+
+    #[test]
+    fn open_every_action_needs_a_known_member() {
+        // OPEN: an unknown actor is refused, whatever roles the passed struct claims
+        let s = snapshot();
+        let act = Action::Nominate(nomination("w", "window", "town-b"));
+        assert_eq!(check(&s, "clerk-b", &act, day(6, 20)), Vec::<String>::new());
+        assert_eq!(check(&s, "mallory", &act, day(6, 20)), ["OPEN"]);
+        let e = check_action(
+            &s,
+            &Member {
+                id: "mallory".into(),
+                ..s.members[0].clone()
+            },
+            &act,
+            day(6, 20),
+        )
+        .unwrap_err();
+        assert!(e[0].message(true).contains("mallory"));
+    }
+
+    #[test]
+    fn reg_deadline_late_nomination_refused_unless_exception() {
+        // REG-DEADLINE through check_action; an update of an existing id is not a registration
+        let mut s = snapshot();
+        let act = Action::Nominate(nomination("late", "window", "town-b"));
+        assert_eq!(check(&s, "clerk-b", &act, day(7, 3)), ["REG-DEADLINE"]);
+        s.rulings.exceptions.push(Exception {
+            nomination: "late".into(),
+            rule: REG_DEADLINE.into(),
+            until: day(7, 5),
+            reason: "flood".into(),
+            by: "chair".into(),
+            date: day(7, 1),
+        });
+        assert!(check(&s, "clerk-b", &act, day(7, 3)).is_empty());
+        add(&mut s, nomination("w", "window", "town-a"));
+        let update = Action::Nominate(nomination("w", "window", "town-a"));
+        assert!(check(&s, "clerk-a", &update, day(9, 3)).is_empty());
+        // and after review, no phase allows a nomination at all
+        assert_eq!(check(&s, "clerk-a", &update, day(12, 3)), ["PHASES"]);
+    }
+
+    #[test]
+    fn form_deadline_exception_also_lifts_the_phase_clock() {
+        // FORM-DEADLINE
+        let mut s = snapshot();
+        add(&mut s, nomination("w", "window", "town-b"));
+        let act = Action::FileForm {
+            nomination: "w".into(),
+            date: day(12, 2),
+        };
+        assert!(check(
+            &s,
+            "clerk-b",
+            &Action::FileForm {
+                nomination: "w".into(),
+                date: day(11, 30)
+            },
+            day(11, 30)
+        )
+        .is_empty());
+        let r = check(&s, "clerk-b", &act, day(12, 2));
+        assert!(
+            r.contains(&"FORM-DEADLINE".to_string()) && r.contains(&"PHASES".to_string()),
+            "{r:?}"
+        );
+        s.rulings.exceptions.push(Exception {
+            nomination: "w".into(),
+            rule: FORM_DEADLINE.into(),
+            until: day(12, 3),
+            reason: "copies lost in the post".into(),
+            by: "chair".into(),
+            date: day(12, 1),
+        });
+        assert!(check(&s, "clerk-b", &act, day(12, 2)).is_empty());
+        // a Nominate that changes form_filed after the deadline is held to it too
+        let mut n = nomination("w", "window", "town-b");
+        n.form_filed = Some(day(12, 9));
+        s.rulings.exceptions.clear();
+        let r = check(&s, "clerk-b", &Action::Nominate(n), day(11, 5));
+        assert_eq!(r, ["FORM-DEADLINE"]);
+    }
+
+    #[test]
+    fn activity_reports_and_supervisors_during_build() {
+        // ACTIVITY: allowed in mobilise/build, refused in the notice phase; unit clerk only
+        let mut s = snapshot();
+        add(&mut s, nomination("w", "window", "town-b"));
+        let act = Action::Activity {
+            nomination: "w".into(),
+            activity: Activity {
+                date: day(8, 1),
+                summary: "service week".into(),
+            },
+        };
+        assert!(check(&s, "clerk-b", &act, day(8, 2)).is_empty());
+        assert_eq!(check(&s, "clerk-b", &act, day(12, 2)), ["PHASES"]);
+        assert_eq!(check(&s, "clerk-a", &act, day(8, 2)), ["ROLES"]);
+        assert!(
+            check(&s, "clerk", &act, day(8, 2)).is_empty(),
+            "office clerk acts for any unit"
+        );
+        let sup = Action::Supervisor {
+            nomination: "w".into(),
+            supervisor: Supervisor {
+                name: "".into(),
+                affiliation: "人大代表".into(),
+            },
+        };
+        assert_eq!(check(&s, "clerk-b", &sup, day(8, 2)), ["ACTIVITY"]);
+    }
+
+    #[test]
+    fn scores_refused_for_conflicts_unknown_criteria_and_out_of_range() {
+        let mut s = snapshot();
+        add(&mut s, nomination("w", "window", "town-a"));
+        let c = s.campaign.category("window").unwrap().clone();
+        let act = |sc| Action::Score {
+            nomination: "w".into(),
+            score: sc,
+        };
+        let ok = uniform_score(&c, "r2", 0.8);
+        assert!(check(&s, "r2", &act(ok.clone()), day(10, 5)).is_empty());
+        assert_eq!(check(&s, "r2", &act(ok.clone()), day(8, 5)), ["PHASES"]);
+        // r1 belongs to town-a
+        assert_eq!(
+            check(&s, "r1", &act(uniform_score(&c, "r1", 0.8)), day(10, 5)),
+            ["CONFLICT"]
+        );
+        let mut bad = ok.clone();
+        bad.marks.insert("W99".into(), Mark::Points(1.0));
+        bad.marks.insert("W1".into(), Mark::Points(11.0));
+        assert_eq!(
+            check(&s, "r2", &act(bad), day(10, 5)),
+            ["RECORD", "REFERENCE"]
+        );
+        let nomination_unknown = Action::Score {
+            nomination: "nope".into(),
+            score: ok,
+        };
+        assert_eq!(
+            check(&s, "r2", &nomination_unknown, day(10, 5)),
+            ["REFERENCE"]
+        );
+    }
+
+    #[test]
+    fn spot_check_and_routine_evaluations_by_committee_members() {
+        // SPOT-CHECK, ROUTINE-EVAL: evaluations are recorded in build and review by reviewers, as author
+        let mut s = snapshot();
+        add(&mut s, nomination("w", "window", "town-b"));
+        let ev = |author: &str, rating| Action::Evaluate {
+            nomination: "w".into(),
+            evaluation: evaluation(
+                author,
+                EvaluationKind::Unannounced,
+                day(10, 5),
+                Some(rating),
+            ),
+        };
+        assert!(check(&s, "r2", &ev("r2", 85.0), day(10, 5)).is_empty());
+        assert!(check(&s, "chair", &ev("chair", 85.0), day(10, 5)).is_empty());
+        assert_eq!(check(&s, "r2", &ev("r3", 85.0), day(10, 5)), ["ROLES"]);
+        assert_eq!(check(&s, "r2", &ev("r2", 120.0), day(10, 5)), ["RECORD"]);
+        assert_eq!(check(&s, "r2", &ev("r2", 85.0), day(12, 5)), ["PHASES"]);
+        assert_eq!(
+            check(&s, "clerk", &ev("clerk", 85.0), day(10, 5)),
+            ["ROLES"]
+        );
+    }
+
+    #[test]
+    fn evidence_references_must_be_non_empty() {
+        // EVIDENCE
+        let s = snapshot();
+        let mut n = nomination("w", "window", "town-b");
+        n.evidence.push(Evidence {
+            title: "photo".into(),
+            reference: "  ".into(),
+        });
+        assert_eq!(
+            check(&s, "clerk-b", &Action::Nominate(n.clone()), day(6, 20)),
+            ["EVIDENCE"]
+        );
+        n.evidence.pop();
+        n.deeds = String::new();
+        assert_eq!(
+            check(&s, "clerk-b", &Action::Nominate(n), day(6, 20)),
+            ["EVIDENCE"]
+        );
+    }
+
+    #[test]
+    fn nominate_checks_scope_quota_and_references() {
+        // QUOTA, SCOPE-STAR through check_action
+        let mut s = snapshot();
+        add(&mut s, nomination("a1", "star", "town-a"));
+        let r = check(
+            &s,
+            "clerk-a",
+            &Action::Nominate(nomination("a2", "star", "town-a")),
+            day(6, 21),
+        );
+        assert_eq!(r, ["QUOTA"]);
+        let mut n = nomination("a3", "star", "town-b");
+        n.nominee.front_line = false;
+        assert_eq!(
+            check(&s, "clerk-b", &Action::Nominate(n), day(6, 21)),
+            ["SCOPE-STAR"]
+        );
+        let mut n = nomination("Bad/Id", "star", "town-b");
+        n.category = "十佳服務(wù)明星".into();
+        let r = check(&s, "clerk-b", &Action::Nominate(n), day(6, 21));
+        assert_eq!(r, ["REFERENCE", "REFERENCE"], "bad id and alias");
+    }
+
+    #[test]
+    fn opinions_need_a_known_department_and_a_reason_for_veto() {
+        // GATE-VETO, DEPT-OPINIONS
+        let mut s = snapshot();
+        add(&mut s, nomination("w", "window", "town-b"));
+        let op = |dept: &str, stance, reason: &str| Action::Opinion {
+            nomination: "w".into(),
+            opinion: Opinion {
+                reason: reason.into(),
+                ..opinion(dept, stance)
+            },
+        };
+        use crate::model::Stance::*;
+        assert!(check(&s, "clerk", &op("xinfang", Approve, ""), day(11, 5)).is_empty());
+        assert_eq!(
+            check(&s, "clerk", &op("xinfang", Veto, ""), day(11, 5)),
+            ["GATE-VETO"]
+        );
+        assert_eq!(
+            check(&s, "clerk", &op("police", Approve, ""), day(11, 5)),
+            ["REFERENCE"]
+        );
+        assert_eq!(
+            check(&s, "r2", &op("xinfang", Approve, ""), day(11, 5)),
+            ["ROLES", "ROLES"]
+        );
+    }
+
+    #[test]
+    fn chair_actions_any_time_and_only_by_the_chair() {
+        // PHASES: an override is the chair's own action, allowed any time
+        let s = snapshot();
+        let ov = Action::Override(crate::model::PhaseOverride {
+            phase: "review".into(),
+            start: day(9, 1),
+            end: day(12, 5),
+            reason: "late start".into(),
+            by: "chair".into(),
+            date: day(12, 20),
+        });
+        assert!(check(&s, "chair", &ov, day(12, 20)).is_empty());
+        assert_eq!(check(&s, "clerk", &ov, day(12, 20)), ["ROLES", "ROLES"]);
+        let mut members = s.members.clone();
+        members.retain(|m| m.id != "chair");
+        assert_eq!(
+            check(&s, "chair", &Action::Members(members), day(1, 1)),
+            ["SETUP"]
+        );
+    }
+
+    #[test]
+    fn setup_needs_a_chair_actor() {
+        let c = campaign();
+        assert!(check_setup("chair", &c, &members(), &units()).is_ok());
+        assert!(check_setup("clerk", &c, &members(), &units()).is_err());
+        let mut newer = c.clone();
+        newer.format = FORMAT + 1;
+        let e = check_setup("chair", &newer, &members(), &units()).unwrap_err();
+        assert_eq!(e[0].rule(), "SETUP");
+    }
+}

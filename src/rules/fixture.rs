@@ -453,12 +453,18 @@ pub fn notice(category: &str, ids: &[&str], published: NaiveDate) -> Notice {
     }
 }
 
-/// A complete, eligible entry scored at `frac` by r2..r6, with form, votes,
+/// A complete, eligible entry scored at `frac` by every unconflicted reviewer, with form, votes,
 /// activities and a routine rating equal to `frac × 100`.
 pub fn complete(s: &mut Snapshot, id: &str, category: &str, unit: &str, frac: f64) {
     let c = s.campaign.clone();
     let rec = add(s, nomination(id, category, unit));
     score_all(&c, rec, frac);
+    if unit != "town-a" {
+        // r1 belongs to town-a; elsewhere r1 is expected to score too
+        let cat = c.category(category).unwrap();
+        rec.scores
+            .insert("r1".into(), uniform_score(cat, "r1", frac));
+    }
     all_opinions(rec);
     rec.votes = Some(votes(40, 5, 5));
     rec.nomination.form_filed = Some(day(11, 1));

@@ -236,3 +236,197 @@ pub fn rank_all(snapshot: &Snapshot, day: NaiveDate) -> Vec<Ranking> {
         .filter_map(|c| rank(snapshot, &c.id, day).ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Decision, Honour, Level, ObjectionStatus, Resolution};
+    use crate::rules::fixture::*;
+
+    fn ids(r: &Ranking) -> Vec<&str> {
+        r.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    #[test]
+    fn no_filler_fewer_than_ten_when_few_reach_minimum() {
+        // NO-FILLER: min_score 60; a top-ten list holds only those at or above it
+        let mut s = snapshot();
+        for (i, frac) in [0.9, 0.8, 0.7, 0.59, 0.5].iter().enumerate() {
+            complete(
+                &mut s,
+                &format!("w{i}"),
+                "window",
+                &format!("win-{i}"),
+                *frac,
+            );
+        }
+        let r = rank(&s, "window", day(12, 1)).unwrap();
+        assert_eq!(ids(&r), ["w0", "w1", "w2", "w3", "w4"]);
+        assert_eq!(r.selected, ["w0", "w1", "w2"]);
+        assert!(!r.entries[3].above_min);
+        assert!(r.cut_tie.is_none());
+    }
+
+    #[test]
+    fn slots_limit_selection() {
+        // SCOPE-WINDOW: at most 10 winners
+        let mut s = snapshot();
+        for i in 0..12 {
+            complete(
+                &mut s,
+                &format!("w{i:02}"),
+                "window",
+                &format!("win-{i}"),
+                0.95 - i as f64 * 0.01,
+            );
+        }
+        let r = rank(&s, "window", day(12, 1)).unwrap();
+        assert_eq!(r.selected.len(), 10);
+        assert_eq!(r.selected[9], "w09");
+        // brand has no fixed number of winners (SCOPE-BRAND)
+        let mut s = snapshot();
+        for i in 0..12 {
+            complete(
+                &mut s,
+                &format!("b{i:02}"),
+                "brand",
+                &format!("win-{i}"),
+                0.9,
+            );
+        }
+        let r = rank(&s, "brand", day(12, 1)).unwrap();
+        assert_eq!(r.selected.len(), 12);
+    }
+
+    #[test]
+    fn priority_brand_is_the_first_tie_break_then_chair_order() {
+        // PRIORITY-BRAND
+        let mut s = snapshot();
+        complete(&mut s, "b1", "brand", "win-1", 0.8);
+        complete(&mut s, "b2", "brand", "win-2", 0.8);
+        complete(&mut s, "b3", "brand", "win-3", 0.8);
+        s.records
+            .get_mut("b3")
+            .unwrap()
+            .nomination
+            .honours
+            .push(Honour {
+                title: "全國(guó)文明單位".into(),
+                level: Level::National,
+                since: 2012,
+            });
+        let r = rank(&s, "brand", day(12, 1)).unwrap();
+        assert_eq!(ids(&r)[0], "b3");
+        assert!(r.entries[0].priority);
+        assert_eq!(r.entries[0].position, 1);
+        assert_eq!(r.entries[1].tied_with, ["b2"]);
+        assert_eq!(r.entries[1].position, 2);
+        assert_eq!(r.entries[2].position, 2);
+        // the chair's tie order breaks the remaining tie
+        s.rulings
+            .tie_orders
+            .insert("brand".into(), vec!["b2".into(), "b1".into()]);
+        let r = rank(&s, "brand", day(12, 1)).unwrap();
+        assert_eq!(ids(&r), ["b3", "b2", "b1"]);
+        assert!(r.entries.iter().all(|e| e.tied_with.is_empty()));
+    }
+
+    #[test]
+    fn tie_at_cut_line_is_reported_not_broken() {
+        // NO-FILLER / SCOPE-STAR: the tenth slot has two equal contenders
+        let mut s = snapshot();
+        for i in 0..9 {
+            complete(
+                &mut s,
+                &format!("s{i}"),
+                "star",
+                &format!("win-{i}"),
+                0.95 - i as f64 * 0.01,
+            );
+        }
+        complete(&mut s, "sx", "star", "win-9", 0.8);
+        complete(&mut s, "sy", "star", "win-10", 0.8);
+        let r = rank(&s, "star", day(12, 1)).unwrap();
+        assert_eq!(r.selected.len(), 9);
+        let t = r.cut_tie.clone().unwrap();
+        assert_eq!(t.ids, ["sx", "sy"]);
+        assert_eq!(t.slots_left, 1);
+        assert!(t.message(false).contains("tie order"));
+        s.rulings
+            .tie_orders
+            .insert("star".into(), vec!["sy".into()]);
+        let r = rank(&s, "star", day(12, 1)).unwrap();
+        assert_eq!(r.selected.len(), 10);
+        assert_eq!(r.selected[9], "sy");
+        assert!(r.cut_tie.is_none());
+    }
+
+    #[test]
+    fn ineligible_entries_are_out_with_reasons() {
+        // GATE-VETO, FRAUD, CANDIDATES (upheld objection), DEPT-OPINIONS
+        let mut s = snapshot();
+        complete(&mut s, "ok", "window", "win-0", 0.7);
+        complete(&mut s, "vetoed", "window", "win-1", 0.99);
+        complete(&mut s, "fraud", "window", "win-2", 0.99);
+        complete(&mut s, "upheld", "window", "win-3", 0.99);
+        complete(&mut s, "silent", "window", "win-4", 0.99);
+        complete(&mut s, "rejected", "window", "win-5", 0.99);
+        s.records.get_mut("vetoed").unwrap().opinions.insert(
+            "jijian".into(),
+            opinion("jijian", crate::model::Stance::Veto),
+        );
+        s.records.get_mut("fraud").unwrap().decision = Some(Decision {
+            fraud: true,
+            ..decision(crate::model::Outcome::Disqualified, "chair", day(10, 1))
+        });
+        let mut o = objection(false, ObjectionStatus::Upheld);
+        o.resolution = Some(Resolution {
+            by: "chair".into(),
+            date: day(12, 5),
+            reason: "confirmed".into(),
+        });
+        s.records
+            .get_mut("upheld")
+            .unwrap()
+            .objections
+            .insert("20171203-1".into(), o);
+        s.records
+            .get_mut("silent")
+            .unwrap()
+            .opinions
+            .remove("xinfang");
+        s.records.get_mut("rejected").unwrap().decision = Some(decision(
+            crate::model::Outcome::Rejected,
+            "chair",
+            day(11, 30),
+        ));
+        let r = rank(&s, "window", day(12, 10)).unwrap();
+        assert_eq!(r.selected, ["ok"]);
+        let rule = |id: &str| {
+            r.ineligible
+                .iter()
+                .find(|e| e.id == id)
+                .unwrap()
+                .reasons
+                .iter()
+                .map(|x| x.rule())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rule("vetoed"), ["GATE-VETO"]);
+        assert_eq!(rule("fraud"), ["FRAUD"]);
+        assert_eq!(rule("upheld"), ["CANDIDATES"]);
+        assert_eq!(rule("silent"), ["DEPT-OPINIONS"]);
+        assert_eq!(rule("rejected"), ["DECISION"]);
+        for e in &r.ineligible {
+            for x in &e.reasons {
+                assert!(!x.message(true).is_empty() && !x.message(false).is_empty());
+            }
+        }
+        assert!(rank(&s, "nope", day(12, 1)).is_err());
+        // aliases name the same category
+        assert_eq!(
+            rank(&s, "十佳服務(wù)窗口", day(12, 1)).unwrap().category,
+            "window"
+        );
+    }
+}

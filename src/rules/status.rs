@@ -231,3 +231,52 @@ pub fn status(
         viewer,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::*;
+
+    #[test]
+    fn status_lists_what_is_missing_evidence_included() {
+        // EVIDENCE: a nomination without any evidence is reported as missing
+        let mut s = snapshot();
+        let rec = add(&mut s, nomination("w", "window", "town-a"));
+        rec.nomination.evidence.clear();
+        let st = status(&s, "w", day(10, 5), Some("r1")).unwrap();
+        let rules: Vec<_> = st.missing.iter().map(Missing::rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "DEPT-OPINIONS",
+                "ASSESS",
+                "FORM-DEADLINE",
+                "ASSESS",
+                "EVIDENCE",
+                "ROUTINE-EVAL",
+                "ACTIVITY"
+            ]
+        );
+        assert!(st.missing.iter().all(|m| !m.message(true).is_empty()));
+        let v = st.viewer.unwrap();
+        assert!(v.conflict.is_some(), "r1 is of town-a");
+        assert!(v.allowed_today.contains(&ActionKind::Score));
+        assert_eq!(st.conflicts.len(), 1);
+        assert_eq!(st.open_phases.len(), 2);
+        assert!(serde_json::to_string(&st.gates).is_ok());
+    }
+
+    #[test]
+    fn status_of_a_complete_entry_lacks_nothing() {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-1", 0.8);
+        let st = status(&s, "w", day(11, 20), None).unwrap();
+        assert_eq!(st.missing, vec![]);
+        assert_eq!(st.ineligible, vec![]);
+        assert_eq!(st.meets_minimum, Some(true));
+        assert!(serde_json::to_string(&st)
+            .unwrap()
+            .contains("\"final_score\":80"));
+        assert!(status(&s, "nope", day(11, 20), None).is_err());
+    }
+}
