@@ -640,6 +640,31 @@ mod tests {
         }
 
         #[test]
+        fn prop_all_no_score_sheet_leaves_aggregate_unchanged(
+            fracs in prop::collection::vec(0.0f64..=1.0, 1..6),
+            m in prop::sample::select(vec![Mark::NotScored, Mark::Abstain, Mark::NotApplicable, Mark::Recused]),
+        ) {
+            // ASSESS: a reviewer whose sheet holds only no-score marks is not a 0 in the mean
+            let s = snapshot();
+            let c = s.campaign.category("star").unwrap();
+            let mut rec = crate::model::Record::new(nomination("x", "star", "town-b"));
+            for (i, f) in fracs.iter().enumerate() {
+                let r = format!("r{}", i + 2);
+                rec.scores.insert(r.clone(), uniform_score(c, &r, *f));
+            }
+            let before = aggregate_record(c, &s.campaign.aggregation, &s.members, &rec);
+            let mut blank = uniform_score(c, "r1", 0.0);
+            for v in blank.marks.values_mut() {
+                *v = m;
+            }
+            rec.scores.insert("r1".into(), blank);
+            let after = aggregate_record(c, &s.campaign.aggregation, &s.members, &rec);
+            prop_assert_eq!(before.n, after.n);
+            prop_assert_eq!(before.final_score, after.final_score);
+            prop_assert_eq!(before.stats, after.stats);
+        }
+
+        #[test]
         fn prop_no_score_never_counts_as_zero(
             pts in prop::collection::vec(0.0f64..=20.0, 5),
             holes in prop::collection::vec(0usize..5, 1..4),
