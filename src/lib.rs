@@ -3,4 +3,5 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod model;
+pub mod rules;
 pub mod sign;

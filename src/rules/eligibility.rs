@@ -1,0 +1,247 @@
+//! Who may be a candidate and be ranked: scope fits, every gate passes, nobody
+//! vetoed (GATE-VETO), every department answered (DEPT-OPINIONS), not rejected or
+//! disqualified (FRAUD), no upheld objection (CANDIDATES), and scored at least once.
+
+use serde::Serialize;
+
+use crate::model::{Outcome, Record, Snapshot};
+
+use super::aggregate::{aggregate_record, Aggregate};
+use super::gates::{gate_report, GateReport, GateResult};
+use super::notice::upheld_objection;
+use super::scope::{scope_problems, scope_rule, ScopeProblem};
+use super::text::{join, pick};
+
+/// Why a nomination is out of the ranking (and cannot be a candidate).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "ineligible", rename_all = "snake_case")]
+pub enum Ineligible {
+    OutOfScope {
+        rule: String,
+        problem: ScopeProblem,
+    },
+    UnknownCategory {
+        category: String,
+    },
+    GateFailed {
+        gate: GateResult,
+    },
+    Vetoed {
+        department: String,
+        reason: String,
+    },
+    OpinionsMissing {
+        departments: Vec<String>,
+    },
+    Disqualified {
+        reason: String,
+        fraud: bool,
+    },
+    Rejected {
+        reason: String,
+    },
+    ObjectionUpheld {
+        objection: String,
+        reason: String,
+    },
+    /// No review with points yet.
+    NoScore,
+}
+
+impl Ineligible {
+    pub fn rule(&self) -> String {
+        match self {
+            Ineligible::OutOfScope { rule, .. } => rule.clone(),
+            Ineligible::UnknownCategory { .. } => "REFERENCE".into(),
+            Ineligible::GateFailed { gate } => gate.id.clone(),
+            Ineligible::Vetoed { .. } => "GATE-VETO".into(),
+            Ineligible::OpinionsMissing { .. } => "DEPT-OPINIONS".into(),
+            Ineligible::Disqualified { fraud: true, .. } => "FRAUD".into(),
+            Ineligible::Disqualified { .. } | Ineligible::Rejected { .. } => "DECISION".into(),
+            Ineligible::ObjectionUpheld { .. } => "CANDIDATES".into(),
+            Ineligible::NoScore => "ASSESS".into(),
+        }
+    }
+
+    pub fn message(&self, zh: bool) -> String {
+        match self {
+            Ineligible::OutOfScope { rule, problem } => format!("{rule}: {}", problem.message(zh)),
+            Ineligible::UnknownCategory { category } => pick(
+                zh,
+                format!("未知類別 {category}"),
+                format!("unknown category {category}"),
+            ),
+            Ineligible::GateFailed { gate } => gate.message(zh),
+            Ineligible::Vetoed { department, reason } => pick(
+                zh,
+                format!("GATE-VETO:{department} 否決:{reason}"),
+                format!("GATE-VETO: vetoed by {department}: {reason}"),
+            ),
+            Ineligible::OpinionsMissing { departments } => pick(
+                zh,
+                format!("DEPT-OPINIONS:尚缺 {} 的意見", join(departments, true)),
+                format!(
+                    "DEPT-OPINIONS: no opinion yet from {}",
+                    join(departments, false)
+                ),
+            ),
+            Ineligible::Disqualified { reason, fraud } => match (fraud, zh) {
+                (true, true) => format!("FRAUD:因弄虛作假取消資格:{reason}"),
+                (true, false) => format!("FRAUD: disqualified for fraud: {reason}"),
+                (false, true) => format!("已取消資格:{reason}"),
+                (false, false) => format!("disqualified: {reason}"),
+            },
+            Ineligible::Rejected { reason } => pick(
+                zh,
+                format!("主任決定不予入選:{reason}"),
+                format!("rejected by the chair: {reason}"),
+            ),
+            Ineligible::ObjectionUpheld { objection, reason } => pick(
+                zh,
+                format!("CANDIDATES:異議 {objection} 成立:{reason}"),
+                format!("CANDIDATES: objection {objection} upheld: {reason}"),
+            ),
+            Ineligible::NoScore => pick(
+                zh,
+                "尚無評(píng)委評(píng)分".into(),
+                "not scored by any reviewer yet".into(),
+            ),
+        }
+    }
+
+    /// Reasons that come from the chair's own decision (a new decision replaces them).
+    pub fn is_decision(&self) -> bool {
+        matches!(
+            self,
+            Ineligible::Disqualified { .. } | Ineligible::Rejected { .. }
+        )
+    }
+}
+
+/// Departments of the campaign without an opinion on the record (DEPT-OPINIONS).
+pub fn missing_opinions(snapshot: &Snapshot, record: &Record) -> Vec<String> {
+    snapshot
+        .campaign
+        .departments
+        .iter()
+        .filter(|d| !record.opinions.contains_key(&d.id))
+        .map(|d| d.id.clone())
+        .collect()
+}
+
+/// Everything computed about one nomination.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub id: String,
+    pub category: String,
+    pub gates: GateReport,
+    pub aggregate: Aggregate,
+    pub ineligible: Vec<Ineligible>,
+}
+
+/// Scope, gates, veto, opinions, decisions, objections and scores of one record.
+/// `None` when its category is unknown.
+pub fn assess(snapshot: &Snapshot, record: &Record) -> Option<Assessment> {
+    let campaign = &snapshot.campaign;
+    let n = &record.nomination;
+    let category = campaign.category(&n.category)?;
+    let gates = gate_report(snapshot, record)?;
+    let aggregate = aggregate_record(category, &campaign.aggregation, &snapshot.members, record);
+    let mut out = Vec::new();
+    for problem in scope_problems(category, snapshot.unit(&n.unit), n) {
+        out.push(Ineligible::OutOfScope {
+            rule: scope_rule(category),
+            problem,
+        });
+    }
+    for g in gates.gates.iter().filter(|g| !g.passed) {
+        out.push(Ineligible::GateFailed { gate: g.clone() });
+    }
+    for v in &gates.vetoes {
+        out.push(Ineligible::Vetoed {
+            department: v.department.clone(),
+            reason: v.reason.clone(),
+        });
+    }
+    let missing = missing_opinions(snapshot, record);
+    if !missing.is_empty() {
+        out.push(Ineligible::OpinionsMissing {
+            departments: missing,
+        });
+    }
+    match &record.decision {
+        Some(d) if d.outcome == Outcome::Disqualified => out.push(Ineligible::Disqualified {
+            reason: d.reason.clone(),
+            fraud: d.fraud,
+        }),
+        Some(d) if d.outcome == Outcome::Rejected => out.push(Ineligible::Rejected {
+            reason: d.reason.clone(),
+        }),
+        _ => {}
+    }
+    if let Some((stem, o)) = upheld_objection(record) {
+        out.push(Ineligible::ObjectionUpheld {
+            objection: stem.to_string(),
+            reason: o
+                .resolution
+                .as_ref()
+                .map(|r| r.reason.clone())
+                .unwrap_or_default(),
+        });
+    }
+    if aggregate.final_score.is_none() {
+        out.push(Ineligible::NoScore);
+    }
+    Some(Assessment {
+        id: n.id.clone(),
+        category: category.id.clone(),
+        gates,
+        aggregate,
+        ineligible: out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Opinion, Stance};
+    use crate::rules::fixture::*;
+
+    #[test]
+    fn dept_opinions_every_department_must_answer() {
+        // DEPT-OPINIONS
+        let mut s = snapshot();
+        let c = s.campaign.clone();
+        let rec = add(&mut s, nomination("w", "window", "town-b"));
+        score_all(&c, rec, 0.8);
+        all_opinions(rec);
+        assert_eq!(
+            assess(&s, s.record("w").unwrap()).unwrap().ineligible,
+            vec![]
+        );
+        s.records.get_mut("w").unwrap().opinions.remove("anquan");
+        let a = assess(&s, s.record("w").unwrap()).unwrap();
+        assert_eq!(
+            a.ineligible,
+            vec![Ineligible::OpinionsMissing {
+                departments: vec!["anquan".into()]
+            }]
+        );
+        assert_eq!(a.ineligible[0].rule(), "DEPT-OPINIONS");
+        // a concern is an answer, not a veto
+        s.records.get_mut("w").unwrap().opinions.insert(
+            "anquan".into(),
+            Opinion {
+                department: "anquan".into(),
+                stance: Stance::Concern,
+                reason: "fire exits".into(),
+                recorded_by: "clerk".into(),
+                date: day(11, 1),
+            },
+        );
+        assert!(assess(&s, s.record("w").unwrap())
+            .unwrap()
+            .ineligible
+            .is_empty());
+    }
+}

@@ -1,0 +1,617 @@
+//! Refusals: why an action may not be written. Each names the rule it enforces
+//! (`rule()`) and explains itself in Chinese or English (`message(zh)`).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{ActionKind, ObjectionStatus, Role};
+
+use super::conflict::ConflictReason;
+use super::eligibility::Ineligible;
+use super::phase::PhaseWindow;
+use super::scope::ScopeProblem;
+use super::text::{action_label, join, num, pick, role_name};
+
+/// What an unknown reference pointed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    Nomination,
+    Category,
+    Criterion,
+    Department,
+    Unit,
+    Member,
+    Objection,
+    Phase,
+}
+
+impl RefKind {
+    pub fn name(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (RefKind::Nomination, true) => "推薦對(duì)象",
+            (RefKind::Nomination, false) => "nomination",
+            (RefKind::Category, true) => "評(píng)選類別",
+            (RefKind::Category, false) => "category",
+            (RefKind::Criterion, true) => "評(píng)分項(xiàng)",
+            (RefKind::Criterion, false) => "criterion",
+            (RefKind::Department, true) => "征求意見部門",
+            (RefKind::Department, false) => "department",
+            (RefKind::Unit, true) => "單位",
+            (RefKind::Unit, false) => "unit",
+            (RefKind::Member, true) => "成員",
+            (RefKind::Member, false) => "member",
+            (RefKind::Objection, true) => "異議",
+            (RefKind::Objection, false) => "objection",
+            (RefKind::Phase, true) => "階段",
+            (RefKind::Phase, false) => "phase",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum Refusal {
+    /// OPEN: every action is taken by a known member.
+    #[error("{}", self.message(false))]
+    UnknownActor { actor: String },
+    /// PHASES: no open phase allows the action.
+    #[error("{}", self.message(false))]
+    PhaseClosed {
+        action: ActionKind,
+        day: NaiveDate,
+        /// Windows of the phases that allow it.
+        allowed_in: Vec<PhaseWindow>,
+        /// Phases open on `day`.
+        open: Vec<PhaseWindow>,
+    },
+    /// REG-DEADLINE or FORM-DEADLINE.
+    #[error("{}", self.message(false))]
+    DeadlinePassed {
+        rule: &'static str,
+        nomination: String,
+        deadline: NaiveDate,
+        day: NaiveDate,
+        exception_until: Option<NaiveDate>,
+    },
+    /// The actor lacks every role that may take the action.
+    #[error("{}", self.message(false))]
+    MissingRole {
+        action: ActionKind,
+        actor: String,
+        roles: Vec<Role>,
+    },
+    /// A clerk acting for another unit (only the office clerk may).
+    #[error("{}", self.message(false))]
+    NotOwnUnit {
+        action: ActionKind,
+        actor: String,
+        actor_unit: String,
+        unit: String,
+    },
+    /// `reviewer`, `author`, `recorded_by` or `by` names someone else.
+    #[error("{}", self.message(false))]
+    NotSelf {
+        field: String,
+        value: String,
+        actor: String,
+    },
+    /// SCOPE-*.
+    #[error("{}", self.message(false))]
+    Scope {
+        rule: String,
+        nomination: String,
+        category: String,
+        problem: ScopeProblem,
+    },
+    /// QUOTA.
+    #[error("{}", self.message(false))]
+    Quota {
+        unit: String,
+        category: String,
+        existing: String,
+    },
+    /// A conflicted member may not score or evaluate.
+    #[error("{}", self.message(false))]
+    Conflict {
+        member: String,
+        nomination: String,
+        reason: ConflictReason,
+    },
+    /// A reference to something that does not exist.
+    #[error("{}", self.message(false))]
+    Unknown { what: RefKind, id: String },
+    /// A category named by an alias where its id is required.
+    #[error("{}", self.message(false))]
+    CategoryAlias { given: String, id: String },
+    #[error("{}", self.message(false))]
+    BadId { id: String, reason: String },
+    #[error("{}", self.message(false))]
+    PointsOutOfRange {
+        criterion: String,
+        points: f64,
+        max: f64,
+    },
+    #[error("{}", self.message(false))]
+    PercentOutOfRange { field: String, value: f64 },
+    /// A field that must say something is empty (EVIDENCE, FRAUD, GATE-VETO reasons…).
+    #[error("{}", self.message(false))]
+    EmptyField { rule: String, field: String },
+    /// ASSESS: a democratic evaluation without a single vote.
+    #[error("{}", self.message(false))]
+    NoVotes,
+    /// A nomination of another category where this one was expected.
+    #[error("{}", self.message(false))]
+    WrongCategory {
+        nomination: String,
+        category: String,
+        expected: String,
+    },
+    #[error("{}", self.message(false))]
+    Duplicate { id: String },
+    /// CANDIDATES: nothing to publish.
+    #[error("{}", self.message(false))]
+    PublishWithoutCandidates { category: String },
+    /// CANDIDATES: a published name without a Candidate decision.
+    #[error("{}", self.message(false))]
+    NotCandidate { nomination: String },
+    /// CANDIDATES: a notice dated before the day it is published.
+    #[error("{}", self.message(false))]
+    BackdatedNotice {
+        published: NaiveDate,
+        day: NaiveDate,
+    },
+    /// CANDIDATES: an objection outside the notice period (fraud reports excepted).
+    #[error("{}", self.message(false))]
+    ObjectionOutsideNotice {
+        nomination: String,
+        day: NaiveDate,
+        /// First and last day of the nomination's notice, when it was published.
+        window: Option<(NaiveDate, NaiveDate)>,
+    },
+    /// A new objection must be open and unresolved.
+    #[error("{}", self.message(false))]
+    ObjectionNotNew,
+    #[error("{}", self.message(false))]
+    ObjectionResolved {
+        nomination: String,
+        objection: String,
+        status: ObjectionStatus,
+    },
+    /// CANDIDATES: finalising while an objection is open.
+    #[error("{}", self.message(false))]
+    ObjectionsOpen {
+        nomination: String,
+        objections: Vec<String>,
+    },
+    /// CANDIDATES: finalising a nomination that was never on a published list.
+    #[error("{}", self.message(false))]
+    NotPublished { nomination: String },
+    /// CANDIDATES: finalising before the notice period is over.
+    #[error("{}", self.message(false))]
+    NoticeRunning {
+        nomination: String,
+        last_day: NaiveDate,
+        day: NaiveDate,
+    },
+    /// A Candidate decision for a nomination that cannot be one.
+    #[error("{}", self.message(false))]
+    NotEligible {
+        nomination: String,
+        reason: Box<Ineligible>,
+    },
+    /// NO-FILLER.
+    #[error("{}", self.message(false))]
+    BelowMinimum {
+        nomination: String,
+        final_score: Option<f64>,
+        min_score: f64,
+    },
+    /// COMMEND: the final list is the ranked selection; this one is outside it.
+    #[error("{}", self.message(false))]
+    NotSelected {
+        nomination: String,
+        position: usize,
+        final_score: Option<f64>,
+        /// In a tie at the cut line that the chair has not ordered.
+        tie: bool,
+    },
+    /// SCOPE-WINDOW / SCOPE-STAR: at most `slots` winners.
+    #[error("{}", self.message(false))]
+    SlotsFull {
+        rule: String,
+        category: String,
+        slots: u32,
+        finals: Vec<String>,
+    },
+    /// FRAUD: a disqualification for fraud can never be changed.
+    #[error("{}", self.message(false))]
+    FraudFinal { nomination: String, reason: String },
+    /// FRAUD: `fraud: true` only goes with the outcome Disqualified.
+    #[error("{}", self.message(false))]
+    FraudNotDisqualified,
+    #[error("{}", self.message(false))]
+    AlreadySetUp,
+    #[error("{}", self.message(false))]
+    NewerFormat { format: u32, supported: u32 },
+    /// The members list would have no chair left.
+    #[error("{}", self.message(false))]
+    NoChair,
+    #[error("{}", self.message(false))]
+    PhaseRange {
+        phase: String,
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    #[error("{}", self.message(false))]
+    UnknownExceptionRule { rule: String },
+}
+
+fn windows(ws: &[PhaseWindow], zh: bool) -> String {
+    let labels: Vec<String> = ws.iter().map(PhaseWindow::label).collect();
+    join(&labels, zh)
+}
+
+impl Refusal {
+    /// The rule enforced: an id of RULES.md, or `ROLES`, `CONFLICT`, `REFERENCE`,
+    /// `RECORD`, `SETUP` for the rules of DESIGN.md and plain data integrity.
+    pub fn rule(&self) -> String {
+        use Refusal::*;
+        match self {
+            UnknownActor { .. } => "OPEN".into(),
+            PhaseClosed { .. } | PhaseRange { .. } => "PHASES".into(),
+            DeadlinePassed { rule, .. } => (*rule).into(),
+            MissingRole { .. } | NotOwnUnit { .. } | NotSelf { .. } => "ROLES".into(),
+            Scope { rule, .. } | SlotsFull { rule, .. } | EmptyField { rule, .. } => rule.clone(),
+            Quota { .. } => "QUOTA".into(),
+            Conflict { .. } => "CONFLICT".into(),
+            Unknown { .. }
+            | CategoryAlias { .. }
+            | BadId { .. }
+            | WrongCategory { .. }
+            | Duplicate { .. }
+            | UnknownExceptionRule { .. } => "REFERENCE".into(),
+            PointsOutOfRange { .. } | PercentOutOfRange { .. } => "RECORD".into(),
+            NoVotes => "ASSESS".into(),
+            PublishWithoutCandidates { .. }
+            | NotCandidate { .. }
+            | BackdatedNotice { .. }
+            | ObjectionOutsideNotice { .. }
+            | ObjectionNotNew
+            | ObjectionResolved { .. }
+            | ObjectionsOpen { .. }
+            | NotPublished { .. }
+            | NoticeRunning { .. } => "CANDIDATES".into(),
+            NotEligible { reason, .. } => reason.rule(),
+            BelowMinimum { .. } => "NO-FILLER".into(),
+            NotSelected { .. } => "COMMEND".into(),
+            FraudFinal { .. } | FraudNotDisqualified => "FRAUD".into(),
+            AlreadySetUp | NewerFormat { .. } | NoChair => "SETUP".into(),
+        }
+    }
+
+    /// The explanation, in Chinese when `zh`, else in English.
+    pub fn message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
+            UnknownActor { actor } => pick(
+                zh,
+                format!("{actor} 不是本活動(dòng)登記的成員,不能操作"),
+                format!("{actor} is not a registered member of this campaign"),
+            ),
+            PhaseClosed {
+                action,
+                day,
+                allowed_in,
+                open,
+            } => {
+                let allowed = if allowed_in.is_empty() {
+                    pick(zh, "任何階段都不允許".into(), "in no phase".into())
+                } else {
+                    windows(allowed_in, zh)
+                };
+                let now = if open.is_empty() {
+                    pick(zh, "不在任何階段".into(), "in no phase".into())
+                } else {
+                    let names: Vec<String> = open.iter().map(PhaseWindow::name_label).collect();
+                    join(&names, zh)
+                };
+                if zh {
+                    let allowed = if allowed_in.is_empty() {
+                        allowed
+                    } else {
+                        format!("只能在 {allowed} 進(jìn)行")
+                    };
+                    let now = if open.is_empty() { now } else { format!("處于 {now}") };
+                    format!("{}{allowed};今天 {day} {now}", action_label(*action, true))
+                } else if allowed_in.is_empty() {
+                    format!("{} is allowed in no phase; today {day} is {now}", action.as_str())
+                } else {
+                    let now = if open.is_empty() { now } else { format!("in {now}") };
+                    format!("{} is allowed in {allowed}; today {day} is {now}", action.as_str())
+                }
+            }
+            DeadlinePassed {
+                rule,
+                nomination,
+                deadline,
+                day,
+                exception_until,
+            } => {
+                let what_zh = if *rule == super::deadline::REG_DEADLINE {
+                    "申報(bào)登記"
+                } else {
+                    "申報(bào)表報(bào)送"
+                };
+                let what_en = if *rule == super::deadline::REG_DEADLINE {
+                    "registration"
+                } else {
+                    "the application form"
+                };
+                let exc_zh = exception_until
+                    .map(|u| format!("(例外僅至 {u})"))
+                    .unwrap_or_else(|| "(主任未登記例外)".into());
+                let exc_en = exception_until
+                    .map(|u| format!(" (the exception ran until {u})"))
+                    .unwrap_or_else(|| " (no exception recorded by the chair)".into());
+                pick(
+                    zh,
+                    format!("{rule}:{nomination} 的{what_zh}截止于 {deadline},今天 {day} 已過{exc_zh}"),
+                    format!("{rule}: the deadline for {what_en} of {nomination} was {deadline}; today is {day}{exc_en}"),
+                )
+            }
+            MissingRole {
+                action,
+                actor,
+                roles,
+            } => {
+                let zh_roles: Vec<&str> = roles.iter().map(|r| role_name(*r, true)).collect();
+                let en_roles: Vec<&str> = roles.iter().map(|r| role_name(*r, false)).collect();
+                pick(
+                    zh,
+                    format!("{}須由{}進(jìn)行,{actor} 無此角色", action_label(*action, true), zh_roles.join("或")),
+                    format!("{} needs the role {}; {actor} does not have it", action.as_str(), en_roles.join(" or ")),
+                )
+            }
+            NotOwnUnit {
+                action,
+                actor,
+                actor_unit,
+                unit,
+            } => pick(
+                zh,
+                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};只有文明辦聯(lián)絡(luò)員可代任何單位", action_label(*action, true)),
+                format!("{actor} (of {actor_unit}) may not {} for unit {unit}; only a clerk of the office may act for any unit", action.as_str()),
+            ),
+            NotSelf { field, value, actor } => pick(
+                zh,
+                format!("字段 {field} 為 {value},但操作人是 {actor};只能以本人名義記錄"),
+                format!("field {field} is {value} but the actor is {actor}: members record only in their own name"),
+            ),
+            Scope {
+                rule,
+                nomination,
+                category,
+                problem,
+            } => pick(
+                zh,
+                format!("{rule}:{nomination} 不符合類別 {category} 的評(píng)選范圍:{}", problem.message(true)),
+                format!("{rule}: {nomination} is out of scope for {category}: {}", problem.message(false)),
+            ),
+            Quota {
+                unit,
+                category,
+                existing,
+            } => pick(
+                zh,
+                format!("QUOTA:單位 {unit} 在類別 {category} 已申報(bào) {existing},每類限 1 個(gè)"),
+                format!("QUOTA: unit {unit} already entered {existing} in {category}; one entry per category"),
+            ),
+            Conflict {
+                member,
+                nomination,
+                reason,
+            } => pick(
+                zh,
+                format!("{member} 與 {nomination} 存在利益沖突,須回避:{}", reason.message(true)),
+                format!("{member} has a conflict of interest with {nomination}: {}", reason.message(false)),
+            ),
+            Unknown { what, id } => pick(
+                zh,
+                format!("未知的{}:{id}", what.name(true)),
+                format!("unknown {}: {id}", what.name(false)),
+            ),
+            CategoryAlias { given, id } => pick(
+                zh,
+                format!("類別請(qǐng)寫標(biāo)識(shí) {id},而非 {given}"),
+                format!("write the category id {id}, not {given}"),
+            ),
+            BadId { id, reason } => pick(
+                zh,
+                format!("標(biāo)識(shí) {id:?} 無效:{reason}"),
+                format!("invalid id {id:?}: {reason}"),
+            ),
+            PointsOutOfRange {
+                criterion,
+                points,
+                max,
+            } => pick(
+                zh,
+                format!("評(píng)分項(xiàng) {criterion} 的分?jǐn)?shù) {} 超出 0..{}", num(*points), num(*max)),
+                format!("points {} for {criterion} are outside 0..{}", num(*points), num(*max)),
+            ),
+            PercentOutOfRange { field, value } => pick(
+                zh,
+                format!("{field} 為 {},須在 0..100 之間", num(*value)),
+                format!("{field} is {}, must be within 0..100", num(*value)),
+            ),
+            EmptyField { rule, field } => pick(
+                zh,
+                format!("{rule}:{field} 不能為空"),
+                format!("{rule}: {field} must not be empty"),
+            ),
+            NoVotes => pick(
+                zh,
+                "民主測(cè)評(píng)票數(shù)為零".into(),
+                "the democratic evaluation has no votes".into(),
+            ),
+            WrongCategory {
+                nomination,
+                category,
+                expected,
+            } => pick(
+                zh,
+                format!("{nomination} 屬類別 {category},不屬 {expected}"),
+                format!("{nomination} is in category {category}, not {expected}"),
+            ),
+            Duplicate { id } => pick(zh, format!("{id} 重復(fù)"), format!("{id} appears twice")),
+            PublishWithoutCandidates { category } => pick(
+                zh,
+                format!("CANDIDATES:類別 {category} 的公示名單為空"),
+                format!("CANDIDATES: the notice for {category} lists no candidate"),
+            ),
+            NotCandidate { nomination } => pick(
+                zh,
+                format!("CANDIDATES:{nomination} 不是候選對(duì)象(須先決定為候選)"),
+                format!("CANDIDATES: {nomination} is not a candidate (decide it Candidate first)"),
+            ),
+            BackdatedNotice { published, day } => pick(
+                zh,
+                format!("公示日期 {published} 早于今天 {day}"),
+                format!("the notice is dated {published}, before today {day}"),
+            ),
+            ObjectionOutsideNotice {
+                nomination,
+                day,
+                window,
+            } => match window {
+                Some((a, b)) => pick(
+                    zh,
+                    format!("CANDIDATES:{nomination} 的公示期為 {a}..{b},今天 {day} 不受理異議(舉報(bào)弄虛作假除外)"),
+                    format!("CANDIDATES: objections to {nomination} are taken during its notice {a}..{b}; today is {day} (fraud reports excepted)"),
+                ),
+                None => pick(
+                    zh,
+                    format!("CANDIDATES:{nomination} 未經(jīng)公示,不受理異議(舉報(bào)弄虛作假除外)"),
+                    format!("CANDIDATES: {nomination} is not on a published notice; no objection is taken (fraud reports excepted)"),
+                ),
+            },
+            ObjectionNotNew => pick(
+                zh,
+                "新異議須為待處理狀態(tài)且無處理結(jié)果".into(),
+                "a new objection must be open and without a resolution".into(),
+            ),
+            ObjectionResolved {
+                nomination,
+                objection,
+                status,
+            } => pick(
+                zh,
+                format!("{nomination} 的異議 {objection} 已處理({status:?})"),
+                format!("objection {objection} to {nomination} is already resolved ({status:?})"),
+            ),
+            ObjectionsOpen {
+                nomination,
+                objections,
+            } => pick(
+                zh,
+                format!("CANDIDATES:{nomination} 尚有未處理的異議 {},不能確定正式名單", join(objections, true)),
+                format!("CANDIDATES: {nomination} has open objections {}; it cannot be final", join(objections, false)),
+            ),
+            NotPublished { nomination } => pick(
+                zh,
+                format!("CANDIDATES:{nomination} 未列入公示名單,不能確定為正式入選"),
+                format!("CANDIDATES: {nomination} was not on a published candidate list; it cannot be final"),
+            ),
+            NoticeRunning {
+                nomination,
+                last_day,
+                day,
+            } => pick(
+                zh,
+                format!("CANDIDATES:{nomination} 的公示期至 {last_day},今天 {day} 尚未結(jié)束"),
+                format!("CANDIDATES: the notice of {nomination} runs until {last_day}; today is {day}"),
+            ),
+            NotEligible { nomination, reason } => pick(
+                zh,
+                format!("{nomination} 不能成為候選對(duì)象:{}", reason.message(true)),
+                format!("{nomination} cannot be a candidate: {}", reason.message(false)),
+            ),
+            BelowMinimum {
+                nomination,
+                final_score,
+                min_score,
+            } => {
+                let s = final_score.map_or_else(|| "–".to_string(), num);
+                pick(
+                    zh,
+                    format!("NO-FILLER:{nomination} 最終得分 {s} 低于最低分 {}(寧缺毋濫)", num(*min_score)),
+                    format!("NO-FILLER: {nomination} has final score {s}, below the minimum {}", num(*min_score)),
+                )
+            }
+            NotSelected {
+                nomination,
+                position,
+                final_score,
+                tie,
+            } => {
+                let s = final_score.map_or_else(|| "–".to_string(), num);
+                let (tz, te) = if *tie {
+                    ("(并列于入選線,須由主任確定并列順序)", " (tied at the cut line: the chair must record a tie order)")
+                } else {
+                    ("", "")
+                };
+                pick(
+                    zh,
+                    format!("COMMEND:{nomination} 排名第 {position}(得分 {s}),不在入選名單內(nèi){tz}"),
+                    format!("COMMEND: {nomination} ranks {position} (score {s}), outside the selection{te}"),
+                )
+            }
+            SlotsFull {
+                rule,
+                category,
+                slots,
+                finals,
+            } => pick(
+                zh,
+                format!("{rule}:類別 {category} 至多 {slots} 個(gè)入選,已有 {}", join(finals, true)),
+                format!("{rule}: {category} takes at most {slots}; already final: {}", join(finals, false)),
+            ),
+            FraudFinal { nomination, reason } => pick(
+                zh,
+                format!("FRAUD:{nomination} 已因弄虛作假被取消資格({reason}),不可更改"),
+                format!("FRAUD: {nomination} was disqualified for fraud ({reason}); that can never change"),
+            ),
+            FraudNotDisqualified => pick(
+                zh,
+                "FRAUD:認(rèn)定弄虛作假只能與取消資格同時(shí)作出".into(),
+                "FRAUD: a finding of fraud goes only with the outcome Disqualified".into(),
+            ),
+            AlreadySetUp => pick(
+                zh,
+                "活動(dòng)已初始化;請(qǐng)用 campaign、members、units 修改".into(),
+                "the campaign is already set up; change it with campaign, members or units".into(),
+            ),
+            NewerFormat { format, supported } => pick(
+                zh,
+                format!("格式 {format} 比本程序支持的 {supported} 新,拒絕寫入"),
+                format!("format {format} is newer than the supported {supported}; refusing to write"),
+            ),
+            NoChair => pick(
+                zh,
+                "成員名單中須至少有一位評(píng)委會(huì)主任".into(),
+                "the members list must keep at least one chair".into(),
+            ),
+            PhaseRange { phase, start, end } => pick(
+                zh,
+                format!("階段 {phase} 的起始日 {start} 晚于結(jié)束日 {end}"),
+                format!("phase {phase} would start {start} after it ends {end}"),
+            ),
+            UnknownExceptionRule { rule } => pick(
+                zh,
+                format!("只能對(duì) REG-DEADLINE 或 FORM-DEADLINE 登記例外,而非 {rule}"),
+                format!("exceptions are for REG-DEADLINE or FORM-DEADLINE, not {rule}"),
+            ),
+        }
+    }
+}
