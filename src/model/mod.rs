@@ -9,6 +9,7 @@ pub mod record;
 pub mod rulings;
 pub mod snapshot;
 pub mod unit;
+pub mod validate;
 
 pub use action::*;
 pub use campaign::*;

@@ -1,0 +1,158 @@
+//! The git-backed campaign repository: load a typed snapshot from a tree, write
+//! each action as exactly one commit. Everything git lives here and in `sign/`.
+
+pub mod codec;
+pub mod layout;
+mod load;
+pub mod lock;
+pub mod plan;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository};
+
+use crate::model::{BadId, Problem, Snapshot};
+
+pub use plan::FileChange;
+pub use write::{CommitMeta, SignFn};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    #[error("{path} is not a campaign repository: {reason}")]
+    NotACampaign { path: String, reason: String },
+    #[error("{0}")]
+    Invalid(Problem),
+    #[error(transparent)]
+    BadId(#[from] BadId),
+    #[error("the branch moved while this action was being written (another writer); nothing was written")]
+    Conflict,
+    #[error("another pingxuan is writing to this repository (lock {path}); if none is running, remove that file")]
+    Locked { path: String },
+    #[error("HEAD is detached; check out a branch before acting")]
+    Detached,
+    #[error("{path} has uncommitted changes in the work tree or index; commit or stash them first (nothing was written)")]
+    Dirty { path: String },
+    #[error("signing failed: {0}")]
+    Sign(String),
+    #[error("cannot write RON for {path}: {message}")]
+    Encode { path: String, message: String },
+    #[error("no nomination {0:?}")]
+    UnknownRecord(String),
+    #[error("no objection {objection:?} on nomination {nomination:?}")]
+    UnknownObjection {
+        nomination: String,
+        objection: String,
+    },
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("campaign.ron has format {found}; this build writes format {supported} only (run `pingxuan migrate` with a newer build)")]
+    NewerFormat { found: u32, supported: u32 },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// An open campaign repository (bare or with a work tree).
+pub struct Store {
+    repo: Repository,
+}
+
+impl Store {
+    /// Opens the repository at `path` (or the one containing it).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let repo = Repository::discover(path).map_err(|e| StoreError::NotACampaign {
+            path: path.display().to_string(),
+            reason: e.message().to_string(),
+        })?;
+        Ok(Store { repo })
+    }
+
+    /// Creates an empty repository at `path`, bare or not; the branch is `main`.
+    pub fn init(path: &Path, bare: bool) -> Result<Store, StoreError> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.bare(bare).initial_head("main").mkpath(true);
+        let repo = Repository::init_opts(path, &opts)?;
+        Ok(Store { repo })
+    }
+
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The work tree, `None` for a bare repository.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.repo.workdir().map(Path::to_path_buf)
+    }
+
+    /// The repository's git directory.
+    pub fn git_dir(&self) -> PathBuf {
+        self.repo.path().to_path_buf()
+    }
+
+    /// Takes the write lock of this repository (see [`lock`]).
+    pub fn lock(&self) -> Result<lock::WriteLock, StoreError> {
+        lock::acquire(self.repo.path())
+    }
+
+    /// The commit HEAD points at; `None` on an unborn branch.
+    pub fn head(&self) -> Result<Option<Oid>, StoreError> {
+        match self.repo.head() {
+            Ok(r) => Ok(r.target()),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The snapshot at HEAD.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        match self.head()? {
+            Some(oid) => self.snapshot_at(oid),
+            None => Err(StoreError::NotACampaign {
+                path: self.git_dir().display().to_string(),
+                reason: "no commits yet (run `pingxuan init` or `pingxuan demo`)".into(),
+            }),
+        }
+    }
+
+    /// The snapshot at a given commit.
+    pub fn snapshot_at(&self, commit: Oid) -> Result<Snapshot, StoreError> {
+        let commit = self.repo.find_commit(commit)?;
+        let tree = commit.tree()?;
+        load::load_tree(&self.repo, &tree, Some(commit.id().to_string()))
+    }
+
+    /// Brings `snapshot` (read at its commit) up to `commit`, re-reading only the
+    /// records under the changed paths; top-level files force a full reload.
+    pub fn refresh(
+        &self,
+        snapshot: &mut Snapshot,
+        commit: Oid,
+        changed: &[String],
+    ) -> Result<(), StoreError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut ids = std::collections::BTreeSet::new();
+        for path in changed {
+            match layout::classify(path).record() {
+                Some(id) => {
+                    ids.insert(id.to_string());
+                }
+                None => {
+                    *snapshot = load::load_tree(&self.repo, &tree, Some(commit.to_string()))?;
+                    return Ok(());
+                }
+            }
+        }
+        for id in ids {
+            load::reload_record(&self.repo, &tree, snapshot, &id)?;
+        }
+        snapshot.commit = Some(commit.to_string());
+        Ok(())
+    }
+}
