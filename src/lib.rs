@@ -2,6 +2,13 @@
 //! every action one signed commit.
 #![deny(clippy::unwrap_used)]
 
+pub mod act;
+pub mod cli;
+pub mod demo;
+pub mod i18n;
 pub mod model;
 pub mod rules;
+pub mod sample;
 pub mod sign;
+pub mod store;
+pub mod text;

@@ -1,0 +1,84 @@
+//! `pingxuan demo [DIR] [--no-tui]`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::Context;
+use crate::i18n::Lang;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder for the demo repository (default: a new temporary folder). Keys go to DIR.keys.
+    pub dir: Option<PathBuf>,
+    /// Stop after building (for scripts).
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+pub fn run(cx: &Context, a: DemoArgs) -> Result<i32> {
+    let dir = match a.dir {
+        Some(d) => d,
+        None => tempfile::Builder::new()
+            .prefix("pingxuan-demo-")
+            .tempdir()?
+            .keep()
+            .join("campaign"),
+    };
+    let l = cx.lang;
+    eprintln!(
+        "{} {}",
+        l.pick("正在生成示例評(píng)選:", "building the demo campaign in"),
+        dir.display()
+    );
+    let quiet = !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let demo = crate::demo::build(&dir, l, |done, total| {
+        if !quiet && (done % 25 == 0 || done == total) {
+            eprint!("\r{done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if !quiet {
+        eprintln!();
+    }
+    match l {
+        Lang::Zh => {
+            println!("示例評(píng)選已生成:{}", demo.repo.display());
+            println!(
+                "  {} 個(gè)簽名提交;成員密鑰在 {}(不在倉庫內(nèi))",
+                demo.commits,
+                demo.keys.display()
+            );
+            println!(
+                "  以評(píng)委會(huì)主任 {}({})的身份操作",
+                demo.chair.name, demo.chair.email
+            );
+            println!("  查看:pingxuan --repo {} list", demo.repo.display());
+            println!(
+                "  驗(yàn)證:git -C {} log --show-signature",
+                demo.repo.display()
+            );
+        }
+        Lang::En => {
+            println!("demo campaign built: {}", demo.repo.display());
+            println!(
+                "  {} signed commits; member keys in {} (outside the repository)",
+                demo.commits,
+                demo.keys.display()
+            );
+            println!(
+                "  acting as the chair {} ({})",
+                demo.chair.name, demo.chair.email
+            );
+            println!("  browse: pingxuan --repo {} list", demo.repo.display());
+            println!(
+                "  verify: git -C {} log --show-signature",
+                demo.repo.display()
+            );
+        }
+    }
+    let _ = a.no_tui; // The TUI is not built yet: demo always stops here.
+    Ok(0)
+}

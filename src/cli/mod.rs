@@ -1,0 +1,122 @@
+//! The command line: clap definitions and dispatch; each command is a thin call
+//! into the library. `pingxuan [--repo DIR] [--lang zh|en] <command>`.
+
+mod context;
+mod demo;
+mod rank;
+mod read;
+mod write;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+
+pub use context::Context;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pingxuan",
+    version,
+    about = "評(píng)選: a nomination campaign in Git, every action a signed commit"
+)]
+pub struct Cli {
+    /// The campaign repository (default: the current folder).
+    #[arg(long, global = true, env = "PINGXUAN_REPO")]
+    pub repo: Option<PathBuf>,
+    /// Interface language: zh or en (default: from LANG).
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+    /// The time an action is recorded at (RFC 3339, e.g. 2017-11-20T10:00:00+08:00);
+    /// default now. Phase rules are judged on this date.
+    #[arg(long, global = true, env = "PINGXUAN_NOW")]
+    pub at: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the sample 2017 Tengzhou campaign with its signed history and open it.
+    Demo(demo::DemoArgs),
+    /// Create a new campaign repository.
+    Init(write::InitArgs),
+    /// Check every file; list the problems with file, line and column. Exit 1 if any.
+    Validate(read::JsonArg),
+    /// List the nominations.
+    List(read::ListArgs),
+    /// Show one nomination with everything recorded on it.
+    Show(read::ShowArgs),
+    /// Rank each category: cut line, minimum-score line, ties, and why each
+    /// ineligible entry is out.
+    Rank(rank::RankArgs),
+    /// A nomination's gates, conflicts, aggregates and what it still lacks.
+    Status(rank::StatusArgs),
+    /// Register a nomination (or replace its nomination.ron) from a RON file.
+    Nominate(write::NominateArgs),
+    /// Report a campaign activity of a nomination (ACTIVITY).
+    Activity(write::ActivityArgs),
+    /// Record a supervisor appointed by the unit (ACTIVITY).
+    Supervisor(write::SupervisorArgs),
+    /// Record that the application form was filed (FORM-DEADLINE).
+    FileForm(write::FileFormArgs),
+    /// Score a nomination, criterion by criterion.
+    Score(write::ScoreArgs),
+    /// Record an evaluation: routine, unannounced, site visit or interview.
+    Evaluate(write::EvaluateArgs),
+    /// Record a department's opinion.
+    Opinion(write::OpinionArgs),
+    /// Record the democratic-evaluation votes.
+    Vote(write::VoteArgs),
+    /// Record a public objection (or a fraud report).
+    Object(write::ObjectArgs),
+    /// Resolve an objection as upheld or dismissed (chair).
+    Resolve(write::ResolveArgs),
+    /// Decide a nomination: candidate, final, rejected or disqualified (chair).
+    Decide(write::DecideArgs),
+    /// Publish a category's candidate list; the public notice opens (chair).
+    Publish(write::PublishArgs),
+    /// Grant a deadline exception to one nomination (chair).
+    Exception(write::ExceptionArgs),
+    /// Override a phase's dates (chair).
+    Override(write::OverrideArgs),
+    /// Record the order in which tied nominations rank (chair).
+    TieOrder(write::TieOrderArgs),
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    let lang = Lang::detect(cli.lang.as_deref());
+    let cx = Context::new(cli.repo.clone(), lang, cli.at.clone());
+    match cli.command {
+        None => {
+            anyhow::bail!(lang.pick(
+                "終端界面尚未提供:請(qǐng)使用子命令(pingxuan --help)",
+                "the terminal interface is not available yet: use a command (pingxuan --help)"
+            ))
+        }
+        Some(Command::Demo(a)) => demo::run(&cx, a),
+        Some(Command::Init(a)) => write::init(&cx, a),
+        Some(Command::Validate(a)) => read::validate(&cx, a),
+        Some(Command::List(a)) => read::list(&cx, a),
+        Some(Command::Show(a)) => read::show(&cx, a),
+        Some(Command::Rank(a)) => rank::rank(&cx, a),
+        Some(Command::Status(a)) => rank::status(&cx, a),
+        Some(Command::Nominate(a)) => write::nominate(&cx, a),
+        Some(Command::Activity(a)) => write::activity(&cx, a),
+        Some(Command::Supervisor(a)) => write::supervisor(&cx, a),
+        Some(Command::FileForm(a)) => write::file_form(&cx, a),
+        Some(Command::Score(a)) => write::score(&cx, a),
+        Some(Command::Evaluate(a)) => write::evaluate(&cx, a),
+        Some(Command::Opinion(a)) => write::opinion(&cx, a),
+        Some(Command::Vote(a)) => write::vote(&cx, a),
+        Some(Command::Object(a)) => write::object(&cx, a),
+        Some(Command::Resolve(a)) => write::resolve(&cx, a),
+        Some(Command::Decide(a)) => write::decide(&cx, a),
+        Some(Command::Publish(a)) => write::publish(&cx, a),
+        Some(Command::Exception(a)) => write::exception(&cx, a),
+        Some(Command::Override(a)) => write::override_phase(&cx, a),
+        Some(Command::TieOrder(a)) => write::tie_order(&cx, a),
+    }
+}

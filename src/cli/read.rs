@@ -1,0 +1,239 @@
+//! Read commands: validate, list, show. Each takes `--json`.
+
+use anyhow::Result;
+use clap::Args;
+
+use super::Context;
+use crate::i18n::Lang;
+use crate::model::{Outcome, Record, Snapshot};
+use crate::text::{pad, sanitize};
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this category (id, name or alias).
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
+    let store = cx.open()?;
+    let snapshot = store.snapshot()?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&snapshot.problems)?);
+    } else if snapshot.problems.is_empty() {
+        println!(
+            "{}",
+            match cx.lang {
+                Lang::Zh => format!(
+                    "無問題:{} 個(gè)申報(bào)項(xiàng)目",
+                    snapshot.records.len()
+                ),
+                Lang::En => format!("no problems: {} nominations", snapshot.records.len()),
+            }
+        );
+    } else {
+        for p in &snapshot.problems {
+            eprintln!("{}", sanitize(&p.to_string()));
+        }
+        eprintln!(
+            "{}",
+            match cx.lang {
+                Lang::Zh => format!("{} 個(gè)問題", snapshot.problems.len()),
+                Lang::En => format!("{} problems", snapshot.problems.len()),
+            }
+        );
+    }
+    Ok(if snapshot.problems.is_empty() { 0 } else { 1 })
+}
+
+fn status_label(lang: Lang, r: &Record) -> &'static str {
+    match r.decision.as_ref().map(|d| d.outcome) {
+        None => lang.pick("評(píng)選中", "in review"),
+        Some(Outcome::Candidate) => lang.pick("候選", "candidate"),
+        Some(Outcome::Final) => lang.pick("入選", "final"),
+        Some(Outcome::Rejected) => lang.pick("未入選", "rejected"),
+        Some(Outcome::Disqualified) => lang.pick("取消資格", "disqualified"),
+    }
+}
+
+fn selected<'s>(snapshot: &'s Snapshot, category: Option<&str>) -> Result<Vec<&'s Record>> {
+    let cat = match category {
+        Some(c) => Some(
+            snapshot
+                .campaign
+                .category(c)
+                .ok_or_else(|| anyhow::anyhow!("unknown category {c:?}"))?
+                .id
+                .clone(),
+        ),
+        None => None,
+    };
+    Ok(snapshot
+        .records
+        .values()
+        .filter(|r| cat.as_deref().is_none_or(|c| r.nomination.category == c))
+        .collect())
+}
+
+pub fn list(cx: &Context, a: ListArgs) -> Result<i32> {
+    let store = cx.open()?;
+    let snapshot = store.snapshot()?;
+    let rows = selected(&snapshot, a.category.as_deref())?;
+    if a.json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.nomination.id,
+                    "category": r.nomination.category,
+                    "nominee": r.nomination.nominee.name,
+                    "unit": r.nomination.unit,
+                    "brand": r.nomination.brand,
+                    "scores": r.scores.len(),
+                    "decision": r.decision.as_ref().map(|d| d.outcome),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(0);
+    }
+    let l = cx.lang;
+    println!(
+        "{} {} {} {} {}",
+        pad(l.pick("編號(hào)", "id"), 18),
+        pad(l.pick("類別", "category"), 14),
+        pad(l.pick("申報(bào)對(duì)象", "nominee"), 30),
+        pad(l.pick("申報(bào)單位", "unit"), 24),
+        l.pick("狀態(tài)", "status")
+    );
+    for r in rows {
+        let n = &r.nomination;
+        let cat = snapshot
+            .campaign
+            .categories
+            .iter()
+            .find(|c| c.id == n.category)
+            .map(|c| l.pick(&c.name, &c.name_en).to_string())
+            .unwrap_or_else(|| n.category.clone());
+        let unit = snapshot
+            .unit(&n.unit)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| n.unit.clone());
+        println!(
+            "{} {} {} {} {}",
+            pad(&n.id, 18),
+            pad(&sanitize(&cat), 14),
+            pad(&sanitize(&n.nominee.name), 30),
+            pad(&sanitize(&unit), 24),
+            status_label(l, r)
+        );
+    }
+    Ok(0)
+}
+
+pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
+    let store = cx.open()?;
+    let snapshot = store.snapshot()?;
+    cx.require_record(&snapshot, &a.id)?;
+    let Some(r) = snapshot.record(&a.id) else {
+        return Ok(1);
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(r)?);
+        return Ok(0);
+    }
+    let l = cx.lang;
+    let n = &r.nomination;
+    let s = |t: &str| sanitize(t);
+    println!("{}  {}", n.id, s(&n.nominee.name));
+    println!("{}: {}", l.pick("類別", "category"), n.category);
+    println!(
+        "{}: {}",
+        l.pick("申報(bào)單位", "unit"),
+        snapshot
+            .unit(&n.unit)
+            .map_or(n.unit.as_str(), |u| u.name.as_str())
+    );
+    if let Some(b) = &n.brand {
+        println!("{}: {}", l.pick("服務(wù)品牌", "brand"), s(b));
+    }
+    println!("{}: {}", l.pick("登記日期", "registered"), n.registered);
+    if let Some(f) = n.form_filed {
+        println!("{}: {f}", l.pick("申報(bào)表報(bào)送", "form filed"));
+    }
+    println!("{}: {}", l.pick("主要事跡", "deeds"), s(&n.deeds));
+    println!("{}: {}", l.pick("評(píng)分", "scores"), r.scores.len());
+    for (who, sc) in &r.scores {
+        let marks: Vec<String> = sc
+            .marks
+            .iter()
+            .map(|(c, m)| match m.points() {
+                Some(p) => format!("{c}={p}"),
+                None => format!("{c}={m:?}"),
+            })
+            .collect();
+        println!("  {who}: {}", marks.join(" "));
+    }
+    println!(
+        "{}: {}",
+        l.pick("測(cè)評(píng)考察", "evaluations"),
+        r.evaluations.len()
+    );
+    for (stem, e) in &r.evaluations {
+        println!("  {stem}: {:?} {:?} {}", e.kind, e.rating, s(&e.findings));
+    }
+    println!("{}:", l.pick("部門意見", "opinions"));
+    for d in &snapshot.campaign.departments {
+        let st = r
+            .opinions
+            .get(&d.id)
+            .map(|o| format!("{:?} {}", o.stance, s(&o.reason)))
+            .unwrap_or_else(|| l.pick("未答復(fù)", "no answer").to_string());
+        println!("  {}: {st}", l.pick(&d.name, &d.name_en));
+    }
+    if let Some(v) = &r.votes {
+        println!(
+            "{}: {} / {} / {}",
+            l.pick(
+                "民主測(cè)評(píng)(滿意/基本滿意/不滿意)",
+                "votes (satisfied/basically/dissatisfied)"
+            ),
+            v.satisfied,
+            v.basically_satisfied,
+            v.dissatisfied
+        );
+    }
+    for (stem, o) in &r.objections {
+        println!(
+            "{} {stem}: {:?} {}",
+            l.pick("異議", "objection"),
+            o.status,
+            s(&o.text)
+        );
+    }
+    if let Some(d) = &r.decision {
+        println!(
+            "{}: {:?} {}",
+            l.pick("決定", "decision"),
+            d.outcome,
+            s(&d.reason)
+        );
+    }
+    Ok(0)
+}

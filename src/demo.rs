@@ -1,0 +1,271 @@
+//! `pingxuan demo`: the sample campaign built into a real repository, every
+//! scripted action signed by its member's own ssh key at its scripted time.
+//! Keys live beside the repository, never in it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone};
+
+use crate::act::{self, Request};
+use crate::i18n::Lang;
+use crate::model::{Action, Campaign, Member, PublicKey, Role, ScriptStep, Unit};
+use crate::sign::Signer;
+use crate::store::codec::from_ron;
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{0}")]
+    Sample(crate::model::Problem),
+    #[error("{0} exists and is not empty; choose a new folder")]
+    NotEmpty(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("ssh-keygen failed for {member}: {stderr}")]
+    Keygen { member: String, stderr: String },
+    #[error("step {step} ({at}, {actor}, {action}): {source}")]
+    Step {
+        step: usize,
+        at: String,
+        actor: String,
+        action: &'static str,
+        #[source]
+        source: Box<act::ActError>,
+    },
+    #[error(transparent)]
+    Act(#[from] Box<act::ActError>),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+    #[error("the sample has no chair")]
+    NoChair,
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DemoError {
+    let what = what.into();
+    move |source| DemoError::Io { what, source }
+}
+
+/// Where the demo was built.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub repo: PathBuf,
+    pub keys: PathBuf,
+    pub allowed_signers: PathBuf,
+    pub chair: Member,
+    pub commits: usize,
+}
+
+/// The parsed sample files.
+pub struct Sample {
+    pub campaign: Campaign,
+    pub units: Vec<Unit>,
+    pub members: Vec<Member>,
+    pub history: Vec<ScriptStep>,
+}
+
+pub fn sample() -> Result<Sample, DemoError> {
+    use crate::sample as s;
+    Ok(Sample {
+        campaign: from_ron("sample-repo/campaign.ron", s::CAMPAIGN.as_bytes())
+            .map_err(DemoError::Sample)?,
+        units: from_ron("sample-repo/units.ron", s::UNITS.as_bytes()).map_err(DemoError::Sample)?,
+        members: from_ron("sample-repo/members.ron", s::MEMBERS.as_bytes())
+            .map_err(DemoError::Sample)?,
+        history: from_ron("sample-repo/history.ron", s::HISTORY.as_bytes())
+            .map_err(DemoError::Sample)?,
+    })
+}
+
+/// Makes an ed25519 key pair `keys/<id>` and returns the public key line.
+fn keygen(keys: &Path, m: &Member) -> Result<String, DemoError> {
+    let path = keys.join(&m.id);
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C"])
+        .arg(&m.email)
+        .arg("-f")
+        .arg(&path)
+        .output()
+        .map_err(io("running ssh-keygen (install openssh-client)"))?;
+    if !out.status.success() {
+        return Err(DemoError::Keygen {
+            member: m.id.clone(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
+    }
+    let public = std::fs::read_to_string(path.with_extension("pub"))
+        .map_err(io(format!("reading {}.pub", m.id)))?;
+    Ok(public.trim().to_string())
+}
+
+/// A git config file that makes `Signer` sign with this member's key, exactly
+/// as the member's own `git commit -S` would.
+fn member_signer(keys: &Path, m: &Member) -> Result<Signer, DemoError> {
+    let cfg_path = keys.join(format!("{}.gitconfig", m.id));
+    let key = keys.join(&m.id);
+    let text = format!(
+        "[user]\n\tname = {}\n\temail = {}\n\tsigningkey = {}\n[gpg]\n\tformat = ssh\n",
+        m.name,
+        m.email,
+        key.display()
+    );
+    std::fs::write(&cfg_path, text).map_err(io(cfg_path.display().to_string()))?;
+    let cfg = git2::Config::open(&cfg_path)?;
+    Signer::from_git_config(&cfg)?.ok_or_else(|| DemoError::Keygen {
+        member: m.id.clone(),
+        stderr: "no signing key configured".into(),
+    })
+}
+
+fn at_nine(campaign: &Campaign) -> DateTime<FixedOffset> {
+    let tz =
+        FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+    let naive = campaign
+        .issued
+        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN));
+    tz.from_local_datetime(&naive)
+        .single()
+        .unwrap_or_else(|| tz.from_utc_datetime(&naive))
+}
+
+/// Builds the demo: `dir` (new or empty) becomes the repository; keys go to a
+/// sibling folder `<dir>.keys`. `progress` hears (done, total) after each commit.
+pub fn build(
+    dir: &Path,
+    lang: Lang,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Demo, DemoError> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(io(dir.display().to_string()))?
+            .next()
+            .is_some()
+    {
+        return Err(DemoError::NotEmpty(dir.display().to_string()));
+    }
+    let Sample {
+        campaign,
+        units,
+        mut members,
+        history,
+    } = sample()?;
+    let keys = PathBuf::from(format!("{}.keys", dir.display()));
+    std::fs::create_dir_all(&keys).map_err(io(keys.display().to_string()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o700))
+            .map_err(io(keys.display().to_string()))?;
+    }
+    let mut allowed = String::new();
+    for m in &mut members {
+        let public = keygen(&keys, m)?;
+        allowed.push_str(&format!("{} namespaces=\"git\" {public}\n", m.email));
+        m.keys = vec![PublicKey {
+            key: public,
+            valid_from: campaign.issued,
+            revoked: None,
+        }];
+    }
+    let allowed_signers = keys.join("allowed_signers");
+    std::fs::write(&allowed_signers, allowed).map_err(io(allowed_signers.display().to_string()))?;
+    let chair = members
+        .iter()
+        .find(|m| m.has_role(Role::Chair))
+        .cloned()
+        .ok_or(DemoError::NoChair)?;
+
+    let store = Store::init(dir, false)?;
+    {
+        let mut cfg = store
+            .repo()
+            .config()?
+            .open_level(git2::ConfigLevel::Local)?;
+        cfg.set_str("user.name", &chair.name)?;
+        cfg.set_str("user.email", &chair.email)?;
+        cfg.set_str("gpg.format", "ssh")?;
+        cfg.set_str(
+            "user.signingkey",
+            &keys.join(&chair.id).display().to_string(),
+        )?;
+        cfg.set_str(
+            "gpg.ssh.allowedSignersFile",
+            &allowed_signers.display().to_string(),
+        )?;
+        cfg.set_bool("commit.gpgsign", true)?;
+    }
+    let mut signers = std::collections::BTreeMap::new();
+    for m in &members {
+        signers.insert(m.id.clone(), member_signer(&keys, m)?);
+    }
+    let total = history.len() + 1;
+    let mut snapshot = None;
+    let setup = Action::Setup {
+        campaign: campaign.clone(),
+        members: members.clone(),
+        units,
+    };
+    let sign_with = |id: &str| {
+        let s = signers.get(id);
+        let id = id.to_string();
+        move |buf: &[u8]| match s {
+            Some(s) => s.sign(buf).map_err(|e| e.to_string()),
+            None => Err(format!("no key for member {id:?}")),
+        }
+    };
+    let chair_sign = sign_with(&chair.id);
+    act::perform(
+        &store,
+        &mut snapshot,
+        &Request {
+            actor: &chair.id,
+            action: &setup,
+            when: at_nine(&campaign),
+            lang,
+        },
+        Some(&chair_sign),
+    )
+    .map_err(Box::new)?;
+    progress(1, total);
+    for (i, step) in history.iter().enumerate() {
+        let sign = sign_with(&step.actor);
+        act::perform(
+            &store,
+            &mut snapshot,
+            &Request {
+                actor: &step.actor,
+                action: &step.action,
+                when: step.at,
+                lang,
+            },
+            Some(&sign),
+        )
+        .map_err(|source| DemoError::Step {
+            step: i + 1,
+            at: step.at.to_rfc3339(),
+            actor: step.actor.clone(),
+            action: step.action.kind().as_str(),
+            source: Box::new(source),
+        })?;
+        progress(i + 2, total);
+    }
+    // The per-member config files only served the replay.
+    for m in &members {
+        let _ = std::fs::remove_file(keys.join(format!("{}.gitconfig", m.id)));
+    }
+    Ok(Demo {
+        repo: dir.to_path_buf(),
+        keys,
+        allowed_signers,
+        chair,
+        commits: total,
+    })
+}
