@@ -1,0 +1,184 @@
+//! The store at library level: compare-and-swap on the branch, retries after a
+//! lost race, incremental refresh equal to a cold load.
+
+mod common;
+mod fixture;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, FixedOffset};
+use common::Sandbox;
+use fixture::*;
+use pingxuan::act::{self, Request};
+use pingxuan::i18n::Lang;
+use pingxuan::model::*;
+use pingxuan::sign::Signer;
+use pingxuan::store::{layout, CommitMeta, FileChange, Store, StoreError};
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn signer(sb: &Sandbox, id: &str) -> Signer {
+    let key = sb.ssh_keygen(id, &format!("{id}@example.invalid"));
+    sb.set_config("gpg.format", "ssh");
+    sb.set_config("user.signingkey", key.private.to_str().unwrap());
+    let mut cfg = git2::Config::open(sb.global_config()).unwrap();
+    let _ = &mut cfg;
+    Signer::from_git_config(&cfg).unwrap().expect("a signer")
+}
+
+#[test]
+fn stale_parent_is_a_conflict_and_writes_nothing() {
+    let f = Fixture::new(&[]);
+    let store = Store::open(f.path()).unwrap();
+    let first = store.head().unwrap().unwrap();
+    let meta = CommitMeta {
+        name: "t".into(),
+        email: "t@example.invalid".into(),
+        when: at("2017-06-20T09:00:00+08:00"),
+        summary: "x".into(),
+        trailers: vec![],
+    };
+    let change = |p: &str| FileChange {
+        path: p.into(),
+        content: Some("[]\n".into()),
+    };
+    let second = store
+        .commit_changes(Some(first), &[change("a.ron")], &meta, None)
+        .unwrap();
+    // A writer that still believes `first` is the tip loses, and nothing moves.
+    let err = store
+        .commit_changes(Some(first), &[change("b.ron")], &meta, None)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict), "{err}");
+    assert_eq!(store.head().unwrap(), Some(second));
+    assert!(
+        !f.path().join("b.ron").exists(),
+        "work tree untouched by the loser"
+    );
+}
+
+#[test]
+fn concurrent_writers_lose_no_action() {
+    let f = Fixture::new(&[(
+        layout::nomination_path("2017-window-001").unwrap(),
+        ron(&window("2017-window-001", "zhengwu-fuwu-zhongxin")),
+    )]);
+    let path = Arc::new(f.path().to_path_buf());
+    let campaign: Campaign =
+        ron::from_str(std::str::from_utf8(&sample_file("campaign.ron")).unwrap()).unwrap();
+    let departments: Vec<String> = campaign.departments.iter().map(|d| d.id.clone()).collect();
+    let sb = Sandbox::new();
+    let signer = Arc::new(signer(&sb, OFFICE_CLERK));
+    let threads: Vec<_> = departments
+        .iter()
+        .enumerate()
+        .map(|(i, dept)| {
+            let path = Arc::clone(&path);
+            let signer = Arc::clone(&signer);
+            let dept = dept.clone();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).unwrap();
+                let action = Action::Opinion {
+                    nomination: "2017-window-001".into(),
+                    opinion: Opinion {
+                        department: dept,
+                        stance: Stance::Approve,
+                        reason: String::new(),
+                        recorded_by: OFFICE_CLERK.into(),
+                        date: day("2017-11-21"),
+                    },
+                };
+                let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+                let mut snapshot = None;
+                act::perform(
+                    &store,
+                    &mut snapshot,
+                    &Request {
+                        actor: OFFICE_CLERK,
+                        action: &action,
+                        when: at("2017-11-21T10:00:00+08:00") + Duration::seconds(i as i64),
+                        lang: Lang::En,
+                    },
+                    Some(&sign),
+                )
+                .unwrap()
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let snap = store.snapshot().unwrap();
+    let rec = &snap.records["2017-window-001"];
+    assert_eq!(
+        rec.opinions.len(),
+        departments.len(),
+        "every opinion landed"
+    );
+    let repo = f.repo();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    assert_eq!(
+        walk.count(),
+        1 + departments.len(),
+        "one commit per action, linear"
+    );
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(f.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", sb.home())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&status).trim(), "", "index and work tree match HEAD");
+}
+
+#[test]
+fn refresh_after_a_commit_equals_a_cold_load() {
+    let f = Fixture::new(&[
+        (
+            layout::nomination_path("2017-window-001").unwrap(),
+            ron(&window("2017-window-001", "zhengwu-fuwu-zhongxin")),
+        ),
+        (
+            layout::nomination_path("2017-window-002").unwrap(),
+            ron(&window("2017-window-002", "renmin-yiyuan-menzhen")),
+        ),
+    ]);
+    let store = Store::open(f.path()).unwrap();
+    let sb = Sandbox::new();
+    let signer = signer(&sb, REVIEWER);
+    let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+    let mut snapshot = Some(store.snapshot().unwrap());
+    let action = Action::Evaluate {
+        nomination: "2017-window-002".into(),
+        evaluation: Evaluation {
+            kind: EvaluationKind::Unannounced,
+            author: REVIEWER.into(),
+            date: day("2017-10-09"),
+            rating: Some(88.0),
+            findings: "暗訪:服務(wù)熱情".into(),
+            knowledge_rate: Some(93.0),
+            service_satisfaction: None,
+            incidents: vec![],
+        },
+    };
+    act::perform(
+        &store,
+        &mut snapshot,
+        &Request {
+            actor: REVIEWER,
+            action: &action,
+            when: at("2017-10-09T15:00:00+08:00"),
+            lang: Lang::Zh,
+        },
+        Some(&sign),
+    )
+    .unwrap();
+    let cold = store.snapshot().unwrap();
+    assert_eq!(snapshot.unwrap(), cold);
+    assert_eq!(cold.records["2017-window-002"].evaluations.len(), 1);
+}
