@@ -469,6 +469,27 @@ fn unsigned_write_is_refused_when_the_campaign_requires_signing() {
         .path()
         .join(layout::nomination_path(ID).unwrap())
         .exists());
+
+    // ssh format with no key at all: refused before signing is even tried.
+    sb.set_config("gpg.format", "ssh");
+    let out = sb
+        .cmd(env!("CARGO_BIN_EXE_pingxuan"))
+        .arg("--repo")
+        .arg(fixture.path())
+        .args([
+            "--lang",
+            "en",
+            "--at",
+            "2017-06-20T09:00:00+08:00",
+            "nominate",
+            "--file",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("user.signingkey"), "{}", stderr(&out));
+    assert_eq!(fixture.head(), before, "nothing written");
 }
 
 #[test]
@@ -539,4 +560,73 @@ fn bare_repository_takes_actions() {
         .output()
         .unwrap();
     assert!(stdout(&list).contains(ID));
+}
+
+#[test]
+fn init_sets_up_a_signed_campaign_with_you_as_chair() {
+    let me = Actor::new("chair", "主任", "chair@example.invalid");
+    let dir = me.sb.path().join("campaign");
+    let out = me
+        .sb
+        .cmd(env!("CARGO_BIN_EXE_pingxuan"))
+        .args(["--lang", "en", "--at", "2018-03-01T09:00:00+08:00", "init"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = me.sb.git_ok(&dir, &["ls-tree", "--name-only", "HEAD"]);
+    for f in [layout::CAMPAIGN, layout::MEMBERS, layout::UNITS] {
+        assert!(files.lines().any(|l| l == f), "{f} in {files}");
+    }
+    let msg = me.sb.git_ok(&dir, &["log", "-1", "--format=%B"]);
+    assert!(
+        msg.contains("Pingxuan-Action: setup") && msg.contains("Pingxuan-Actor: chair"),
+        "{msg}"
+    );
+    me.sb.write_allowed_signers(&[(me.email, &me.key.line)]);
+    let v = me.sb.git(&dir, &["verify-commit", "HEAD"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    let members: Vec<Member> =
+        ron::from_str(&me.sb.git_ok(&dir, &["show", "HEAD:members.ron"])).unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].email, me.email);
+    assert_eq!(members[0].roles, vec![Role::Chair]);
+    // A second init into the same folder is refused.
+    let again = me
+        .sb
+        .cmd(env!("CARGO_BIN_EXE_pingxuan"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+}
+
+/// PHASES through the command line: a score in December is refused, naming the
+/// window in which scoring is allowed, and nothing is written.
+#[test]
+fn write_outside_its_phase_is_refused_naming_the_window() {
+    let w = world();
+    let file = w.clerk.sb.path().join("n.ron");
+    std::fs::write(&file, ron(&window(ID, UNIT))).unwrap();
+    w.write(
+        &w.clerk,
+        "2017-06-20T09:00:00+08:00",
+        &["nominate", "--file", file.to_str().unwrap()],
+        "nominate",
+        Some(ID),
+    );
+    let before = w.fixture.head();
+    let out = w.reviewer.run(
+        w.fixture.path(),
+        "2017-12-02T10:00:00+08:00",
+        &["score", ID, "-m", "W1=5"],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("2017-09-01") && err.contains("2017-11-30"),
+        "{err}"
+    );
+    assert_eq!(w.fixture.head(), before);
 }
