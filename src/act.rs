@@ -177,7 +177,7 @@ pub fn perform(
             Ok(commit) => {
                 let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
                 match snapshot.as_mut() {
-                    Some(s) => store.refresh(s, commit, &paths)?,
+                    Some(s) => store.refresh(s, commit)?,
                     None => *snapshot = Some(store.snapshot_at(commit)?),
                 }
                 return Ok(Done {

@@ -355,9 +355,7 @@ fn categories_criteria_weights_sum_to_100_scope_and_gates() {
     assert!(c
         .category("十佳文明服務窗口")
         .is_some_and(|k| k.id == "window"));
-    assert!(c
-        .category("十佳服務窗口")
-        .is_some_and(|k| k.id == "window"));
+    assert!(c.category("十佳服務窗口").is_some_and(|k| k.id == "window"));
 
     let star = c.category("star").unwrap();
     assert_eq!(ids(star), range("S", 5));

@@ -56,10 +56,7 @@ pub fn run(cx: &Context, a: DemoArgs) -> Result<i32> {
                 demo.chair.name, demo.chair.email
             );
             println!("  查看:pingxuan --repo {} list", demo.repo.display());
-            println!(
-                "  驗證:git -C {} log --show-signature",
-                demo.repo.display()
-            );
+            println!("  驗證:git -C {} log --show-signature", demo.repo.display());
         }
         Lang::En => {
             println!("demo campaign built: {}", demo.repo.display());

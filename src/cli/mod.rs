@@ -3,6 +3,7 @@
 
 mod context;
 mod demo;
+mod perf;
 mod rank;
 mod read;
 mod write;
@@ -49,6 +50,13 @@ pub enum Command {
     List(read::ListArgs),
     /// Show one nomination with everything recorded on it.
     Show(read::ShowArgs),
+    /// Generate a large campaign repository (bare, unsigned) for benchmarks.
+    Gen(GenArgs),
+    /// Rebuild the snapshot cache from scratch.
+    Reindex,
+    /// In-process timings for benches/compare.sh (JSON).
+    #[command(hide = true)]
+    Perf(perf::PerfArgs),
     /// Rank each category: cut line, minimum-score line, ties, and why each
     /// ineligible entry is out.
     Rank(rank::RankArgs),
@@ -86,6 +94,16 @@ pub enum Command {
     TieOrder(write::TieOrderArgs),
 }
 
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// Folder for the new bare repository.
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 10_000)]
+    pub nominations: usize,
+    #[arg(long, default_value_t = 2017)]
+    pub seed: u64,
+}
+
 pub fn run(cli: Cli) -> Result<i32> {
     let lang = Lang::detect(cli.lang.as_deref());
     let cx = Context::new(cli.repo.clone(), lang, cli.at.clone());
@@ -101,6 +119,26 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Validate(a)) => read::validate(&cx, a),
         Some(Command::List(a)) => read::list(&cx, a),
         Some(Command::Show(a)) => read::show(&cx, a),
+        Some(Command::Gen(a)) => {
+            let n = crate::gen::generate(&a.dir, a.nominations, a.seed)?;
+            println!(
+                "{} commits, {} nominations: {}",
+                n,
+                a.nominations,
+                a.dir.display()
+            );
+            Ok(0)
+        }
+        Some(Command::Reindex) => {
+            let s = cx.open()?.reindex()?;
+            println!(
+                "{} {}",
+                s.records.len(),
+                lang.pick("個申報項目已重建索引", "nominations reindexed")
+            );
+            Ok(0)
+        }
+        Some(Command::Perf(a)) => perf::run(&cx, a),
         Some(Command::Rank(a)) => rank::rank(&cx, a),
         Some(Command::Status(a)) => rank::status(&cx, a),
         Some(Command::Nominate(a)) => write::nominate(&cx, a),

@@ -40,10 +40,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         println!(
             "{}",
             match cx.lang {
-                Lang::Zh => format!(
-                    "無問題:{} 個申報項目",
-                    snapshot.records.len()
-                ),
+                Lang::Zh => format!("無問題:{} 個申報項目", snapshot.records.len()),
                 Lang::En => format!("no problems: {} nominations", snapshot.records.len()),
             }
         );

@@ -80,6 +80,28 @@ pub struct Snapshot {
     /// Nomination id to record; broken records are left out and listed in `problems`.
     pub records: BTreeMap<String, Record>,
     pub problems: Vec<Problem>,
+    /// Object ids the snapshot was read from, so a reload re-reads only what changed.
+    #[serde(skip)]
+    pub index: TreeIndex,
+}
+
+/// The ids of the top-level files a record's validation depends on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopIds {
+    pub campaign: String,
+    pub members: String,
+    pub units: String,
+    pub rulings: Option<String>,
+}
+
+/// Tree and blob ids behind a snapshot (hex).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TreeIndex {
+    pub top: TopIds,
+    /// Shard folder name to its tree id.
+    pub shards: BTreeMap<String, String>,
+    /// Nomination id to (record folder, subtree id).
+    pub records: BTreeMap<String, (String, String)>,
 }
 
 impl Snapshot {

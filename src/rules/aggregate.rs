@@ -436,11 +436,7 @@ impl Aggregate {
             .as_ref()
             .map_or_else(|| "–".to_string(), |s| num(s.spread));
         let flag = if self.disagreement {
-            pick(
-                zh,
-                ",評分分歧較大".into(),
-                ", reviewers disagree".into(),
-            )
+            pick(zh, ",評分分歧較大".into(), ", reviewers disagree".into())
         } else {
             String::new()
         };

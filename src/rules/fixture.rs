@@ -296,6 +296,7 @@ pub fn snapshot() -> Snapshot {
         rulings: Rulings::default(),
         records: BTreeMap::new(),
         problems: vec![],
+        index: Default::default(),
     }
 }
 

@@ -49,21 +49,13 @@ pub struct GateResult {
 
 fn metric_name(metric: &Metric, zh: bool) -> String {
     match metric {
-        Metric::AppraisalSatisfaction { .. } => pick(
-            zh,
-            "行風評議滿意率".into(),
-            "appraisal satisfaction".into(),
-        ),
-        Metric::ServiceSatisfaction => pick(
-            zh,
-            "服務質量滿意率".into(),
-            "service satisfaction".into(),
-        ),
-        Metric::KnowledgeRate => pick(
-            zh,
-            "應知應會率".into(),
-            "staff knowledge rate".into(),
-        ),
+        Metric::AppraisalSatisfaction { .. } => {
+            pick(zh, "行風評議滿意率".into(), "appraisal satisfaction".into())
+        }
+        Metric::ServiceSatisfaction => {
+            pick(zh, "服務質量滿意率".into(), "service satisfaction".into())
+        }
+        Metric::KnowledgeRate => pick(zh, "應知應會率".into(), "staff knowledge rate".into()),
         Metric::Incidents { kinds, .. } => pick(
             zh,
             format!("事件數({kinds:?})"),

@@ -3,17 +3,20 @@
 //! it never stops the rest from loading.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use git2::{ObjectType, Repository, Tree, TreeEntry};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use super::cache::{self, Entry};
 use super::codec::from_ron;
 use super::layout::{self, FileKind};
 use super::StoreError;
 use crate::model::validate::{self, Context};
 use crate::model::{
-    shard_of, validate_id, Campaign, Member, Nomination, Problem, Record, Rulings, Snapshot, Unit,
+    shard_of, validate_id, Campaign, Member, Nomination, Problem, Record, Rulings, Snapshot,
+    TopIds, TreeIndex, Unit,
 };
 
 /// Records larger than this are refused unread (a 50 MB record is an attack, not a nomination).
@@ -55,19 +58,18 @@ fn blob_of(repo: &Repository, entry: &TreeEntry, path: &str) -> Result<Vec<u8>, 
         }
         _ => return Err(problem(path, "is not a plain file")),
     }
-    let odb = repo.odb().map_err(|e| problem(path, e.message()))?;
-    let (size, _) = odb
-        .read_header(entry.id())
-        .map_err(|e| problem(path, e.message()))?;
-    if size > MAX_FILE_BYTES {
-        return Err(problem(
-            path,
-            format!("is {size} bytes; records are limited to {MAX_FILE_BYTES}"),
-        ));
-    }
     let blob = repo
         .find_blob(entry.id())
         .map_err(|e| problem(path, e.message()))?;
+    if blob.size() > MAX_FILE_BYTES {
+        return Err(problem(
+            path,
+            format!(
+                "is {} bytes; records are limited to {MAX_FILE_BYTES}",
+                blob.size()
+            ),
+        ));
+    }
     Ok(blob.content().to_vec())
 }
 
@@ -226,63 +228,136 @@ fn parse_checked<T: DeserializeOwned>(
     }
 }
 
-/// Every record folder under `nominations/`, with problems for misfiled entries.
-fn record_dirs<'r>(
-    repo: &'r Repository,
-    tree: &Tree,
-) -> (Vec<(String, String, Tree<'r>)>, Vec<Problem>) {
-    let mut dirs = Vec::new();
-    let mut problems = Vec::new();
-    let Ok(entry) = tree.get_path(std::path::Path::new(layout::NOMINATIONS)) else {
-        return (dirs, problems);
-    };
-    let Some(noms) = entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
-        problems.push(problem(layout::NOMINATIONS, "is not a folder"));
-        return (dirs, problems);
-    };
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for shard in noms.iter() {
-        let shard_name = String::from_utf8_lossy(shard.name_bytes()).into_owned();
-        let shard_path = format!("{}/{shard_name}", layout::NOMINATIONS);
-        let Some(shard_tree) = shard.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
-            problems.push(problem(&shard_path, "is not a shard folder"));
-            continue;
-        };
-        for rec in shard_tree.iter() {
-            let id = String::from_utf8_lossy(rec.name_bytes()).into_owned();
-            let dir = format!("{shard_path}/{id}");
-            if let Err(e) = validate_id(&id) {
-                problems.push(problem(&dir, e.to_string()));
-                continue;
-            }
-            if shard_of(&id) != shard_name {
-                let msg = match seen.get(&id) {
-                    Some(first) => format!("duplicate id {id:?}: already at {first}"),
-                    None => format!(
-                        "misfiled: {id:?} belongs under {}/{}",
-                        layout::NOMINATIONS,
-                        shard_of(&id)
-                    ),
-                };
-                problems.push(problem(&dir, msg));
-                continue;
-            }
-            let Some(rec_tree) = rec.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
-                problems.push(problem(&dir, "is not a record folder"));
-                continue;
-            };
-            seen.insert(id.clone(), dir.clone());
-            dirs.push((dir, id, rec_tree));
-        }
-    }
-    (dirs, problems)
+/// A record folder found in the tree.
+pub(super) struct RecordDir {
+    pub dir: String,
+    pub id: String,
+    pub tree: git2::Oid,
 }
 
-pub(super) fn load_tree(
+fn tree_of<'r>(repo: &'r Repository, entry: &TreeEntry) -> Option<Tree<'r>> {
+    (entry.kind() == Some(ObjectType::Tree))
+        .then(|| repo.find_tree(entry.id()).ok())
+        .flatten()
+}
+
+/// The record folders of one shard, with problems for misfiled entries.
+fn shard_dirs(
+    shard_name: &str,
+    shard_tree: &Tree,
+    dirs: &mut Vec<RecordDir>,
+    problems: &mut Vec<Problem>,
+) {
+    let shard_path = format!("{}/{shard_name}", layout::NOMINATIONS);
+    for rec in shard_tree.iter() {
+        let id = String::from_utf8_lossy(rec.name_bytes()).into_owned();
+        let dir = format!("{shard_path}/{id}");
+        if let Err(e) = validate_id(&id) {
+            problems.push(problem(&dir, e.to_string()));
+            continue;
+        }
+        if shard_of(&id) != shard_name {
+            problems.push(problem(
+                &dir,
+                format!(
+                    "misfiled or duplicate id {id:?}: it belongs under {}/{}",
+                    layout::NOMINATIONS,
+                    shard_of(&id)
+                ),
+            ));
+            continue;
+        }
+        if rec.kind() != Some(ObjectType::Tree) {
+            problems.push(problem(&dir, "is not a record folder"));
+            continue;
+        }
+        dirs.push(RecordDir {
+            dir,
+            id,
+            tree: rec.id(),
+        });
+    }
+}
+
+/// Every record folder under `nominations/` and the shard tree ids.
+fn record_dirs(
     repo: &Repository,
     tree: &Tree,
-    commit: Option<String>,
-) -> Result<Snapshot, StoreError> {
+) -> (Vec<RecordDir>, Vec<Problem>, BTreeMap<String, String>) {
+    let mut dirs = Vec::new();
+    let mut problems = Vec::new();
+    let mut shards = BTreeMap::new();
+    let Some(entry) = tree.get_name(layout::NOMINATIONS) else {
+        return (dirs, problems, shards);
+    };
+    let Some(noms) = tree_of(repo, &entry) else {
+        problems.push(problem(layout::NOMINATIONS, "is not a folder"));
+        return (dirs, problems, shards);
+    };
+    for shard in noms.iter() {
+        let name = String::from_utf8_lossy(shard.name_bytes()).into_owned();
+        let Some(shard_tree) = tree_of(repo, &shard) else {
+            problems.push(problem(
+                &format!("{}/{name}", layout::NOMINATIONS),
+                "is not a shard folder",
+            ));
+            continue;
+        };
+        shards.insert(name.clone(), shard.id().to_string());
+        shard_dirs(&name, &shard_tree, &mut dirs, &mut problems);
+    }
+    (dirs, problems, shards)
+}
+
+fn top_ids(tree: &Tree) -> TopIds {
+    let id = |name: &str| tree.get_name(name).map(|e| e.id().to_string());
+    TopIds {
+        campaign: id(layout::CAMPAIGN).unwrap_or_default(),
+        members: id(layout::MEMBERS).unwrap_or_default(),
+        units: id(layout::UNITS).unwrap_or_default(),
+        rulings: id(layout::RULINGS),
+    }
+}
+
+/// Reads and checks one record folder.
+fn load_entry(repo: Option<&Repository>, cx: &Context, d: &RecordDir) -> Entry {
+    let (record, problems) = match repo.map(|r| (r, r.find_tree(d.tree))) {
+        Some((repo, Ok(tree))) => parse_record(cx, gather_record(repo, &d.dir, &d.id, &tree)),
+        Some((_, Err(e))) => (None, vec![problem(&d.dir, e.message())]),
+        None => (None, vec![problem(&d.dir, "cannot open the repository")]),
+    };
+    Entry {
+        id: d.id.clone(),
+        dir: d.dir.clone(),
+        tree: d.tree.to_string(),
+        record,
+        problems,
+    }
+}
+
+/// Loads record folders in parallel: one chunk per worker thread, each with its
+/// own repository handle (a `git2::Repository` is not `Sync`, and a handle's
+/// pack index and caches are worth keeping for the whole chunk).
+fn load_entries(git_dir: &Path, cx: &Context, dirs: &[&RecordDir]) -> Vec<Entry> {
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let workers = rayon::current_num_threads().max(1);
+    let chunk = dirs.len().div_ceil(workers * 4).max(16);
+    dirs.par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let repo = Repository::open(git_dir).ok();
+            part.iter()
+                .map(|d| load_entry(repo.as_ref(), cx, d))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// campaign.ron, units.ron, members.ron and rulings.ron, with their problems.
+type TopFiles = (Campaign, Vec<Unit>, Vec<Member>, Rulings, Vec<Problem>);
+
+fn top_files(repo: &Repository, tree: &Tree) -> Result<TopFiles, StoreError> {
     let campaign: Campaign = required(repo, tree, layout::CAMPAIGN)?;
     let units: Vec<Unit> = required(repo, tree, layout::UNITS)?;
     let members: Vec<Member> = required(repo, tree, layout::MEMBERS)?;
@@ -303,27 +378,68 @@ pub(super) fn load_tree(
             Rulings::default()
         }
     };
-    let (dirs, dir_problems) = record_dirs(repo, tree);
+    Ok((campaign, units, members, rulings, problems))
+}
+
+/// Loads the snapshot of `tree`. With `cache`, records whose subtree id is
+/// unchanged come from the cache and the cache is brought up to date.
+pub(super) fn load_tree(
+    repo: &Repository,
+    tree: &Tree,
+    commit: Option<String>,
+    cache_file: Option<&Path>,
+) -> Result<Snapshot, StoreError> {
+    let (campaign, units, members, rulings, mut problems) = top_files(repo, tree)?;
+    let top = top_ids(tree);
+    let (dirs, dir_problems, shards) = record_dirs(repo, tree);
     problems.extend(dir_problems);
-    let raws: Vec<RawRecord> = dirs
-        .iter()
-        .map(|(dir, id, t)| gather_record(repo, dir, id, t))
-        .collect();
     let cx = Context {
         campaign: &campaign,
         members: &members,
         units: &units,
     };
     problems.extend(validate::rulings(&cx, layout::RULINGS, &rulings));
-    let parsed: Vec<(Option<Record>, Vec<Problem>)> = raws
-        .into_par_iter()
-        .map(|raw| parse_record(&cx, raw))
+
+    let cache_file = cache_file.filter(|_| !cache::disabled());
+    let mut cached = cache_file
+        .and_then(|f| cache::read(f, &top))
+        .unwrap_or_default();
+    let mut entries: Vec<Option<Entry>> = dirs
+        .iter()
+        .map(|d| {
+            cached
+                .remove(&d.id)
+                .filter(|e| e.dir == d.dir && e.tree == d.tree.to_string())
+        })
         .collect();
+    let missing: Vec<&RecordDir> = dirs
+        .iter()
+        .zip(&entries)
+        .filter(|(_, e)| e.is_none())
+        .map(|(d, _)| d)
+        .collect();
+    let changed = !missing.is_empty() || !cached.is_empty();
+    let mut fresh = load_entries(repo.path(), &cx, &missing).into_iter();
+    for e in entries.iter_mut().filter(|e| e.is_none()) {
+        *e = fresh.next();
+    }
+    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
+    if let Some(file) = cache_file {
+        if changed || !file.exists() {
+            cache::write(file, &top, &entries);
+        }
+    }
     let mut records = BTreeMap::new();
-    for (record, p) in parsed {
-        problems.extend(p);
-        if let Some(r) = record {
-            records.insert(r.nomination.id.clone(), r);
+    let mut index = TreeIndex {
+        top,
+        shards,
+        records: BTreeMap::new(),
+    };
+    for e in entries {
+        problems.extend(e.problems);
+        index.records.insert(e.id.clone(), (e.dir, e.tree));
+        if let Some(r) = e.record {
+            records.insert(e.id, r);
         }
     }
     Ok(Snapshot {
@@ -334,41 +450,113 @@ pub(super) fn load_tree(
         rulings,
         records,
         problems,
+        index,
     })
 }
 
-/// Re-reads one record from `tree` into `snapshot`, replacing its old problems.
-pub(super) fn reload_record(
-    repo: &Repository,
-    tree: &Tree,
-    snapshot: &mut Snapshot,
-    id: &str,
-) -> Result<(), StoreError> {
-    let dir = layout::record_dir(id)?;
-    let prefix = format!("{dir}/");
-    snapshot
-        .problems
-        .retain(|p| !p.path.starts_with(&prefix) && p.path != dir);
-    snapshot.records.remove(id);
-    let Ok(entry) = tree.get_path(std::path::Path::new(&dir)) else {
-        return Ok(());
+/// Brings `snapshot` up to `tree`: only shards whose tree id changed are read,
+/// and only records whose subtree id changed are parsed. Returns false when a
+/// top-level file changed or a shard holds a misfiled entry: then the caller
+/// loads the whole snapshot again.
+pub(super) fn refresh_tree(repo: &Repository, tree: &Tree, snapshot: &mut Snapshot) -> bool {
+    if top_ids(tree) != snapshot.index.top {
+        return false;
+    }
+    let mut new_shards = BTreeMap::new();
+    if let Some(entry) = tree.get_name(layout::NOMINATIONS) {
+        let Some(noms) = tree_of(repo, &entry) else {
+            return false;
+        };
+        for shard in noms.iter() {
+            new_shards.insert(
+                String::from_utf8_lossy(shard.name_bytes()).into_owned(),
+                shard.id(),
+            );
+        }
+    }
+    let changed: Vec<&String> = new_shards
+        .keys()
+        .chain(snapshot.index.shards.keys())
+        .filter(|name| {
+            new_shards.get(*name).map(|o| o.to_string()).as_ref()
+                != snapshot.index.shards.get(*name)
+        })
+        .collect();
+    let mut dirs = Vec::new();
+    let mut problems = Vec::new();
+    for name in changed
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Some(oid) = new_shards.get(name) {
+            let Ok(shard_tree) = repo.find_tree(*oid) else {
+                return false;
+            };
+            shard_dirs(name, &shard_tree, &mut dirs, &mut problems);
+        }
+    }
+    if !problems.is_empty() {
+        return false;
+    }
+    let changed_names: std::collections::BTreeSet<&str> =
+        changed.iter().map(|s| s.as_str()).collect();
+    // Records that lived in a changed shard and are gone or have a new subtree.
+    let in_changed = |dir: &str| {
+        dir.split('/')
+            .nth(1)
+            .is_some_and(|s| changed_names.contains(s))
     };
-    let Some(rec_tree) = entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
-        snapshot
-            .problems
-            .push(problem(&dir, "is not a record folder"));
-        return Ok(());
-    };
-    let raw = gather_record(repo, &dir, id, &rec_tree);
+    let stale: Vec<String> = snapshot
+        .index
+        .records
+        .iter()
+        .filter(|(id, (dir, tree))| {
+            in_changed(dir)
+                && !dirs
+                    .iter()
+                    .any(|d| &d.id == *id && d.tree.to_string() == *tree)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    let todo: Vec<&RecordDir> = dirs
+        .iter()
+        .filter(|d| {
+            snapshot
+                .index
+                .records
+                .get(&d.id)
+                .is_none_or(|(_, t)| *t != d.tree.to_string())
+        })
+        .collect();
+    for id in &stale {
+        if let Some((dir, _)) = snapshot.index.records.remove(id) {
+            let prefix = format!("{dir}/");
+            snapshot
+                .problems
+                .retain(|p| !p.path.starts_with(&prefix) && p.path != dir);
+        }
+        snapshot.records.remove(id);
+    }
     let cx = Context {
         campaign: &snapshot.campaign,
         members: &snapshot.members,
         units: &snapshot.units,
     };
-    let (record, problems) = parse_record(&cx, raw);
-    snapshot.problems.extend(problems);
-    if let Some(r) = record {
-        snapshot.records.insert(id.to_string(), r);
+    let entries: Vec<Entry> = todo
+        .iter()
+        .map(|d| load_entry(Some(repo), &cx, d))
+        .collect();
+    for e in entries {
+        snapshot.problems.extend(e.problems);
+        snapshot.index.records.insert(e.id.clone(), (e.dir, e.tree));
+        if let Some(r) = e.record {
+            snapshot.records.insert(e.id, r);
+        }
     }
-    Ok(())
+    snapshot.index.shards = new_shards
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
+    true
 }

@@ -1,6 +1,7 @@
 //! The git-backed campaign repository: load a typed snapshot from a tree, write
 //! each action as exactly one commit. Everything git lives here and in `sign/`.
 
+pub mod cache;
 pub mod codec;
 pub mod layout;
 mod load;
@@ -121,38 +122,44 @@ impl Store {
         }
     }
 
-    /// The snapshot at a given commit.
+    /// The snapshot at a given commit, using and updating the snapshot cache.
     pub fn snapshot_at(&self, commit: Oid) -> Result<Snapshot, StoreError> {
         let commit = self.repo.find_commit(commit)?;
         let tree = commit.tree()?;
-        load::load_tree(&self.repo, &tree, Some(commit.id().to_string()))
+        let cache = cache::path(self.repo.path());
+        load::load_tree(
+            &self.repo,
+            &tree,
+            Some(commit.id().to_string()),
+            Some(&cache),
+        )
     }
 
-    /// Brings `snapshot` (read at its commit) up to `commit`, re-reading only the
-    /// records under the changed paths; top-level files force a full reload.
-    pub fn refresh(
-        &self,
-        snapshot: &mut Snapshot,
-        commit: Oid,
-        changed: &[String],
-    ) -> Result<(), StoreError> {
+    /// The snapshot at a commit, parsed from scratch (no cache read or written).
+    pub fn snapshot_cold(&self, commit: Oid) -> Result<Snapshot, StoreError> {
+        let commit = self.repo.find_commit(commit)?;
+        let tree = commit.tree()?;
+        load::load_tree(&self.repo, &tree, Some(commit.id().to_string()), None)
+    }
+
+    /// Brings `snapshot` up to `commit`, re-reading only shards and records
+    /// whose tree ids changed; a change of a top-level file reloads everything.
+    pub fn refresh(&self, snapshot: &mut Snapshot, commit: Oid) -> Result<(), StoreError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
-        let mut ids = std::collections::BTreeSet::new();
-        for path in changed {
-            match layout::classify(path).record() {
-                Some(id) => {
-                    ids.insert(id.to_string());
-                }
-                None => {
-                    *snapshot = load::load_tree(&self.repo, &tree, Some(commit.to_string()))?;
-                    return Ok(());
-                }
-            }
+        if load::refresh_tree(&self.repo, &tree, snapshot) {
+            snapshot.commit = Some(commit.to_string());
+        } else {
+            *snapshot = self.snapshot_at(commit)?;
         }
-        for id in ids {
-            load::reload_record(&self.repo, &tree, snapshot, &id)?;
-        }
-        snapshot.commit = Some(commit.to_string());
         Ok(())
+    }
+
+    /// Deletes and rebuilds the snapshot cache (`pingxuan reindex`).
+    pub fn reindex(&self) -> Result<Snapshot, StoreError> {
+        cache::remove(self.repo.path()).map_err(|source| StoreError::Io {
+            path: cache::path(self.repo.path()).display().to_string(),
+            source,
+        })?;
+        self.snapshot()
     }
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Performance at province scale, side by side with the git CLI in the same run.
+#   bash benches/compare.sh            # N=10000 nominations (about 190k commits)
+#   N=2000 RUNS=3 bash benches/compare.sh
+# Generates (once, cached under $WORK) a deterministic campaign with `pingxuan gen`,
+# then prints each measure: ours, the git peer, the ratio and the target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-10000}
+RUNS=${RUNS:-5}
+WORK=${WORK:-${TMPDIR:-/tmp}/pingxuan-bench}
+AT=2017-11-20T10:00:00+08:00
+mkdir -p "$WORK"
+cargo build --release --quiet
+PX="$PWD/target/release/pingxuan"
+GEN="$WORK/gen-$N.git"
+if [ ! -d "$GEN" ]; then
+    echo "generating $N nominations into $GEN ..." >&2
+    "$PX" gen "$GEN" --nominations "$N" >&2
+fi
+RUN="$WORK/run-$N.git"
+rm -rf "$RUN" "$WORK/clone-$N" "$WORK/home"
+git clone -q --bare --local "$GEN" "$RUN"
+
+now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1000000}'; }
+# median wall time (ms) of RUNS runs of a shell command
+time_ms() {
+    local xs=() t0 t1
+    for _ in $(seq "$RUNS"); do
+        t0=$(now_ms); bash -c "$1" >/dev/null 2>&1; t1=$(now_ms)
+        xs+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')")
+    done
+    printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }'; }
+row() { printf '| %-3s | %-58s | %10s | %10s | %6s | %-22s |\n' "$@"; }
+
+echo "machine: $(nproc) cores, $(uname -sr); N=$N nominations, $(git -C "$RUN" rev-list --count HEAD) commits" >&2
+perf=$("$PX" --repo "$RUN" --at "$AT" perf --runs "$RUNS" --write)
+j() { echo "$perf" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+cold=$(j cold_ms); warm=$(j warm_ms); reload=$(j reload_ms); rss=$(j peak_rss_kb)
+
+# P1 peer: list the record blobs and read them all, as a cold open must.
+peer1=$(time_ms "git -C '$RUN' ls-tree -r HEAD nominations | awk '{print \$3}' | git -C '$RUN' cat-file --batch")
+
+# P5: one signed (ssh) action against git add + git commit -S of the same change.
+export HOME="$WORK/home" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+ssh-keygen -q -t ed25519 -N '' -C bench -f "$HOME/key"
+CLONE="$WORK/clone-$N"
+git clone -q "$RUN" "$CLONE"
+git -C "$CLONE" config user.name bench
+git -C "$CLONE" config user.email reviewer-00@gen.example
+git -C "$CLONE" config gpg.format ssh
+git -C "$CLONE" config user.signingkey "$HOME/key"
+ours5=$("$PX" --repo "$CLONE" --at "$AT" perf --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/')
+FILE=$(git -C "$CLONE" ls-tree -r --name-only HEAD | grep "/scores/reviewer-00.ron" | head -1 || true)
+peer5=$(time_ms "cd '$CLONE' && echo '// x' \$RANDOM >> '$FILE' && git add '$FILE' && git commit -q -S -m bench")
+
+echo
+row id measure ours peer ratio target
+row --- --- --- --- --- ---
+row P1 "cold open to ranked snapshot (ms) / ls-tree + cat-file" "$cold" "$peer1" "$(ratio "$cold" "$peer1")" "<= 1.0x"
+row P2 "warm open, cache valid (ms) / cold" "$warm" "$cold" "$(ratio "$warm" "$cold")" "<= 150 ms, <= 0.15x"
+row P3 "reload after one new commit (ms)" "$reload" "-" "-" "<= 20 ms"
+row P5 "one signed ssh action, snapshot loaded (ms) / add + commit -S" "$ours5" "$peer5" "$(ratio "$ours5" "$peer5")" "<= 0.5x"
+row P7 "peak RSS with the repository loaded (MB, CLI)" "$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')" "-" "-" "<= 150 MB"

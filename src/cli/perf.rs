@@ -1,0 +1,163 @@
+//! `pingxuan perf` (hidden): in-process timings for the benchmark script
+//! (benches/compare.sh), printed as JSON. Medians of several runs.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use clap::Args;
+
+use super::Context;
+use crate::model::{Mark, Score};
+use crate::rules;
+use crate::store::{layout, CommitMeta, FileChange};
+
+#[derive(Debug, Args)]
+pub struct PerfArgs {
+    /// Runs per measure; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Also measure a reload after one new (unsigned) commit; this writes to the repository.
+    #[arg(long)]
+    pub write: bool,
+    /// Only measure one signed score action as the configured user, with the
+    /// snapshot already loaded (as in the TUI); this writes to the repository.
+    #[arg(long)]
+    pub action: bool,
+}
+
+fn median(mut xs: Vec<Duration>) -> f64 {
+    xs.sort();
+    xs.get(xs.len() / 2)
+        .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// Peak resident memory of this process (kB), from /proc.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
+    let store = cx.open()?;
+    let head = store.head()?.ok_or_else(|| anyhow!("empty repository"))?;
+    let day = cx.now()?.date_naive();
+    let runs = a.runs.max(1);
+
+    if a.action {
+        return action(cx, runs);
+    }
+    let mut cold = Vec::new();
+    let mut load = Vec::new();
+    let mut rank = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let s = store.snapshot_cold(head)?;
+        let loaded = t.elapsed();
+        let r = rules::rank_all(&s, day);
+        cold.push(t.elapsed());
+        load.push(loaded);
+        rank.push(t.elapsed() - loaded);
+        std::hint::black_box(r);
+    }
+    // Make sure the cache is current, then time warm opens.
+    let mut snapshot = store.snapshot_at(head)?;
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let s = store.snapshot_at(head)?;
+        let r = rules::rank_all(&s, day);
+        warm.push(t.elapsed());
+        std::hint::black_box(r);
+    }
+    let mut out = serde_json::json!({
+        "records": snapshot.records.len(),
+        "cold_ms": median(cold),
+        "cold_load_ms": median(load),
+        "rank_ms": median(rank),
+        "warm_ms": median(warm),
+    });
+    if a.write {
+        let mut reload = Vec::new();
+        let mut parent = head;
+        for i in 0..runs {
+            // One reviewer re-scores one nomination: a one-file commit.
+            let (id, record) = snapshot
+                .records
+                .iter()
+                .nth(i * 7 % snapshot.records.len().max(1))
+                .ok_or_else(|| anyhow!("no records"))?;
+            let (reviewer, old) = record
+                .scores
+                .iter()
+                .next()
+                .ok_or_else(|| anyhow!("{id} has no scores"))?;
+            let mut score: Score = old.clone();
+            for m in score.marks.values_mut() {
+                if let Mark::Points(p) = m {
+                    *p = (*p - 0.5).max(0.0);
+                }
+            }
+            let change = FileChange {
+                path: layout::score_path(id, reviewer)?,
+                content: Some(crate::store::codec::to_ron(&score)?),
+            };
+            let meta = CommitMeta {
+                name: "perf".into(),
+                email: "perf@example.invalid".into(),
+                when: cx.now()?,
+                summary: "perf: one new commit".into(),
+                trailers: vec![],
+            };
+            let new = store.commit_changes(Some(parent), &[change], &meta, None)?;
+            let t = Instant::now();
+            store.refresh(&mut snapshot, new)?;
+            reload.push(t.elapsed());
+            parent = new;
+        }
+        out["reload_ms"] = serde_json::json!(median(reload));
+    }
+    out["peak_rss_kb"] = serde_json::json!(peak_rss_kb());
+    println!("{out}");
+    Ok(0)
+}
+
+/// P5: signed score actions through `act::perform` with a warm snapshot.
+fn action(cx: &Context, runs: usize) -> Result<i32> {
+    let store = cx.open()?;
+    let mut snapshot = Some(store.snapshot()?);
+    let me = {
+        let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;
+        cx.actor(&store, s)?.clone()
+    };
+    let signer = crate::sign::Signer::from_git_config(&store.repo().config()?)?
+        .ok_or_else(|| anyhow!("no signing key configured"))?;
+    let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;
+        let (id, record) = s
+            .records
+            .iter()
+            .filter(|(_, r)| r.scores.contains_key(&me.id))
+            .nth(i)
+            .ok_or_else(|| anyhow!("{} has scored nothing", me.id))?;
+        let mut score = record.scores[&me.id].clone();
+        score.time = cx.now()?;
+        let action = crate::model::Action::Score {
+            nomination: id.clone(),
+            score,
+        };
+        let req = crate::act::Request {
+            actor: &me.id,
+            action: &action,
+            when: cx.now()?,
+            lang: cx.lang,
+        };
+        let t = Instant::now();
+        crate::act::perform(&store, &mut snapshot, &req, Some(&sign))?;
+        times.push(t.elapsed());
+    }
+    println!("{}", serde_json::json!({ "action_ms": median(times) }));
+    Ok(0)
+}

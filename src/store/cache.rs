@@ -1,0 +1,140 @@
+//! The snapshot cache: parsed records keyed by their subtree ids, kept in the
+//! git directory (`pingxuan/snapshot.cache`). A record's subtree id changes
+//! exactly when the record changes, so a warm open re-reads only what changed.
+//!
+//! The cache can never change a result: it is used only when its format and
+//! build version match, its checksum holds, and the ids of campaign.ron,
+//! members.ron, units.ron and rulings.ron (which validation depends on) are the
+//! same; each record is reused only when its folder and subtree id match.
+//! Anything else — missing, truncated, corrupt, stale — falls back to parsing.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Problem, Record, TopIds};
+
+const MAGIC: &[u8; 8] = b"PXCACHE\x01";
+/// Records per independently decoded chunk, so a warm open decodes in parallel.
+const CHUNK: usize = 256;
+
+/// One record folder as loaded: its subtree id, the record (absent when
+/// `nomination.ron` is broken) and the problems found in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub dir: String,
+    pub tree: String,
+    pub record: Option<Record>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    build: String,
+    top: TopIds,
+    chunks: Vec<u64>,
+}
+
+pub fn path(git_dir: &Path) -> PathBuf {
+    git_dir.join("pingxuan").join("snapshot.cache")
+}
+
+/// Whether the cache is switched off (`PINGXUAN_CACHE=off`), e.g. to measure a cold open.
+pub fn disabled() -> bool {
+    std::env::var("PINGXUAN_CACHE").is_ok_and(|v| v == "off" || v == "0")
+}
+
+fn build() -> String {
+    format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+}
+
+/// Reads the cache; `None` when absent, unusable or made for other top-level files.
+pub fn read(file: &Path, top: &TopIds) -> Option<HashMap<String, Entry>> {
+    let bytes = std::fs::read(file).ok()?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    if rest.len() < 4 {
+        return None;
+    }
+    let (body, sum) = rest.split_at(rest.len() - 4);
+    if crc32fast::hash(body).to_le_bytes() != sum {
+        return None;
+    }
+    let (header, mut payload): (Header, &[u8]) = postcard::take_from_bytes(body).ok()?;
+    if header.build != build() || &header.top != top {
+        return None;
+    }
+    let mut chunks = Vec::with_capacity(header.chunks.len());
+    for len in &header.chunks {
+        let len = usize::try_from(*len).ok()?;
+        if len > payload.len() {
+            return None;
+        }
+        let (chunk, tail) = payload.split_at(len);
+        chunks.push(chunk);
+        payload = tail;
+    }
+    if !payload.is_empty() {
+        return None;
+    }
+    let decoded: Option<Vec<Vec<Entry>>> = chunks
+        .par_iter()
+        .map(|c| postcard::from_bytes(c).ok())
+        .collect();
+    Some(
+        decoded?
+            .into_iter()
+            .flatten()
+            .map(|e| (e.id.clone(), e))
+            .collect(),
+    )
+}
+
+/// Writes the cache atomically (temp file and rename); failures are ignored:
+/// a missing cache only costs time.
+pub fn write(file: &Path, top: &TopIds, entries: &[Entry]) {
+    let chunks: Option<Vec<Vec<u8>>> = entries
+        .par_chunks(CHUNK)
+        .map(|c| postcard::to_stdvec(c).ok())
+        .collect();
+    let Some(chunks) = chunks else {
+        return;
+    };
+    let header = Header {
+        build: build(),
+        top: top.clone(),
+        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
+    };
+    let Ok(mut body) = postcard::to_stdvec(&header) else {
+        return;
+    };
+    for c in &chunks {
+        body.extend_from_slice(c);
+    }
+    let sum = crc32fast::hash(&body).to_le_bytes();
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
+        return;
+    };
+    let ok =
+        tmp.write_all(MAGIC).is_ok() && tmp.write_all(&body).is_ok() && tmp.write_all(&sum).is_ok();
+    if ok {
+        let _ = tmp.persist(file);
+    }
+}
+
+/// Removes the cache (`pingxuan reindex`).
+pub fn remove(git_dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path(git_dir)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

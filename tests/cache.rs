@@ -1,0 +1,147 @@
+//! The snapshot cache never changes a result: corrupted, truncated, deleted,
+//! stale or foreign, the snapshot still equals a cold load.
+
+use std::path::Path;
+
+use pingxuan::store::{cache, Store};
+
+fn generated(n: usize, seed: u64) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("c.git");
+    pingxuan::gen::generate(&repo, n, seed).unwrap();
+    let store = Store::open(&repo).unwrap();
+    (dir, store)
+}
+
+fn check_equal(store: &Store, what: &str) {
+    let head = store.head().unwrap().unwrap();
+    let cold = store.snapshot_cold(head).unwrap();
+    let cached = store.snapshot_at(head).unwrap();
+    assert_eq!(
+        cached, cold,
+        "{what}: cached snapshot differs from a cold load"
+    );
+    assert_eq!(cached.index, cold.index, "{what}: index differs");
+    // And once more, now that the cache was rewritten.
+    assert_eq!(
+        store.snapshot_at(head).unwrap(),
+        cold,
+        "{what}: after rewrite"
+    );
+}
+
+fn cache_file(store: &Store) -> std::path::PathBuf {
+    cache::path(&store.git_dir())
+}
+
+#[test]
+fn warm_open_equals_cold_open() {
+    let (_d, store) = generated(60, 1);
+    check_equal(&store, "first open");
+    assert!(cache_file(&store).exists(), "the cache was written");
+    check_equal(&store, "warm open");
+}
+
+#[test]
+fn corrupt_truncated_deleted_or_garbage_cache_changes_nothing() {
+    let (_d, store) = generated(60, 2);
+    check_equal(&store, "build");
+    let file = cache_file(&store);
+    let good = std::fs::read(&file).unwrap();
+
+    // A flipped byte in the middle.
+    let mut bad = good.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x5a;
+    std::fs::write(&file, &bad).unwrap();
+    check_equal(&store, "corrupt");
+
+    // Truncated at several points.
+    for cut in [0, 3, 8, good.len() / 3, good.len() - 1] {
+        std::fs::write(&file, &good[..cut]).unwrap();
+        check_equal(&store, &format!("truncated at {cut}"));
+    }
+
+    // Deleted.
+    std::fs::remove_file(&file).unwrap();
+    check_equal(&store, "deleted");
+
+    // Garbage with a valid magic.
+    let mut junk = b"PXCACHE\x01".to_vec();
+    junk.extend(std::iter::repeat_n(0xffu8, 4096));
+    std::fs::write(&file, &junk).unwrap();
+    check_equal(&store, "garbage");
+
+    // `reindex` rebuilds from scratch.
+    let head = store.head().unwrap().unwrap();
+    assert_eq!(store.reindex().unwrap(), store.snapshot_cold(head).unwrap());
+}
+
+#[test]
+fn stale_cache_after_new_commits_is_refreshed_record_by_record() {
+    let (_d, store) = generated(60, 3);
+    check_equal(&store, "build");
+    let head = store.head().unwrap().unwrap();
+    let snap = store.snapshot_at(head).unwrap();
+    // Change one record and delete another with plain git2 commits.
+    let (id, record) = snap.records.iter().next().unwrap();
+    let reviewer = record.scores.keys().next().unwrap().clone();
+    let mut score = record.scores[&reviewer].clone();
+    score.comment = "\u{590d}\u{6838}".into();
+    let changes = vec![pingxuan::store::FileChange {
+        path: pingxuan::store::layout::score_path(id, &reviewer).unwrap(),
+        content: Some(pingxuan::store::codec::to_ron(&score).unwrap()),
+    }];
+    let meta = pingxuan::store::CommitMeta {
+        name: "t".into(),
+        email: "t@example.invalid".into(),
+        when: chrono::DateTime::parse_from_rfc3339("2017-11-21T10:00:00+08:00").unwrap(),
+        summary: "edit".into(),
+        trailers: vec![],
+    };
+    let c1 = store
+        .commit_changes(Some(head), &changes, &meta, None)
+        .unwrap();
+    let gone = snap.records.keys().nth(5).unwrap().clone();
+    let dir = pingxuan::store::layout::record_dir(&gone).unwrap();
+    let repo = store.repo();
+    let tree = repo.find_commit(c1).unwrap().tree().unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    let rec_tree = tree
+        .get_path(Path::new(&dir))
+        .unwrap()
+        .to_object(repo)
+        .unwrap()
+        .into_tree()
+        .unwrap();
+    rec_tree
+        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                b.remove(format!("{dir}/{root}{}", e.name().unwrap()));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    let new_tree = repo
+        .find_tree(b.create_updated(repo, &tree).unwrap())
+        .unwrap();
+    let sig = git2::Signature::now("t", "t@example.invalid").unwrap();
+    let parent = repo.find_commit(c1).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "remove", &new_tree, &[&parent])
+        .unwrap();
+    // The cache still describes `head`: it is stale now.
+    check_equal(&store, "stale");
+    let now = store.snapshot().unwrap();
+    assert_eq!(now.records[id].scores[&reviewer].comment, score.comment);
+    assert!(!now.records.contains_key(&gone));
+}
+
+#[test]
+fn a_cache_from_another_repository_is_never_trusted() {
+    let (_a, one) = generated(60, 4);
+    let (_b, two) = generated(60, 5);
+    check_equal(&one, "one");
+    check_equal(&two, "two");
+    std::fs::copy(cache_file(&one), cache_file(&two)).unwrap();
+    check_equal(&two, "foreign cache");
+}
