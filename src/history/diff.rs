@@ -37,7 +37,9 @@ pub struct Change {
     /// (`members.liguohua.keys`, `rulings.notices`, `campaign.phases`).
     pub field: String,
     pub kind: ChangeKind,
-    /// The value before and after, rendered for people (`None`: absent).
+    /// The value before and after (`None`: absent): numbers and dates as written,
+    /// stances, outcomes and objection states as their English ids
+    /// (`approve`, `candidate`, `upheld`) whatever the language of `text`.
     pub old: Option<String>,
     pub new: Option<String>,
     /// The member the changed value belongs to (a score's reviewer, an opinion's clerk…).
@@ -439,6 +441,11 @@ fn opinion(o: &mut Out, dept: &str, a: Option<Opinion>, b: Option<Opinion>, name
     let dname = names.department(dept).to_string();
     let old = a.as_ref().map(|x| stance_text(x.stance, lang));
     let new = stance_text(b.stance, lang);
+    let (old_id, new_id) = (
+        a.as_ref()
+            .map(|x| stance_text(x.stance, Lang::En).to_string()),
+        stance_text(b.stance, Lang::En).to_string(),
+    );
     let reason_changed = a.as_ref().map(|x| x.reason.as_str()) != Some(b.reason.as_str());
     if old != Some(new) || reason_changed {
         let mut text = format!("{label} {dname} {} → {new}", opt(old));
@@ -452,8 +459,8 @@ fn opinion(o: &mut Out, dept: &str, a: Option<Opinion>, b: Option<Opinion>, name
             } else {
                 ChangeKind::Modified
             },
-            old.map(str::to_string),
-            Some(new.to_string()),
+            old_id,
+            Some(new_id),
             Some(&b.recorded_by),
             text,
         );
@@ -465,6 +472,10 @@ fn decision(o: &mut Out, a: Option<Decision>, b: Option<Decision>) {
     let lang = o.lang;
     let old = a.as_ref().map(|x| outcome_text(x.outcome, lang));
     let new = outcome_text(b.outcome, lang);
+    let old_id = a
+        .as_ref()
+        .map(|x| outcome_text(x.outcome, Lang::En).to_string());
+    let new_id = outcome_text(b.outcome, Lang::En).to_string();
     let why = if b.fraud {
         lang.pick("弄虛作假", "fraud").to_string()
     } else {
@@ -479,8 +490,8 @@ fn decision(o: &mut Out, a: Option<Decision>, b: Option<Decision>) {
         } else {
             ChangeKind::Modified
         },
-        old.map(str::to_string),
-        Some(new.to_string()),
+        old_id,
+        Some(new_id),
         Some(&b.by),
         text,
     );
@@ -594,7 +605,7 @@ fn objection(o: &mut Out, stem: &str, a: Option<Objection>, b: Option<Objection>
                 format!("objections.{stem}"),
                 ChangeKind::Added,
                 None,
-                Some(status_text(b.status, lang).to_string()),
+                Some(status_text(b.status, Lang::En).to_string()),
                 Some(&b.recorded_by),
                 text,
             );
@@ -615,8 +626,8 @@ fn objection(o: &mut Out, stem: &str, a: Option<Objection>, b: Option<Objection>
                 o.push(
                     format!("objections.{stem}.status"),
                     ChangeKind::Modified,
-                    Some(status_text(a.status, lang).to_string()),
-                    Some(status_text(b.status, lang).to_string()),
+                    Some(status_text(a.status, Lang::En).to_string()),
+                    Some(status_text(b.status, Lang::En).to_string()),
                     who.as_deref(),
                     text,
                 );

@@ -91,7 +91,8 @@ pub struct Blame {
 }
 
 /// The commits that touched nomination `id`, newest first, with semantic diffs
-/// and signature states (English texts, the process environment's programs).
+/// and signature states: texts in the default language (Chinese), `ssh-keygen`
+/// and `gpg` from the process environment. [`log`] takes [`LogOptions`].
 pub fn record_log(store: &Store, id: &str) -> Result<Vec<Entry>, HistoryError> {
     log(store, Some(id), &LogOptions::default())
 }
