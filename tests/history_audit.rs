@@ -723,3 +723,76 @@ fn pre_receive_hook_lands_good_pushes_and_rejects_each_bad_commit() {
     let fsck = w.sb.git(&bare, &["fsck", "--strict"]);
     assert!(fsck.status.success(), "{}", output_text(&fsck));
 }
+
+#[test]
+fn openpgp_signatures_are_checked_with_gpg_against_registered_fingerprints() {
+    use pingxuan::sign::verify::{SigStatus, Verifier};
+    let sb = Sandbox::new();
+    let uid = "Chair <liguohua@wmb.tengzhou.example>";
+    let fpr = sb.gpg_gen_key(uid);
+    let other = sb.gpg_gen_key("Other <other@example.invalid>");
+    let sign_with = |key: &str, payload: &[u8]| {
+        Signer::from_signing_config(&SigningConfig {
+            format: SignFormat::OpenPgp,
+            program: "gpg".into(),
+            program_key: "gpg.program",
+            key: Some(key.into()),
+            default_key_command: None,
+            committer: None,
+            gpgsign: true,
+            env: sb.envs(),
+        })
+        .expect("signer")
+        .expect("key")
+        .sign(payload)
+        .expect("sign")
+    };
+    let member = |revoked: Option<&str>| Member {
+        id: CHAIR.into(),
+        name: "chair".into(),
+        email: "liguohua@wmb.tengzhou.example".into(),
+        roles: vec![Role::Chair],
+        unit: "wenmingban".into(),
+        // Registered with spaces and in lower case: still the same fingerprint.
+        keys: vec![PublicKey {
+            key: fpr
+                .to_lowercase()
+                .as_bytes()
+                .chunks(4)
+                .map(|c| std::str::from_utf8(c).expect("ascii"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            valid_from: fixture::day("2017-06-01"),
+            revoked: revoked.map(fixture::day),
+        }],
+        conflicts: vec![],
+    };
+    let payload = b"tree 0000000000000000000000000000000000000000\n\npayload\n";
+    let sig = sign_with(&fpr, payload);
+    let v = Verifier::default().with_env(sb.envs());
+    let day = fixture::day("2017-09-15");
+    let email = "liguohua@wmb.tengzhou.example";
+    assert!(
+        matches!(v.verify(&sig, payload, &[member(None)], email, day), SigStatus::Good { ref member, .. } if member == CHAIR)
+    );
+    assert!(matches!(
+        v.verify(&sig, b"tampered", &[member(None)], email, day),
+        SigStatus::Bad { .. }
+    ));
+    assert!(matches!(
+        v.verify(&sig, payload, &[member(Some("2017-09-01"))], email, day),
+        SigStatus::KeyRevoked { .. }
+    ));
+    let by_other = sign_with(&other, payload);
+    assert!(matches!(
+        v.verify(&by_other, payload, &[member(None)], email, day),
+        SigStatus::UnknownKey { .. }
+    ));
+    // GNUPGHOME is honoured: a keyring without the key cannot vouch for it.
+    let empty = Sandbox::new();
+    let v2 = Verifier::default().with_env(empty.envs());
+    assert!(matches!(
+        v2.verify(&sig, payload, &[member(None)], email, day),
+        SigStatus::UnknownKey { .. }
+    ));
+}
