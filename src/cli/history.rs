@@ -85,8 +85,8 @@ pub struct KeyRevokeArgs {
     pub on: Option<NaiveDate>,
 }
 
-fn verifier(cx: &Context, store: &crate::store::Store) -> Verifier {
-    let _ = cx;
+/// The verification programs of the repository's git config (`gpg.ssh.program`, `gpg.program`).
+fn verifier(store: &crate::store::Store) -> Verifier {
     store
         .repo()
         .config()
@@ -105,7 +105,7 @@ pub fn log(cx: &Context, a: LogArgs) -> Result<i32> {
     }
     let opts = LogOptions {
         lang: cx.lang,
-        verifier: verifier(cx, &store),
+        verifier: verifier(&store),
         limit: a.limit,
     };
     let entries = history::log(&store, a.id.as_deref(), &opts)?;
@@ -157,7 +157,7 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
     let store = cx.open()?;
     let opts = AuditOptions {
         lang: cx.lang,
-        verifier: verifier(cx, &store),
+        verifier: verifier(&store),
         since: a.since,
     };
     let report = history::audit(&store, &opts)?;
@@ -189,7 +189,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
             let store = history::hook::open_for_hook(&cx.repo_path())?;
             let opts = AuditOptions {
                 lang: cx.lang,
-                verifier: verifier(cx, &store),
+                verifier: verifier(&store),
                 since: None,
             };
             let report = history::hook::pre_receive(&store, &input, &opts)?;
