@@ -6,6 +6,7 @@ pub mod act;
 pub mod cli;
 pub mod demo;
 pub mod gen;
+pub mod history;
 pub mod i18n;
 pub mod model;
 pub mod rules;

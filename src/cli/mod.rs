@@ -3,6 +3,7 @@
 
 mod context;
 mod demo;
+mod history;
 mod perf;
 mod rank;
 mod read;
@@ -92,6 +93,15 @@ pub enum Command {
     Override(write::OverrideArgs),
     /// Record the order in which tied nominations rank (chair).
     TieOrder(write::TieOrderArgs),
+    /// The commits that touched a nomination (or all): actor, action, time,
+    /// signature status and a field-by-field diff, newest first.
+    Log(history::LogArgs),
+    /// Check every commit against the roles, keys and rules; exit 1 on any violation.
+    Audit(history::AuditArgs),
+    /// Server-side git hooks (`hook pre-receive`).
+    Hook(history::HookArgs),
+    /// Key rotation: register a member's new key or revoke an old one (chair).
+    Key(history::KeyArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -156,5 +166,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Exception(a)) => write::exception(&cx, a),
         Some(Command::Override(a)) => write::override_phase(&cx, a),
         Some(Command::TieOrder(a)) => write::tie_order(&cx, a),
+        Some(Command::Log(a)) => history::log(&cx, a),
+        Some(Command::Audit(a)) => history::audit(&cx, a),
+        Some(Command::Hook(a)) => history::hook(&cx, a),
+        Some(Command::Key(a)) => history::key(&cx, a),
     }
 }

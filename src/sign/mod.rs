@@ -20,6 +20,7 @@
 mod config;
 mod error;
 mod program;
+pub mod verify;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
