@@ -5,6 +5,7 @@
 pub mod act;
 pub mod cli;
 pub mod demo;
+pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod rules;
