@@ -3,6 +3,7 @@
 
 mod context;
 mod demo;
+mod export;
 mod rank;
 mod read;
 mod write;
@@ -84,6 +85,8 @@ pub enum Command {
     Override(write::OverrideArgs),
     /// Record the order in which tied nominations rank (chair).
     TieOrder(write::TieOrderArgs),
+    /// Export a document: notice, final, form ID, scores, audit or json.
+    Export(export::ExportArgs),
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
@@ -118,5 +121,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Exception(a)) => write::exception(&cx, a),
         Some(Command::Override(a)) => write::override_phase(&cx, a),
         Some(Command::TieOrder(a)) => write::tie_order(&cx, a),
+        Some(Command::Export(a)) => export::run(&cx, a),
     }
 }
