@@ -217,7 +217,7 @@ fn notice_lists_the_published_candidates_with_window_and_objection_channel_candi
         &["notice", "--category", "window", "--format", "html"],
     );
     let doc = html_doc(&html, &d.head);
-    let rows: Vec<_> = doc.select(&sel("table.candidates tbody tr")).collect();
+    let rows: Vec<_> = doc.select(&sel("table.candidates > tbody > tr")).collect();
     assert_eq!(rows.len(), notice.candidates.len());
     for (row, id) in rows.iter().zip(&notice.candidates) {
         let n = &s.record(id).unwrap().nomination;
@@ -310,7 +310,7 @@ fn final_lists_the_commended_in_rank_order_commend() {
             Some(list.category.as_str())
         );
         let names: Vec<String> = section
-            .select(&sel("tbody tr td:nth-child(2)"))
+            .select(&sel("table.final > tbody > tr > td:nth-child(2)"))
             .map(inner_text)
             .collect();
         assert_eq!(names.len(), list.entries.len());
@@ -445,8 +445,14 @@ fn scores_show_every_reviewer_and_criterion_with_aggregates_assess() {
         .next()
         .unwrap();
     // reviews + the criterion-mean row; header: reviewer, S1..S5, total
-    assert_eq!(div.select(&sel("tbody tr")).count(), r.scores.len() + 1);
-    assert_eq!(div.select(&sel("thead th")).count(), 5 + 2);
+    assert_eq!(
+        div.select(&sel("table.marks > tbody > tr")).count(),
+        r.scores.len() + 1
+    );
+    assert_eq!(
+        div.select(&sel("table.marks > thead > tr > th")).count(),
+        5 + 2
+    );
 
     let md = text("zh", &["scores", "--category", "star"]);
     assert!(md.contains(&d.head) && md.contains("2017-star-001"));
@@ -485,7 +491,10 @@ fn audit_lists_every_commit_with_its_signature_state_open() {
 
     let doc = html_doc(&export("en", &["audit", "--format", "html"]), &d.head);
     assert!(doc.select(&sel("p.unverified")).next().is_some());
-    assert_eq!(doc.select(&sel("table.audit tbody tr")).count(), commits);
+    assert_eq!(
+        doc.select(&sel("table.audit > tbody > tr")).count(),
+        commits
+    );
 }
 
 #[test]

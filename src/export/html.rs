@@ -2,7 +2,8 @@
 //!
 //! The page carries its own CSS (no network assets, no scripts), names Chinese
 //! fonts with fallbacks, and repeats the source commit at the foot of every printed
-//! page (a fixed element, which print engines repeat on each page).
+//! page: the footer of a layout table around the document, which print engines
+//! repeat on each page and keep room for.
 
 use crate::i18n::Lang;
 
@@ -74,16 +75,19 @@ table.candidates td:last-child { width: 45%; }
 .note { font-size: 9pt; color: #333; }
 .flag { font-weight: bold; }
 .warn { border: 0.8pt solid #000; padding: 2mm; margin: 2mm 0 4mm; }
+/* the whole page is one layout table whose footer (the source commit) print
+   engines repeat at the foot of every page, with room kept for it */
+table.layout { margin: 0; }
+table.layout > tbody > tr > td, table.layout > tfoot > tr > td { border: none; padding: 0; }
+table.layout > tfoot { display: table-footer-group; }
 .trace {
-  position: fixed; bottom: 0; left: 0; right: 0;
   font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 7pt; color: #444;
-  text-align: right; background: #fff;
+  text-align: right; padding-top: 2mm;
 }
-.trace-space { height: 6mm; }
 code { font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 0.9em; }
 @media screen {
   body { max-width: 190mm; margin: 10mm auto; }
-  .trace { position: static; margin-top: 6mm; }
+  .trace { margin-top: 6mm; }
 }
 "#;
 
@@ -96,8 +100,9 @@ pub fn page(lang: Lang, title: &str, commit: &str, body: &str) -> String {
          <meta name=\"generator\" content=\"pingxuan\">\n\
          <meta name=\"pingxuan-commit\" content=\"{c}\">\n\
          <title>{t}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
-         <div class=\"trace\">{label} <code class=\"commit\">{c}</code></div>\n\
-         {body}\n<div class=\"trace-space\"></div>\n</body>\n</html>\n",
+         <table class=\"layout\">\n<tfoot><tr><td><div class=\"trace\">{label} \
+         <code class=\"commit\">{c}</code></div></td></tr></tfoot>\n<tbody><tr><td>\n\
+         {body}\n</td></tr></tbody>\n</table>\n</body>\n</html>\n",
         c = esc(commit),
         t = esc(title),
     )
