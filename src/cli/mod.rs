@@ -21,7 +21,7 @@ pub use context::Context;
 #[command(
     name = "pingxuan",
     version,
-    about = "評(píng)選: a nomination campaign in Git, every action a signed commit"
+    about = "評選: a nomination campaign in Git, every action a signed commit"
 )]
 pub struct Cli {
     /// The campaign repository (default: the current folder).
@@ -95,7 +95,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         None => {
             anyhow::bail!(lang.pick(
-                "終端界面尚未提供:請(qǐng)使用子命令(pingxuan --help)",
+                "終端界面尚未提供:請使用子命令(pingxuan --help)",
                 "the terminal interface is not available yet: use a command (pingxuan --help)"
             ))
         }
