@@ -3,6 +3,7 @@
 
 mod context;
 mod demo;
+mod export;
 mod history;
 mod perf;
 mod rank;
@@ -93,6 +94,8 @@ pub enum Command {
     Override(write::OverrideArgs),
     /// Record the order in which tied nominations rank (chair).
     TieOrder(write::TieOrderArgs),
+    /// Export a document: notice, final, form ID, scores, audit or json.
+    Export(export::ExportArgs),
     /// The commits that touched a nomination (or all): actor, action, time,
     /// signature status and a field-by-field diff, newest first.
     Log(history::LogArgs),
@@ -166,6 +169,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Exception(a)) => write::exception(&cx, a),
         Some(Command::Override(a)) => write::override_phase(&cx, a),
         Some(Command::TieOrder(a)) => write::tie_order(&cx, a),
+        Some(Command::Export(a)) => export::run(&cx, a),
         Some(Command::Log(a)) => history::log(&cx, a),
         Some(Command::Audit(a)) => history::audit(&cx, a),
         Some(Command::Hook(a)) => history::hook(&cx, a),
