@@ -71,6 +71,7 @@ fn snapshot() -> Snapshot {
         },
         records,
         problems: vec![],
+        index: Default::default(),
     }
 }
 
