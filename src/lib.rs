@@ -13,3 +13,4 @@ pub mod search;
 pub mod sign;
 pub mod store;
 pub mod text;
+pub mod tui;

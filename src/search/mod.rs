@@ -166,7 +166,15 @@ impl Searcher {
     pub fn find_any(&self, keys: &[(Key, bool)], query: &str) -> Option<(usize, Match)> {
         keys.iter()
             .enumerate()
-            .filter_map(|(i, (k, strict))| self.find(k, query, *strict).map(|m| (i, m)))
+            .filter_map(|(i, (k, strict))| {
+                self.find(k, query, *strict).map(|mut m| {
+                    // Long texts rank below names that match as well.
+                    if *strict {
+                        m.score /= 2;
+                    }
+                    (i, m)
+                })
+            })
             .max_by_key(|(i, m)| (m.score, std::cmp::Reverse(*i)))
     }
 }
