@@ -208,6 +208,12 @@ fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands()
     assert!(v.status.success(), "{}", common::output_text(&v));
     let signer = git(&sb, &dir, &["log", "-1", "--format=%G? %GS %ae"]);
     assert_eq!(signer, format!("G {} {}", me.email, me.email));
+    // The record's history (the detail view's history tab) starts with it.
+    let store = pingxuan::store::Store::open(&dir).unwrap();
+    let log = store.record_log(&record).unwrap();
+    assert_eq!(log[0].oid, git(&sb, &dir, &["rev-parse", "HEAD"]));
+    assert_eq!(log[0].actor.as_deref(), Some("wangjianguo"));
+    assert_eq!(log.last().unwrap().action.as_deref(), Some("nominate"));
     // The work tree matches the commit.
     assert_eq!(git(&sb, &dir, &["status", "--porcelain"]), "");
 }
