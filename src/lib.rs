@@ -1,4 +1,4 @@
-//! pingxuan (評(píng)選): an award-nomination campaign kept as RON files in Git,
+//! pingxuan (評選): an award-nomination campaign kept as RON files in Git,
 //! every action one signed commit.
 #![deny(clippy::unwrap_used)]
 

@@ -118,10 +118,10 @@ mod tests {
 
     #[test]
     fn pinyin_annotations_after_han_are_removed() {
-        // 評(píng)選 with an annotation after the first character.
+        // 評選 with an annotation after the first character.
         let annotated = "\u{8a55}(p\u{ed}ng)\u{9078}";
         assert_eq!(strip_annotations(annotated), "\u{8a55}\u{9078}");
-        // 政務(wù)服務(wù): neutral and marked readings, several in a row.
+        // 政務服務: neutral and marked readings, several in a row.
         let s = "\u{653f}\u{52d9}(w\u{f9})\u{670d}\u{52d9}(wu)";
         assert_eq!(strip_annotations(s), "\u{653f}\u{52d9}\u{670d}\u{52d9}");
         // Han in parentheses, digits, latin after latin and long runs stay.

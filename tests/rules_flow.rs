@@ -203,7 +203,7 @@ fn a_campaign_from_june_to_december() {
                 nomination: id.into(),
                 activity: Activity {
                     date: day(8, 1),
-                    summary: "文明服務(wù)月".into(),
+                    summary: "文明服務月".into(),
                 },
             },
             day(8, 1),
@@ -324,7 +324,7 @@ fn a_campaign_from_june_to_december() {
     let e = rules::check_action(&s, &m, &late_score, day(12, 2)).unwrap_err();
     assert_eq!(
         e[0].message(false),
-        "score is allowed in 評(píng)議檢查 review 2017-09-01..2017-11-30; today 2017-12-02 is in 公示表彰 notice"
+        "score is allowed in 評議檢查 review 2017-09-01..2017-11-30; today 2017-12-02 is in 公示表彰 notice"
     );
 
     // CANDIDATES: publish, object, resolve, finalise

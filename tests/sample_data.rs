@@ -353,10 +353,10 @@ fn categories_criteria_weights_sum_to_100_scope_and_gates() {
     assert!(window.requires_front_line);
     assert_eq!(window.slots, Some(10));
     assert!(c
-        .category("十佳文明服務(wù)窗口")
+        .category("十佳文明服務窗口")
         .is_some_and(|k| k.id == "window"));
     assert!(c
-        .category("十佳服務(wù)窗口")
+        .category("十佳服務窗口")
         .is_some_and(|k| k.id == "window"));
 
     let star = c.category("star").unwrap();
@@ -365,7 +365,7 @@ fn categories_criteria_weights_sum_to_100_scope_and_gates() {
     assert!(star.requires_front_line);
     assert_eq!(star.slots, Some(10));
     assert!(c
-        .category("十佳文明服務(wù)明星")
+        .category("十佳文明服務明星")
         .is_some_and(|k| k.id == "star"));
 
     for cat in &c.categories {

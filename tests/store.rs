@@ -160,7 +160,7 @@ fn refresh_after_a_commit_equals_a_cold_load() {
             author: REVIEWER.into(),
             date: day("2017-10-09"),
             rating: Some(88.0),
-            findings: "暗訪:服務(wù)熱情".into(),
+            findings: "暗訪:服務熱情".into(),
             knowledge_rate: Some(93.0),
             service_satisfaction: None,
             incidents: vec![],

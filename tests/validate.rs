@@ -233,7 +233,7 @@ fn refused_writes_write_nothing() {
     let f = Fixture::new(&[good(id, "zhengwu-fuwu-zhongxin")]);
     std::fs::write(
         f.home.path().join(".gitconfig"),
-        "[user]\n\tname = 王建國(guó)\n\temail = wangjianguo@xcb.tengzhou.example\n",
+        "[user]\n\tname = 王建國\n\temail = wangjianguo@xcb.tengzhou.example\n",
     )
     .unwrap();
     let before = f.head();

@@ -124,8 +124,8 @@ CRITERIA = {
 MIN_SCORE = {"brand": 80.0, "window": 85.0, "star": 85.0}
 SLOTS = {"brand": None, "window": 10, "star": 10}
 DEPARTMENTS = ["jijian", "zongzhiban", "wangguanban", "xinfang", "huanbao", "jisheng", "anquan"]
-DEPT_NAME = {"jijian": "紀(jì)檢(監(jiān)察)", "zongzhiban": "綜治辦", "wangguanban": "網(wǎng)管辦",
-             "xinfang": "信訪", "huanbao": "環(huán)保", "jisheng": "計(jì)生", "anquan": "安全生產(chǎn)"}
+DEPT_NAME = {"jijian": "紀檢(監察)", "zongzhiban": "綜治辦", "wangguanban": "網管辦",
+             "xinfang": "信訪", "huanbao": "環保", "jisheng": "計生", "anquan": "安全生產"}
 
 CHAIR = "liguohua"
 OFFICE_CLERKS = ["liuyang", "heping"]
@@ -156,7 +156,7 @@ ARCH = iter(range(11, 200))
 
 
 def archive():
-    return f"滕文明檔〔2017〕{next(ARCH)}號(hào)"
+    return f"滕文明檔〔2017〕{next(ARCH)}號"
 
 
 def media(outlet, level, d, title):
@@ -168,249 +168,249 @@ def honour(title, level, since):
 
 
 BRANDS = [
-    dict(unit="gongdian-gongsi", name="國(guó)網(wǎng)滕州市供電公司", brand="光明驛站", target=92.5, plan="final",
+    dict(unit="gongdian-gongsi", name="國網滕州市供電公司", brand="光明驛站", target=92.5, plan="final",
          contact=("孔令軍", "0632-5512201"), sat={2015: 95.2, 2016: 96.1},
-         deeds="以“光明驛站”為品牌,在全市21個(gè)鎮(zhèn)街設(shè)立供電服務(wù)驛站,推行“一次告知、一站辦結(jié)、限時(shí)送電”,"
-               "低壓居民新裝平均接電時(shí)間由5個(gè)工作日壓縮到2個(gè)工作日;組建共產(chǎn)黨員服務(wù)隊(duì)37支,常年為孤寡老人、"
-               "留守兒童家庭免費(fèi)檢修線路,2016年入戶服務(wù)1.2萬余次。",
-         honours=[honour("山東省文明單位", "Provincial", 2012), honour("滕州市行風(fēng)建設(shè)先進(jìn)單位", "Municipal", 2014)],
+         deeds="以“光明驛站”為品牌,在全市21個鎮街設立供電服務驛站,推行“一次告知、一站辦結、限時送電”,"
+               "低壓居民新裝平均接電時間由5個工作日壓縮到2個工作日;組建共產黨員服務隊37支,常年為孤寡老人、"
+               "留守兒童家庭免費檢修線路,2016年入戶服務1.2萬余次。",
+         honours=[honour("山東省文明單位", "Provincial", 2012), honour("滕州市行風建設先進單位", "Municipal", 2014)],
          media=[media("大眾日?qǐng)?bào)", "Provincial", "2016-11-08", "滕州:“光明驛站”把電送到百姓心坎上"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2017-03-21", "供電服務(wù)驛站覆蓋全市鎮(zhèn)街")]),
+                media("滕州日?qǐng)?bào)", "Municipal", "2017-03-21", "供電服務驛站覆蓋全市鎮街")]),
     dict(unit="zilaishui-gongsi", name="滕州市自來水公司", brand="清泉到家", target=88.0, plan="final",
          contact=("顏秀梅", "0632-5523310"), sat={2015: 92.4, 2016: 93.0},
-         deeds="打造“清泉到家”服務(wù)品牌,開通24小時(shí)供水服務(wù)熱線,實(shí)行“報(bào)修半小時(shí)到場(chǎng)、小修不過夜”;"
-               "完成老舊小區(qū)管網(wǎng)改造42處,惠及居民1.6萬戶;每季度向社會(huì)公布水質(zhì)檢測(cè)結(jié)果。",
+         deeds="打造“清泉到家”服務品牌,開通24小時供水服務熱線,實行“報修半小時到場、小修不過夜”;"
+               "完成老舊小區管網改造42處,惠及居民1.6萬戶;每季度向社會公布水質檢測結果。",
          honours=[honour("滕州市文明單位", "Municipal", 2013)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-05-12", "清泉到家:一條熱線連著萬戶水龍頭")]),
-    dict(unit="zhongxin-renmin-yiyuan", name="滕州市中心人民醫(yī)院", brand="仁心滕醫(yī)", target=90.1, plan="final",
+         media=[media("滕州電視臺", "Municipal", "2017-05-12", "清泉到家:一條熱線連著萬戶水龍頭")]),
+    dict(unit="zhongxin-renmin-yiyuan", name="滕州市中心人民醫院", brand="仁心滕醫", target=90.1, plan="final",
          contact=("張慶華", "0632-5531128"), sat={2015: 93.8, 2016: 94.5},
-         deeds="以“仁心滕醫(yī)”為品牌,推行預(yù)約診療、診間結(jié)算和“先診療后付費(fèi)”,門診平均候診時(shí)間縮短至18分鐘;"
-               "組織專家下鄉(xiāng)義診126場(chǎng),建立鎮(zhèn)街醫(yī)聯(lián)體21個(gè),對(duì)貧困患者實(shí)行“一站式”救助結(jié)算。",
-         honours=[honour("山東省衛(wèi)生計(jì)生系統(tǒng)文明單位", "Provincial", 2014)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-04-16", "滕州中心人民醫(yī)院:讓群眾看病少跑腿"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2016-09-02", "名醫(yī)下鄉(xiāng)義診進(jìn)百村")]),
-    dict(unit="guoshui-ju", name="滕州市國(guó)家稅務(wù)局", brand="滕稅e家", target=86.4, plan="final",
+         deeds="以“仁心滕醫”為品牌,推行預約診療、診間結算和“先診療后付費”,門診平均候診時間縮短至18分鐘;"
+               "組織專家下鄉義診126場,建立鎮街醫聯體21個,對貧困患者實行“一站式”救助結算。",
+         honours=[honour("山東省衛生計生系統文明單位", "Provincial", 2014)],
+         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-04-16", "滕州中心人民醫院:讓群眾看病少跑腿"),
+                media("滕州日?qǐng)?bào)", "Municipal", "2016-09-02", "名醫下鄉義診進百村")]),
+    dict(unit="guoshui-ju", name="滕州市國家稅務局", brand="滕稅e家", target=86.4, plan="final",
          contact=("劉文博", "0632-5542210"), sat={2015: 91.5, 2016: 92.7},
-         deeds="推出“滕稅e家”網(wǎng)上辦稅品牌,90%以上涉稅事項(xiàng)實(shí)現(xiàn)網(wǎng)上辦理;設(shè)立小微企業(yè)辦稅綠色通道和“雙語”導(dǎo)稅服務(wù),"
-               "推行首問責(zé)任、限時(shí)辦結(jié)和延時(shí)服務(wù)制度,納稅人滿意度連續(xù)兩年居全市前列。",
+         deeds="推出“滕稅e家”網上辦稅品牌,90%以上涉稅事項實現網上辦理;設立小微企業辦稅綠色通道和“雙語”導稅服務,"
+               "推行首問責任、限時辦結和延時服務制度,納稅人滿意度連續兩年居全市前列。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
          media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-02-27", "“滕稅e家”讓納稅人少跑腿")]),
     # GATE-BRAND-SAT: 2015 appraisal satisfaction 88.5 < 90.
-    dict(unit="dishui-ju", name="滕州市地方稅務(wù)局", brand="陽光地稅 溫馨服務(wù)", target=84.0, plan="gate:GATE-BRAND-SAT",
+    dict(unit="dishui-ju", name="滕州市地方稅務局", brand="陽光地稅 溫馨服務", target=84.0, plan="gate:GATE-BRAND-SAT",
          contact=("楊光輝", "0632-5543376"), sat={2015: 88.5, 2016: 91.2},
-         deeds="以“陽光地稅 溫馨服務(wù)”為品牌,推行稅費(fèi)政策“一口清”和征納溝通平臺(tái),2016年辦稅服務(wù)廳整合擴(kuò)建后"
-               "平均等候時(shí)間下降四成;2015年因辦稅高峰排隊(duì)時(shí)間長(zhǎng),行風(fēng)評(píng)議滿意率88.5%,已制定整改措施。",
+         deeds="以“陽光地稅 溫馨服務”為品牌,推行稅費政策“一口清”和征納溝通平臺,2016年辦稅服務廳整合擴建后"
+               "平均等候時間下降四成;2015年因辦稅高峰排隊時間長,行風評議滿意率88.5%,已制定整改措施。",
          honours=[honour("滕州市文明單位", "Municipal", 2016)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2016-12-05", "地稅辦稅服務(wù)廳擴(kuò)容提速")]),
+         media=[media("滕州電視臺", "Municipal", "2016-12-05", "地稅辦稅服務廳擴容提速")]),
     dict(unit="gonganju", name="滕州市公安局", brand="警民連心橋", target=87.2, plan="final",
-         contact=("魏志強(qiáng)", "0632-5566110"), sat={2015: 92.0, 2016: 93.6},
-         deeds="打造“警民連心橋”品牌,全市派出所推行“一窗通辦”和戶籍業(yè)務(wù)“預(yù)約+延時(shí)”服務(wù),"
-               "為行動(dòng)不便群眾上門辦證3100余人次;社區(qū)民警“一村一警”聯(lián)系群眾,化解矛盾糾紛860余起。",
+         contact=("魏志強", "0632-5566110"), sat={2015: 92.0, 2016: 93.6},
+         deeds="打造“警民連心橋”品牌,全市派出所推行“一窗通辦”和戶籍業務“預約+延時”服務,"
+               "為行動不便群眾上門辦證3100余人次;社區民警“一村一警”聯系群眾,化解矛盾糾紛860余起。",
          honours=[honour("棗莊市文明單位", "Prefectural", 2014)],
-         media=[media("山東電視臺(tái)", "Provincial", "2016-10-20", "滕州:“警民連心橋”架到百姓家門口")]),
+         media=[media("山東電視臺", "Provincial", "2016-10-20", "滕州:“警民連心橋”架到百姓家門口")]),
     # GATE-BRAND-CLEAN: a 2016 violation of discipline is on record.
-    dict(unit="nongshang-yinhang", name="山東滕州農(nóng)村商業(yè)銀行", brand="金融便民進(jìn)萬家", target=82.0, plan="gate:GATE-BRAND-CLEAN",
+    dict(unit="nongshang-yinhang", name="山東滕州農村商業銀行", brand="金融便民進萬家", target=82.0, plan="gate:GATE-BRAND-CLEAN",
          contact=("褚福祥", "0632-5578801"), sat={2015: 92.3, 2016: 90.8},
          incidents=[{"kind": Var("Violation"), "date": "2016-05-18",
-                     "description": "城區(qū)某支行一名客戶經(jīng)理違規(guī)辦理貸款業(yè)務(wù),經(jīng)監(jiān)管部門查處并受到紀(jì)律處分"}],
-         deeds="推進(jìn)“金融便民進(jìn)萬家”工程,在行政村布設(shè)助農(nóng)取款服務(wù)點(diǎn)520個(gè),實(shí)現(xiàn)基礎(chǔ)金融服務(wù)村村通;"
-               "開展金融知識(shí)進(jìn)社區(qū)、防范電信詐騙宣傳活動(dòng)180余場(chǎng)。",
+                     "description": "城區某支行一名客戶經理違規辦理貸款業務,經監管部門查處并受到紀律處分"}],
+         deeds="推進“金融便民進萬家”工程,在行政村布設助農取款服務點520個,實現基礎金融服務村村通;"
+               "開展金融知識進社區、防范電信詐騙宣傳活動180余場。",
          honours=[honour("滕州市文明單位", "Municipal", 2014)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2016-08-15", "助農(nóng)取款點(diǎn)讓村民家門口取錢")]),
-    dict(unit="youzheng-fengongsi", name="中國(guó)郵政集團(tuán)公司滕州市分公司", brand="綠色郵路 情滿滕州", target=76.5, plan="below",
+         media=[media("滕州日?qǐng)?bào)", "Municipal", "2016-08-15", "助農取款點讓村民家門口取錢")]),
+    dict(unit="youzheng-fengongsi", name="中國郵政集團公司滕州市分公司", brand="綠色郵路 情滿滕州", target=76.5, plan="below",
          contact=("史紅艷", "0632-5591102"), sat={2015: 90.6, 2016: 91.1},
-         deeds="以“綠色郵路 情滿滕州”為品牌,開通農(nóng)村電商服務(wù)站136個(gè),郵件妥投率保持98%以上;"
+         deeds="以“綠色郵路 情滿滕州”為品牌,開通農村電商服務站136個,郵件妥投率保持98%以上;"
                "為高考錄取新生開通錄取通知書投遞“綠色通道”。",
          honours=[],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-07-26", "錄取通知書投遞開通綠色通道")]),
+         media=[media("滕州電視臺", "Municipal", "2017-07-26", "錄取通知書投遞開通綠色通道")]),
     # Candidate, removed by an upheld objection during the notice (CANDIDATES).
     dict(unit="gongjiao-gongsi", name="滕州市公共交通有限公司", brand="文明公交 溫馨車廂", target=85.3, plan="upheld",
-         contact=("韓建設(shè)", "0632-5525566"), sat={2015: 91.0, 2016: 91.9},
-         deeds="打造“文明公交 溫馨車廂”品牌,開行城鄉(xiāng)公交線路48條,推行進(jìn)站停穩(wěn)、禮讓斑馬線、愛心座椅等八項(xiàng)服務(wù)規(guī)范;"
-               "為65歲以上老人、殘疾人辦理免費(fèi)乘車卡2.3萬張。",
+         contact=("韓建設", "0632-5525566"), sat={2015: 91.0, 2016: 91.9},
+         deeds="打造“文明公交 溫馨車廂”品牌,開行城鄉公交線路48條,推行進站停穩、禮讓斑馬線、愛心座椅等八項服務規范;"
+               "為65歲以上老人、殘疾人辦理免費乘車卡2.3萬張。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
          media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-01-09", "公交車上的“溫馨車廂”")]),
-    dict(unit="zhengwu-fuwu-zhongxin", name="滕州市政務(wù)服務(wù)中心", brand="馬上就辦 辦就辦好", target=89.0, plan="final",
+    dict(unit="zhengwu-fuwu-zhongxin", name="滕州市政務服務中心", brand="馬上就辦 辦就辦好", target=89.0, plan="final",
          contact=("周麗娜", "0632-5501188"), sat={2015: 94.0, 2016: 95.3},
-         deeds="以“馬上就辦 辦就辦好”為品牌,進(jìn)駐部門36個(gè)、事項(xiàng)412項(xiàng),推行“一窗受理、集成服務(wù)”和全程代辦,"
-               "企業(yè)設(shè)立登記壓縮至3個(gè)工作日;開設(shè)周六“不打烊”窗口,全年延時(shí)服務(wù)4600余件。",
-         honours=[honour("山東省青年文明號(hào)", "Provincial", 2013), honour("滕州市文明單位", "Municipal", 2012)],
-         media=[media("人民網(wǎng)", "National", "2017-03-30", "山東滕州:審批服務(wù)“馬上就辦”"),
-                media("大眾日?qǐng)?bào)", "Provincial", "2016-12-14", "滕州政務(wù)服務(wù)一窗受理")]),
-    dict(unit="guanqiao-zhen", name="官橋鎮(zhèn)便民服務(wù)中心", brand="官橋便民直通車", target=83.2, plan="final",
+         deeds="以“馬上就辦 辦就辦好”為品牌,進駐部門36個、事項412項,推行“一窗受理、集成服務”和全程代辦,"
+               "企業設立登記壓縮至3個工作日;開設周六“不打烊”窗口,全年延時服務4600余件。",
+         honours=[honour("山東省青年文明號", "Provincial", 2013), honour("滕州市文明單位", "Municipal", 2012)],
+         media=[media("人民網", "National", "2017-03-30", "山東滕州:審批服務“馬上就辦”"),
+                media("大眾日?qǐng)?bào)", "Provincial", "2016-12-14", "滕州政務服務一窗受理")]),
+    dict(unit="guanqiao-zhen", name="官橋鎮便民服務中心", brand="官橋便民直通車", target=83.2, plan="final",
          contact=("殷建華", "0632-5710236"), sat={2015: 91.7, 2016: 92.9},
-         deeds="打造“官橋便民直通車”品牌,鎮(zhèn)便民服務(wù)中心與62個(gè)村(居)代辦點(diǎn)聯(lián)網(wǎng),群眾辦理社保、民政、計(jì)生等事項(xiàng)"
-               "“村里申請(qǐng)、鎮(zhèn)上辦結(jié)、干部代跑”,2016年代辦事項(xiàng)5800余件,無一起有效投訴。",
+         deeds="打造“官橋便民直通車”品牌,鎮便民服務中心與62個村(居)代辦點聯網,群眾辦理社保、民政、計生等事項"
+               "“村里申請、鎮上辦結、干部代跑”,2016年代辦事項5800余件,無一起有效投訴。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
          media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-04-03", "官橋:干部代跑 群眾少跑")]),
     dict(unit="longquan-jiedao", name="龍泉街道", brand="龍泉鄰里情", target=84.6, plan="final",
          contact=("孫玉蘭", "0632-5589021"), sat={2015: 93.1, 2016: 93.4},
-         deeds="以“龍泉鄰里情”為品牌,在轄區(qū)28個(gè)社區(qū)建立“鄰里之家”,組建志愿服務(wù)隊(duì)伍96支,"
-               "開展助老助殘、四點(diǎn)半課堂、鄰里調(diào)解等服務(wù);社區(qū)便民服務(wù)站實(shí)現(xiàn)“十分鐘服務(wù)圈”。",
-         honours=[honour("山東省文明社區(qū)(龍泉街道善國(guó)社區(qū))", "Provincial", 2014)],
+         deeds="以“龍泉鄰里情”為品牌,在轄區28個社區建立“鄰里之家”,組建志愿服務隊伍96支,"
+               "開展助老助殘、四點半課堂、鄰里調解等服務;社區便民服務站實現“十分鐘服務圈”。",
+         honours=[honour("山東省文明社區(龍泉街道善國社區)", "Provincial", 2014)],
          media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-28", "龍泉街道:鄰里守望 溫暖相伴")]),
 ]
 
 WINDOWS = [
-    dict(unit="gonganju-chegusuo", name="滕州市公安局交警大隊(duì)車輛管理所", target=91.0, plan="final",
+    dict(unit="gonganju-chegusuo", name="滕州市公安局交警大隊車輛管理所", target=91.0, plan="final",
          contact=("李海濤", "0632-5566201"), know=96.5, ssat=97.2,
-         deeds="推行機(jī)動(dòng)車登記、駕駛證業(yè)務(wù)“一證通辦”,開設(shè)老年人、殘疾人綠色通道和中午延時(shí)服務(wù);"
-               "引入自助辦理終端12臺(tái),駕駛證補(bǔ)換領(lǐng)10分鐘辦結(jié),2016年辦理業(yè)務(wù)32萬筆,零投訴。",
-         honours=[honour("全省公安機(jī)關(guān)車管所規(guī)范化建設(shè)示范單位", "Provincial", 2015)],
+         deeds="推行機動車登記、駕駛證業務“一證通辦”,開設老年人、殘疾人綠色通道和中午延時服務;"
+               "引入自助辦理終端12臺,駕駛證補換領10分鐘辦結,2016年辦理業務32萬筆,零投訴。",
+         honours=[honour("全省公安機關車管所規范化建設示范單位", "Provincial", 2015)],
          media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-03-18", "滕州車管所:群眾辦事一次辦好")]),
-    dict(unit="shebao-fuwu-dating", name="滕州市社會(huì)保險(xiǎn)事業(yè)處服務(wù)大廳", target=88.6, plan="final",
+    dict(unit="shebao-fuwu-dating", name="滕州市社會保險事業處服務大廳", target=88.6, plan="final",
          contact=("邵明", "0632-5540115"), know=94.0, ssat=95.1,
-         deeds="整合養(yǎng)老、醫(yī)療、工傷、生育等12類業(yè)務(wù),實(shí)行“綜合柜員制”,群眾一窗辦理全部社保業(yè)務(wù);"
-               "為退休人員開展待遇資格上門認(rèn)證1800余人次。",
+         deeds="整合養老、醫療、工傷、生育等12類業務,實行“綜合柜員制”,群眾一窗辦理全部社保業務;"
+               "為退休人員開展待遇資格上門認證1800余人次。",
          honours=[honour("滕州市巾幗文明崗", "Municipal", 2014)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-02-10", "社保大廳推行綜合柜員制")]),
-    dict(unit="guoshui-banshui-ting", name="滕州市國(guó)稅局辦稅服務(wù)廳", target=90.2, plan="final",
+         media=[media("滕州電視臺", "Municipal", "2017-02-10", "社保大廳推行綜合柜員制")]),
+    dict(unit="guoshui-banshui-ting", name="滕州市國稅局辦稅服務廳", target=90.2, plan="final",
          contact=("劉文博", "0632-5542210"), know=95.5, ssat=96.0,
-         deeds="設(shè)置導(dǎo)稅臺(tái)、自助辦稅區(qū)和納稅人學(xué)堂,推行“預(yù)約辦稅+延時(shí)服務(wù)+首問負(fù)責(zé)”,"
-               "發(fā)票領(lǐng)購平均用時(shí)由15分鐘縮短到5分鐘;與地稅聯(lián)合設(shè)立“一窗通辦”窗口。",
-         honours=[honour("全國(guó)稅務(wù)系統(tǒng)文明服務(wù)示范單位", "National", 2015)],
-         media=[media("大眾日?qǐng)?bào)", "Provincial", "2017-04-25", "滕州國(guó)稅:辦稅廳里的“加速度”")]),
-    dict(unit="dishui-banshui-ting", name="滕州市地稅局辦稅服務(wù)廳", target=83.1, plan="below",
+         deeds="設置導稅臺、自助辦稅區和納稅人學堂,推行“預約辦稅+延時服務+首問負責”,"
+               "發票領購平均用時由15分鐘縮短到5分鐘;與地稅聯合設立“一窗通辦”窗口。",
+         honours=[honour("全國稅務系統文明服務示范單位", "National", 2015)],
+         media=[media("大眾日?qǐng)?bào)", "Provincial", "2017-04-25", "滕州國稅:辦稅廳里的“加速度”")]),
+    dict(unit="dishui-banshui-ting", name="滕州市地稅局辦稅服務廳", target=83.1, plan="below",
          contact=("楊光輝", "0632-5543376"), know=92.0, ssat=91.4,
-         deeds="實(shí)行首問責(zé)任、一次性告知和限時(shí)辦結(jié)制度,開通社保費(fèi)、房產(chǎn)交易稅費(fèi)一窗征收,"
-               "2017年上半年完成服務(wù)廳擴(kuò)建,增設(shè)窗口8個(gè)。",
+         deeds="實行首問責任、一次性告知和限時辦結制度,開通社保費、房產交易稅費一窗征收,"
+               "2017年上半年完成服務廳擴建,增設窗口8個。",
          honours=[], media=[]),
-    dict(unit="gongdian-yingye-ting", name="滕州市供電公司善國(guó)路營(yíng)業(yè)廳", target=87.5, plan="final",
+    dict(unit="gongdian-yingye-ting", name="滕州市供電公司善國路營業廳", target=87.5, plan="final",
          contact=("孔令軍", "0632-5512201"), know=95.0, ssat=96.3,
-         deeds="推行“一口對(duì)外、首問負(fù)責(zé)”,業(yè)擴(kuò)報(bào)裝實(shí)行“一證受理”,營(yíng)業(yè)廳設(shè)電費(fèi)自助繳費(fèi)機(jī)和愛心服務(wù)臺(tái);"
-               "對(duì)高齡、殘疾客戶提供預(yù)約上門服務(wù)。",
-         honours=[honour("國(guó)家電網(wǎng)公司優(yōu)質(zhì)服務(wù)示范窗口", "National", 2016)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-06", "供電營(yíng)業(yè)廳里的“貼心服務(wù)”")]),
-    dict(unit="zilaishui-kefu-zhongxin", name="滕州市自來水公司客戶服務(wù)中心", target=80.9, plan="below",
+         deeds="推行“一口對外、首問負責”,業擴報裝實行“一證受理”,營業廳設電費自助繳費機和愛心服務臺;"
+               "對高齡、殘疾客戶提供預約上門服務。",
+         honours=[honour("國家電網公司優質服務示范窗口", "National", 2016)],
+         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-06", "供電營業廳里的“貼心服務”")]),
+    dict(unit="zilaishui-kefu-zhongxin", name="滕州市自來水公司客戶服務中心", target=80.9, plan="below",
          contact=("顏秀梅", "0632-5523310"), know=91.0, ssat=90.6,
          incidents=[{"kind": Var("Complaint"), "date": "2016-08-03",
-                     "description": "管網(wǎng)搶修停水未提前公告,部分居民投訴,已整改并建立停水提前告知制度"}],
-         deeds="開通96399供水熱線,推行水表報(bào)裝“一站式”服務(wù)和水費(fèi)網(wǎng)上繳納,每月開展供水服務(wù)進(jìn)社區(qū)活動(dòng)。",
+                     "description": "管網搶修停水未提前公告,部分居民投訴,已整改并建立停水提前告知制度"}],
+         deeds="開通96399供水熱線,推行水表報裝“一站式”服務和水費網上繳納,每月開展供水服務進社區活動。",
          honours=[], media=[]),
-    dict(unit="renmin-yiyuan-menzhen", name="滕州市人民醫(yī)院門診服務(wù)中心", target=86.3, plan="final",
+    dict(unit="renmin-yiyuan-menzhen", name="滕州市人民醫院門診服務中心", target=86.3, plan="final",
          contact=("王紅梅", "0632-5560322"), know=93.5, ssat=94.2,
-         deeds="設(shè)立門診“一站式”服務(wù)中心,集咨詢導(dǎo)診、預(yù)約掛號(hào)、檢查預(yù)約、報(bào)告打印、醫(yī)保審核于一體;"
-               "組建導(dǎo)醫(yī)志愿者隊(duì)伍,為老年患者全程陪診。",
-         honours=[honour("滕州市青年文明號(hào)", "Municipal", 2015)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-06-02", "門診一站式服務(wù)讓患者少跑腿")]),
+         deeds="設立門診“一站式”服務中心,集咨詢導診、預約掛號、檢查預約、報告打印、醫保審核于一體;"
+               "組建導醫志愿者隊伍,為老年患者全程陪診。",
+         honours=[honour("滕州市青年文明號", "Municipal", 2015)],
+         media=[media("滕州電視臺", "Municipal", "2017-06-02", "門診一站式服務讓患者少跑腿")]),
     # GATE-WINDOW-KNOW: staff knowledge rate 86 < 90 (the committee's spot check agrees).
-    dict(unit="zhongxin-yiyuan-menzhen", name="滕州市中心人民醫(yī)院門診部", target=82.0, plan="gate:GATE-WINDOW-KNOW",
+    dict(unit="zhongxin-yiyuan-menzhen", name="滕州市中心人民醫院門診部", target=82.0, plan="gate:GATE-WINDOW-KNOW",
          contact=("張慶華", "0632-5531128"), know=86.0, ssat=92.5,
-         deeds="門診部日均接診6000余人次,推行分時(shí)段預(yù)約和自助掛號(hào)繳費(fèi);2017年新入職導(dǎo)診、收費(fèi)人員較多,"
-               "業(yè)務(wù)知識(shí)培訓(xùn)正在開展。",
-         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-03-11", "中心人民醫(yī)院推行分時(shí)段預(yù)約")]),
-    dict(unit="youzheng-xueyuan-yingyesuo", name="滕州市郵政分公司學(xué)院路營(yíng)業(yè)所", target=77.8, plan="below",
+         deeds="門診部日均接診6000余人次,推行分時段預約和自助掛號繳費;2017年新入職導診、收費人員較多,"
+               "業務知識培訓正在開展。",
+         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-03-11", "中心人民醫院推行分時段預約")]),
+    dict(unit="youzheng-xueyuan-yingyesuo", name="滕州市郵政分公司學院路營業所", target=77.8, plan="below",
          contact=("史紅艷", "0632-5591102"), know=91.5, ssat=90.2,
-         deeds="營(yíng)業(yè)所服務(wù)周邊高校和社區(qū),開設(shè)郵政金融、包裹寄遞、報(bào)刊訂閱等業(yè)務(wù),設(shè)學(xué)生寄遞服務(wù)專窗。",
+         deeds="營業所服務周邊高校和社區,開設郵政金融、包裹寄遞、報刊訂閱等業務,設學生寄遞服務專窗。",
          honours=[], media=[]),
-    dict(unit="gongjijin-fuwu-dating", name="滕州市住房公積金管理中心服務(wù)大廳", target=89.4, plan="final",
+    dict(unit="gongjijin-fuwu-dating", name="滕州市住房公積金管理中心服務大廳", target=89.4, plan="final",
          contact=("邢玉梅", "0632-5588630"), know=97.0, ssat=96.8,
-         deeds="公積金提取、貸款業(yè)務(wù)實(shí)行“一窗受理、并聯(lián)審批”,提取業(yè)務(wù)即時(shí)辦結(jié),貸款審批時(shí)限壓縮到5個(gè)工作日;"
-               "開通網(wǎng)上業(yè)務(wù)大廳和12329服務(wù)熱線。",
-         honours=[honour("山東省住房城鄉(xiāng)建設(shè)系統(tǒng)文明窗口", "Provincial", 2014)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-19", "滕州公積金:提取業(yè)務(wù)立等可取")]),
+         deeds="公積金提取、貸款業務實行“一窗受理、并聯審批”,提取業務即時辦結,貸款審批時限壓縮到5個工作日;"
+               "開通網上業務大廳和12329服務熱線。",
+         honours=[honour("山東省住房城鄉建設系統文明窗口", "Provincial", 2014)],
+         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-19", "滕州公積金:提取業務立等可取")]),
     # FRAUD: the provincial honour below turns out to be forged (objection during the notice).
-    dict(unit="yunguan-fuwu-chuangkou", name="滕州市交通運(yùn)輸局運(yùn)輸管理所服務(wù)窗口", target=86.0, plan="fraud",
-         contact=("胡正國(guó)", "0632-5517720"), know=92.5, ssat=93.0,
-         deeds="道路運(yùn)輸證件辦理實(shí)行“窗口受理、限時(shí)辦結(jié)”,推行貨運(yùn)車輛年審“一次辦好”,開通出租車投訴專線。",
-         honours=[honour("全省交通運(yùn)輸系統(tǒng)文明服務(wù)示范窗口", "Provincial", 2016)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-04-14", "運(yùn)管窗口推行年審一次辦好")]),
-    dict(unit="nongshang-yingyebu", name="山東滕州農(nóng)村商業(yè)銀行營(yíng)業(yè)部", target=85.9, plan="final",
+    dict(unit="yunguan-fuwu-chuangkou", name="滕州市交通運輸局運輸管理所服務窗口", target=86.0, plan="fraud",
+         contact=("胡正國", "0632-5517720"), know=92.5, ssat=93.0,
+         deeds="道路運輸證件辦理實行“窗口受理、限時辦結”,推行貨運車輛年審“一次辦好”,開通出租車投訴專線。",
+         honours=[honour("全省交通運輸系統文明服務示范窗口", "Provincial", 2016)],
+         media=[media("滕州電視臺", "Municipal", "2017-04-14", "運管窗口推行年審一次辦好")]),
+    dict(unit="nongshang-yingyebu", name="山東滕州農村商業銀行營業部", target=85.9, plan="final",
          contact=("褚福祥", "0632-5578801"), know=94.5, ssat=93.7,
-         deeds="營(yíng)業(yè)部設(shè)愛心窗口、無障礙通道,推行彈性窗口和“微笑服務(wù)”,開展反假幣、防詐騙宣傳;"
-               "為行動(dòng)不便客戶上門辦理業(yè)務(wù)210余次。",
-         honours=[honour("滕州市青年文明號(hào)", "Municipal", 2016)], media=[]),
+         deeds="營業部設愛心窗口、無障礙通道,推行彈性窗口和“微笑服務”,開展反假幣、防詐騙宣傳;"
+               "為行動不便客戶上門辦理業務210余次。",
+         honours=[honour("滕州市青年文明號", "Municipal", 2016)], media=[]),
     # GATE-VETO: 信訪 vetoes for repeated petitions, although the scores are high.
-    dict(unit="budongchan-dengji", name="滕州市不動(dòng)產(chǎn)登記中心受理大廳", target=88.0, plan="veto",
+    dict(unit="budongchan-dengji", name="滕州市不動產登記中心受理大廳", target=88.0, plan="veto",
          contact=("高建民", "0632-5530088"), know=93.0, ssat=91.6,
-         deeds="整合房屋、土地登記職責(zé),實(shí)行“一窗受理、集成服務(wù)”,一般登記5個(gè)工作日辦結(jié),抵押登記當(dāng)日辦結(jié)。",
-         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-22", "不動(dòng)產(chǎn)登記“一窗受理”")]),
-    dict(unit="longquan-bianmin-zhongxin", name="龍泉街道便民服務(wù)中心", target=84.3, plan="below",
+         deeds="整合房屋、土地登記職責,實行“一窗受理、集成服務”,一般登記5個工作日辦結,抵押登記當日辦結。",
+         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-22", "不動產登記“一窗受理”")]),
+    dict(unit="longquan-bianmin-zhongxin", name="龍泉街道便民服務中心", target=84.3, plan="below",
          contact=("孫玉蘭", "0632-5589021"), know=92.0, ssat=93.5,
-         deeds="集中辦理居民社保、民政、計(jì)生、殘聯(lián)等45項(xiàng)事務(wù),推行全程代辦和周末預(yù)約服務(wù)。",
+         deeds="集中辦理居民社保、民政、計生、殘聯等45項事務,推行全程代辦和周末預約服務。",
          honours=[], media=[]),
 ]
 
 STARS = [
-    dict(unit="gonganju", person="孔祥偉", workplace="滕州市公安局交警大隊(duì)車輛管理所", post="業(yè)務(wù)受理窗口民警",
-         target=93.0, plan="final", contact=("魏志強(qiáng)", "0632-5566110"),
-         deeds="扎根車管窗口十一年,總結(jié)“一看二問三核對(duì)”工作法,經(jīng)手業(yè)務(wù)28萬余筆無一差錯(cuò);"
-               "主動(dòng)為殘疾人、老年人上門辦理業(yè)務(wù)300余次,自費(fèi)為群眾準(zhǔn)備老花鏡、簽字筆。",
-         honours=[honour("滕州市勞動(dòng)模范", "Municipal", 2015)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-04-11", "孔祥偉:車管窗口的“零差錯(cuò)”民警")]),
-    dict(unit="renmin-yiyuan", person="王雪梅", workplace="滕州市人民醫(yī)院", post="門診導(dǎo)診護(hù)士長(zhǎng)",
+    dict(unit="gonganju", person="孔祥偉", workplace="滕州市公安局交警大隊車輛管理所", post="業務受理窗口民警",
+         target=93.0, plan="final", contact=("魏志強", "0632-5566110"),
+         deeds="扎根車管窗口十一年,總結“一看二問三核對”工作法,經手業務28萬余筆無一差錯;"
+               "主動為殘疾人、老年人上門辦理業務300余次,自費為群眾準備老花鏡、簽字筆。",
+         honours=[honour("滕州市勞動模范", "Municipal", 2015)],
+         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-04-11", "孔祥偉:車管窗口的“零差錯”民警")]),
+    dict(unit="renmin-yiyuan", person="王雪梅", workplace="滕州市人民醫院", post="門診導診護士長",
          target=91.8, plan="final", contact=("王紅梅", "0632-5560322"),
-         deeds="從事導(dǎo)診工作九年,每天接待咨詢400余人次,牽頭編寫《門診就醫(yī)指南》;"
-               "帶領(lǐng)“微笑導(dǎo)診”志愿隊(duì)為老年、殘疾患者陪診,收到表?yè)P(yáng)信和錦旗60余件。",
+         deeds="從事導診工作九年,每天接待咨詢400余人次,牽頭編寫《門診就醫指南》;"
+               "帶領“微笑導診”志愿隊為老年、殘疾患者陪診,收到表?yè)P(yáng)信和錦旗60余件。",
          honours=[honour("滕州市三八紅旗手", "Municipal", 2016)],
          media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-12", "王雪梅:門診大廳里的“微笑天使”")]),
-    dict(unit="zhongxin-renmin-yiyuan", person="張立新", workplace="滕州市中心人民醫(yī)院", post="急診科主治醫(yī)師",
+    dict(unit="zhongxin-renmin-yiyuan", person="張立新", workplace="滕州市中心人民醫院", post="急診科主治醫師",
          target=90.5, plan="final", contact=("張慶華", "0632-5531128"),
-         deeds="從事急診工作十三年,參與搶救危重患者3000余例,在一起重大交通事故救援中連續(xù)工作30小時(shí);"
-               "堅(jiān)持每月到鎮(zhèn)衛(wèi)生院坐診帶教。",
-         honours=[honour("棗莊市優(yōu)秀醫(yī)師", "Prefectural", 2016)],
+         deeds="從事急診工作十三年,參與搶救危重患者3000余例,在一起重大交通事故救援中連續工作30小時;"
+               "堅持每月到鎮衛生院坐診帶教。",
+         honours=[honour("棗莊市優秀醫師", "Prefectural", 2016)],
          media=[media("大眾日?qǐng)?bào)", "Provincial", "2016-12-20", "急診室里的“拼命三郎”")]),
-    dict(unit="gongdian-gongsi", person="顏廷福", workplace="國(guó)網(wǎng)滕州市供電公司", post="共產(chǎn)黨員服務(wù)隊(duì)隊(duì)長(zhǎng)",
+    dict(unit="gongdian-gongsi", person="顏廷福", workplace="國網滕州市供電公司", post="共產黨員服務隊隊長",
          target=89.7, plan="final", contact=("孔令軍", "0632-5512201"),
-         deeds="帶領(lǐng)黨員服務(wù)隊(duì)為農(nóng)村留守老人免費(fèi)改造室內(nèi)線路1200余戶,在2016年汛期搶修中帶隊(duì)連續(xù)奮戰(zhàn)三晝夜,"
-               "提前恢復(fù)供電;創(chuàng)新帶電作業(yè)工具兩項(xiàng)獲國(guó)家專利。",
-         honours=[honour("山東省職工職業(yè)道德建設(shè)標(biāo)兵", "Provincial", 2016)],
-         media=[media("山東電視臺(tái)", "Provincial", "2016-08-02", "汛期搶修一線的黨員服務(wù)隊(duì)")]),
-    dict(unit="renshe-ju", person="褚麗娟", workplace="滕州市社會(huì)保險(xiǎn)事業(yè)處服務(wù)大廳", post="綜合柜員",
+         deeds="帶領黨員服務隊為農村留守老人免費改造室內線路1200余戶,在2016年汛期搶修中帶隊連續奮戰三晝夜,"
+               "提前恢復供電;創新帶電作業工具兩項獲國家專利。",
+         honours=[honour("山東省職工職業道德建設標兵", "Provincial", 2016)],
+         media=[media("山東電視臺", "Provincial", "2016-08-02", "汛期搶修一線的黨員服務隊")]),
+    dict(unit="renshe-ju", person="褚麗娟", workplace="滕州市社會保險事業處服務大廳", post="綜合柜員",
          target=88.9, plan="final", contact=("邵明", "0632-5540115"),
-         deeds="熟練掌握社保12類業(yè)務(wù),日均辦件120余件,總結(jié)“社保業(yè)務(wù)一口清”辦事指南;"
-               "利用休息時(shí)間為臥床退休人員上門認(rèn)證90余人次。",
-         honours=[honour("滕州市巾幗建功標(biāo)兵", "Municipal", 2016)], media=[]),
-    dict(unit="guoshui-ju", person="劉慧", workplace="滕州市國(guó)稅局辦稅服務(wù)廳", post="導(dǎo)稅員",
+         deeds="熟練掌握社保12類業務,日均辦件120余件,總結“社保業務一口清”辦事指南;"
+               "利用休息時間為臥床退休人員上門認證90余人次。",
+         honours=[honour("滕州市巾幗建功標兵", "Municipal", 2016)], media=[]),
+    dict(unit="guoshui-ju", person="劉慧", workplace="滕州市國稅局辦稅服務廳", post="導稅員",
          target=85.6, plan="cut", contact=("劉文博", "0632-5542210"),
-         deeds="擔(dān)任導(dǎo)稅員五年,熟悉各類涉稅業(yè)務(wù),為小微企業(yè)提供“一對(duì)一”輔導(dǎo)300余戶,所在崗位零投訴。",
+         deeds="擔任導稅員五年,熟悉各類涉稅業務,為小微企業提供“一對一”輔導300余戶,所在崗位零投訴。",
          honours=[], media=[]),
-    dict(unit="dishui-ju", person="楊帆", workplace="滕州市地稅局辦稅服務(wù)廳", post="申報(bào)征收崗",
+    dict(unit="dishui-ju", person="楊帆", workplace="滕州市地稅局辦稅服務廳", post="申報征收崗",
          target=83.0, plan="below", contact=("楊光輝", "0632-5543376"),
-         deeds="承擔(dān)房產(chǎn)交易稅費(fèi)征收工作,業(yè)務(wù)熟練,積極參加延時(shí)服務(wù)。", honours=[], media=[]),
+         deeds="承擔房產交易稅費征收工作,業務熟練,積極參加延時服務。", honours=[], media=[]),
     # GATE-STAR-CLEAN: a substantiated complaint in March 2017.
-    dict(unit="zilaishui-gongsi", person="陳兆東", workplace="滕州市自來水公司", post="管網(wǎng)維修班長(zhǎng)",
+    dict(unit="zilaishui-gongsi", person="陳兆東", workplace="滕州市自來水公司", post="管網維修班長",
          target=87.0, plan="gate:GATE-STAR-CLEAN", contact=("顏秀梅", "0632-5523310"),
          incidents=[{"kind": Var("Complaint"), "date": "2017-03-14",
-                     "description": "一名用戶通過12345熱線投訴其上門維修時(shí)未按約定時(shí)間到達(dá)、態(tài)度生硬,經(jīng)核實(shí)屬實(shí)"}],
-         deeds="從事管網(wǎng)維修十五年,年均搶修管道爆裂200余次,冬季防凍期間堅(jiān)持24小時(shí)待命。",
+                     "description": "一名用戶通過12345熱線投訴其上門維修時未按約定時間到達、態度生硬,經核實屬實"}],
+         deeds="從事管網維修十五年,年均搶修管道爆裂200余次,冬季防凍期間堅持24小時待命。",
          honours=[], media=[]),
-    dict(unit="youzheng-fengongsi", person="李永剛", workplace="中國(guó)郵政集團(tuán)公司滕州市分公司", post="鄉(xiāng)郵投遞員",
+    dict(unit="youzheng-fengongsi", person="李永剛", workplace="中國郵政集團公司滕州市分公司", post="鄉郵投遞員",
          target=92.4, plan="final", contact=("史紅艷", "0632-5591102"),
-         deeds="在羊莊鎮(zhèn)山區(qū)郵路上騎行投遞十八年,累計(jì)行程40余萬公里,郵件妥投率100%;"
-               "義務(wù)為留守老人代購藥品、代繳話費(fèi),被村民稱為“流動(dòng)的服務(wù)站”。",
-         honours=[honour("全國(guó)郵政系統(tǒng)勞動(dòng)模范", "National", 2014)],
-         media=[media("人民網(wǎng)", "National", "2016-10-09", "山路上的“綠衣使者”李永剛"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2017-02-20", "十八年山區(qū)郵路情")]),
+         deeds="在羊莊鎮山區郵路上騎行投遞十八年,累計行程40余萬公里,郵件妥投率100%;"
+               "義務為留守老人代購藥品、代繳話費,被村民稱為“流動的服務站”。",
+         honours=[honour("全國郵政系統勞動模范", "National", 2014)],
+         media=[media("人民網", "National", "2016-10-09", "山路上的“綠衣使者”李永剛"),
+                media("滕州日?qǐng)?bào)", "Municipal", "2017-02-20", "十八年山區郵路情")]),
     # A candidate; an objection against him is dismissed during the notice.
     dict(unit="gongjiao-gongsi", person="田茂林", workplace="滕州市公共交通有限公司", post="1路公交車駕駛員",
-         target=88.2, plan="final", contact=("韓建設(shè)", "0632-5525566"),
-         deeds="安全行車100萬公里無事故,車廂內(nèi)自備急救箱、雨傘、老花鏡,累計(jì)幫助乘客800余人次;"
-               "拾到乘客遺失財(cái)物30余次全部歸還。",
+         target=88.2, plan="final", contact=("韓建設", "0632-5525566"),
+         deeds="安全行車100萬公里無事故,車廂內自備急救箱、雨傘、老花鏡,累計幫助乘客800余人次;"
+               "拾到乘客遺失財物30余次全部歸還。",
          honours=[honour("滕州市文明市民", "Municipal", 2015)],
-         media=[media("滕州電視臺(tái)", "Municipal", "2017-03-06", "1路車上的“溫馨車長(zhǎng)”")]),
-    dict(unit="nongshang-yinhang", person="顏敏", workplace="山東滕州農(nóng)村商業(yè)銀行營(yíng)業(yè)部", post="大堂經(jīng)理",
+         media=[media("滕州電視臺", "Municipal", "2017-03-06", "1路車上的“溫馨車長”")]),
+    dict(unit="nongshang-yinhang", person="顏敏", workplace="山東滕州農村商業銀行營業部", post="大堂經理",
          target=86.0, plan="cut", contact=("褚福祥", "0632-5578801"),
-         deeds="擔(dān)任大堂經(jīng)理六年,識(shí)破并阻止電信詐騙7起,為客戶挽回?fù)p失40余萬元。", honours=[], media=[]),
-    dict(unit="beixin-jiedao", person="韓雪", workplace="北辛街道便民服務(wù)中心", post="民政業(yè)務(wù)窗口工作人員",
+         deeds="擔任大堂經理六年,識破并阻止電信詐騙7起,為客戶挽回?fù)p失40余萬元。", honours=[], media=[]),
+    dict(unit="beixin-jiedao", person="韓雪", workplace="北辛街道便民服務中心", post="民政業務窗口工作人員",
          target=87.6, plan="final", contact=("馬振東", "0632-5598812"),
-         deeds="負(fù)責(zé)低保、救助等民政業(yè)務(wù),建立困難群眾臺(tái)賬1100余戶,堅(jiān)持入戶核查,做到應(yīng)保盡保;"
-               "節(jié)假日主動(dòng)值班,為群眾辦理急事。",
-         honours=[honour("滕州市優(yōu)秀共產(chǎn)黨員", "Municipal", 2016)], media=[]),
-    dict(unit="shannan-jiedao", person="邢帥", workplace="善南街道便民服務(wù)中心", post="社保業(yè)務(wù)窗口工作人員",
+         deeds="負責低保、救助等民政業務,建立困難群眾臺賬1100余戶,堅持入戶核查,做到應保盡保;"
+               "節假日主動值班,為群眾辦理急事。",
+         honours=[honour("滕州市優秀共產黨員", "Municipal", 2016)], media=[]),
+    dict(unit="shannan-jiedao", person="邢帥", workplace="善南街道便民服務中心", post="社保業務窗口工作人員",
          target=82.4, plan="below", contact=("張成", "0632-5597706"),
-         deeds="負(fù)責(zé)城鄉(xiāng)居民養(yǎng)老保險(xiǎn)征繳,年辦件4000余件。", honours=[], media=[]),
-    dict(unit="longquan-jiedao", person="孫曉燕", workplace="龍泉街道荊河社區(qū)", post="社區(qū)便民服務(wù)站站長(zhǎng)",
+         deeds="負責城鄉居民養老保險征繳,年辦件4000余件。", honours=[], media=[]),
+    dict(unit="longquan-jiedao", person="孫曉燕", workplace="龍泉街道荊河社區", post="社區便民服務站站長",
          target=89.1, plan="final", contact=("孫玉蘭", "0632-5589021"),
-         deeds="扎根社區(qū)十年,推行“民情日記”工作法,為居民代辦事項(xiàng)3000余件;組建“巧手媽媽”志愿隊(duì)幫扶困難家庭。",
-         honours=[honour("山東省優(yōu)秀社區(qū)工作者", "Provincial", 2016)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-01-18", "孫曉燕:社區(qū)里的“貼心人”")]),
+         deeds="扎根社區十年,推行“民情日記”工作法,為居民代辦事項3000余件;組建“巧手媽媽”志愿隊幫扶困難家庭。",
+         honours=[honour("山東省優秀社區工作者", "Provincial", 2016)],
+         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-01-18", "孫曉燕:社區里的“貼心人”")]),
     # REG-DEADLINE: registered late, on 5 July, under the chair's exception.
-    dict(unit="guanqiao-zhen", person="殷兆磊", workplace="官橋鎮(zhèn)便民服務(wù)中心", post="代辦員",
+    dict(unit="guanqiao-zhen", person="殷兆磊", workplace="官橋鎮便民服務中心", post="代辦員",
          target=87.9, plan="final", contact=("殷建華", "0632-5710236"), late=True,
-         deeds="作為鎮(zhèn)便民服務(wù)中心代辦員,騎電動(dòng)車走遍全鎮(zhèn)62個(gè)村,為群眾代辦事項(xiàng)2600余件,"
+         deeds="作為鎮便民服務中心代辦員,騎電動車走遍全鎮62個村,為群眾代辦事項2600余件,"
                "隨身“代辦包”裝著各類表格和印泥,群眾稱他“跑腿書記”。",
-         honours=[honour("滕州市優(yōu)秀共產(chǎn)黨員", "Municipal", 2017)],
+         honours=[honour("滕州市優秀共產黨員", "Municipal", 2017)],
          media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-06-26", "官橋“跑腿書記”殷兆磊")]),
 ]
 
@@ -481,26 +481,26 @@ def spread_over(items, dayslist):
 # An organisation nominee's parent body (units.ron `parent`), shown as its workplace.
 PARENT_BODY = {
     "gonganju-chegusuo": "滕州市公安局",
-    "shebao-fuwu-dating": "滕州市人力資源和社會(huì)保障局",
-    "guoshui-banshui-ting": "滕州市國(guó)家稅務(wù)局",
-    "dishui-banshui-ting": "滕州市地方稅務(wù)局",
-    "gongdian-yingye-ting": "國(guó)網(wǎng)山東省電力公司滕州市供電公司",
+    "shebao-fuwu-dating": "滕州市人力資源和社會保障局",
+    "guoshui-banshui-ting": "滕州市國家稅務局",
+    "dishui-banshui-ting": "滕州市地方稅務局",
+    "gongdian-yingye-ting": "國網山東省電力公司滕州市供電公司",
     "zilaishui-kefu-zhongxin": "滕州市自來水公司",
-    "renmin-yiyuan-menzhen": "滕州市人民醫(yī)院",
-    "zhongxin-yiyuan-menzhen": "滕州市中心人民醫(yī)院",
-    "youzheng-xueyuan-yingyesuo": "中國(guó)郵政集團(tuán)公司滕州市分公司",
+    "renmin-yiyuan-menzhen": "滕州市人民醫院",
+    "zhongxin-yiyuan-menzhen": "滕州市中心人民醫院",
+    "youzheng-xueyuan-yingyesuo": "中國郵政集團公司滕州市分公司",
     "gongjijin-fuwu-dating": "滕州市住房公積金管理中心",
-    "yunguan-fuwu-chuangkou": "滕州市交通運(yùn)輸局",
-    "nongshang-yingyebu": "山東滕州農(nóng)村商業(yè)銀行",
-    "budongchan-dengji": "滕州市國(guó)土資源局",
+    "yunguan-fuwu-chuangkou": "滕州市交通運輸局",
+    "nongshang-yingyebu": "山東滕州農村商業銀行",
+    "budongchan-dengji": "滕州市國土資源局",
     "longquan-bianmin-zhongxin": "龍泉街道",
-    "guanqiao-zhen": "官橋鎮(zhèn)人民政府",
+    "guanqiao-zhen": "官橋鎮人民政府",
 }
 
 SUPERVISORS = [
-    ("趙德明", "滕州市人大代表"), ("孟凡華", "滕州市政協(xié)委員"), ("田秀英", "善國(guó)社區(qū)居民代表"),
-    ("郭振", "滕州日?qǐng)?bào)社記者"), ("呂桂芳", "退休教師"), ("徐長(zhǎng)青", "個(gè)體工商戶代表"),
-    ("曹麗", "市殘聯(lián)志愿者"), ("宋德勝", "企業(yè)代表"), ("殷秀蓮", "村民代表"),
+    ("趙德明", "滕州市人大代表"), ("孟凡華", "滕州市政協委員"), ("田秀英", "善國社區居民代表"),
+    ("郭振", "滕州日?qǐng)?bào)社記者"), ("呂桂芳", "退休教師"), ("徐長青", "個體工商戶代表"),
+    ("曹麗", "市殘聯志愿者"), ("宋德勝", "企業代表"), ("殷秀蓮", "村民代表"),
 ]
 
 
@@ -522,11 +522,11 @@ def nomination_record(n, registered):
         nominee = {"kind": Var("Organisation"), "name": n["name"], "workplace": parent,
                    "post": None, "front_line": cat == "window"}
     evidence = [
-        {"title": "推薦申報(bào)函", "reference": archive()},
-        {"title": "先進(jìn)事跡材料及照片", "reference": archive()},
+        {"title": "推薦申報函", "reference": archive()},
+        {"title": "先進事跡材料及照片", "reference": archive()},
     ]
     for h in n.get("honours", []):
-        evidence.append({"title": f"榮譽(yù)證書復(fù)印件:{h['title']}", "reference": archive()})
+        evidence.append({"title": f"榮譽證書復印件:{h['title']}", "reference": archive()})
     rec = {
         "id": n["id"],
         "category": n["category"],
@@ -562,7 +562,7 @@ def gen_registrations():
         "nomination": n["id"],
         "rule": "REG-DEADLINE",
         "until": "2017-07-07",
-        "reason": "官橋鎮(zhèn)6月下旬集中防汛值守,推薦名單未能于6月30日前報(bào)送;經(jīng)評(píng)委會(huì)研究,同意于7月7日前補(bǔ)報(bào)。",
+        "reason": "官橋鎮6月下旬集中防汛值守,推薦名單未能于6月30日前報送;經評委會研究,同意于7月7日前補報。",
         "by": CHAIR,
         "date": "2017-07-03",
     }))
@@ -575,25 +575,25 @@ def gen_update():
     # nomination.ron (activities and supervisors included).
     n = BY_ID["2017-brand-010"]
     rec = dict(n["record"])
-    rec["media"] = rec["media"] + [media("滕州日?qǐng)?bào)", "Municipal", "2017-06-28", "政務(wù)服務(wù)中心開設(shè)周六“不打烊”窗口")]
-    rec["evidence"] = rec["evidence"] + [{"title": "報(bào)道剪報(bào)", "reference": archive()}]
+    rec["media"] = rec["media"] + [media("滕州日?qǐng)?bào)", "Municipal", "2017-06-28", "政務服務中心開設周六“不打烊”窗口")]
+    rec["evidence"] = rec["evidence"] + [{"title": "報道剪報", "reference": archive()}]
     n["record"] = rec
     step(at("2017-07-04", start=(10, 0)), "liuyang", Var("Nominate", rec))
 
 
 ACT_TEMPLATES = {
-    "brand": ["召開“滿意在滕州”爭(zhēng)創(chuàng)活動(dòng)動(dòng)員會(huì),制定《{b}品牌建設(shè)實(shí)施方案》",
-              "開展“{b}”服務(wù)品牌進(jìn)社區(qū)宣傳周活動(dòng),發(fā)放服務(wù)承諾卡2000余份",
-              "組織“{b}”品牌服務(wù)標(biāo)準(zhǔn)培訓(xùn)和崗位練兵,修訂服務(wù)規(guī)范手冊(cè)",
-              "邀請(qǐng)服務(wù)對(duì)象代表座談,征集改進(jìn)服務(wù)意見建議"],
-    "window": ["在服務(wù)大廳公開服務(wù)承諾、辦事流程和投訴電話,設(shè)置意見箱",
-               "開展窗口人員文明禮儀和業(yè)務(wù)知識(shí)培訓(xùn),組織應(yīng)知應(yīng)會(huì)測(cè)試",
-               "組織“學(xué)雷鋒”志愿服務(wù)活動(dòng),為老年人、殘疾人提供幫辦代辦",
-               "開展“爭(zhēng)創(chuàng)十佳文明窗口”服務(wù)技能比武"],
-    "star": ["所在單位組織學(xué)習(xí){p}同志先進(jìn)事跡,開展“向身邊榜樣學(xué)習(xí)”活動(dòng)",
-             "{p}同志參加市級(jí)業(yè)務(wù)技能培訓(xùn)并在崗位練兵中獲得一等獎(jiǎng)",
-             "{p}同志帶領(lǐng)青年職工開展志愿服務(wù)進(jìn)社區(qū)活動(dòng)",
-             "所在單位召開服務(wù)對(duì)象座談會(huì),聽取對(duì){p}同志的評(píng)價(jià)"],
+    "brand": ["召開“滿意在滕州”爭創活動動員會,制定《{b}品牌建設實施方案》",
+              "開展“{b}”服務品牌進社區宣傳周活動,發放服務承諾卡2000余份",
+              "組織“{b}”品牌服務標準培訓和崗位練兵,修訂服務規范手冊",
+              "邀請服務對象代表座談,征集改進服務意見建議"],
+    "window": ["在服務大廳公開服務承諾、辦事流程和投訴電話,設置意見箱",
+               "開展窗口人員文明禮儀和業務知識培訓,組織應知應會測試",
+               "組織“學雷鋒”志愿服務活動,為老年人、殘疾人提供幫辦代辦",
+               "開展“爭創十佳文明窗口”服務技能比武"],
+    "star": ["所在單位組織學習{p}同志先進事跡,開展“向身邊榜樣學習”活動",
+             "{p}同志參加市級業務技能培訓并在崗位練兵中獲得一等獎",
+             "{p}同志帶領青年職工開展志愿服務進社區活動",
+             "所在單位召開服務對象座談會,聽取對{p}同志的評價"],
 }
 
 
@@ -610,7 +610,7 @@ def gen_activities():
             "nomination": n["id"],
             "activity": {"date": d, "summary": summary},
         }))
-    # Supervisors (監(jiān)督員) for brands and windows.
+    # Supervisors (監督員) for brands and windows.
     orgs = [n for n in NOMS if n["category"] != "star"]
     for k, (d, n) in enumerate(spread_over(orgs, workdays("2017-07-10", "2017-08-31"))):
         name, aff = SUPERVISORS[k % len(SUPERVISORS)]
@@ -642,14 +642,14 @@ def hash_int(s):
 
 
 ROUTINE_FINDINGS = {
-    "brand": "查閱品牌建設(shè)臺(tái)賬、服務(wù)規(guī)范和群眾評(píng)議記錄,品牌管理制度健全,服務(wù)承諾落實(shí)情況良好。",
-    "window": "現(xiàn)場(chǎng)查看窗口設(shè)施、服務(wù)公示和衛(wèi)生狀況,抽查辦件記錄,服務(wù)秩序良好。",
-    "star": "到被推薦人崗位觀察服務(wù)過程,查閱工作記錄和群眾評(píng)價(jià),服務(wù)熱情規(guī)范。",
+    "brand": "查閱品牌建設臺賬、服務規范和群眾評議記錄,品牌管理制度健全,服務承諾落實情況良好。",
+    "window": "現場查看窗口設施、服務公示和衛生狀況,抽查辦件記錄,服務秩序良好。",
+    "star": "到被推薦人崗位觀察服務過程,查閱工作記錄和群眾評價,服務熱情規范。",
 }
 SPOT_FINDINGS = {
-    "brand": "評(píng)委以普通群眾身份暗訪服務(wù)網(wǎng)點(diǎn),工作人員接待主動(dòng),辦事流程清晰。",
-    "window": "評(píng)委以辦事群眾身份暗訪窗口,排隊(duì)秩序良好,工作人員著裝規(guī)范、用語文明。",
-    "star": "評(píng)委暗訪被推薦人所在崗位,被推薦人服務(wù)耐心細(xì)致,群眾評(píng)價(jià)較高。",
+    "brand": "評委以普通群眾身份暗訪服務網點,工作人員接待主動,辦事流程清晰。",
+    "window": "評委以辦事群眾身份暗訪窗口,排隊秩序良好,工作人員著裝規范、用語文明。",
+    "star": "評委暗訪被推薦人所在崗位,被推薦人服務耐心細致,群眾評價較高。",
 }
 
 
@@ -672,7 +672,7 @@ def gen_evaluations():
                 know = n["know"] if n["know"] < 90 else min(100.0, n["know"] - 1.5)
                 ev["knowledge_rate"] = Some(know)
                 if n["know"] < 90:
-                    ev["findings"] = "暗訪抽測(cè)窗口人員業(yè)務(wù)知識(shí),應(yīng)知應(yīng)會(huì)率86%,新入職導(dǎo)診、收費(fèi)人員對(duì)醫(yī)保政策掌握不夠熟練。"
+                    ev["findings"] = "暗訪抽測窗口人員業務知識,應知應會率86%,新入職導診、收費人員對醫保政策掌握不夠熟練。"
             step(at(d, start=(9, 30)), author, SVar("Evaluate", {"nomination": n["id"], "evaluation": ev}))
     # ASSESS: site visits for organisations, interviews for persons, late November (no rating).
     late_nov = workdays("2017-11-20", "2017-11-24")
@@ -681,10 +681,10 @@ def gen_evaluations():
         author = revs[(k + 5) % len(revs)]
         if n["category"] == "star":
             ev = {"kind": Var("Interview"), "author": author, "date": d, "rating": None,
-                  "findings": f"走訪{n['workplace']},與同事、服務(wù)對(duì)象代表8人座談,普遍反映{n['person']}同志業(yè)務(wù)精、服務(wù)好。"}
+                  "findings": f"走訪{n['workplace']},與同事、服務對象代表8人座談,普遍反映{n['person']}同志業務精、服務好。"}
         else:
             ev = {"kind": Var("SiteVisit"), "author": author, "date": d, "rating": None,
-                  "findings": f"實(shí)地考察{n['name']},查閱創(chuàng)建臺(tái)賬,現(xiàn)場(chǎng)隨機(jī)詢問辦事群眾10人,評(píng)價(jià)滿意。"}
+                  "findings": f"實地考察{n['name']},查閱創建臺賬,現場隨機詢問辦事群眾10人,評價滿意。"}
             if n["category"] == "window":
                 ev["service_satisfaction"] = Some(round(min(100.0, n["ssat"] - 0.4), 1))
         step(at(d, start=(14, 30)), author, SVar("Evaluate", {"nomination": n["id"], "evaluation": ev}))
@@ -701,16 +701,16 @@ def gen_forms():
 SPREAD_ENTRIES = {"2017-window-003": -26.0, "2017-star-004": -22.0, "2017-brand-010": -23.0}
 # (nomination, reviewer, criterion, mark, comment)
 SPECIAL_MARKS = [
-    ("2017-brand-007", "wuhaiyan", "B5", "Abstain", "該行2016年違規(guī)放貸事項(xiàng)的整改情況尚在核查,B5暫不評(píng)分。"),
-    ("2017-brand-005", "wangjianguo", "B6", "NotApplicable", "申報(bào)材料未附媒體報(bào)道原件,B6不適用本人評(píng)判。"),
-    ("2017-window-008", "wangjianguo", "W10", "NotApplicable", "門診部志愿服務(wù)由院團(tuán)委統(tǒng)一組織,窗口未單獨(dú)開展,W10不適用。"),
-    ("2017-window-013", "chenjing", "W9", "Recused", "本人曾就該中心一起登記糾紛出具調(diào)解意見,W9回避。"),
-    ("2017-star-008", "zhoujie", "S4", "Abstain", "被推薦人2017年3月被投訴事項(xiàng)本人不掌握詳情,S4棄權(quán)。"),
+    ("2017-brand-007", "wuhaiyan", "B5", "Abstain", "該行2016年違規放貸事項的整改情況尚在核查,B5暫不評分。"),
+    ("2017-brand-005", "wangjianguo", "B6", "NotApplicable", "申報材料未附媒體報道原件,B6不適用本人評判。"),
+    ("2017-window-008", "wangjianguo", "W10", "NotApplicable", "門診部志愿服務由院團委統一組織,窗口未單獨開展,W10不適用。"),
+    ("2017-window-013", "chenjing", "W9", "Recused", "本人曾就該中心一起登記糾紛出具調解意見,W9回避。"),
+    ("2017-star-008", "zhoujie", "S4", "Abstain", "被推薦人2017年3月被投訴事項本人不掌握詳情,S4棄權。"),
 ]
 COMMENTS = {
-    "brand": ["品牌特色鮮明,示范作用明顯。", "管理體系完整,建議進(jìn)一步提煉品牌內(nèi)涵。", "群眾口碑好,宣傳推廣有力。"],
-    "window": ["窗口服務(wù)規(guī)范,群眾滿意度高。", "設(shè)施齊備,服務(wù)流程仍可優(yōu)化。", "服務(wù)秩序良好,便民措施扎實(shí)。"],
-    "star": ["事跡突出,群眾公認(rèn)。", "業(yè)務(wù)精湛,示范作用好。", "服務(wù)熱情,建議加強(qiáng)總結(jié)提煉。"],
+    "brand": ["品牌特色鮮明,示范作用明顯。", "管理體系完整,建議進一步提煉品牌內涵。", "群眾口碑好,宣傳推廣有力。"],
+    "window": ["窗口服務規范,群眾滿意度高。", "設施齊備,服務流程仍可優化。", "服務秩序良好,便民措施扎實。"],
+    "star": ["事跡突出,群眾公認。", "業務精湛,示范作用好。", "服務熱情,建議加強總結提煉。"],
 }
 
 
@@ -803,7 +803,7 @@ def gen_scores(plan):
                 assert 0 <= pts[cid] <= mx
                 marks.append((cid, Var("Points", float(pts[cid]))))
         if n["id"] in SPREAD_ENTRIES and r == list(plan[n["id"]])[-1]:
-            comment = "本人現(xiàn)場(chǎng)考察時(shí)發(fā)現(xiàn)的問題較多,評(píng)分從嚴(yán)。" if SPREAD_ENTRIES[n["id"]] < 0 else "該同志事跡本人長(zhǎng)期了解,評(píng)價(jià)很高。"
+            comment = "本人現場考察時發現的問題較多,評分從嚴。" if SPREAD_ENTRIES[n["id"]] < 0 else "該同志事跡本人長期了解,評價很高。"
         step(t, r, SVar("Score", {"nomination": n["id"], "score": {
             "reviewer": r, "marks": Map(marks), "comment": comment, "time": iso(t)}}))
 
@@ -811,10 +811,10 @@ def gen_scores(plan):
 # ---------------------------------------------------------------- opinions and votes
 
 VETO = ("2017-window-013", "xinfang",
-        "2017年以來該中心因登記辦理遲緩、收費(fèi)解釋不清引發(fā)群眾重復(fù)信訪11件次,其中越級(jí)信訪2件次,尚未化解。")
+        "2017年以來該中心因登記辦理遲緩、收費解釋不清引發群眾重復信訪11件次,其中越級信訪2件次,尚未化解。")
 CONCERNS = {
-    ("2017-brand-002", "huanbao"): "2017年7月城北水廠排泥水處理設(shè)施運(yùn)行不正常被責(zé)令整改,現(xiàn)已整改到位,提醒持續(xù)關(guān)注。",
-    ("2017-brand-009", "anquan"): "2017年8月安全檢查發(fā)現(xiàn)部分車輛滅火器過期,已督促更換,建議加強(qiáng)日常安全管理。",
+    ("2017-brand-002", "huanbao"): "2017年7月城北水廠排泥水處理設施運行不正常被責令整改,現已整改到位,提醒持續關注。",
+    ("2017-brand-009", "anquan"): "2017年8月安全檢查發現部分車輛滅火器過期,已督促更換,建議加強日常安全管理。",
 }
 
 
@@ -823,7 +823,7 @@ def gen_opinions():
     items = [(n, dep) for n in NOMS for dep in DEPARTMENTS]
     for k, (d, (n, dep)) in enumerate(spread_over(items, nov)):
         clerk = OFFICE_CLERKS[k % 2]
-        stance, reason = "Approve", f"經(jīng)查,未發(fā)現(xiàn)影響推薦的{DEPT_NAME[dep]}方面問題,同意推薦。"
+        stance, reason = "Approve", f"經查,未發現影響推薦的{DEPT_NAME[dep]}方面問題,同意推薦。"
         if (n["id"], dep) == VETO[:2]:
             stance, reason = "Veto", VETO[2]
         elif (n["id"], dep) in CONCERNS:
@@ -849,10 +849,10 @@ def gen_votes():
 # ---------------------------------------------------------------- December: candidates, notice, decisions
 
 GATE_REASON = {
-    "GATE-BRAND-SAT": "未達(dá)到硬性條件GATE-BRAND-SAT:2015年行風(fēng)評(píng)議滿意率88.5%,低于90%。",
-    "GATE-BRAND-CLEAN": "未達(dá)到硬性條件GATE-BRAND-CLEAN:2016年發(fā)生違規(guī)辦理貸款并受紀(jì)律處分事項(xiàng)。",
-    "GATE-WINDOW-KNOW": "未達(dá)到硬性條件GATE-WINDOW-KNOW:職工業(yè)務(wù)知識(shí)應(yīng)知應(yīng)會(huì)率86%,低于90%。",
-    "GATE-STAR-CLEAN": "未達(dá)到硬性條件GATE-STAR-CLEAN:2017年3月有經(jīng)核實(shí)的服務(wù)對(duì)象投訴。",
+    "GATE-BRAND-SAT": "未達到硬性條件GATE-BRAND-SAT:2015年行風評議滿意率88.5%,低于90%。",
+    "GATE-BRAND-CLEAN": "未達到硬性條件GATE-BRAND-CLEAN:2016年發生違規辦理貸款并受紀律處分事項。",
+    "GATE-WINDOW-KNOW": "未達到硬性條件GATE-WINDOW-KNOW:職工業務知識應知應會率86%,低于90%。",
+    "GATE-STAR-CLEAN": "未達到硬性條件GATE-STAR-CLEAN:2017年3月有經核實的服務對象投訴。",
 }
 
 
@@ -904,7 +904,7 @@ def gen_december():
     # 12-01: candidate list fixed (CANDIDATES).
     for n in candidates:
         decide(at("2017-12-01", minute_step=5, start=(9, 0)), n["id"], "Candidate",
-               f"七個(gè)部門意見均無否決,硬性條件全部達(dá)到,綜合得分{n['final']:.2f}分,"
+               f"七個部門意見均無否決,硬性條件全部達到,綜合得分{n['final']:.2f}分,"
                + ("列入候選名單。" if n["category"] == "brand" else "位列本類前十,列入候選名單。"))
     # 12-02: those left out, with reasons.
     for n in NOMS:
@@ -917,7 +917,7 @@ def gen_december():
         elif p == "below":
             reason = f"綜合得分{n['final']:.2f}分,低于本類最低分?jǐn)?shù)線{MIN_SCORE[n['category']]:.0f}分,寧缺毋濫,不予列入(NO-FILLER)。"
         elif p == "cut":
-            reason = f"綜合得分{n['final']:.2f}分,未進(jìn)入本類前十名(名額10個(gè)),不列入候選名單。"
+            reason = f"綜合得分{n['final']:.2f}分,未進入本類前十名(名額10個),不列入候選名單。"
         else:
             continue
         decide(at("2017-12-02", minute_step=5, start=(9, 0)), n["id"], "Rejected", reason)
@@ -930,40 +930,40 @@ def gen_december():
     t1 = at("2017-12-05", start=(10, 30))
     step(t1, "heping", SVar("Object", {"nomination": OBJ_STAR, "objection": {
         "filed": iso(t1), "source": "市民來電(12345熱線)",
-        "text": "反映1路公交車駕駛員田茂林今年10月曾在人民路路口闖紅燈,不應(yīng)評(píng)為服務(wù)明星。",
+        "text": "反映1路公交車駕駛員田茂林今年10月曾在人民路路口闖紅燈,不應評為服務明星。",
         "fraud": False, "recorded_by": "heping", "status": Var("Open"), "resolution": None}}))
     t2 = at("2017-12-06", start=(15, 0))
     step(t2, "liuyang", SVar("Object", {"nomination": OBJ_BRAND, "objection": {
         "filed": iso(t2), "source": "群眾來信(署名)",
-        "text": "反映滕州市公共交通有限公司8路、15路公交車今年下半年多次甩站、到站不停,駕駛員對(duì)老年乘客態(tài)度生硬,附乘車記錄和照片。",
+        "text": "反映滕州市公共交通有限公司8路、15路公交車今年下半年多次甩站、到站不停,駕駛員對老年乘客態度生硬,附乘車記錄和照片。",
         "fraud": False, "recorded_by": "liuyang", "status": Var("Open"), "resolution": None}}))
     t3 = at("2017-12-07", start=(9, 20))
     step(t3, "liuyang", SVar("Object", {"nomination": OBJ_FRAUD, "objection": {
-        "filed": iso(t3), "source": "匿名舉報(bào)信",
-        "text": "舉報(bào)運(yùn)輸管理所服務(wù)窗口申報(bào)材料中的“全省交通運(yùn)輸系統(tǒng)文明服務(wù)示范窗口”榮譽(yù)證書系偽造,省廳從未發(fā)文表彰。",
+        "filed": iso(t3), "source": "匿名舉報信",
+        "text": "舉報運輸管理所服務窗口申報材料中的“全省交通運輸系統文明服務示范窗口”榮譽證書系偽造,省廳從未發文表彰。",
         "fraud": True, "recorded_by": "liuyang", "status": Var("Open"), "resolution": None}}))
     # Resolutions by the chair.
     step(at("2017-12-08", start=(10, 0)), CHAIR, SVar("Resolve", {
         "nomination": OBJ_STAR, "objection": stem(t1, 1), "upheld": False,
-        "reason": "調(diào)取公交車載視頻和路口電子警察記錄核查,10月份該車輛在人民路路口均按信號(hào)通行,反映情況不屬實(shí),不予采納。",
+        "reason": "調取公交車載視頻和路口電子警察記錄核查,10月份該車輛在人民路路口均按信號通行,反映情況不屬實,不予采納。",
         "date": "2017-12-08"}))
     t = at("2017-12-09", start=(9, 0))
     step(t, CHAIR, SVar("Resolve", {
         "nomination": OBJ_FRAUD, "objection": stem(t3, 1), "upheld": True,
-        "reason": "經(jīng)向山東省交通運(yùn)輸廳函詢,該廳復(fù)函確認(rèn)2016年未對(duì)該窗口進(jìn)行上述表彰,證書系偽造,舉報(bào)屬實(shí)。",
+        "reason": "經向山東省交通運輸廳函詢,該廳復函確認2016年未對該窗口進行上述表彰,證書系偽造,舉報屬實。",
         "date": "2017-12-09"}))
     decide(at("2017-12-09", start=(9, 0)), OBJ_FRAUD, "Disqualified",
-           "申報(bào)材料中榮譽(yù)證書系偽造(“全省交通運(yùn)輸系統(tǒng)文明服務(wù)示范窗口”,省交通運(yùn)輸廳復(fù)函確認(rèn)未曾表彰),"
-           "屬弄虛作假,依照通知要求立即取消參評(píng)資格(FRAUD)。", fraud=True)
+           "申報材料中榮譽證書系偽造(“全省交通運輸系統文明服務示范窗口”,省交通運輸廳復函確認未曾表彰),"
+           "屬弄虛作假,依照通知要求立即取消參評資格。", fraud=True)
     step(at("2017-12-10", start=(10, 0)), CHAIR, SVar("Resolve", {
         "nomination": OBJ_BRAND, "objection": stem(t2, 1), "upheld": True,
-        "reason": "經(jīng)評(píng)委會(huì)調(diào)取線路GPS記錄并暗訪核實(shí),8路、15路公交車9月至11月存在多次甩站情況,反映屬實(shí),與“文明公交”品牌要求不符。",
+        "reason": "經評委會調取線路GPS記錄并暗訪核實,8路、15路公交車9月至11月存在多次甩站情況,反映屬實,與“文明公交”品牌要求不符。",
         "date": "2017-12-10"}))
     decide(at("2017-12-10", start=(10, 0)), OBJ_BRAND, "Rejected",
-           "公示期間群眾異議經(jīng)核實(shí)成立(多次甩站、服務(wù)態(tài)度生硬),取消候選資格。")
+           "公示期間群眾異議經核實成立(多次甩站、服務態度生硬),取消候選資格。")
     # 12-12: the notice is over, no objection open: the final list (CANDIDATES, COMMEND).
     for n in sorted((n for n in NOMS if n["plan"] == "final"), key=lambda n: (n["category"], -n["final"])):
-        heard = "公示期間異議經(jīng)核查不成立" if n["id"] == OBJ_STAR else "公示期滿無異議"
+        heard = "公示期間異議經核查不成立" if n["id"] == OBJ_STAR else "公示期滿無異議"
         decide(at("2017-12-12", minute_step=4, start=(9, 0)), n["id"], "Final",
                f"{heard},綜合得分{n['final']:.2f}分,確定為正式入選。")
 

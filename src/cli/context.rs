@@ -46,13 +46,13 @@ impl Context {
         let config = store.repo().config()?;
         let email = config.get_string("user.email").map_err(|_| {
             anyhow!(self.lang.pick(
-                "未設(shè)置 git 的 user.email:只讀。請(qǐng)?jiān)O(shè)置為 members.ron 中您的郵箱(git config user.email …)",
+                "未設置 git 的 user.email:只讀。請?jiān)O(shè)置為 members.ron 中您的郵箱(git config user.email …)",
                 "git user.email is not set: read-only. Set it to your email in members.ron (git config user.email …)"
             ))
         })?;
         snapshot.member_by_email(&email).ok_or_else(|| {
             anyhow!(match self.lang {
-                Lang::Zh => format!("{email} 不是本次評(píng)選的成員(members.ron):可以查看,不能寫入"),
+                Lang::Zh => format!("{email} 不是本次評選的成員(members.ron):可以查看,不能寫入"),
                 Lang::En => format!("{email} is not a member of this campaign (members.ron): you may read but not write"),
             })
         })
@@ -102,7 +102,7 @@ impl Context {
             Err(act::ActError::Store(crate::store::StoreError::Sign(msg))) => Err(anyhow!(
                 "{}\n{msg}\n{}",
                 self.lang.pick(
-                    "簽名失敗,未寫入任何內(nèi)容:",
+                    "簽名失敗,未寫入任何內容:",
                     "signing failed; nothing was written:"
                 ),
                 crate::sign::missing_key_hint(self.lang.zh())
@@ -124,7 +124,7 @@ impl Context {
             return Ok(());
         }
         bail!(match self.lang {
-            Lang::Zh => format!("沒有申報(bào)項(xiàng)目 {id:?}(pingxuan list 查看全部)"),
+            Lang::Zh => format!("沒有申報項目 {id:?}(pingxuan list 查看全部)"),
             Lang::En => format!("no nomination {id:?} (pingxuan list shows them all)"),
         })
     }

@@ -30,7 +30,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
     let l = cx.lang;
     eprintln!(
         "{} {}",
-        l.pick("正在生成示例評(píng)選:", "building the demo campaign in"),
+        l.pick("正在生成示例評選:", "building the demo campaign in"),
         dir.display()
     );
     let quiet = !std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -45,19 +45,19 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
     }
     match l {
         Lang::Zh => {
-            println!("示例評(píng)選已生成:{}", demo.repo.display());
+            println!("示例評選已生成:{}", demo.repo.display());
             println!(
-                "  {} 個(gè)簽名提交;成員密鑰在 {}(不在倉庫內(nèi))",
+                "  {} 個簽名提交;成員密鑰在 {}(不在倉庫內)",
                 demo.commits,
                 demo.keys.display()
             );
             println!(
-                "  以評(píng)委會(huì)主任 {}({})的身份操作",
+                "  以評委會主任 {}({})的身份操作",
                 demo.chair.name, demo.chair.email
             );
             println!("  查看:pingxuan --repo {} list", demo.repo.display());
             println!(
-                "  驗(yàn)證:git -C {} log --show-signature",
+                "  驗證:git -C {} log --show-signature",
                 demo.repo.display()
             );
         }

@@ -20,7 +20,7 @@ pub use context::Context;
 #[command(
     name = "pingxuan",
     version,
-    about = "評(píng)選: a nomination campaign in Git, every action a signed commit"
+    about = "評選: a nomination campaign in Git, every action a signed commit"
 )]
 pub struct Cli {
     /// The campaign repository (default: the current folder).

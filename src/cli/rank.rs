@@ -61,7 +61,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
         }
         let mut flags = Vec::new();
         if e.priority {
-            flags.push(l.pick("優(yōu)先", "priority"));
+            flags.push(l.pick("優先", "priority"));
         }
         if !e.tied_with.is_empty() {
             flags.push(l.pick("并列", "tie"));
@@ -144,7 +144,7 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
             if g.passed { "✓" } else { "✗" },
             g.id,
             l.pick(&g.title, &g.title_en),
-            l.pick("實(shí)際", "value"),
+            l.pick("實際", "value"),
             score(g.value),
             g.comparison,
             g.threshold,
@@ -161,17 +161,17 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
         let c: Vec<&str> = st.conflicts.iter().map(|c| c.reviewer.as_str()).collect();
         println!(
             "{}: {}",
-            l.pick("回避評(píng)委", "conflicted reviewers"),
+            l.pick("回避評委", "conflicted reviewers"),
             c.join(", ")
         );
     }
     let ag = &st.aggregate;
     println!(
         "{}: n={}/{}  {}={}  {}={}",
-        l.pick("評(píng)分", "scores"),
+        l.pick("評分", "scores"),
         ag.n,
         ag.expected_n,
-        l.pick("評(píng)委得分", "reviewers"),
+        l.pick("評委得分", "reviewers"),
         score(ag.reviewer_aggregate),
         l.pick("最終得分", "final"),
         score(ag.final_score)
@@ -194,7 +194,7 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     if let Some(v) = &ag.votes {
         println!(
             "{}: {}",
-            l.pick("民主測(cè)評(píng)滿意率", "vote satisfaction"),
+            l.pick("民主測評滿意率", "vote satisfaction"),
             score(v.satisfaction_rate)
         );
     }

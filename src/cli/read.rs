@@ -41,7 +41,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
             "{}",
             match cx.lang {
                 Lang::Zh => format!(
-                    "無問題:{} 個(gè)申報(bào)項(xiàng)目",
+                    "無問題:{} 個申報項目",
                     snapshot.records.len()
                 ),
                 Lang::En => format!("no problems: {} nominations", snapshot.records.len()),
@@ -54,7 +54,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         eprintln!(
             "{}",
             match cx.lang {
-                Lang::Zh => format!("{} 個(gè)問題", snapshot.problems.len()),
+                Lang::Zh => format!("{} 個問題", snapshot.problems.len()),
                 Lang::En => format!("{} problems", snapshot.problems.len()),
             }
         );
@@ -64,7 +64,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
 
 fn status_label(lang: Lang, r: &Record) -> &'static str {
     match r.decision.as_ref().map(|d| d.outcome) {
-        None => lang.pick("評(píng)選中", "in review"),
+        None => lang.pick("評選中", "in review"),
         Some(Outcome::Candidate) => lang.pick("候選", "candidate"),
         Some(Outcome::Final) => lang.pick("入選", "final"),
         Some(Outcome::Rejected) => lang.pick("未入選", "rejected"),
@@ -116,11 +116,11 @@ pub fn list(cx: &Context, a: ListArgs) -> Result<i32> {
     let l = cx.lang;
     println!(
         "{} {} {} {} {}",
-        pad(l.pick("編號(hào)", "id"), 18),
+        pad(l.pick("編號", "id"), 18),
         pad(l.pick("類別", "category"), 14),
-        pad(l.pick("申報(bào)對(duì)象", "nominee"), 30),
-        pad(l.pick("申報(bào)單位", "unit"), 24),
-        l.pick("狀態(tài)", "status")
+        pad(l.pick("申報對象", "nominee"), 30),
+        pad(l.pick("申報單位", "unit"), 24),
+        l.pick("狀態", "status")
     );
     for r in rows {
         let n = &r.nomination;
@@ -165,20 +165,20 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
     println!("{}: {}", l.pick("類別", "category"), n.category);
     println!(
         "{}: {}",
-        l.pick("申報(bào)單位", "unit"),
+        l.pick("申報單位", "unit"),
         snapshot
             .unit(&n.unit)
             .map_or(n.unit.as_str(), |u| u.name.as_str())
     );
     if let Some(b) = &n.brand {
-        println!("{}: {}", l.pick("服務(wù)品牌", "brand"), s(b));
+        println!("{}: {}", l.pick("服務品牌", "brand"), s(b));
     }
     println!("{}: {}", l.pick("登記日期", "registered"), n.registered);
     if let Some(f) = n.form_filed {
-        println!("{}: {f}", l.pick("申報(bào)表報(bào)送", "form filed"));
+        println!("{}: {f}", l.pick("申報表報送", "form filed"));
     }
     println!("{}: {}", l.pick("主要事跡", "deeds"), s(&n.deeds));
-    println!("{}: {}", l.pick("評(píng)分", "scores"), r.scores.len());
+    println!("{}: {}", l.pick("評分", "scores"), r.scores.len());
     for (who, sc) in &r.scores {
         let marks: Vec<String> = sc
             .marks
@@ -192,7 +192,7 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
     }
     println!(
         "{}: {}",
-        l.pick("測(cè)評(píng)考察", "evaluations"),
+        l.pick("測評考察", "evaluations"),
         r.evaluations.len()
     );
     for (stem, e) in &r.evaluations {
@@ -204,14 +204,14 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
             .opinions
             .get(&d.id)
             .map(|o| format!("{:?} {}", o.stance, s(&o.reason)))
-            .unwrap_or_else(|| l.pick("未答復(fù)", "no answer").to_string());
+            .unwrap_or_else(|| l.pick("未答復", "no answer").to_string());
         println!("  {}: {st}", l.pick(&d.name, &d.name_en));
     }
     if let Some(v) = &r.votes {
         println!(
             "{}: {} / {} / {}",
             l.pick(
-                "民主測(cè)評(píng)(滿意/基本滿意/不滿意)",
+                "民主測評(滿意/基本滿意/不滿意)",
                 "votes (satisfied/basically/dissatisfied)"
             ),
             v.satisfied,

@@ -17,7 +17,7 @@ pub struct Campaign {
     pub id: String,
     pub title: String,
     pub title_en: String,
-    /// Who issued the notice, e.g. 中共滕州市委精神文明建設(shè)辦公室.
+    /// Who issued the notice, e.g. 中共滕州市委精神文明建設辦公室.
     pub issuer: String,
     pub issued: NaiveDate,
     /// The unit whose clerks may act for every unit (the civilisation office).
@@ -140,11 +140,11 @@ pub struct Gate {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Metric {
-    /// 行風(fēng)評(píng)議 satisfaction (%), the lowest over the `years` years before the campaign year.
+    /// 行風評議 satisfaction (%), the lowest over the `years` years before the campaign year.
     AppraisalSatisfaction { years: u32 },
     /// Service-quality satisfaction (%).
     ServiceSatisfaction,
-    /// Staff knowledge rate 應(yīng)知應(yīng)會(huì)率 (%).
+    /// Staff knowledge rate 應知應會率 (%).
     KnowledgeRate,
     /// Number of recorded incidents of these kinds in the `years` years up to the campaign.
     Incidents {

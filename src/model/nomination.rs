@@ -31,7 +31,7 @@ pub struct Nomination {
     /// ACTIVITY: dated reports of campaign activities.
     #[serde(default)]
     pub activities: Vec<Activity>,
-    /// ACTIVITY: supervisors (監(jiān)督員) appointed by the unit.
+    /// ACTIVITY: supervisors (監督員) appointed by the unit.
     #[serde(default)]
     pub supervisors: Vec<Supervisor>,
     /// EVIDENCE: documents and photos the deeds rest on.
@@ -69,13 +69,13 @@ pub struct Contact {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Metrics {
-    /// 行風(fēng)評(píng)議 satisfaction (%) by year.
+    /// 行風評議 satisfaction (%) by year.
     #[serde(default)]
     pub appraisal_satisfaction: BTreeMap<i32, f64>,
     /// Service-quality satisfaction (%).
     #[serde(default)]
     pub service_satisfaction: Option<f64>,
-    /// Staff knowledge rate 應(yīng)知應(yīng)會(huì)率 (%).
+    /// Staff knowledge rate 應知應會率 (%).
     #[serde(default)]
     pub knowledge_rate: Option<f64>,
     #[serde(default)]

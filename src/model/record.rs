@@ -39,11 +39,11 @@ pub struct Score {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EvaluationKind {
-    /// 日常測(cè)評(píng) (ROUTINE-EVAL).
+    /// 日常測評 (ROUTINE-EVAL).
     Routine,
     /// 明察暗訪 (SPOT-CHECK).
     Unannounced,
-    /// 實(shí)地考察 (ASSESS).
+    /// 實地考察 (ASSESS).
     SiteVisit,
     /// 座談走訪 (ASSESS).
     Interview,
@@ -89,7 +89,7 @@ pub struct Opinion {
     pub date: NaiveDate,
 }
 
-/// `votes.ron`: democratic evaluation 民主測(cè)評(píng) (ASSESS).
+/// `votes.ron`: democratic evaluation 民主測評 (ASSESS).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Votes {

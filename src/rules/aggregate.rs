@@ -217,15 +217,15 @@ impl FinalNote {
         match self {
             FinalNote::Weighted => pick(
                 zh,
-                "評(píng)委匯總與日常測(cè)評(píng)、明察暗訪按權(quán)重合成".into(),
+                "評委匯總與日常測評、明察暗訪按權重合成".into(),
                 "reviewer aggregate and routine/unannounced ratings, weighted".into(),
             ),
             FinalNote::NoEvaluationRatings => pick(
                 zh,
-                "尚無日常測(cè)評(píng)或明察暗訪評(píng)分,最終得分僅為評(píng)委匯總".into(),
+                "尚無日常測評或明察暗訪評分,最終得分僅為評委匯總".into(),
                 "no routine or unannounced rating yet: the final score is the reviewer aggregate alone".into(),
             ),
-            FinalNote::NoReviews => pick(zh, "尚無評(píng)分".into(), "no review scored yet".into()),
+            FinalNote::NoReviews => pick(zh, "尚無評分".into(), "no review scored yet".into()),
         }
     }
 }
@@ -438,7 +438,7 @@ impl Aggregate {
         let flag = if self.disagreement {
             pick(
                 zh,
-                ",評(píng)分分歧較大".into(),
+                ",評分分歧較大".into(),
                 ", reviewers disagree".into(),
             )
         } else {
@@ -447,7 +447,7 @@ impl Aggregate {
         pick(
             zh,
             format!(
-                "最終得分 {fin}(評(píng)委匯總 {agg},{}/{} 份評(píng)分,極差 {spread}{flag});{}",
+                "最終得分 {fin}(評委匯總 {agg},{}/{} 份評分,極差 {spread}{flag});{}",
                 self.n,
                 self.expected_n,
                 self.final_note.message(true)

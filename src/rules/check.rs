@@ -669,7 +669,7 @@ mod tests {
             ["SCOPE-STAR"]
         );
         let mut n = nomination("Bad/Id", "star", "town-b");
-        n.category = "十佳服務(wù)明星".into();
+        n.category = "十佳服務明星".into();
         let r = check(&s, "clerk-b", &Action::Nominate(n), day(6, 21));
         assert_eq!(r, ["REFERENCE", "REFERENCE"], "bad id and alias");
     }

@@ -31,12 +31,12 @@ impl ConflictReason {
             ),
             ConflictReason::DeclaredUnit { unit, reason } => pick(
                 zh,
-                format!("已申報(bào)與單位 {unit} 存在利益沖突:{reason}"),
+                format!("已申報與單位 {unit} 存在利益沖突:{reason}"),
                 format!("declared conflict with unit {unit}: {reason}"),
             ),
             ConflictReason::DeclaredNomination { reason } => pick(
                 zh,
-                format!("已申報(bào)與該推薦對(duì)象存在利益沖突:{reason}"),
+                format!("已申報與該推薦對象存在利益沖突:{reason}"),
                 format!("declared conflict with this nomination: {reason}"),
             ),
         }

@@ -103,7 +103,7 @@ impl Ineligible {
             ),
             Ineligible::NoScore => pick(
                 zh,
-                "尚無評(píng)委評(píng)分".into(),
+                "尚無評委評分".into(),
                 "not scored by any reviewer yet".into(),
             ),
         }

@@ -101,7 +101,7 @@ pub fn campaign() -> Campaign {
             ),
         ],
     );
-    brand.name = "文明服務(wù)名牌".into();
+    brand.name = "文明服務名牌".into();
     brand.requires_brand = true;
     brand.priority = Some(Priority {
         honour_years: 2,
@@ -138,7 +138,7 @@ pub fn campaign() -> Campaign {
         ],
     );
     window.name = "十佳文明窗口".into();
-    window.aliases = vec!["十佳文明服務(wù)窗口".into(), "十佳服務(wù)窗口".into()];
+    window.aliases = vec!["十佳文明服務窗口".into(), "十佳服務窗口".into()];
     window.requires_front_line = true;
     window.unit_kinds = vec![
         UnitKind::Town,
@@ -161,7 +161,7 @@ pub fn campaign() -> Campaign {
             0.0,
         )],
     );
-    star.name = "十佳服務(wù)明星".into();
+    star.name = "十佳服務明星".into();
     star.requires_front_line = true;
     Campaign {
         format: FORMAT,
@@ -174,14 +174,14 @@ pub fn campaign() -> Campaign {
         phases: vec![
             phase(
                 "mobilise",
-                "宣傳發(fā)動(dòng)",
+                "宣傳發動",
                 day(6, 1),
                 day(6, 30),
                 &[A::Nominate, A::Activity, A::Supervisor],
             ),
             phase(
                 "build",
-                "集中創(chuàng)建",
+                "集中創建",
                 day(7, 1),
                 day(10, 31),
                 &[
@@ -194,7 +194,7 @@ pub fn campaign() -> Campaign {
             ),
             phase(
                 "review",
-                "評(píng)議檢查",
+                "評議檢查",
                 day(9, 1),
                 day(11, 30),
                 &[
@@ -317,7 +317,7 @@ pub fn nomination(id: &str, category: &str, unit: &str) -> Nomination {
             post: None,
             front_line: true,
         },
-        brand: (category == "brand").then(|| "暖心服務(wù)".to_string()),
+        brand: (category == "brand").then(|| "暖心服務".to_string()),
         registered: day(6, 20),
         contact: Contact {
             name: "contact".into(),
@@ -335,7 +335,7 @@ pub fn nomination(id: &str, category: &str, unit: &str) -> Nomination {
         activities: vec![],
         supervisors: vec![],
         evidence: vec![Evidence {
-            title: "申報(bào)材料".into(),
+            title: "申報材料".into(),
             reference: "archive/2017/001".into(),
         }],
         form_filed: None,

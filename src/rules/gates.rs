@@ -51,22 +51,22 @@ fn metric_name(metric: &Metric, zh: bool) -> String {
     match metric {
         Metric::AppraisalSatisfaction { .. } => pick(
             zh,
-            "行風(fēng)評(píng)議滿意率".into(),
+            "行風評議滿意率".into(),
             "appraisal satisfaction".into(),
         ),
         Metric::ServiceSatisfaction => pick(
             zh,
-            "服務(wù)質(zhì)量滿意率".into(),
+            "服務質量滿意率".into(),
             "service satisfaction".into(),
         ),
         Metric::KnowledgeRate => pick(
             zh,
-            "應(yīng)知應(yīng)會(huì)率".into(),
+            "應知應會率".into(),
             "staff knowledge rate".into(),
         ),
         Metric::Incidents { kinds, .. } => pick(
             zh,
-            format!("事件數(shù)({kinds:?})"),
+            format!("事件數({kinds:?})"),
             format!("incidents ({kinds:?})"),
         ),
     }
@@ -101,11 +101,11 @@ impl GateResult {
                 let ys: Vec<String> = self.missing_years.iter().map(|y| y.to_string()).collect();
                 pick(
                     zh,
-                    format!("無 {} 年數(shù)據(jù)", ys.join("、")),
+                    format!("無 {} 年數據", ys.join("、")),
                     format!("no data for {}", ys.join(", ")),
                 )
             }
-            None => pick(zh, "無數(shù)據(jù)".into(), "no data".into()),
+            None => pick(zh, "無數據".into(), "no data".into()),
         };
         let sources = if self.sources.is_empty() {
             String::new()
@@ -433,7 +433,7 @@ mod tests {
             "{}",
             g.message(false)
         );
-        assert!(g.message(true).contains("無 2015 年數(shù)據(jù)"));
+        assert!(g.message(true).contains("無 2015 年數據"));
     }
 
     #[test]
@@ -574,7 +574,7 @@ mod tests {
         let mut n = nomination("b", "brand", "town-a");
         assert!(!priority(&s.campaign, c, &n).flag);
         n.honours.push(Honour {
-            title: "省級(jí)文明單位".into(),
+            title: "省級文明單位".into(),
             level: Level::Provincial,
             since: 2016,
         });

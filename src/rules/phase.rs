@@ -38,12 +38,12 @@ impl PhaseWindow {
         self.start <= day && day <= self.end
     }
 
-    /// `評(píng)議檢查 review`.
+    /// `評議檢查 review`.
     pub fn name_label(&self) -> String {
         format!("{} {}", self.name, self.id)
     }
 
-    /// `評(píng)議檢查 review 2017-09-01..2017-11-30`.
+    /// `評議檢查 review 2017-09-01..2017-11-30`.
     pub fn label(&self) -> String {
         format!("{} {}..{}", self.name_label(), self.start, self.end)
     }
@@ -211,9 +211,9 @@ mod tests {
         assert_eq!(err.rule(), "PHASES");
         assert_eq!(
             err.message(false),
-            "score is allowed in 評(píng)議檢查 review 2017-09-01..2017-11-30; today 2017-12-02 is in 公示表彰 notice"
+            "score is allowed in 評議檢查 review 2017-09-01..2017-11-30; today 2017-12-02 is in 公示表彰 notice"
         );
-        assert!(err.message(true).contains("評(píng)分"));
+        assert!(err.message(true).contains("評分"));
         let none = check_phase(&c, &Rulings::default(), ActionKind::Score, day(5, 2)).unwrap_err();
         assert!(
             none.message(false).contains("no phase"),

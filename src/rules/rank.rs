@@ -64,7 +64,7 @@ impl CutTie {
         let s = super::text::num(self.final_score);
         if zh {
             format!(
-                "{ids} 以 {s} 分并列于入選線,只剩 {} 個(gè)名額;須由主任登記并列順序",
+                "{ids} 以 {s} 分并列于入選線,只剩 {} 個名額;須由主任登記并列順序",
                 self.slots_left
             )
         } else {
@@ -311,7 +311,7 @@ mod tests {
             .nomination
             .honours
             .push(Honour {
-                title: "全國(guó)文明單位".into(),
+                title: "全國文明單位".into(),
                 level: Level::National,
                 since: 2012,
             });
@@ -425,7 +425,7 @@ mod tests {
         assert!(rank(&s, "nope", day(12, 1)).is_err());
         // aliases name the same category
         assert_eq!(
-            rank(&s, "十佳服務(wù)窗口", day(12, 1)).unwrap().category,
+            rank(&s, "十佳服務窗口", day(12, 1)).unwrap().category,
             "window"
         );
     }

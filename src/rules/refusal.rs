@@ -29,11 +29,11 @@ pub enum RefKind {
 impl RefKind {
     pub fn name(self, zh: bool) -> &'static str {
         match (self, zh) {
-            (RefKind::Nomination, true) => "推薦對(duì)象",
+            (RefKind::Nomination, true) => "推薦對象",
             (RefKind::Nomination, false) => "nomination",
-            (RefKind::Category, true) => "評(píng)選類別",
+            (RefKind::Category, true) => "評選類別",
             (RefKind::Category, false) => "category",
-            (RefKind::Criterion, true) => "評(píng)分項(xiàng)",
+            (RefKind::Criterion, true) => "評分項",
             (RefKind::Criterion, false) => "criterion",
             (RefKind::Department, true) => "征求意見部門",
             (RefKind::Department, false) => "department",
@@ -296,7 +296,7 @@ impl Refusal {
         match self {
             UnknownActor { actor } => pick(
                 zh,
-                format!("{actor} 不是本活動(dòng)登記的成員,不能操作"),
+                format!("{actor} 不是本活動登記的成員,不能操作"),
                 format!("{actor} is not a registered member of this campaign"),
             ),
             PhaseClosed {
@@ -320,7 +320,7 @@ impl Refusal {
                     let allowed = if allowed_in.is_empty() {
                         allowed
                     } else {
-                        format!("只能在 {allowed} 進(jìn)行")
+                        format!("只能在 {allowed} 進行")
                     };
                     let now = if open.is_empty() { now } else { format!("處于 {now}") };
                     format!("{}{allowed};今天 {day} {now}", action_label(*action, true))
@@ -339,9 +339,9 @@ impl Refusal {
                 exception_until,
             } => {
                 let what_zh = if *rule == super::deadline::REG_DEADLINE {
-                    "申報(bào)登記"
+                    "申報登記"
                 } else {
-                    "申報(bào)表報(bào)送"
+                    "申報表報送"
                 };
                 let what_en = if *rule == super::deadline::REG_DEADLINE {
                     "registration"
@@ -369,7 +369,7 @@ impl Refusal {
                 let en_roles: Vec<&str> = roles.iter().map(|r| role_name(*r, false)).collect();
                 pick(
                     zh,
-                    format!("{}須由{}進(jìn)行,{actor} 無此角色", action_label(*action, true), zh_roles.join("或")),
+                    format!("{}須由{}進行,{actor} 無此角色", action_label(*action, true), zh_roles.join("或")),
                     format!("{} needs the role {}; {actor} does not have it", action.as_str(), en_roles.join(" or ")),
                 )
             }
@@ -380,7 +380,7 @@ impl Refusal {
                 unit,
             } => pick(
                 zh,
-                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};只有文明辦聯(lián)絡(luò)員可代任何單位", action_label(*action, true)),
+                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};只有文明辦聯絡員可代任何單位", action_label(*action, true)),
                 format!("{actor} (of {actor_unit}) may not {} for unit {unit}; only a clerk of the office may act for any unit", action.as_str()),
             ),
             NotSelf { field, value, actor } => pick(
@@ -395,7 +395,7 @@ impl Refusal {
                 problem,
             } => pick(
                 zh,
-                format!("{rule}:{nomination} 不符合類別 {category} 的評(píng)選范圍:{}", problem.message(true)),
+                format!("{rule}:{nomination} 不符合類別 {category} 的評選范圍:{}", problem.message(true)),
                 format!("{rule}: {nomination} is out of scope for {category}: {}", problem.message(false)),
             ),
             Quota {
@@ -404,7 +404,7 @@ impl Refusal {
                 existing,
             } => pick(
                 zh,
-                format!("QUOTA:單位 {unit} 在類別 {category} 已申報(bào) {existing},每類限 1 個(gè)"),
+                format!("QUOTA:單位 {unit} 在類別 {category} 已申報 {existing},每類限 1 個"),
                 format!("QUOTA: unit {unit} already entered {existing} in {category}; one entry per category"),
             ),
             Conflict {
@@ -423,12 +423,12 @@ impl Refusal {
             ),
             CategoryAlias { given, id } => pick(
                 zh,
-                format!("類別請(qǐng)寫標(biāo)識(shí) {id},而非 {given}"),
+                format!("類別請寫標識 {id},而非 {given}"),
                 format!("write the category id {id}, not {given}"),
             ),
             BadId { id, reason } => pick(
                 zh,
-                format!("標(biāo)識(shí) {id:?} 無效:{reason}"),
+                format!("標識 {id:?} 無效:{reason}"),
                 format!("invalid id {id:?}: {reason}"),
             ),
             PointsOutOfRange {
@@ -437,7 +437,7 @@ impl Refusal {
                 max,
             } => pick(
                 zh,
-                format!("評(píng)分項(xiàng) {criterion} 的分?jǐn)?shù) {} 超出 0..{}", num(*points), num(*max)),
+                format!("評分項 {criterion} 的分?jǐn)?shù) {} 超出 0..{}", num(*points), num(*max)),
                 format!("points {} for {criterion} are outside 0..{}", num(*points), num(*max)),
             ),
             PercentOutOfRange { field, value } => pick(
@@ -452,7 +452,7 @@ impl Refusal {
             ),
             NoVotes => pick(
                 zh,
-                "民主測(cè)評(píng)票數(shù)為零".into(),
+                "民主測評票數為零".into(),
                 "the democratic evaluation has no votes".into(),
             ),
             WrongCategory {
@@ -464,7 +464,7 @@ impl Refusal {
                 format!("{nomination} 屬類別 {category},不屬 {expected}"),
                 format!("{nomination} is in category {category}, not {expected}"),
             ),
-            Duplicate { id } => pick(zh, format!("{id} 重復(fù)"), format!("{id} appears twice")),
+            Duplicate { id } => pick(zh, format!("{id} 重復"), format!("{id} appears twice")),
             PublishWithoutCandidates { category } => pick(
                 zh,
                 format!("CANDIDATES:類別 {category} 的公示名單為空"),
@@ -472,7 +472,7 @@ impl Refusal {
             ),
             NotCandidate { nomination } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 不是候選對(duì)象(須先決定為候選)"),
+                format!("CANDIDATES:{nomination} 不是候選對象(須先決定為候選)"),
                 format!("CANDIDATES: {nomination} is not a candidate (decide it Candidate first)"),
             ),
             BackdatedNotice { published, day } => pick(
@@ -487,18 +487,18 @@ impl Refusal {
             } => match window {
                 Some((a, b)) => pick(
                     zh,
-                    format!("CANDIDATES:{nomination} 的公示期為 {a}..{b},今天 {day} 不受理異議(舉報(bào)弄虛作假除外)"),
+                    format!("CANDIDATES:{nomination} 的公示期為 {a}..{b},今天 {day} 不受理異議(舉報弄虛作假除外)"),
                     format!("CANDIDATES: objections to {nomination} are taken during its notice {a}..{b}; today is {day} (fraud reports excepted)"),
                 ),
                 None => pick(
                     zh,
-                    format!("CANDIDATES:{nomination} 未經(jīng)公示,不受理異議(舉報(bào)弄虛作假除外)"),
+                    format!("CANDIDATES:{nomination} 未經公示,不受理異議(舉報弄虛作假除外)"),
                     format!("CANDIDATES: {nomination} is not on a published notice; no objection is taken (fraud reports excepted)"),
                 ),
             },
             ObjectionNotNew => pick(
                 zh,
-                "新異議須為待處理狀態(tài)且無處理結(jié)果".into(),
+                "新異議須為待處理狀態且無處理結果".into(),
                 "a new objection must be open and without a resolution".into(),
             ),
             ObjectionResolved {
@@ -529,12 +529,12 @@ impl Refusal {
                 day,
             } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 的公示期至 {last_day},今天 {day} 尚未結(jié)束"),
+                format!("CANDIDATES:{nomination} 的公示期至 {last_day},今天 {day} 尚未結束"),
                 format!("CANDIDATES: the notice of {nomination} runs until {last_day}; today is {day}"),
             ),
             NotEligible { nomination, reason } => pick(
                 zh,
-                format!("{nomination} 不能成為候選對(duì)象:{}", reason.message(true)),
+                format!("{nomination} 不能成為候選對象:{}", reason.message(true)),
                 format!("{nomination} cannot be a candidate: {}", reason.message(false)),
             ),
             BelowMinimum {
@@ -563,7 +563,7 @@ impl Refusal {
                 };
                 pick(
                     zh,
-                    format!("COMMEND:{nomination} 排名第 {position}(得分 {s}),不在入選名單內(nèi){tz}"),
+                    format!("COMMEND:{nomination} 排名第 {position}(得分 {s}),不在入選名單內{tz}"),
                     format!("COMMEND: {nomination} ranks {position} (score {s}), outside the selection{te}"),
                 )
             }
@@ -574,7 +574,7 @@ impl Refusal {
                 finals,
             } => pick(
                 zh,
-                format!("{rule}:類別 {category} 至多 {slots} 個(gè)入選,已有 {}", join(finals, true)),
+                format!("{rule}:類別 {category} 至多 {slots} 個入選,已有 {}", join(finals, true)),
                 format!("{rule}: {category} takes at most {slots}; already final: {}", join(finals, false)),
             ),
             FraudFinal { nomination, reason } => pick(
@@ -584,12 +584,12 @@ impl Refusal {
             ),
             FraudNotDisqualified => pick(
                 zh,
-                "FRAUD:認(rèn)定弄虛作假只能與取消資格同時(shí)作出".into(),
+                "FRAUD:認定弄虛作假只能與取消資格同時作出".into(),
                 "FRAUD: a finding of fraud goes only with the outcome Disqualified".into(),
             ),
             AlreadySetUp => pick(
                 zh,
-                "活動(dòng)已初始化;請(qǐng)用 campaign、members、units 修改".into(),
+                "活動已初始化;請用 campaign、members、units 修改".into(),
                 "the campaign is already set up; change it with campaign, members or units".into(),
             ),
             NewerFormat { format, supported } => pick(
@@ -599,17 +599,17 @@ impl Refusal {
             ),
             NoChair => pick(
                 zh,
-                "成員名單中須至少有一位評(píng)委會(huì)主任".into(),
+                "成員名單中須至少有一位評委會主任".into(),
                 "the members list must keep at least one chair".into(),
             ),
             PhaseRange { phase, start, end } => pick(
                 zh,
-                format!("階段 {phase} 的起始日 {start} 晚于結(jié)束日 {end}"),
+                format!("階段 {phase} 的起始日 {start} 晚于結束日 {end}"),
                 format!("phase {phase} would start {start} after it ends {end}"),
             ),
             UnknownExceptionRule { rule } => pick(
                 zh,
-                format!("只能對(duì) REG-DEADLINE 或 FORM-DEADLINE 登記例外,而非 {rule}"),
+                format!("只能對 REG-DEADLINE 或 FORM-DEADLINE 登記例外,而非 {rule}"),
                 format!("exceptions are for REG-DEADLINE or FORM-DEADLINE, not {rule}"),
             ),
         }

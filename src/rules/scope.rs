@@ -31,7 +31,7 @@ fn kind_name(k: NomineeKind, zh: bool) -> &'static str {
     match (k, zh) {
         (NomineeKind::Organisation, true) => "單位",
         (NomineeKind::Organisation, false) => "an organisation",
-        (NomineeKind::Person, true) => "個(gè)人",
+        (NomineeKind::Person, true) => "個人",
         (NomineeKind::Person, false) => "a person",
     }
 }
@@ -42,7 +42,7 @@ impl ScopeProblem {
             ScopeProblem::NomineeKind { expected, found } => pick(
                 zh,
                 format!(
-                    "被推薦對(duì)象應(yīng)為{},實(shí)為{}",
+                    "被推薦對象應為{},實為{}",
                     kind_name(*expected, true),
                     kind_name(*found, true)
                 ),
@@ -54,17 +54,17 @@ impl ScopeProblem {
             ),
             ScopeProblem::UnitKind { allowed, found } => pick(
                 zh,
-                format!("推薦單位類型 {found:?} 不在本類別允許的 {allowed:?} 之內(nèi)"),
+                format!("推薦單位類型 {found:?} 不在本類別允許的 {allowed:?} 之內"),
                 format!("a unit of kind {found:?} may not nominate here (allowed: {allowed:?})"),
             ),
             ScopeProblem::BrandMissing => pick(
                 zh,
-                "須填寫已確立的服務(wù)品牌名稱".into(),
+                "須填寫已確立的服務品牌名稱".into(),
                 "the established service brand must be named".into(),
             ),
             ScopeProblem::NotFrontLine => pick(
                 zh,
-                "被推薦對(duì)象須在一線直接服務(wù)群眾".into(),
+                "被推薦對象須在一線直接服務群眾".into(),
                 "the nominee must serve the public at the front line".into(),
             ),
         }
@@ -184,6 +184,6 @@ mod tests {
         n.nominee.front_line = false;
         let p = problems(&n);
         assert_eq!(p.len(), 2, "{p:?}");
-        assert!(p[0].message(true).contains("個(gè)人"));
+        assert!(p[0].message(true).contains("個人"));
     }
 }

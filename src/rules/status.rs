@@ -57,17 +57,17 @@ impl Missing {
             ),
             Missing::Scores { reviewers } => pick(
                 zh,
-                format!("尚未評(píng)分的評(píng)委:{}", join(reviewers, true)),
+                format!("尚未評分的評委:{}", join(reviewers, true)),
                 format!("not yet scored by {}", join(reviewers, false)),
             ),
             Missing::Form => pick(
                 zh,
-                "申報(bào)表未報(bào)送".into(),
+                "申報表未報送".into(),
                 "application form not filed".into(),
             ),
             Missing::Votes => pick(
                 zh,
-                "尚無民主測(cè)評(píng)".into(),
+                "尚無民主測評".into(),
                 "no democratic evaluation votes".into(),
             ),
             Missing::Evidence => pick(
@@ -77,12 +77,12 @@ impl Missing {
             ),
             Missing::EvaluationRating => pick(
                 zh,
-                "尚無日常測(cè)評(píng)或明察暗訪評(píng)分".into(),
+                "尚無日常測評或明察暗訪評分".into(),
                 "no routine or unannounced evaluation rating".into(),
             ),
             Missing::Activities => pick(
                 zh,
-                "尚未報(bào)告創(chuàng)建活動(dòng)".into(),
+                "尚未報告創建活動".into(),
                 "no campaign activity reported".into(),
             ),
         }

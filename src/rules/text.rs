@@ -6,28 +6,28 @@ use crate::model::{ActionKind, Role};
 pub fn action_zh(kind: ActionKind) -> &'static str {
     match kind {
         ActionKind::Setup => "初始化",
-        ActionKind::Nominate => "申報(bào)",
-        ActionKind::Activity => "活動(dòng)報(bào)告",
-        ActionKind::Supervisor => "聘請(qǐng)監(jiān)督員",
-        ActionKind::FileForm => "報(bào)送申報(bào)表",
-        ActionKind::Score => "評(píng)分",
-        ActionKind::Evaluate => "測(cè)評(píng)",
+        ActionKind::Nominate => "申報",
+        ActionKind::Activity => "活動報告",
+        ActionKind::Supervisor => "聘請監督員",
+        ActionKind::FileForm => "報送申報表",
+        ActionKind::Score => "評分",
+        ActionKind::Evaluate => "測評",
         ActionKind::Opinion => "部門意見",
-        ActionKind::Vote => "民主測(cè)評(píng)",
+        ActionKind::Vote => "民主測評",
         ActionKind::Object => "異議",
         ActionKind::Resolve => "處理異議",
         ActionKind::Decide => "決定",
         ActionKind::Publish => "公示",
-        ActionKind::Override => "調(diào)整階段",
+        ActionKind::Override => "調整階段",
         ActionKind::Exception => "期限例外",
         ActionKind::TieOrder => "并列排序",
         ActionKind::Members => "成員",
         ActionKind::Units => "單位",
-        ActionKind::Campaign => "活動(dòng)設(shè)置",
+        ActionKind::Campaign => "活動設置",
     }
 }
 
-/// `評(píng)分(score)` in Chinese, `score` in English.
+/// `評分` in Chinese, `score` in English.
 pub fn action_label(kind: ActionKind, zh: bool) -> String {
     if zh {
         format!("{}({})", action_zh(kind), kind.as_str())
@@ -38,11 +38,11 @@ pub fn action_label(kind: ActionKind, zh: bool) -> String {
 
 pub fn role_name(role: Role, zh: bool) -> &'static str {
     match (role, zh) {
-        (Role::Reviewer, true) => "評(píng)委",
+        (Role::Reviewer, true) => "評委",
         (Role::Reviewer, false) => "reviewer",
-        (Role::Chair, true) => "評(píng)委會(huì)主任",
+        (Role::Chair, true) => "評委會主任",
         (Role::Chair, false) => "chair",
-        (Role::Clerk, true) => "聯(lián)絡(luò)員",
+        (Role::Clerk, true) => "聯絡員",
         (Role::Clerk, false) => "clerk",
     }
 }

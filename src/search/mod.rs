@@ -210,7 +210,7 @@ mod tests {
 
     #[test]
     fn annotations_do_not_break_the_pinyin_key() {
-        // 政務(wù)服務(wù) as the data may carry it.
+        // 政務服務 as the data may carry it.
         let k = Key::new("\u{653f}\u{52d9}(w\u{f9})\u{670d}\u{52d9}(w\u{f9})");
         assert_eq!(k.text.chars().count(), 4);
         assert_eq!(k.initials(), "zwfw");
