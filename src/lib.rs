@@ -12,6 +12,8 @@ pub mod i18n;
 pub mod model;
 pub mod rules;
 pub mod sample;
+pub mod search;
 pub mod sign;
 pub mod store;
 pub mod text;
+pub mod tui;

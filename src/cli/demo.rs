@@ -18,7 +18,7 @@ pub struct DemoArgs {
     pub no_tui: bool,
 }
 
-pub fn run(cx: &Context, a: DemoArgs) -> Result<i32> {
+pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
     let dir = match a.dir {
         Some(d) => d,
         None => tempfile::Builder::new()
@@ -76,6 +76,23 @@ pub fn run(cx: &Context, a: DemoArgs) -> Result<i32> {
             );
         }
     }
-    let _ = a.no_tui; // The TUI is not built yet: demo always stops here.
-    Ok(0)
+    if a.no_tui {
+        return Ok(0);
+    }
+    // Without --at the demo opens on the last scripted day, where the campaign's
+    // phases are open, rather than today, when every phase of 2017 is closed.
+    let at = match at {
+        Some(at) => at,
+        None => crate::demo::sample()?
+            .history
+            .last()
+            .map(|s| (s.at + chrono::Duration::hours(1)).to_rfc3339())
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset().to_rfc3339()),
+    };
+    eprintln!("{} {at} (--at)", l.pick("界面時鐘:", "interface clock:"));
+    crate::tui::run(crate::tui::Options {
+        repo: Some(demo.repo),
+        lang: l,
+        at: Some(at),
+    })
 }

@@ -121,13 +121,12 @@ pub fn run(cli: Cli) -> Result<i32> {
     let lang = Lang::detect(cli.lang.as_deref());
     let cx = Context::new(cli.repo.clone(), lang, cli.at.clone());
     match cli.command {
-        None => {
-            anyhow::bail!(lang.pick(
-                "終端界面尚未提供:請使用子命令(pingxuan --help)",
-                "the terminal interface is not available yet: use a command (pingxuan --help)"
-            ))
-        }
-        Some(Command::Demo(a)) => demo::run(&cx, a),
+        None => crate::tui::run(crate::tui::Options {
+            repo: cli.repo.clone(),
+            lang,
+            at: cli.at.clone(),
+        }),
+        Some(Command::Demo(a)) => demo::run(&cx, a, cli.at.clone()),
         Some(Command::Init(a)) => write::init(&cx, a),
         Some(Command::Validate(a)) => read::validate(&cx, a),
         Some(Command::List(a)) => read::list(&cx, a),

@@ -1,0 +1,237 @@
+//! Fuzzy search over Chinese text, directly and by pinyin (full spelling and
+//! initials): typing `zwfw` finds 政務服務. Pure: no I/O, no terminal.
+//!
+//! Each searched text becomes a [`Key`]: its display characters (inline pinyin
+//! annotations stripped), plus two latin keys, the full spelling and the
+//! initials, each with a map from key position back to the character it came
+//! from, so that a match in a pinyin key highlights the Chinese characters.
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use pinyin::ToPinyin;
+
+use crate::text::{is_han, strip_annotations};
+
+/// Which form of the text a query matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The text itself.
+    Text,
+    /// Pinyin initials (`zwfw`).
+    Initials,
+    /// Full pinyin (`zhengwu`).
+    Pinyin,
+}
+
+/// One searchable text with its pinyin keys.
+#[derive(Debug, Clone, Default)]
+pub struct Key {
+    /// The display text (annotations stripped).
+    pub text: String,
+    /// Lower-cased text, one char per char of `text`.
+    lower: String,
+    full: String,
+    full_map: Vec<usize>,
+    initials: String,
+    init_map: Vec<usize>,
+}
+
+impl Key {
+    pub fn new(s: &str) -> Key {
+        let text = strip_annotations(s);
+        let mut k = Key {
+            lower: text
+                .chars()
+                .map(|c| c.to_lowercase().next().unwrap_or(c))
+                .collect(),
+            text,
+            ..Key::default()
+        };
+        for (i, c) in k.text.chars().enumerate() {
+            if is_han(c) {
+                if let Some(p) = c.to_pinyin() {
+                    for l in p.plain().chars() {
+                        k.full.push(l);
+                        k.full_map.push(i);
+                    }
+                    if let Some(f) = p.first_letter().chars().next() {
+                        k.initials.push(f);
+                        k.init_map.push(i);
+                    }
+                }
+            } else if c.is_alphanumeric() {
+                let l = c.to_lowercase().next().unwrap_or(c);
+                k.full.push(l);
+                k.full_map.push(i);
+                k.initials.push(l);
+                k.init_map.push(i);
+            }
+        }
+        k
+    }
+
+    /// The full-spelling key, e.g. `zhengwufuwu`.
+    pub fn pinyin(&self) -> &str {
+        &self.full
+    }
+
+    /// The initials key, e.g. `zwfw`.
+    pub fn initials(&self) -> &str {
+        &self.initials
+    }
+}
+
+/// A match of one query in one [`Key`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub score: i64,
+    pub via: Via,
+    /// Indices of the matched characters of `Key::text`, ascending.
+    pub chars: Vec<usize>,
+}
+
+/// A query normalised for matching: lower case, no spaces.
+pub fn normalise(query: &str) -> String {
+    query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub struct Searcher {
+    matcher: SkimMatcherV2,
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Searcher {
+            matcher: SkimMatcherV2::default().ignore_case(),
+        }
+    }
+}
+
+impl Searcher {
+    /// Matches `query` (already [`normalise`]d) in `key`. `strict` (for long texts
+    /// such as deeds) accepts only compact matches, so that a short query does not
+    /// find its letters scattered over a whole paragraph.
+    pub fn find(&self, key: &Key, query: &str, strict: bool) -> Option<Match> {
+        if query.is_empty() {
+            return None;
+        }
+        let qlen = query.chars().count();
+        let compact = |idx: &[usize]| {
+            !strict
+                || match (idx.first(), idx.last()) {
+                    (Some(a), Some(b)) => b - a < 2 * qlen + 1,
+                    _ => false,
+                }
+        };
+        let mut best: Option<Match> = None;
+        let mut consider = |m: Match| {
+            if best.as_ref().is_none_or(|b| m.score > b.score) {
+                best = Some(m);
+            }
+        };
+        if let Some((score, idx)) = self.matcher.fuzzy_indices(&key.lower, query) {
+            if compact(&idx) {
+                consider(Match {
+                    score: score + 1,
+                    via: Via::Text,
+                    chars: idx,
+                });
+            }
+        }
+        if query.chars().any(is_han) {
+            return best;
+        }
+        for (via, s, map) in [
+            (Via::Initials, &key.initials, &key.init_map),
+            (Via::Pinyin, &key.full, &key.full_map),
+        ] {
+            if let Some((score, idx)) = self.matcher.fuzzy_indices(s, query) {
+                if compact(&idx) {
+                    let mut chars: Vec<usize> =
+                        idx.iter().filter_map(|i| map.get(*i).copied()).collect();
+                    chars.dedup();
+                    consider(Match { score, via, chars });
+                }
+            }
+        }
+        best
+    }
+
+    /// The best match of `query` over several keys (strict for those flagged),
+    /// with the index of the key that matched.
+    pub fn find_any(&self, keys: &[(Key, bool)], query: &str) -> Option<(usize, Match)> {
+        keys.iter()
+            .enumerate()
+            .filter_map(|(i, (k, strict))| {
+                self.find(k, query, *strict).map(|mut m| {
+                    // Long texts rank below names that match as well.
+                    if *strict {
+                        m.score /= 2;
+                    }
+                    (i, m)
+                })
+            })
+            .max_by_key(|(i, m)| (m.score, std::cmp::Reverse(*i)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 滕州市政務服務中心 in escapes (traditional), independent of any editor rendering.
+    const CENTRE: &str = "\u{6ed5}\u{5dde}\u{5e02}\u{653f}\u{52d9}\u{670d}\u{52d9}\u{4e2d}\u{5fc3}";
+
+    #[test]
+    fn initials_find_chinese_and_highlight_the_characters() {
+        let k = Key::new(CENTRE);
+        assert_eq!(k.initials(), "tzszwfwzx");
+        let m = Searcher::default().find(&k, "zwfw", false).unwrap();
+        assert_eq!(m.via, Via::Initials);
+        assert_eq!(m.chars, vec![3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn full_pinyin_and_direct_chinese_match() {
+        let s = Searcher::default();
+        let k = Key::new(CENTRE);
+        let m = s.find(&k, "zhengwu", false).unwrap();
+        assert_eq!(m.via, Via::Pinyin);
+        assert_eq!(m.chars, vec![3, 4]);
+        let m = s.find(&k, &normalise("\u{670d}\u{52d9}"), false).unwrap();
+        assert_eq!(m.via, Via::Text);
+        assert_eq!(m.chars, vec![5, 6]);
+        assert!(s.find(&k, "xyz", false).is_none());
+    }
+
+    #[test]
+    fn annotations_do_not_break_the_pinyin_key() {
+        // 政務服務 as the data may carry it.
+        let k = Key::new("\u{653f}\u{52d9}(w\u{f9})\u{670d}\u{52d9}(w\u{f9})");
+        assert_eq!(k.text.chars().count(), 4);
+        assert_eq!(k.initials(), "zwfw");
+        assert!(Searcher::default().find(&k, "zwfw", false).is_some());
+    }
+
+    #[test]
+    fn strict_keys_refuse_scattered_matches() {
+        // z…w…f…w spread over a long text.
+        let long = "z".to_string() + &"a".repeat(30) + "w" + &"a".repeat(30) + "fw";
+        let k = Key::new(&long);
+        let s = Searcher::default();
+        assert!(s.find(&k, "zwfw", true).is_none());
+        assert!(s.find(&Key::new("xx zwfw yy"), "zwfw", true).is_some());
+    }
+
+    #[test]
+    fn best_key_wins() {
+        let s = Searcher::default();
+        let keys = vec![(Key::new("abc"), false), (Key::new(CENTRE), false)];
+        let (i, _) = s.find_any(&keys, "zwfw").unwrap();
+        assert_eq!(i, 1);
+    }
+}

@@ -1,0 +1,720 @@
+//! Forms: one per kind of write. A form is a list of typed fields; it builds the
+//! would-be [`Action`], which is checked by the rules before anything is sent to
+//! the writer. A failed check keeps every typed value and points at the field.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::i18n::Lang;
+use crate::model::{
+    Action, ActionKind, Category, Contact, Decision, Evaluation, EvaluationKind, Mark, Member,
+    Metrics, Nomination, Nominee, Objection, ObjectionStatus, Opinion, Outcome, Score, Snapshot,
+    Stance, Votes,
+};
+use crate::rules::Refusal;
+use crate::text::display;
+
+use super::tr;
+
+/// The four no-score states after `Points` (index 0).
+pub const MARK_STATES: usize = 5;
+
+pub fn mark_state_label(state: usize, lang: Lang) -> String {
+    let (zh, en) = match state {
+        1 => ("未評", "not scored"),
+        2 => ("棄權", "abstain"),
+        3 => ("不適用", "n/a"),
+        4 => ("回避", "recused"),
+        _ => ("分數", "points"),
+    };
+    tr(lang, zh, en)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Text {
+        value: String,
+        long: bool,
+    },
+    Number {
+        value: String,
+    },
+    Choice {
+        options: Vec<(String, String)>,
+        sel: usize,
+    },
+    Flag(bool),
+    Mark {
+        value: String,
+        state: usize,
+        max: f64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The field path rules name in refusals (`opinion.reason`, a criterion id …).
+    pub key: String,
+    pub label: String,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub kind: ActionKind,
+    pub nomination: Option<String>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The field at fault (if known) and the message.
+    pub error: Option<(Option<usize>, String)>,
+}
+
+fn text(key: &str, label: String, value: &str, long: bool) -> Field {
+    Field {
+        key: key.into(),
+        label,
+        input: Input::Text {
+            value: value.into(),
+            long,
+        },
+    }
+}
+
+fn number(key: &str, label: String, value: &str) -> Field {
+    Field {
+        key: key.into(),
+        label,
+        input: Input::Number {
+            value: value.into(),
+        },
+    }
+}
+
+fn choice(key: &str, label: String, options: Vec<(String, String)>, sel: usize) -> Field {
+    Field {
+        key: key.into(),
+        label,
+        input: Input::Choice { options, sel },
+    }
+}
+
+fn flag(key: &str, label: String, v: bool) -> Field {
+    Field {
+        key: key.into(),
+        label,
+        input: Input::Flag(v),
+    }
+}
+
+fn opt(code: &str, zh: &str, en: &str, lang: Lang) -> (String, String) {
+    (code.to_string(), tr(lang, zh, en))
+}
+
+impl Form {
+    fn new(kind: ActionKind, nomination: Option<&str>, fields: Vec<Field>) -> Form {
+        Form {
+            kind,
+            nomination: nomination.map(str::to_string),
+            fields,
+            focus: 0,
+            error: None,
+        }
+    }
+
+    /// The empty (or, for a score, prefilled with my marks) form of `kind`.
+    pub fn open(
+        kind: ActionKind,
+        snap: &Snapshot,
+        me: &Member,
+        nomination: Option<&str>,
+        lang: Lang,
+    ) -> Option<Form> {
+        let record = nomination.and_then(|id| snap.record(id));
+        let category = record.and_then(|r| snap.campaign.category(&r.nomination.category));
+        let l = lang;
+        let f = match kind {
+            ActionKind::Score => {
+                let cat = category?;
+                let mine = record.and_then(|r| r.scores.get(&me.id));
+                let mut fields: Vec<Field> = cat
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        let (value, state) = match mine.and_then(|s| s.marks.get(&c.id)) {
+                            Some(Mark::Points(p)) => (crate::rules::text::num(*p), 0),
+                            Some(Mark::NotScored) | None => (String::new(), 0),
+                            Some(Mark::Abstain) => (String::new(), 2),
+                            Some(Mark::NotApplicable) => (String::new(), 3),
+                            Some(Mark::Recused) => (String::new(), 4),
+                        };
+                        Field {
+                            key: c.id.clone(),
+                            label: format!("{} {}", c.id, display(l.pick(&c.title, &c.title_en))),
+                            input: Input::Mark {
+                                value,
+                                state,
+                                max: c.max,
+                            },
+                        }
+                    })
+                    .collect();
+                fields.push(text(
+                    "score.comment",
+                    tr(l, "評語", "comment"),
+                    mine.map_or("", |s| s.comment.as_str()),
+                    true,
+                ));
+                Form::new(kind, nomination, fields)
+            }
+            ActionKind::Evaluate => Form::new(
+                kind,
+                nomination,
+                vec![
+                    choice(
+                        "evaluation.kind",
+                        tr(l, "類型", "kind"),
+                        vec![
+                            opt("routine", "日常測評", "routine", l),
+                            opt("unannounced", "明察暗訪", "unannounced", l),
+                            opt("site-visit", "實地考察", "site visit", l),
+                            opt("interview", "座談走訪", "interview", l),
+                        ],
+                        0,
+                    ),
+                    number(
+                        "evaluation.rating",
+                        tr(l, "評分(0-100)", "rating 0-100"),
+                        "",
+                    ),
+                    text("evaluation.findings", tr(l, "發現", "findings"), "", true),
+                ],
+            ),
+            ActionKind::Opinion => {
+                let depts = snap
+                    .campaign
+                    .departments
+                    .iter()
+                    .map(|d| (d.id.clone(), display(l.pick(&d.name, &d.name_en))))
+                    .collect::<Vec<_>>();
+                // The first department that has not answered yet.
+                let sel = depts
+                    .iter()
+                    .position(|(id, _)| record.is_some_and(|r| !r.opinions.contains_key(id)))
+                    .unwrap_or(0);
+                Form::new(
+                    kind,
+                    nomination,
+                    vec![
+                        choice(
+                            "opinion.department",
+                            tr(l, "部門", "department"),
+                            depts,
+                            sel,
+                        ),
+                        choice(
+                            "opinion.stance",
+                            tr(l, "意見", "stance"),
+                            vec![
+                                opt("approve", "同意", "approve", l),
+                                opt("concern", "有保留", "concern", l),
+                                opt("veto", "否決", "veto", l),
+                            ],
+                            0,
+                        ),
+                        text("opinion.reason", tr(l, "理由", "reason"), "", true),
+                    ],
+                )
+            }
+            ActionKind::Vote => Form::new(
+                kind,
+                nomination,
+                vec![
+                    number("votes.satisfied", tr(l, "滿意", "satisfied"), ""),
+                    number(
+                        "votes.basically_satisfied",
+                        tr(l, "基本滿意", "basically satisfied"),
+                        "",
+                    ),
+                    number("votes.dissatisfied", tr(l, "不滿意", "dissatisfied"), ""),
+                ],
+            ),
+            ActionKind::Object => Form::new(
+                kind,
+                nomination,
+                vec![
+                    text("objection.source", tr(l, "來源", "source"), "", false),
+                    text("objection.text", tr(l, "內容", "text"), "", true),
+                    flag(
+                        "objection.fraud",
+                        tr(l, "舉報弄虛作假", "fraud report"),
+                        false,
+                    ),
+                ],
+            ),
+            ActionKind::Resolve => {
+                let open: Vec<(String, String)> = record?
+                    .objections
+                    .iter()
+                    .filter(|(_, o)| o.status == ObjectionStatus::Open)
+                    .map(|(stem, o)| (stem.clone(), format!("{stem} {}", display(&o.source))))
+                    .collect();
+                if open.is_empty() {
+                    return None;
+                }
+                Form::new(
+                    kind,
+                    nomination,
+                    vec![
+                        choice("objection", tr(l, "異議", "objection"), open, 0),
+                        choice(
+                            "upheld",
+                            tr(l, "結論", "finding"),
+                            vec![
+                                opt("dismissed", "不成立", "dismissed", l),
+                                opt("upheld", "成立", "upheld", l),
+                            ],
+                            0,
+                        ),
+                        text("resolution.reason", tr(l, "理由", "reason"), "", true),
+                    ],
+                )
+            }
+            ActionKind::Decide => Form::new(
+                kind,
+                nomination,
+                vec![
+                    choice(
+                        "decision.outcome",
+                        tr(l, "決定", "outcome"),
+                        vec![
+                            opt("candidate", "候選", "candidate", l),
+                            opt("final", "當選", "final", l),
+                            opt("rejected", "落選", "rejected", l),
+                            opt("disqualified", "取消資格", "disqualified", l),
+                        ],
+                        0,
+                    ),
+                    text("decision.reason", tr(l, "理由", "reason"), "", true),
+                    flag("decision.fraud", tr(l, "弄虛作假", "fraud"), false),
+                ],
+            ),
+            ActionKind::Nominate => {
+                let cats = snap
+                    .campaign
+                    .categories
+                    .iter()
+                    .map(|c| (c.id.clone(), display(l.pick(&c.name, &c.name_en))))
+                    .collect();
+                let units: Vec<(String, String)> = snap
+                    .units
+                    .iter()
+                    .map(|u| (u.id.clone(), display(&u.name)))
+                    .collect();
+                let sel = units.iter().position(|(id, _)| *id == me.unit).unwrap_or(0);
+                Form::new(
+                    kind,
+                    None,
+                    vec![
+                        text("id", tr(l, "編號", "id"), "", false),
+                        choice("category", tr(l, "類別", "category"), cats, 0),
+                        choice("unit", tr(l, "申報單位", "unit"), units, sel),
+                        text("nominee.name", tr(l, "名稱/姓名", "nominee"), "", false),
+                        text("brand", tr(l, "服務品牌", "brand"), "", false),
+                        flag("nominee.front_line", tr(l, "一線窗口", "front line"), true),
+                        text("contact.name", tr(l, "聯系人", "contact"), "", false),
+                        text("contact.phone", tr(l, "電話", "phone"), "", false),
+                        text("deeds", tr(l, "事跡", "deeds"), "", true),
+                    ],
+                )
+            }
+            _ => return None,
+        };
+        Some(f)
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
+        let verb = display(lang.action(self.kind));
+        match &self.nomination {
+            Some(id) => format!("{verb} · {id}"),
+            None => verb,
+        }
+    }
+
+    fn field(&self, key: &str) -> Option<(usize, &Field)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.key == key)
+    }
+
+    fn text_of(&self, key: &str) -> String {
+        match self.field(key).map(|(_, f)| &f.input) {
+            Some(Input::Text { value, .. }) | Some(Input::Number { value }) => {
+                value.trim().to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn choice_of(&self, key: &str) -> String {
+        match self.field(key).map(|(_, f)| &f.input) {
+            Some(Input::Choice { options, sel }) => {
+                options.get(*sel).map(|o| o.0.clone()).unwrap_or_default()
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn flag_of(&self, key: &str) -> bool {
+        matches!(
+            self.field(key).map(|(_, f)| &f.input),
+            Some(Input::Flag(true))
+        )
+    }
+
+    fn err(&self, key: &str, msg: String) -> (Option<usize>, String) {
+        (self.field(key).map(|(i, _)| i), msg)
+    }
+
+    fn count(&self, key: &str, lang: Lang) -> Result<u32, (Option<usize>, String)> {
+        let t = self.text_of(key);
+        if t.is_empty() {
+            return Ok(0);
+        }
+        t.parse::<u32>().map_err(|_| {
+            self.err(
+                key,
+                match lang {
+                    Lang::Zh => format!("「{t}」不是非負整數"),
+                    Lang::En => format!("{t:?} is not a whole number"),
+                },
+            )
+        })
+    }
+
+    /// The action this form describes, or the field at fault.
+    pub fn action(
+        &self,
+        snap: &Snapshot,
+        me: &Member,
+        now: DateTime<FixedOffset>,
+        lang: Lang,
+    ) -> Result<Action, (Option<usize>, String)> {
+        let day = now.date_naive();
+        let id = self.nomination.clone().unwrap_or_default();
+        let a = match self.kind {
+            ActionKind::Score => {
+                let mut marks = BTreeMap::new();
+                for (i, f) in self.fields.iter().enumerate() {
+                    if let Input::Mark { value, state, max } = &f.input {
+                        let mark = match state {
+                            1 => Mark::NotScored,
+                            2 => Mark::Abstain,
+                            3 => Mark::NotApplicable,
+                            4 => Mark::Recused,
+                            _ if value.trim().is_empty() => Mark::NotScored,
+                            _ => {
+                                let p: f64 = value.trim().parse().map_err(|_| {
+                                    (
+                                        Some(i),
+                                        match lang {
+                                            Lang::Zh => format!("{}:「{value}」不是數字", f.key),
+                                            Lang::En => {
+                                                format!("{}: {value:?} is not a number", f.key)
+                                            }
+                                        },
+                                    )
+                                })?;
+                                if !(0.0..=*max).contains(&p) {
+                                    return Err((
+                                        Some(i),
+                                        match lang {
+                                            Lang::Zh => format!("{}:{value} 超出 0..{max}", f.key),
+                                            Lang::En => {
+                                                format!("{}: {value} is outside 0..{max}", f.key)
+                                            }
+                                        },
+                                    ));
+                                }
+                                Mark::Points(p)
+                            }
+                        };
+                        marks.insert(f.key.clone(), mark);
+                    }
+                }
+                Action::Score {
+                    nomination: id,
+                    score: Score {
+                        reviewer: me.id.clone(),
+                        marks,
+                        comment: self.text_of("score.comment"),
+                        time: now,
+                    },
+                }
+            }
+            ActionKind::Evaluate => {
+                let rating = self.text_of("evaluation.rating");
+                let rating = if rating.is_empty() {
+                    None
+                } else {
+                    Some(rating.parse::<f64>().map_err(|_| {
+                        self.err(
+                            "evaluation.rating",
+                            tr(
+                                lang,
+                                "評分須為 0 到 100 的數字",
+                                "the rating is a number 0-100",
+                            ),
+                        )
+                    })?)
+                };
+                let kind = match self.choice_of("evaluation.kind").as_str() {
+                    "unannounced" => EvaluationKind::Unannounced,
+                    "site-visit" => EvaluationKind::SiteVisit,
+                    "interview" => EvaluationKind::Interview,
+                    _ => EvaluationKind::Routine,
+                };
+                let findings = self.text_of("evaluation.findings");
+                if findings.is_empty() {
+                    return Err(self.err(
+                        "evaluation.findings",
+                        tr(lang, "請填寫發現", "findings are required"),
+                    ));
+                }
+                Action::Evaluate {
+                    nomination: id,
+                    evaluation: Evaluation {
+                        kind,
+                        author: me.id.clone(),
+                        date: day,
+                        rating,
+                        findings,
+                        knowledge_rate: None,
+                        service_satisfaction: None,
+                        incidents: vec![],
+                    },
+                }
+            }
+            ActionKind::Opinion => Action::Opinion {
+                nomination: id,
+                opinion: Opinion {
+                    department: self.choice_of("opinion.department"),
+                    stance: match self.choice_of("opinion.stance").as_str() {
+                        "veto" => Stance::Veto,
+                        "concern" => Stance::Concern,
+                        _ => Stance::Approve,
+                    },
+                    reason: self.text_of("opinion.reason"),
+                    recorded_by: me.id.clone(),
+                    date: day,
+                },
+            },
+            ActionKind::Vote => Action::Vote {
+                nomination: id,
+                votes: Votes {
+                    satisfied: self.count("votes.satisfied", lang)?,
+                    basically_satisfied: self.count("votes.basically_satisfied", lang)?,
+                    dissatisfied: self.count("votes.dissatisfied", lang)?,
+                    recorded_by: me.id.clone(),
+                    date: day,
+                },
+            },
+            ActionKind::Object => {
+                let source = self.text_of("objection.source");
+                if source.is_empty() {
+                    return Err(self.err(
+                        "objection.source",
+                        tr(lang, "請填寫來源", "the source is required"),
+                    ));
+                }
+                Action::Object {
+                    nomination: id,
+                    objection: Objection {
+                        filed: now,
+                        source,
+                        text: self.text_of("objection.text"),
+                        fraud: self.flag_of("objection.fraud"),
+                        recorded_by: me.id.clone(),
+                        status: ObjectionStatus::Open,
+                        resolution: None,
+                    },
+                }
+            }
+            ActionKind::Resolve => Action::Resolve {
+                nomination: id,
+                objection: self.choice_of("objection"),
+                upheld: self.choice_of("upheld") == "upheld",
+                reason: self.text_of("resolution.reason"),
+                date: day,
+            },
+            ActionKind::Decide => Action::Decide {
+                nomination: id,
+                decision: Decision {
+                    outcome: match self.choice_of("decision.outcome").as_str() {
+                        "final" => Outcome::Final,
+                        "rejected" => Outcome::Rejected,
+                        "disqualified" => Outcome::Disqualified,
+                        _ => Outcome::Candidate,
+                    },
+                    reason: self.text_of("decision.reason"),
+                    fraud: self.flag_of("decision.fraud"),
+                    by: me.id.clone(),
+                    date: day,
+                },
+            },
+            ActionKind::Nominate => {
+                let nid = self.text_of("id");
+                if nid.is_empty() {
+                    return Err(self.err("id", tr(lang, "請填寫編號", "the id is required")));
+                }
+                let name = self.text_of("nominee.name");
+                if name.is_empty() {
+                    return Err(self.err(
+                        "nominee.name",
+                        tr(lang, "請填寫名稱", "the nominee is required"),
+                    ));
+                }
+                let cat_id = self.choice_of("category");
+                let cat: Option<&Category> = snap.campaign.category(&cat_id);
+                let brand = self.text_of("brand");
+                Action::Nominate(Nomination {
+                    id: nid,
+                    category: cat_id,
+                    unit: self.choice_of("unit"),
+                    nominee: Nominee {
+                        kind: cat.map_or(crate::model::NomineeKind::Organisation, |c| c.nominee),
+                        name,
+                        workplace: None,
+                        post: None,
+                        front_line: self.flag_of("nominee.front_line"),
+                    },
+                    brand: (!brand.is_empty()).then_some(brand),
+                    registered: day,
+                    contact: Contact {
+                        name: self.text_of("contact.name"),
+                        phone: self.text_of("contact.phone"),
+                    },
+                    deeds: self.text_of("deeds"),
+                    metrics: Metrics::default(),
+                    honours: vec![],
+                    media: vec![],
+                    activities: vec![],
+                    supervisors: vec![],
+                    evidence: vec![],
+                    form_filed: None,
+                })
+            }
+            _ => return Err((None, "unsupported form".into())),
+        };
+        Ok(a)
+    }
+
+    /// The field a refusal names, if any.
+    pub fn field_of(&self, r: &Refusal) -> Option<usize> {
+        let key = match r {
+            Refusal::PointsOutOfRange { criterion, .. } => criterion.clone(),
+            Refusal::EmptyField { field, .. } | Refusal::PercentOutOfRange { field, .. } => {
+                field.clone()
+            }
+            Refusal::NoVotes => "votes.satisfied".into(),
+            Refusal::BadId { .. } | Refusal::Duplicate { .. } => "id".into(),
+            Refusal::FraudNotDisqualified => "decision.outcome".into(),
+            _ => return None,
+        };
+        self.field(&key)
+            .or_else(|| self.field(key.rsplit('.').next().unwrap_or("")))
+            .or_else(|| {
+                // `resolution.reason` and similar: match on the last part.
+                let last = key.rsplit('.').next().unwrap_or("");
+                self.fields
+                    .iter()
+                    .enumerate()
+                    .find(|(_, f)| f.key.ends_with(&format!(".{last}")))
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Types a character into the focused field.
+    pub fn type_char(&mut self, c: char) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            match &mut f.input {
+                Input::Text { value, .. } => value.push(c),
+                Input::Number { value } => {
+                    if c.is_ascii_digit() || c == '.' || c == '-' {
+                        value.push(c)
+                    }
+                }
+                Input::Mark { value, state, .. } => {
+                    if c.is_ascii_digit() || c == '.' {
+                        *state = 0;
+                        value.push(c);
+                    }
+                }
+                Input::Flag(v) => {
+                    if c == ' ' || c == 'y' || c == 'n' {
+                        *v = c == 'y' || (c == ' ' && !*v);
+                    }
+                }
+                Input::Choice { .. } => {}
+            }
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            match &mut f.input {
+                Input::Text { value, .. } | Input::Number { value } | Input::Mark { value, .. } => {
+                    value.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Space, ← or →: the next (or previous) choice, flag or no-score state.
+    pub fn change(&mut self, forward: bool) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            match &mut f.input {
+                Input::Choice { options, sel } if !options.is_empty() => {
+                    let n = options.len();
+                    *sel = if forward {
+                        (*sel + 1) % n
+                    } else {
+                        (*sel + n - 1) % n
+                    };
+                }
+                Input::Flag(v) => *v = !*v,
+                Input::Mark { state, .. } => {
+                    *state = if forward {
+                        (*state + 1) % MARK_STATES
+                    } else {
+                        (*state + MARK_STATES - 1) % MARK_STATES
+                    };
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether the focused field is typed text (Space types a space there).
+    pub fn focus_is_text(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus).map(|f| &f.input),
+            Some(Input::Text { .. })
+        )
+    }
+
+    /// The long text field under focus, for `$EDITOR`.
+    pub fn long_text(&self) -> Option<String> {
+        match self.fields.get(self.focus).map(|f| &f.input) {
+            Some(Input::Text { value, .. }) => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn set_text(&mut self, text: String) {
+        if let Some(Input::Text { value, .. }) =
+            self.fields.get_mut(self.focus).map(|f| &mut f.input)
+        {
+            *value = text;
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! The one key table: every binding carries its context and description; the
+//! footer hints and the `?` help popup are both generated from it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Quit,
+    Back,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    PrevTab,
+    NextTab,
+    Open,
+    Search,
+    Filter,
+    Sort,
+    Rankings,
+    Act,
+    Score,
+    NextField,
+    PrevField,
+    Change,
+    Submit,
+    Editor,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    Global,
+    List,
+    Search,
+    Detail,
+    Rankings,
+    Menu,
+    Form,
+    Popup,
+}
+
+impl Ctx {
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Ctx::Global => ("全局", "Everywhere"),
+            Ctx::List => ("申報列表", "Nominations"),
+            Ctx::Search => ("搜索", "Search"),
+            Ctx::Detail => ("詳情", "Detail"),
+            Ctx::Rankings => ("排名", "Rankings"),
+            Ctx::Menu => ("操作菜單", "Action menu"),
+            Ctx::Form => ("表單", "Form"),
+            Ctx::Popup => ("彈窗", "Popup"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in hints.
+    pub label: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub cmd: Cmd,
+    /// Shown in the footer (all bindings are in the help popup).
+    pub footer: bool,
+}
+
+impl Binding {
+    pub fn desc(&self, lang: Lang) -> String {
+        crate::text::strip_annotations(lang.pick(self.zh, self.en))
+    }
+}
+
+macro_rules! b {
+    ($ctx:ident, [$($k:expr),*], $label:expr, $zh:expr, $en:expr, $cmd:ident, $footer:expr) => {
+        Binding {
+            ctx: Ctx::$ctx,
+            keys: &[$($k),*],
+            label: $label,
+            zh: $zh,
+            en: $en,
+            cmd: Cmd::$cmd,
+            footer: $footer,
+        }
+    };
+}
+
+use KeyCode::*;
+
+pub const TABLE: &[Binding] = &[
+    b!(
+        List,
+        [(Char('/'), NONE)],
+        "/",
+        "搜索(拼音/首字母)",
+        "search (pinyin ok)",
+        Search,
+        true
+    ),
+    b!(
+        List,
+        [(Enter, NONE)],
+        "Enter",
+        "打開詳情",
+        "open",
+        Open,
+        true
+    ),
+    b!(List, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
+    b!(
+        List,
+        [(Char('s'), NONE)],
+        "s",
+        "評分",
+        "score",
+        Score,
+        false
+    ),
+    b!(
+        List,
+        [(Char('f'), NONE)],
+        "f",
+        "篩選",
+        "filter",
+        Filter,
+        true
+    ),
+    b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
+    b!(
+        List,
+        [(Char('r'), NONE)],
+        "r",
+        "排名",
+        "rankings",
+        Rankings,
+        true
+    ),
+    b!(
+        List,
+        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
+        "←/h",
+        "上一類別",
+        "previous category",
+        PrevTab,
+        false
+    ),
+    b!(
+        List,
+        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
+        "→/l",
+        "下一類別",
+        "next category",
+        NextTab,
+        false
+    ),
+    b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
+    b!(
+        List,
+        [(Esc, NONE)],
+        "Esc",
+        "清除搜索",
+        "clear search",
+        Back,
+        false
+    ),
+    b!(
+        Search,
+        [(Enter, NONE)],
+        "Enter",
+        "確定",
+        "keep results",
+        Open,
+        true
+    ),
+    b!(
+        Search,
+        [(Esc, NONE)],
+        "Esc",
+        "取消搜索",
+        "cancel",
+        Back,
+        true
+    ),
+    b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
+    b!(Search, [(Down, NONE)], "↓", "下移", "down", Down, false),
+    b!(
+        Detail,
+        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
+        "←→",
+        "切換標簽",
+        "switch tab",
+        PrevTab,
+        true
+    ),
+    b!(
+        Detail,
+        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
+        "→/l",
+        "下一標簽",
+        "next tab",
+        NextTab,
+        false
+    ),
+    b!(Detail, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
+    b!(
+        Detail,
+        [(Char('s'), NONE), (Enter, NONE)],
+        "s",
+        "評分(編輯我的一行)",
+        "score (edit my row)",
+        Score,
+        true
+    ),
+    b!(
+        Detail,
+        [(Esc, NONE), (Char('q'), NONE)],
+        "Esc/q",
+        "返回",
+        "back",
+        Back,
+        true
+    ),
+    b!(
+        Rankings,
+        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
+        "←→",
+        "切換類別",
+        "switch category",
+        PrevTab,
+        true
+    ),
+    b!(
+        Rankings,
+        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
+        "→/l",
+        "下一類別",
+        "next category",
+        NextTab,
+        false
+    ),
+    b!(
+        Rankings,
+        [(Enter, NONE)],
+        "Enter",
+        "打開詳情",
+        "open",
+        Open,
+        true
+    ),
+    b!(
+        Rankings,
+        [(Esc, NONE), (Char('q'), NONE)],
+        "Esc/q",
+        "返回",
+        "back",
+        Back,
+        true
+    ),
+    b!(Menu, [(Enter, NONE)], "Enter", "選擇", "choose", Open, true),
+    b!(
+        Menu,
+        [(Esc, NONE), (Char('q'), NONE)],
+        "Esc",
+        "關閉",
+        "close",
+        Back,
+        true
+    ),
+    b!(
+        Form,
+        [(Tab, NONE), (Down, NONE)],
+        "Tab/↓",
+        "下一項",
+        "next field",
+        NextField,
+        true
+    ),
+    b!(
+        Form,
+        [(BackTab, SHIFT), (Up, NONE)],
+        "S-Tab/↑",
+        "上一項",
+        "previous field",
+        PrevField,
+        false
+    ),
+    b!(
+        Form,
+        [(Char(' '), NONE), (Left, NONE), (Right, NONE)],
+        "Space/←→",
+        "切換選項或不計分狀態",
+        "change choice or no-score state",
+        Change,
+        true
+    ),
+    b!(
+        Form,
+        [(Char('e'), CTRL)],
+        "^E",
+        "用 $EDITOR 編輯長文本",
+        "edit long text in $EDITOR",
+        Editor,
+        true
+    ),
+    b!(
+        Form,
+        [(Char('s'), CTRL), (F(2), NONE)],
+        "^S",
+        "提交(簽名并提交)",
+        "submit (sign and commit)",
+        Submit,
+        true
+    ),
+    b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
+    b!(
+        Popup,
+        [
+            (Esc, NONE),
+            (Enter, NONE),
+            (Char('q'), NONE),
+            (Char('?'), NONE)
+        ],
+        "Esc",
+        "關閉",
+        "close",
+        Back,
+        true
+    ),
+    b!(
+        Global,
+        [(Up, NONE), (Char('k'), NONE)],
+        "↑/k",
+        "上移",
+        "up",
+        Up,
+        false
+    ),
+    b!(
+        Global,
+        [(Down, NONE), (Char('j'), NONE)],
+        "↓/j",
+        "下移",
+        "down",
+        Down,
+        false
+    ),
+    b!(
+        Global,
+        [(PageUp, NONE), (Char('b'), CTRL)],
+        "PgUp",
+        "上翻頁",
+        "page up",
+        PageUp,
+        false
+    ),
+    b!(
+        Global,
+        [(PageDown, NONE), (Char('f'), CTRL)],
+        "PgDn",
+        "下翻頁",
+        "page down",
+        PageDown,
+        false
+    ),
+    b!(
+        Global,
+        [(Home, NONE), (Char('g'), NONE)],
+        "g",
+        "到頂",
+        "top",
+        Top,
+        false
+    ),
+    b!(
+        Global,
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        "G",
+        "到底",
+        "bottom",
+        Bottom,
+        false
+    ),
+    b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
+    b!(
+        Global,
+        [(Char('c'), CTRL)],
+        "^C",
+        "立即退出",
+        "quit now",
+        Quit,
+        false
+    ),
+];
+
+fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
+    if k.code != code {
+        return false;
+    }
+    // Shift is implied by an upper-case char or BackTab; compare the rest.
+    let strip = |m: KeyModifiers| m - KeyModifiers::SHIFT;
+    strip(k.modifiers) == strip(mods)
+}
+
+/// The command `key` means in context `ctx` (then globally).
+pub fn lookup(ctx: Ctx, key: &KeyEvent) -> Option<Cmd> {
+    let find = |c: Ctx| {
+        TABLE
+            .iter()
+            .filter(|b| b.ctx == c)
+            .find(|b| b.keys.iter().any(|(code, m)| same(key, *code, *m)))
+            .map(|b| b.cmd)
+    };
+    find(ctx).or_else(|| {
+        // Forms and search take typed characters; only control keys fall through.
+        let typing = matches!(ctx, Ctx::Form | Ctx::Search)
+            && matches!(key.code, Char(_))
+            && !key.modifiers.contains(KeyModifiers::CONTROL);
+        if typing {
+            None
+        } else {
+            find(Ctx::Global)
+        }
+    })
+}
+
+/// The footer hints of `ctx`: `(keys, description)` pairs, context first.
+pub fn hints(ctx: Ctx, lang: Lang) -> Vec<(&'static str, String)> {
+    TABLE
+        .iter()
+        .filter(|b| b.footer && (b.ctx == ctx || b.ctx == Ctx::Global))
+        .map(|b| (b.label, b.desc(lang)))
+        .collect()
+}
+
+/// Every binding in context groups, for the help popup and the README.
+pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
+    let order = [
+        Ctx::Global,
+        Ctx::List,
+        Ctx::Search,
+        Ctx::Detail,
+        Ctx::Rankings,
+        Ctx::Menu,
+        Ctx::Form,
+        Ctx::Popup,
+    ];
+    order
+        .into_iter()
+        .map(|c| (c, TABLE.iter().filter(|b| b.ctx == c).collect()))
+        .collect()
+}
+
+/// The key table as Markdown (for the README; a test keeps them in step).
+pub fn markdown(lang: Lang) -> String {
+    let mut out = String::new();
+    for (ctx, bs) in groups() {
+        out.push_str(&format!("| {} | |\n|---|---|\n", ctx.title(lang)));
+        for b in bs {
+            out.push_str(&format!("| `{}` | {} |\n", b.label, b.desc(lang)));
+        }
+        out.push('\n');
+    }
+    out
+}

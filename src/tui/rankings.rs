@@ -1,0 +1,174 @@
+//! Rankings per category: positions, ties, the minimum-score line, the cut line
+//! and a bar of each final score; then the entries out of the ranking and why.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::rules::{self, text::num};
+use crate::text::{display, pad, truncate};
+
+use super::app::App;
+use super::view::tabs_line;
+
+const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+
+/// A bar of `value / max` over `cols` columns, in eighths.
+pub fn bar(value: f64, max: f64, cols: usize) -> String {
+    if max <= 0.0 || cols == 0 {
+        return String::new();
+    }
+    let eighths = ((value / max).clamp(0.0, 1.0) * (cols * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8 - 1]);
+    }
+    s
+}
+
+pub fn draw(app: &mut App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
+    let th = app.session.theme;
+    let l = app.lang();
+    let zh = l.zh();
+    let w = area.width as usize;
+    let titles: Vec<String> = app
+        .snap
+        .campaign
+        .categories
+        .iter()
+        .map(|c| display(l.pick(&c.name, &c.name_en)))
+        .collect();
+    f.render_widget(
+        Paragraph::new(tabs_line(&titles, cat, w, th)),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let Some(category) = app.snap.campaign.categories.get(cat) else {
+        return;
+    };
+    let total_max = category.total_max();
+    let mut lines: Vec<Line> = Vec::new();
+    let ranking = match rules::rank(&app.snap, &category.id, app.day()) {
+        Ok(r) => r,
+        Err(e) => {
+            f.render_widget(
+                Paragraph::new(display(&e.message(zh))),
+                Rect::new(
+                    area.x,
+                    area.y + 1,
+                    area.width,
+                    area.height.saturating_sub(1),
+                ),
+            );
+            return;
+        }
+    };
+    let slots = ranking
+        .slots
+        .map_or_else(|| app.t("不限", "open"), |s| s.to_string());
+    lines.push(Line::from(Span::styled(
+        truncate(
+            &format!(
+                "{} {slots} · {} {} · {} {}",
+                app.t("名額", "slots"),
+                app.t("最低分", "minimum"),
+                num(ranking.min_score),
+                app.t("已選", "selected"),
+                ranking.selected.len()
+            ),
+            w,
+        ),
+        th.dim(),
+    )));
+    let nw = if w >= 60 {
+        24
+    } else {
+        w.saturating_sub(16).min(14)
+    };
+    let bw = w.saturating_sub(nw + 14);
+    let mut min_drawn = false;
+    let last_selected = ranking.entries.iter().rposition(|e| e.selected);
+    for (i, e) in ranking.entries.iter().enumerate() {
+        if !e.above_min && !min_drawn {
+            min_drawn = true;
+            lines.push(Line::from(Span::styled(
+                truncate(
+                    &format!(
+                        "┄┄ {} {} ┄┄{}",
+                        app.t("最低分線", "minimum score"),
+                        num(ranking.min_score),
+                        "┄".repeat(w)
+                    ),
+                    w,
+                ),
+                th.warn(),
+            )));
+        }
+        let tie = if e.tied_with.is_empty() { " " } else { "=" };
+        let sel = if e.selected { "✓" } else { " " };
+        let prio = if e.priority { "★" } else { " " };
+        let score = e.final_score.unwrap_or(0.0);
+        let style = if e.selected { th.good() } else { th.plain() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{tie}{:>2} {sel}{prio}", e.position), style),
+            Span::styled(pad(&display(&e.nominee), nw), style),
+            Span::raw(format!(" {:>6.2} ", score)),
+            Span::styled(bar(score, total_max, bw), th.title()),
+        ]));
+        if Some(i) == last_selected {
+            lines.push(Line::from(Span::styled(
+                truncate(
+                    &format!("━━ {} ━━{}", app.t("入選線", "cut line"), "━".repeat(w)),
+                    w,
+                ),
+                th.bad(),
+            )));
+        }
+    }
+    if let Some(t) = &ranking.cut_tie {
+        lines.push(Line::from(Span::styled(display(&t.message(zh)), th.bad())));
+    }
+    if !ranking.ineligible.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} ({})",
+                app.t("不參與排名", "Out of the ranking"),
+                ranking.ineligible.len()
+            ),
+            th.title(),
+        )));
+        for e in &ranking.ineligible {
+            let why = e
+                .reasons
+                .first()
+                .map(|r| display(&r.message(zh)))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
+                Span::styled(truncate(&why, w.saturating_sub(nw + 3)), th.dim()),
+            ]));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)),
+        Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(1),
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_use_eighths() {
+        assert_eq!(bar(50.0, 100.0, 4), "██");
+        assert_eq!(bar(100.0, 100.0, 2), "██");
+        assert_eq!(bar(1.0, 8.0, 1), "▏");
+        assert_eq!(bar(0.0, 100.0, 4), "");
+    }
+}

@@ -1,0 +1,465 @@
+//! Every screen, popup and form of the TUI drawn on ratatui's `TestBackend` at
+//! 80×24 and 40×12, with the sample 2017 campaign (CJK data) replayed in memory
+//! up to the middle of the review phase. Snapshots live in tests/snapshots/.
+
+use chrono::{DateTime, FixedOffset};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingxuan::i18n::Lang;
+use pingxuan::model::*;
+use pingxuan::store::log::LogEntry;
+use pingxuan::store::plan::{objection_stem, stamp};
+use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session};
+use pingxuan::tui::form::Form;
+use pingxuan::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const REVIEWER: &str = "wangjianguo";
+const CHAIR: &str = "liguohua";
+const CLERK: &str = "liuyang";
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 12)];
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// Applies a scripted action to the snapshot as the store would write it.
+fn apply(s: &mut Snapshot, actor: &str, when: DateTime<FixedOffset>, action: &Action) {
+    fn rec<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut Record {
+        s.records.get_mut(id).unwrap()
+    }
+    match action.clone() {
+        Action::Nominate(n) => match s.records.get_mut(&n.id) {
+            Some(r) => r.nomination = n,
+            None => {
+                s.records.insert(n.id.clone(), Record::new(n));
+            }
+        },
+        Action::Activity {
+            nomination,
+            activity,
+        } => rec(s, &nomination).nomination.activities.push(activity),
+        Action::Supervisor {
+            nomination,
+            supervisor,
+        } => rec(s, &nomination).nomination.supervisors.push(supervisor),
+        Action::FileForm { nomination, date } => {
+            rec(s, &nomination).nomination.form_filed = Some(date)
+        }
+        Action::Score { nomination, score } => {
+            rec(s, &nomination)
+                .scores
+                .insert(score.reviewer.clone(), score);
+        }
+        Action::Evaluate {
+            nomination,
+            evaluation,
+        } => {
+            let stem = format!("{}-{}", stamp(&when), evaluation.author);
+            rec(s, &nomination).evaluations.insert(stem, evaluation);
+        }
+        Action::Opinion {
+            nomination,
+            opinion,
+        } => {
+            rec(s, &nomination)
+                .opinions
+                .insert(opinion.department.clone(), opinion);
+        }
+        Action::Vote { nomination, votes } => rec(s, &nomination).votes = Some(votes),
+        Action::Object {
+            nomination,
+            objection,
+        } => {
+            let r = rec(s, &nomination);
+            let stem = objection_stem(r, &when);
+            r.objections.insert(stem, objection);
+        }
+        Action::Resolve {
+            nomination,
+            objection,
+            upheld,
+            reason,
+            date,
+        } => {
+            let o = rec(s, &nomination).objections.get_mut(&objection).unwrap();
+            o.status = if upheld {
+                ObjectionStatus::Upheld
+            } else {
+                ObjectionStatus::Dismissed
+            };
+            o.resolution = Some(Resolution {
+                by: actor.to_string(),
+                date,
+                reason,
+            });
+        }
+        Action::Decide {
+            nomination,
+            decision,
+        } => rec(s, &nomination).decision = Some(decision),
+        Action::Publish(notice) => {
+            s.rulings.notices.retain(|n| n.category != notice.category);
+            s.rulings.notices.push(notice);
+        }
+        Action::Override(o) => s.rulings.overrides.push(o),
+        Action::Exception(e) => s.rulings.exceptions.push(e),
+        Action::TieOrder { category, order } => {
+            s.rulings.tie_orders.insert(category, order);
+        }
+        other => panic!("not in the sample: {other:?}"),
+    }
+}
+
+/// The sample campaign with every scripted step before `until` applied.
+fn sample_until(until: &str) -> Snapshot {
+    let sample = pingxuan::demo::sample().unwrap();
+    let mut s = Snapshot {
+        commit: None,
+        campaign: sample.campaign,
+        members: sample.members,
+        units: sample.units,
+        rulings: Rulings::default(),
+        records: Default::default(),
+        problems: vec![],
+    };
+    let until = at(until);
+    for step in sample.history.iter().filter(|st| st.at < until) {
+        apply(&mut s, &step.actor, step.at, &step.action);
+    }
+    s
+}
+
+fn session(actor: Option<&str>, lang: Lang, now: &str) -> Session {
+    Session {
+        lang,
+        now: at(now),
+        actor: actor.map(str::to_string),
+        read_only: None,
+        signer: Some("ssh key ~/.ssh/id_ed25519.pub".into()),
+        theme: Theme { color: false },
+        clock_fixed: true,
+    }
+}
+
+const REVIEW_DAY: &str = "2017-11-20T10:00:00+08:00";
+const NOTICE_DAY: &str = "2017-12-12T11:36:00+08:00";
+
+fn app_as(actor: Option<&str>, lang: Lang) -> App {
+    App::new(sample_until(REVIEW_DAY), session(actor, lang, REVIEW_DAY))
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pingxuan::tui::view::draw(app, f)).unwrap();
+    // The text a user sees: cells hidden under a wide character are skipped.
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            let c = &buf[(x, y)];
+            if skip == 0 {
+                line.push_str(c.symbol());
+                skip = pingxuan::text::width(c.symbol()).max(1);
+            }
+            skip -= 1;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Snapshots `app` at both sizes as `<name>_<w>x<h>`.
+fn snap_both(name: &str, app: &mut App) {
+    for (w, h) in SIZES {
+        let text = screen(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// A nomination the reviewer still has to score and may score.
+fn unscored(app: &App) -> String {
+    app.rows
+        .iter()
+        .find(|r| r.mine == pingxuan::tui::rows::Mine::Needed)
+        .expect("the reviewer has something to score on the review day")
+        .id
+        .clone()
+}
+
+#[test]
+fn list_screens() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    snap_both("list", &mut app);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    snap_both("list_window_tab", &mut app);
+    let mut en = app_as(Some(REVIEWER), Lang::En);
+    snap_both("list_en", &mut en);
+}
+
+#[test]
+fn search_by_pinyin_initials_highlights_the_match() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zwfw");
+    assert!(!app.view.is_empty());
+    let first = &app.rows[app.view[0]];
+    assert!(
+        first.nominee.contains("\u{653f}\u{52d9}\u{670d}\u{52d9}")
+            || first.unit.contains("\u{653f}\u{52d9}\u{670d}\u{52d9}"),
+        "{first:?}"
+    );
+    snap_both("search_zwfw", &mut app);
+}
+
+#[test]
+fn filters_and_sorts() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app
+        .view
+        .iter()
+        .all(|i| app.rows[*i].mine == pingxuan::tui::rows::Mine::Needed));
+    snap_both("list_needs_my_score", &mut app);
+    key(&mut app, KeyCode::Char('o'));
+    let scores: Vec<f64> = app.view.iter().filter_map(|i| app.rows[*i].score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn detail_tabs() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(REVIEWER), Lang::Zh, NOTICE_DAY),
+    );
+    // A nomination with an objection, so that every tab has something to show.
+    let id = app
+        .snap
+        .records
+        .iter()
+        .find(|(_, r)| !r.objections.is_empty())
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: 0,
+        scroll: 0,
+    };
+    let names = [
+        "overview",
+        "scores",
+        "evaluations",
+        "opinions",
+        "votes",
+        "objections",
+        "history",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        if *name == "history" {
+            app.history_loaded(
+                id.clone(),
+                Ok(vec![LogEntry {
+                    oid: "0123456789abcdef0123456789abcdef01234567".into(),
+                    summary: "\u{8a55}\u{5206} 2017-x \u{738b}\u{5efa}\u{570b}".into(),
+                    action: Some("score".into()),
+                    actor: Some(REVIEWER.into()),
+                    author: "\u{738b}\u{5efa}\u{570b}".into(),
+                    time: at("2017-11-21T09:30:00+08:00"),
+                }]),
+            );
+        }
+        snap_both(&format!("detail_{name}"), &mut app);
+        let effect = key(&mut app, KeyCode::Right);
+        if i + 1 == names.len() - 1 {
+            // Entering the history tab asks the runner for the record's log.
+            assert_eq!(effect, Some(Effect::LoadHistory(id.clone())));
+        }
+    }
+}
+
+#[test]
+fn rankings_screen() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Right);
+    snap_both("rankings_window", &mut app);
+}
+
+#[test]
+fn help_popup_comes_from_the_key_table() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    key(&mut app, KeyCode::Char('?'));
+    snap_both("help", &mut app);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn action_menu_says_why_an_action_is_not_offered() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu { items, .. }) => {
+            let decide = items.iter().find(|i| i.kind == ActionKind::Decide).unwrap();
+            assert!(decide.why_not.is_some(), "a reviewer does not decide");
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("menu_reviewer", &mut app);
+}
+
+#[test]
+fn read_only_banner() {
+    let mut s = session(None, Lang::Zh, REVIEW_DAY);
+    s.read_only = Some(
+        "someone@example.org \u{4e0d}\u{662f}\u{672c}\u{6b21}\u{8a55}\u{9078}\u{7684}\u{6210}\u{54e1}"
+            .into(),
+    );
+    s.signer = None;
+    let mut app = App::new(sample_until(REVIEW_DAY), s);
+    snap_both("read_only", &mut app);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Error(_))));
+    snap_both("read_only_score_refused", &mut app);
+}
+
+#[test]
+fn score_form_checks_and_points_at_the_field() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    let id = unscored(&app);
+    let pos = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    app.sel = pos;
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))));
+    snap_both("form_score", &mut app);
+    // 99 is over the first criterion's max: refused, kept, pointed at.
+    typed(&mut app, "99");
+    let effect = app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert_eq!(effect, None);
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.focus, 0);
+            assert!(f.error.as_ref().is_some_and(|e| e.0 == Some(0)));
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("form_score_error", &mut app);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "8");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' ')); // the second criterion: abstain? no, not scored
+    let effect = app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    match effect {
+        Some(Effect::Write(a)) => match *a {
+            Action::Score {
+                nomination, score, ..
+            } => {
+                assert_eq!(nomination, id);
+                assert_eq!(score.reviewer, REVIEWER);
+                assert_eq!(score.marks.values().next(), Some(&Mark::Points(8.0)));
+                assert_eq!(score.marks.values().nth(1), Some(&Mark::NotScored));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert!(app.pending.is_some());
+    snap_both("form_score_pending", &mut app);
+}
+
+fn form_as(actor: &str, now: &str, kind: ActionKind, pick: impl Fn(&Record) -> bool) -> App {
+    let mut app = App::new(sample_until(now), session(Some(actor), Lang::Zh, now));
+    let id = app
+        .snap
+        .records
+        .iter()
+        .find(|(_, r)| pick(r))
+        .map(|(id, _)| id.clone());
+    let me = app.me().unwrap().clone();
+    let form = Form::open(kind, &app.snap, &me, id.as_deref(), Lang::Zh).unwrap();
+    app.overlays.push(Overlay::Form(form));
+    app
+}
+
+#[test]
+fn every_other_form() {
+    let any = |_: &Record| true;
+    let cases: Vec<(&str, &str, ActionKind, &str)> = vec![
+        ("form_evaluate", REVIEWER, ActionKind::Evaluate, REVIEW_DAY),
+        ("form_opinion", CLERK, ActionKind::Opinion, REVIEW_DAY),
+        ("form_vote", CLERK, ActionKind::Vote, REVIEW_DAY),
+        ("form_object", CLERK, ActionKind::Object, NOTICE_DAY),
+        ("form_decide", CHAIR, ActionKind::Decide, NOTICE_DAY),
+        ("form_nominate", CLERK, ActionKind::Nominate, REVIEW_DAY),
+    ];
+    for (name, actor, kind, day) in cases {
+        let mut app = form_as(actor, day, kind, any);
+        snap_both(name, &mut app);
+    }
+    // Resolving needs an objection; take one from the notice period and reopen it.
+    let mut snap = sample_until(NOTICE_DAY);
+    let r = snap
+        .records
+        .values_mut()
+        .find(|r| !r.objections.is_empty())
+        .unwrap();
+    let id = r.nomination.id.clone();
+    for o in r.objections.values_mut() {
+        o.status = ObjectionStatus::Open;
+        o.resolution = None;
+    }
+    let mut app = App::new(snap, session(Some(CHAIR), Lang::Zh, NOTICE_DAY));
+    let me = app.me().unwrap().clone();
+    let form = Form::open(ActionKind::Resolve, &app.snap, &me, Some(&id), Lang::Zh).unwrap();
+    app.overlays.push(Overlay::Form(form));
+    snap_both("form_resolve", &mut app);
+}
+
+#[test]
+fn an_opinion_without_reason_is_refused_at_the_reason_field() {
+    let mut app = form_as(CLERK, REVIEW_DAY, ActionKind::Opinion, |r| {
+        r.opinions.len() < 7
+    });
+    // stance: veto, no reason
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Left);
+    let effect = app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert_eq!(effect, None);
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.fields[f.focus].key, "opinion.reason");
+            assert!(f.error.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("form_opinion_error", &mut app);
+}
+
+#[test]
+fn the_readme_shows_the_key_table() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = pingxuan::tui::keys::markdown(Lang::En);
+    assert!(
+        readme.contains(&table),
+        "README.md must contain the key table:\n{table}"
+    );
+}
