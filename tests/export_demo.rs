@@ -460,7 +460,7 @@ fn scores_show_every_reviewer_and_criterion_with_aggregates_assess() {
 
 #[test]
 fn audit_lists_every_commit_with_its_signature_state_open() {
-    // OPEN: the signed history; signatures only checked for presence until the audit module lands
+    // OPEN: the signed history, every signature verified against the member registry
     let d = demo();
     let repo = git2::Repository::open(&d.repo).unwrap();
     let mut walk = repo.revwalk().unwrap();
@@ -469,28 +469,32 @@ fn audit_lists_every_commit_with_its_signature_state_open() {
 
     let (h, rows) = csv_rows(&export("en", &["audit", "--format", "csv"]));
     assert_eq!(rows.len(), commits);
-    let (c, sig, verified, actor, action) = (
+    let (c, sig, verified, actor, action, violations) = (
         col(&h, "Commit"),
         col(&h, "Signature"),
         col(&h, "verified"),
         col(&h, "Actor"),
         col(&h, "Action"),
+        col(&h, "Violations"),
     );
     assert_eq!(rows.last().unwrap()[c], d.head, "oldest first, HEAD last");
     assert_eq!(rows[0][action], "setup");
     assert!(rows
         .iter()
-        .all(|r| r[sig] == "signed (not verified)" && r[verified] == "false"));
+        .all(|r| r[sig].starts_with("good signature by ") && r[verified] == "true"));
     assert!(rows.iter().all(|r| !r[actor].is_empty()));
+    assert!(
+        rows.iter().all(|r| r[violations].is_empty()),
+        "the demo history is clean"
+    );
     assert!(rows.iter().all(|r| r[col(&h, "Source commit")] == d.head));
 
     let out = run("en", &["audit"]);
     let md = String::from_utf8(out.stdout).unwrap();
-    assert!(md.contains("not verified") && md.contains(&d.head));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not verified"));
+    assert!(!md.contains("not verified") && md.contains(&d.head));
 
     let doc = html_doc(&export("en", &["audit", "--format", "html"]), &d.head);
-    assert!(doc.select(&sel("p.unverified")).next().is_some());
+    assert!(doc.select(&sel("p.unverified")).next().is_none());
     assert_eq!(
         doc.select(&sel("table.audit > tbody > tr")).count(),
         commits

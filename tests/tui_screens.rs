@@ -122,6 +122,7 @@ fn sample_until(until: &str) -> Snapshot {
         rulings: Rulings::default(),
         records: Default::default(),
         problems: vec![],
+        index: Default::default(),
     };
     let until = at(until);
     for step in sample.history.iter().filter(|st| st.at < until) {

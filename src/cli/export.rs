@@ -137,7 +137,8 @@ pub fn audit_log(store: &Store, lang: Lang) -> Result<AuditLog> {
             since: None,
         },
     )?;
-    let mut violations: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+    let mut violations: std::collections::HashMap<&str, Vec<String>> =
+        std::collections::HashMap::new();
     for v in &report.violations {
         violations
             .entry(v.commit.as_str())
