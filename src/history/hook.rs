@@ -71,25 +71,24 @@ pub fn open_for_hook(path: &std::path::Path) -> Result<Store, HistoryError> {
     let dir = std::env::var_os("GIT_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| path.to_path_buf());
-    let store = Store::open(&dir)?;
-    add_quarantine(&store)?;
+    let mut store = Store::open(&dir)?;
+    add_quarantine(&mut store)?;
     Ok(store)
 }
 
-fn add_quarantine(store: &Store) -> Result<(), HistoryError> {
-    let odb = store.repo().odb()?;
+fn add_quarantine(store: &mut Store) -> Result<(), HistoryError> {
     for var in ["GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY"] {
         if let Some(q) = std::env::var_os(var) {
             let q = std::path::PathBuf::from(q);
             if q.is_dir() {
-                odb.add_disk_alternate(&q.to_string_lossy())?;
+                store.add_object_dir(&q)?;
             }
         }
     }
     if let Some(alts) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
         for q in std::env::split_paths(&alts) {
             if q.is_dir() {
-                odb.add_disk_alternate(&q.to_string_lossy())?;
+                store.add_object_dir(&q)?;
             }
         }
     }

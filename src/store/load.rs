@@ -3,7 +3,7 @@
 //! it never stops the rest from loading.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository, Tree, TreeEntry};
 use rayon::prelude::*;
@@ -338,7 +338,12 @@ fn load_entry(repo: Option<&Repository>, cx: &Context, d: &RecordDir) -> Entry {
 /// Loads record folders in parallel: one chunk per worker thread, each with its
 /// own repository handle (a `git2::Repository` is not `Sync`, and a handle's
 /// pack index and caches are worth keeping for the whole chunk).
-fn load_entries(git_dir: &Path, cx: &Context, dirs: &[&RecordDir]) -> Vec<Entry> {
+fn load_entries(
+    git_dir: &Path,
+    alternates: &[PathBuf],
+    cx: &Context,
+    dirs: &[&RecordDir],
+) -> Vec<Entry> {
     if dirs.is_empty() {
         return Vec::new();
     }
@@ -346,7 +351,13 @@ fn load_entries(git_dir: &Path, cx: &Context, dirs: &[&RecordDir]) -> Vec<Entry>
     let chunk = dirs.len().div_ceil(workers * 4).max(16);
     dirs.par_chunks(chunk)
         .flat_map_iter(|part| {
-            let repo = Repository::open(git_dir).ok();
+            let repo = Repository::open(git_dir).ok().filter(|r| {
+                let odb = r.odb();
+                alternates.iter().all(|a| {
+                    odb.as_ref()
+                        .is_ok_and(|o| o.add_disk_alternate(&a.to_string_lossy()).is_ok())
+                })
+            });
             part.iter()
                 .map(|d| load_entry(repo.as_ref(), cx, d))
                 .collect::<Vec<_>>()
@@ -385,6 +396,7 @@ fn top_files(repo: &Repository, tree: &Tree) -> Result<TopFiles, StoreError> {
 /// unchanged come from the cache and the cache is brought up to date.
 pub(super) fn load_tree(
     repo: &Repository,
+    alternates: &[PathBuf],
     tree: &Tree,
     commit: Option<String>,
     cache_file: Option<&Path>,
@@ -419,7 +431,7 @@ pub(super) fn load_tree(
         .map(|(d, _)| d)
         .collect();
     let changed = !missing.is_empty() || !cached.is_empty();
-    let mut fresh = load_entries(repo.path(), &cx, &missing).into_iter();
+    let mut fresh = load_entries(repo.path(), alternates, &cx, &missing).into_iter();
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }

@@ -63,6 +63,9 @@ pub enum StoreError {
 /// An open campaign repository (bare or with a work tree).
 pub struct Store {
     repo: Repository,
+    /// Object folders added on top of the repository's own (a pre-receive
+    /// quarantine); parallel readers open their own handles and need them too.
+    alternates: Vec<PathBuf>,
 }
 
 impl Store {
@@ -72,7 +75,10 @@ impl Store {
             path: path.display().to_string(),
             reason: e.message().to_string(),
         })?;
-        Ok(Store { repo })
+        Ok(Store {
+            repo,
+            alternates: Vec::new(),
+        })
     }
 
     /// Creates an empty repository at `path`, bare or not; the branch is `main`.
@@ -80,7 +86,19 @@ impl Store {
         let mut opts = git2::RepositoryInitOptions::new();
         opts.bare(bare).initial_head("main").mkpath(true);
         let repo = Repository::init_opts(path, &opts)?;
-        Ok(Store { repo })
+        Ok(Store {
+            repo,
+            alternates: Vec::new(),
+        })
+    }
+
+    /// Reads objects from `dir` too (e.g. the quarantine of a push being received).
+    pub fn add_object_dir(&mut self, dir: &Path) -> Result<(), StoreError> {
+        self.repo
+            .odb()?
+            .add_disk_alternate(&dir.to_string_lossy())?;
+        self.alternates.push(dir.to_path_buf());
+        Ok(())
     }
 
     pub fn repo(&self) -> &Repository {
@@ -130,6 +148,7 @@ impl Store {
         let cache = cache::path(self.repo.path());
         load::load_tree(
             &self.repo,
+            &self.alternates,
             &tree,
             Some(commit.id().to_string()),
             Some(&cache),
@@ -140,7 +159,13 @@ impl Store {
     pub fn snapshot_cold(&self, commit: Oid) -> Result<Snapshot, StoreError> {
         let commit = self.repo.find_commit(commit)?;
         let tree = commit.tree()?;
-        load::load_tree(&self.repo, &tree, Some(commit.id().to_string()), None)
+        load::load_tree(
+            &self.repo,
+            &self.alternates,
+            &tree,
+            Some(commit.id().to_string()),
+            None,
+        )
     }
 
     /// Brings `snapshot` up to `commit`, re-reading only shards and records
