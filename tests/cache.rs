@@ -145,3 +145,90 @@ fn a_cache_from_another_repository_is_never_trusted() {
     std::fs::copy(cache_file(&one), cache_file(&two)).unwrap();
     check_equal(&two, "foreign cache");
 }
+
+/// The commits that changed `id`, by walking every commit and comparing the
+/// record folder's entry with the first parent's: the slow way the index replaces.
+fn touching_by_walk(repo: &git2::Repository, id: &str) -> Vec<git2::Oid> {
+    let dir = pingxuan::store::layout::record_dir(id).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+        .unwrap();
+    walk.push_head().unwrap();
+    walk.map(|o| o.unwrap())
+        .filter(|oid| {
+            let c = repo.find_commit(*oid).unwrap();
+            let now = c
+                .tree()
+                .unwrap()
+                .get_path(Path::new(&dir))
+                .ok()
+                .map(|e| e.id());
+            let before = c.parent(0).ok().and_then(|p| {
+                p.tree()
+                    .unwrap()
+                    .get_path(Path::new(&dir))
+                    .ok()
+                    .map(|e| e.id())
+            });
+            now != before
+        })
+        .collect()
+}
+
+#[test]
+fn history_index_equals_a_full_walk_and_survives_corruption() {
+    use pingxuan::history::index;
+    let (_d, store) = generated(45, 6);
+    let repo = store.repo();
+    let head = store.head().unwrap().unwrap();
+    let snap = store.snapshot().unwrap();
+    let ids: Vec<String> = snap.records.keys().take(6).cloned().collect();
+    let check = |what: &str| {
+        let head = store.head().unwrap().unwrap();
+        let idx = index::load(repo, head).unwrap();
+        for id in &ids {
+            assert_eq!(idx.touching(id), touching_by_walk(repo, id), "{what}: {id}");
+        }
+    };
+    check("built");
+    let file = index::path(&store.git_dir());
+    assert!(file.exists());
+    check("warm");
+    // Incremental: one more commit touching the first record.
+    let (id, record) = snap.records.iter().next().unwrap();
+    let reviewer = record.scores.keys().next().unwrap().clone();
+    let mut score = record.scores[&reviewer].clone();
+    score.comment = "x".into();
+    let meta = pingxuan::store::CommitMeta {
+        name: "t".into(),
+        email: "t@example.invalid".into(),
+        when: chrono::DateTime::parse_from_rfc3339("2017-11-21T10:00:00+08:00").unwrap(),
+        summary: "edit".into(),
+        trailers: vec![],
+    };
+    let change = pingxuan::store::FileChange {
+        path: pingxuan::store::layout::score_path(id, &reviewer).unwrap(),
+        content: Some(pingxuan::store::codec::to_ron(&score).unwrap()),
+    };
+    let new = store
+        .commit_changes(Some(head), &[change], &meta, None)
+        .unwrap();
+    check("incremental");
+    assert_eq!(index::load(repo, new).unwrap().touching(id)[0], new);
+    // Corrupt, truncated, deleted, garbage: rebuilt, same answers.
+    let good = std::fs::read(&file).unwrap();
+    let mut bad = good.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x77;
+    std::fs::write(&file, &bad).unwrap();
+    check("corrupt");
+    std::fs::write(&file, &good[..good.len() / 2]).unwrap();
+    check("truncated");
+    std::fs::remove_file(&file).unwrap();
+    check("deleted");
+    // An index from another history (tip not an ancestor of HEAD) is rebuilt.
+    let (_o, other) = generated(45, 7);
+    index::load(other.repo(), other.head().unwrap().unwrap()).unwrap();
+    std::fs::copy(index::path(&other.git_dir()), &file).unwrap();
+    check("foreign");
+}

@@ -19,6 +19,10 @@ pub struct PerfArgs {
     /// Also measure a reload after one new (unsigned) commit; this writes to the repository.
     #[arg(long)]
     pub write: bool,
+    /// Measure the TUI: filter per keystroke (p95), bytes per cursor move and
+    /// per full repaint at 200×50, peak memory with the campaign open.
+    #[arg(long)]
+    pub tui: bool,
     /// Only measure one signed score action as the configured user, with the
     /// snapshot already loaded (as in the TUI); this writes to the repository.
     #[arg(long)]
@@ -47,6 +51,9 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
     if a.action {
         return action(cx, runs);
     }
+    if a.tui {
+        return tui(cx);
+    }
     let mut cold = Vec::new();
     let mut load = Vec::new();
     let mut rank = Vec::new();
@@ -70,7 +77,29 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         warm.push(t.elapsed());
         std::hint::black_box(r);
     }
+    // P4: one record's history from the index (built first, then warm).
+    let t = Instant::now();
+    crate::history::index::load(store.repo(), head)?;
+    let index_build = t.elapsed();
+    let some_id = snapshot
+        .records
+        .keys()
+        .nth(snapshot.records.len() / 2)
+        .cloned()
+        .unwrap_or_default();
+    let mut history = Vec::new();
+    let mut touching = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let list = crate::history::index::load(store.repo(), head)?.touching(&some_id);
+        history.push(t.elapsed());
+        touching = list.len();
+    }
     let mut out = serde_json::json!({
+        "history_record": some_id,
+        "history_commits": touching,
+        "history_ms": median(history),
+        "history_index_build_ms": index_build.as_secs_f64() * 1000.0,
         "records": snapshot.records.len(),
         "cold_ms": median(cold),
         "cold_load_ms": median(load),
@@ -159,5 +188,114 @@ fn action(cx: &Context, runs: usize) -> Result<i32> {
         times.push(t.elapsed());
     }
     println!("{}", serde_json::json!({ "action_ms": median(times) }));
+    Ok(0)
+}
+
+/// A writer that only counts bytes, standing in for the terminal.
+#[derive(Default, Clone)]
+struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// P6, P7, P8 on the real TUI state and drawing code.
+fn tui(cx: &Context) -> Result<i32> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+
+    use crate::tui::app::{App, Session};
+
+    let store = cx.open()?;
+    let snapshot = store.snapshot()?;
+    let records = snapshot.records.len();
+    let session = Session {
+        lang: cx.lang,
+        now: cx.now()?,
+        actor: None,
+        read_only: None,
+        signer: None,
+        theme: crate::tui::theme::Theme { color: true },
+        clock_fixed: true,
+    };
+    let mut app = App::new(snapshot, session);
+
+    // P6: type queries one key at a time; every keystroke refilters all rows.
+    let mut per_key = Vec::new();
+    for query in [
+        "zwfw",
+        "fwck",
+        "wangfang",
+        "\u{670d}\u{52a1}",
+        "g-window-001",
+        "pinpai",
+        "lz",
+    ] {
+        let mut typed = String::new();
+        for ch in query.chars() {
+            typed.push(ch);
+            app.query = typed.clone();
+            let t = Instant::now();
+            app.refilter();
+            per_key.push(t.elapsed());
+        }
+        app.query.clear();
+        app.refilter();
+    }
+    per_key.sort();
+    let p95 = per_key
+        .get((per_key.len() * 95).div_ceil(100).saturating_sub(1))
+        .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+
+    // P8: bytes the terminal receives, frames wrapped in synchronized updates
+    // exactly as the TUI does.
+    let area = Rect::new(0, 0, 200, 50);
+    let counter = Counter::default();
+    let mut term = Terminal::with_options(
+        CrosstermBackend::new(counter.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        },
+    )?;
+    let frame = |app: &mut App, term: &mut Terminal<CrosstermBackend<Counter>>| -> Result<usize> {
+        let before = counter.0.get();
+        crossterm::execute!(
+            term.backend_mut(),
+            crossterm::terminal::BeginSynchronizedUpdate
+        )?;
+        term.draw(|f| crate::tui::view::draw(app, f))?;
+        crossterm::execute!(
+            term.backend_mut(),
+            crossterm::terminal::EndSynchronizedUpdate
+        )?;
+        Ok(counter.0.get() - before)
+    };
+    let full = frame(&mut app, &mut term)?;
+    let mut moves = Vec::new();
+    for _ in 0..10 {
+        app.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        moves.push(frame(&mut app, &mut term)?);
+    }
+    moves.sort_unstable();
+    let cursor_move = moves.get(moves.len() / 2).copied().unwrap_or(0);
+    println!(
+        "{}",
+        serde_json::json!({
+            "records": records,
+            "filter_p95_ms": p95,
+            "filter_keystrokes": per_key.len(),
+            "full_repaint_bytes": full,
+            "cursor_move_bytes": cursor_move,
+            "peak_rss_kb": peak_rss_kb(),
+        })
+    );
     Ok(0)
 }

@@ -18,6 +18,7 @@
 pub mod audit;
 pub mod diff;
 pub mod hook;
+pub mod index;
 pub mod walk;
 
 use chrono::{DateTime, FixedOffset};
@@ -119,28 +120,17 @@ pub fn log(
 }
 
 /// The commits reachable from `head` that changed `dir` (all without), newest first.
+/// A record's commits come from the incremental history index ([`index`]).
 fn touching(store: &Store, head: Oid, dir: Option<&str>) -> Result<Vec<Oid>, HistoryError> {
     let repo = store.repo();
-    let mut revs = repo.revwalk()?;
-    revs.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    revs.push(head)?;
-    let mut out = Vec::new();
-    for oid in revs {
-        let oid = oid?;
-        let Some(dir) = dir else {
-            out.push(oid);
-            continue;
-        };
-        let commit = repo.find_commit(oid)?;
-        let tree = commit.tree()?;
-        let parent_tree = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
-        let now = walk::entry_id(&tree, dir);
-        let before = parent_tree.as_ref().and_then(|t| walk::entry_id(t, dir));
-        if now != before {
-            out.push(oid);
-        }
-    }
-    Ok(out)
+    let Some(dir) = dir else {
+        let mut revs = repo.revwalk()?;
+        revs.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        revs.push(head)?;
+        return Ok(revs.collect::<Result<Vec<_>, _>>()?);
+    };
+    let id = dir.rsplit('/').next().unwrap_or(dir);
+    Ok(index::load(repo, head)?.touching(id))
 }
 
 /// One commit as a log entry; `prefix` limits the diff to a record's folder.

@@ -99,6 +99,21 @@ pub fn normalise(query: &str) -> String {
         .collect()
 }
 
+/// Whether every char of `needle` occurs in `hay` in order. A cheap test that
+/// rules out most rows before the fuzzy matcher (which allocates) runs.
+fn subsequence(needle: &str, hay: &str) -> bool {
+    let mut want = needle.chars();
+    let mut next = want.next();
+    for c in hay.chars() {
+        match next {
+            None => return true,
+            Some(w) if w == c => next = want.next(),
+            Some(_) => {}
+        }
+    }
+    next.is_none()
+}
+
 pub struct Searcher {
     matcher: SkimMatcherV2,
 }
@@ -133,7 +148,10 @@ impl Searcher {
                 best = Some(m);
             }
         };
-        if let Some((score, idx)) = self.matcher.fuzzy_indices(&key.lower, query) {
+        let hit = subsequence(query, &key.lower)
+            .then(|| self.matcher.fuzzy_indices(&key.lower, query))
+            .flatten();
+        if let Some((score, idx)) = hit {
             if compact(&idx) {
                 consider(Match {
                     score: score + 1,
@@ -149,6 +167,9 @@ impl Searcher {
             (Via::Initials, &key.initials, &key.init_map),
             (Via::Pinyin, &key.full, &key.full_map),
         ] {
+            if !subsequence(query, s) {
+                continue;
+            }
             if let Some((score, idx)) = self.matcher.fuzzy_indices(s, query) {
                 if compact(&idx) {
                     let mut chars: Vec<usize> =
@@ -225,6 +246,14 @@ mod tests {
         let s = Searcher::default();
         assert!(s.find(&k, "zwfw", true).is_none());
         assert!(s.find(&Key::new("xx zwfw yy"), "zwfw", true).is_some());
+    }
+
+    #[test]
+    fn subsequence_is_what_the_matcher_needs() {
+        assert!(subsequence("zwfw", "tzszwfwzx"));
+        assert!(subsequence("", "abc"));
+        assert!(!subsequence("zwfwx", "tzszwfwz"));
+        assert!(!subsequence("ba", "ab"));
     }
 
     #[test]

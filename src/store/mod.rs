@@ -180,12 +180,20 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes and rebuilds the snapshot cache (`pingxuan reindex`).
+    /// Deletes and rebuilds the snapshot cache and the history index (`pingxuan reindex`).
     pub fn reindex(&self) -> Result<Snapshot, StoreError> {
-        cache::remove(self.repo.path()).map_err(|source| StoreError::Io {
-            path: cache::path(self.repo.path()).display().to_string(),
-            source,
-        })?;
+        let io = |path: PathBuf| {
+            move |source| StoreError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        };
+        cache::remove(self.repo.path()).map_err(io(cache::path(self.repo.path())))?;
+        let index = crate::history::index::path(self.repo.path());
+        crate::history::index::remove(self.repo.path()).map_err(io(index))?;
+        if let Some(head) = self.head()? {
+            crate::history::index::load(&self.repo, head)?;
+        }
         self.snapshot()
     }
 }
