@@ -210,8 +210,14 @@ fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands()
     assert_eq!(signer, format!("G {} {}", me.email, me.email));
     // The record's history (the detail view's history tab) starts with it.
     let store = pingxuan::store::Store::open(&dir).unwrap();
-    let log = store.record_log(&record).unwrap();
-    assert_eq!(log[0].oid, git(&sb, &dir, &["rev-parse", "HEAD"]));
+    let log = pingxuan::history::record_log(&store, &record).unwrap();
+    assert_eq!(log[0].commit, git(&sb, &dir, &["rev-parse", "HEAD"]));
+    assert!(log[0].signature.is_good(), "{:?}", log[0].signature);
+    assert!(
+        log[0].changes.iter().any(|c| c.field.ends_with(&first)),
+        "{:?}",
+        log[0].changes
+    );
     assert_eq!(log[0].actor.as_deref(), Some("wangjianguo"));
     assert_eq!(log.last().unwrap().action.as_deref(), Some("nominate"));
     // The work tree matches the commit.
