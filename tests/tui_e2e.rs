@@ -1,7 +1,10 @@
 //! End to end: the real binary in a pseudo-terminal (tmux). A reviewer opens the
 //! demo repository, finds a nomination by pinyin initials, re-scores it through
-//! the form and quits; git then shows exactly one new commit, with the right file
-//! content, that `git verify-commit` accepts. Needs tmux (CI installs it).
+//! the form, sees the commit on the record's history tab (good signature, the
+//! mark's diff), blames the mark back to it, exports the application form to a
+//! typed path, opens the audit screen (no violation) and quits; git then shows
+//! exactly one new commit, with the right file content, that `git verify-commit`
+//! accepts. Needs tmux (CI installs it).
 
 mod common;
 
@@ -50,6 +53,10 @@ impl Tmux<'_> {
     }
 
     fn wait_for(&self, what: &str) -> String {
+        self.wait_long(what, 30)
+    }
+
+    fn wait_long(&self, what: &str, secs: u64) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -57,7 +64,7 @@ impl Tmux<'_> {
                 return s;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(30),
+                start.elapsed() < Duration::from_secs(secs),
                 "waited for {what:?}; the screen is:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -150,6 +157,47 @@ fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands()
     tmux.wait_for("[9 ");
     tmux.keys(&["C-s"]);
     tmux.wait_for("committed:");
+    let head = git(&sb, &dir, &["rev-parse", "HEAD"]);
+    let short = &head[..7];
+
+    // Its history tab: the new commit on top, signature good, the mark's diff.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Overview");
+    tmux.keys(&["Left"]);
+    let history = tmux.wait_for(&format!("✓ {short}"));
+    assert!(history.contains("→ 9 by"), "{history}");
+    // Blame the first criterion of the first reviewer's row (mine).
+    tmux.keys(&["Right"]);
+    tmux.keys(&["Right"]);
+    tmux.wait_for("max");
+    tmux.keys(&["]"]);
+    tmux.keys(&["b"]);
+    let blamed = tmux.wait_for("blame scores.wangjianguo.marks.");
+    assert!(blamed.contains(&format!("← {short}")), "{blamed}");
+    // Export its application form to a typed path.
+    let form = sb.path().join("form.md");
+    tmux.keys(&["x"]);
+    tmux.wait_for("application form");
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["Space"]);
+    tmux.keys(&["Tab"]);
+    for _ in 0..40 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.literal(form.to_str().unwrap());
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("source commit");
+    assert!(done.contains(&head[..12]), "{done}");
+    let text = std::fs::read_to_string(&form).unwrap();
+    assert!(text.contains(&head), "the form names its commit");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["Escape"]);
+    // The audit screen: every commit verified, the demo and my score clean.
+    tmux.keys(&["A"]);
+    let audit = tmux.wait_long("violations", 180);
+    assert!(audit.contains(" 0 violations"), "{audit}");
+    assert!(audit.contains(&format!("✓ {short}")), "{audit}");
+    tmux.keys(&["q"]);
     tmux.keys(&["q"]);
     let start = Instant::now();
     while tmux.alive() {
@@ -210,8 +258,14 @@ fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands()
     assert_eq!(signer, format!("G {} {}", me.email, me.email));
     // The record's history (the detail view's history tab) starts with it.
     let store = pingxuan::store::Store::open(&dir).unwrap();
-    let log = store.record_log(&record).unwrap();
-    assert_eq!(log[0].oid, git(&sb, &dir, &["rev-parse", "HEAD"]));
+    let log = pingxuan::history::record_log(&store, &record).unwrap();
+    assert_eq!(log[0].commit, git(&sb, &dir, &["rev-parse", "HEAD"]));
+    assert!(log[0].signature.is_good(), "{:?}", log[0].signature);
+    assert!(
+        log[0].changes.iter().any(|c| c.field.ends_with(&first)),
+        "{:?}",
+        log[0].changes
+    );
     assert_eq!(log[0].actor.as_deref(), Some("wangjianguo"));
     assert_eq!(log.last().unwrap().action.as_deref(), Some("nominate"));
     // The work tree matches the commit.

@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingxuan::export::Format;
+use pingxuan::history::{Blame, Change, ChangeKind, Entry, SigStatus, Violation, ViolationKind};
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
-use pingxuan::store::log::LogEntry;
 use pingxuan::store::plan::{objection_stem, stamp};
 use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session};
 use pingxuan::tui::form::Form;
+use pingxuan::tui::jobs::{AuditData, Done, ExportKind, Exported, Job};
 use pingxuan::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -271,24 +273,15 @@ fn detail_tabs() {
     ];
     for (i, name) in names.iter().enumerate() {
         if *name == "history" {
-            app.history_loaded(
-                id.clone(),
-                Ok(vec![LogEntry {
-                    oid: "0123456789abcdef0123456789abcdef01234567".into(),
-                    summary: "\u{8a55}\u{5206} 2017-x \u{738b}\u{5efa}\u{570b}".into(),
-                    action: Some("score".into()),
-                    actor: Some(REVIEWER.into()),
-                    author: "\u{738b}\u{5efa}\u{570b}".into(),
-                    time: at("2017-11-21T09:30:00+08:00"),
-                }]),
-            );
+            // Entering the history tab asks the reader for the record's log, once.
+            assert_eq!(app.next_job(), Some(Job::RecordLog(id.clone())));
+            assert_eq!(app.next_job(), None);
+            app.history_loaded(id.clone(), Ok(record_history(&id)));
+            assert!(app.loading.is_empty());
         }
         snap_both(&format!("detail_{name}"), &mut app);
-        let effect = key(&mut app, KeyCode::Right);
-        if i + 1 == names.len() - 1 {
-            // Entering the history tab asks the runner for the record's log.
-            assert_eq!(effect, Some(Effect::LoadHistory(id.clone())));
-        }
+        key(&mut app, KeyCode::Right);
+        let _ = i;
     }
 }
 
@@ -463,4 +456,356 @@ fn the_readme_shows_the_key_table() {
         readme.contains(&table),
         "README.md must contain the key table:\n{table}"
     );
+}
+
+fn sha(c: char) -> String {
+    std::iter::repeat_n(c, 40).collect()
+}
+
+fn change(record: &str, field: &str, text: &str) -> Change {
+    Change {
+        path: format!("nominations/xx/{record}/..."),
+        record: Some(record.to_string()),
+        field: field.to_string(),
+        kind: ChangeKind::Modified,
+        old: None,
+        new: None,
+        by: None,
+        text: text.to_string(),
+    }
+}
+
+fn entry(
+    c: char,
+    time: &str,
+    actor: (&str, &str),
+    summary: &str,
+    signature: SigStatus,
+    changes: Vec<Change>,
+) -> Entry {
+    Entry {
+        commit: sha(c),
+        parents: vec![],
+        merge: false,
+        time: at(time),
+        author: actor.1.to_string(),
+        email: format!("{}@example.org", actor.0),
+        actor: Some(actor.0.to_string()),
+        actor_name: Some(actor.1.to_string()),
+        action: None,
+        summary: summary.to_string(),
+        signature,
+        changes,
+    }
+}
+
+const WANG: (&str, &str) = ("wangjianguo", "王建國");
+const LI: (&str, &str) = ("liguohua", "李國華");
+const LIU: (&str, &str) = ("liuyang", "劉洋");
+
+/// A record's history, newest first, one commit per signature state.
+fn record_history(id: &str) -> Vec<Entry> {
+    let good = |m: &str| SigStatus::Good {
+        member: m.into(),
+        key: "SHA256:abc".into(),
+    };
+    vec![
+        entry(
+            'a',
+            "2017-12-09T09:04:00+08:00",
+            LI,
+            &format!("決定 {id} 候選(李國華)"),
+            good("liguohua"),
+            vec![change(id, "decision.outcome", "決定 — → 候選")],
+        ),
+        entry(
+            'b',
+            "2017-11-21T09:30:00+08:00",
+            WANG,
+            &format!("評分 {id} 王建國"),
+            good("wangjianguo"),
+            vec![
+                change(id, "scores.wangjianguo.marks.B1", "B1 8 → 9(王建國)"),
+                change(id, "scores.wangjianguo.marks.B2", "B2 7 → 8(王建國)"),
+            ],
+        ),
+        entry(
+            'c',
+            "2017-11-18T15:00:00+08:00",
+            LIU,
+            &format!("部門意見 {id} 信訪"),
+            SigStatus::KeyRevoked {
+                member: "liuyang".into(),
+                key: "SHA256:old".into(),
+                revoked: chrono::NaiveDate::from_ymd_opt(2017, 11, 1).unwrap(),
+            },
+            vec![change(
+                id,
+                "opinions.xinfang.stance",
+                "部門意見 信訪 — → 同意",
+            )],
+        ),
+        entry(
+            'd',
+            "2017-11-10T10:00:00+08:00",
+            LIU,
+            &format!("民主測評 {id}"),
+            SigStatus::UnknownKey {
+                key: "SHA256:zzz".into(),
+            },
+            vec![change(id, "votes.satisfied", "民主測評 滿意 — → 120")],
+        ),
+        entry(
+            'e',
+            "2017-11-02T10:00:00+08:00",
+            LIU,
+            &format!("證明材料 {id}"),
+            SigStatus::Bad {
+                detail: "does not verify".into(),
+            },
+            vec![],
+        ),
+        entry(
+            'f',
+            "2017-10-20T10:00:00+08:00",
+            LIU,
+            &format!("申報 {id}"),
+            SigStatus::Unsigned,
+            vec![change(id, "nomination", "申報登記:滕州市公共交通有限公司")],
+        ),
+    ]
+}
+
+fn detail_app(actor: &str) -> (App, String) {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(actor), Lang::Zh, NOTICE_DAY),
+    );
+    let id = app
+        .snap
+        .records
+        .iter()
+        .find(|(_, r)| !r.objections.is_empty())
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: 0,
+        scroll: 0,
+    };
+    (app, id)
+}
+
+#[test]
+fn blame_jumps_from_a_score_cell_to_its_commit() {
+    let (mut app, id) = detail_app(REVIEWER);
+    key(&mut app, KeyCode::Right); // scores
+                                   // The reviewer row under the cursor, its second criterion.
+    let reviewer = app
+        .snap
+        .members
+        .iter()
+        .find(|m| m.has_role(Role::Reviewer))
+        .unwrap()
+        .id
+        .clone();
+    key(&mut app, KeyCode::Char(']'));
+    key(&mut app, KeyCode::Char(']'));
+    let crit = app.snap.record(&id).unwrap().nomination.category.clone();
+    let crit = app.snap.campaign.category(&crit).unwrap().criteria[1]
+        .id
+        .clone();
+    let field = format!("scores.{reviewer}.marks.{crit}");
+    let effect = key(&mut app, KeyCode::Char('b'));
+    assert_eq!(
+        effect,
+        Some(Effect::Job(Job::Blame {
+            id: id.clone(),
+            field: field.clone(),
+            log: true,
+        }))
+    );
+    // The spinner says what is being read.
+    snap_both("blame_pending", &mut app);
+    let history = record_history(&id);
+    let found = history[1].clone();
+    app.job_done(Done::Blame {
+        id: id.clone(),
+        field: field.clone(),
+        result: Ok(Some(Box::new(Blame {
+            field: field.clone(),
+            change: found.changes[1].clone(),
+            entry: found,
+        }))),
+        log: Some(Ok(history)),
+    });
+    // The history tab, the commit that last changed it under the cursor.
+    match &app.screen {
+        Screen::Detail { tab, .. } => assert_eq!(*tab, 6),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.cursor.0, 1);
+    assert!(app.loading.is_empty());
+    snap_both("blame_jump", &mut app);
+    // Asked again, the cached answer shows at once.
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Right);
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: 1,
+        scroll: 0,
+    };
+    app.cursor = (0, 2);
+    assert_eq!(key(&mut app, KeyCode::Char('b')), None);
+    assert_eq!(app.cursor.0, 1);
+    // An opinion row blames the department's opinion.
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: 3,
+        scroll: 0,
+    };
+    app.cursor = (3, 0);
+    let dept = app.snap.campaign.departments[3].id.clone();
+    assert_eq!(
+        key(&mut app, KeyCode::Char('b')),
+        Some(Effect::Job(Job::Blame {
+            id: id.clone(),
+            field: format!("opinions.{dept}"),
+            log: false,
+        }))
+    );
+}
+
+fn audit_data() -> AuditData {
+    let id = "2017-window-002";
+    let mut entries = record_history(id);
+    entries[2].summary = format!("評分 {id} 趙敏");
+    entries[2].changes = vec![change(id, "scores.zhaomin.marks.W1", "W1 — → 10(趙敏)")];
+    entries[2].signature = SigStatus::Good {
+        member: "zhaomin".into(),
+        key: "SHA256:abc".into(),
+    };
+    entries[3].merge = true;
+    entries[3].parents = vec![sha('1'), sha('2')];
+    entries[3].summary = "Merge branch 'town'".into();
+    let violations = vec![
+        Violation {
+            commit: sha('c'),
+            member: Some("zhaomin".into()),
+            kind: ViolationKind::Conflict,
+            rule: "CONFLICT".into(),
+            path: Some(format!("nominations/37/{id}/scores/zhaomin.ron")),
+            message: "評委趙敏不得評審本單位的申報".into(),
+        },
+        Violation {
+            commit: sha('f'),
+            member: Some("liuyang".into()),
+            kind: ViolationKind::Unsigned,
+            rule: "OPEN".into(),
+            path: None,
+            message: "提交未簽名".into(),
+        },
+    ];
+    AuditData {
+        entries,
+        violations,
+    }
+}
+
+#[test]
+fn audit_screen_highlights_violations_on_their_commits() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('A'));
+    assert!(matches!(app.screen, Screen::Audit { .. }));
+    assert_eq!(app.next_job(), Some(Job::Audit));
+    assert_eq!(app.next_job(), None);
+    snap_both("audit_loading", &mut app);
+    app.job_done(Done::Audit(Ok(audit_data())));
+    // The conflicting score is the third commit.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    snap_both("audit_violation", &mut app);
+    // Only the violating commits.
+    key(&mut app, KeyCode::Char('f'));
+    match app.screen {
+        Screen::Audit {
+            sel,
+            only_violations,
+        } => assert_eq!((sel, only_violations), (0, true)),
+        ref other => panic!("{other:?}"),
+    }
+    assert_eq!(pingxuan::tui::history::audit_rows(&app, true), vec![2, 5]);
+    snap_both("audit_violations_only", &mut app);
+    // A new commit drops the audit: it is read again.
+    let mut snap = app.snap.clone();
+    snap.commit = Some(sha('9'));
+    app.set_snapshot(snap);
+    assert!(app.audit.is_none());
+}
+
+#[test]
+fn export_menu_from_rankings_and_its_confirmation() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char('x'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Export(_))));
+    snap_both("export_menu", &mut app);
+    // The final list as Markdown: the file name follows.
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    let effect = key(&mut app, KeyCode::Enter);
+    let job = match effect {
+        Some(Effect::Job(Job::Export(job))) => job,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(job.kind, ExportKind::Final);
+    assert_eq!(job.format, Format::Markdown);
+    assert_eq!(job.category.as_deref(), Some("window"));
+    assert_eq!(job.path, std::path::PathBuf::from("final-window.md"));
+    snap_both("export_pending", &mut app);
+    app.job_done(Done::Export(Ok(Exported {
+        path: "/srv/campaign/final-window.md".into(),
+        commit: "0123456789abcdef0123456789abcdef01234567".into(),
+        format: Format::Markdown,
+        bytes: 2048,
+    })));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Done(_))));
+    snap_both("export_done", &mut app);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn export_menu_from_detail_offers_the_form_and_a_typed_path() {
+    let (mut app, id) = detail_app(CHAIR);
+    key(&mut app, KeyCode::Char('x'));
+    // The file field takes typing.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "out/申報表.html");
+    snap_both("export_menu_form", &mut app);
+    match key(&mut app, KeyCode::Enter) {
+        Some(Effect::Job(Job::Export(job))) => {
+            assert_eq!(job.kind, ExportKind::Form);
+            assert_eq!(job.id.as_deref(), Some(id.as_str()));
+            assert_eq!(job.format, Format::Html);
+            assert_eq!(job.path, std::path::PathBuf::from("out/申報表.html"));
+        }
+        other => panic!("{other:?}"),
+    }
+    app.job_done(Done::Export(Err(
+        "out/申報表.html: No such file or directory".into(),
+    )));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Error(_))));
 }

@@ -7,9 +7,8 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 
 use super::Context;
-use crate::export::{self, AuditLog, AuditRow, Format, Options, What};
+use crate::export::{self, Format, Options, What};
 use crate::i18n::Lang;
-use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum WhatArg {
@@ -82,7 +81,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
         },
         WhatArg::Scores => What::Scores,
         WhatArg::Audit => {
-            log = audit_log(&store, cx.lang)?;
+            log = export::audit_log::from_history(&store, cx.lang)?;
             What::Audit(&log)
         }
         WhatArg::Json => What::Json,
@@ -114,54 +113,4 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
         }
     }
     Ok(0)
-}
-
-/// The history from HEAD, oldest first, with each signature verified against the
-/// member registry at the commit's parent and the audit's violations attached.
-pub fn audit_log(store: &Store, lang: Lang) -> Result<AuditLog> {
-    let verifier = crate::sign::verify::Verifier::from_git_config(&store.repo().config()?);
-    let entries = crate::history::log(
-        store,
-        None,
-        &crate::history::LogOptions {
-            lang,
-            verifier: verifier.clone(),
-            limit: None,
-        },
-    )?;
-    let report = crate::history::audit(
-        store,
-        &crate::history::AuditOptions {
-            lang,
-            verifier,
-            since: None,
-        },
-    )?;
-    let mut violations: std::collections::HashMap<&str, Vec<String>> =
-        std::collections::HashMap::new();
-    for v in &report.violations {
-        violations
-            .entry(v.commit.as_str())
-            .or_default()
-            .push(format!("{}: {}", v.rule, v.message));
-    }
-    let rows = entries
-        .iter()
-        .rev()
-        .map(|e| AuditRow {
-            commit: e.commit.clone(),
-            time: e.time,
-            actor: e.actor.clone().unwrap_or_else(|| e.email.clone()),
-            action: e.action.clone().unwrap_or_default(),
-            record: e.changes.iter().find_map(|c| c.record.clone()),
-            summary: e.summary.clone(),
-            signature: e.signature.describe(lang.zh()),
-            signature_ok: e.signature.is_good(),
-            violations: violations.remove(e.commit.as_str()).unwrap_or_default(),
-        })
-        .collect();
-    Ok(AuditLog {
-        verified: true,
-        rows,
-    })
 }

@@ -1,6 +1,7 @@
 //! Exports the office publishes, prints and opens in a spreadsheet (COMMEND,
 //! CANDIDATES): pure renderers over a loaded [`Snapshot`] and the rules' outputs.
-//! Nothing here touches git or the file system.
+//! Nothing here touches git or the file system, except [`audit_log`], which reads
+//! the signed history into the `audit` export's rows.
 //!
 //! One module per document — [`notice`] (公示), [`final_list`] (入选名单),
 //! [`form`] (申报表), [`scores`] (评分明细), [`audit`] (签名历史), [`json`] (the
@@ -28,6 +29,7 @@
 //! backslash-escaped.
 
 pub mod audit;
+pub mod audit_log;
 pub mod csv;
 pub mod final_list;
 pub mod form;

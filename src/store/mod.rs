@@ -6,7 +6,6 @@ pub mod codec;
 pub mod layout;
 mod load;
 pub mod lock;
-pub mod log;
 pub mod plan;
 mod write;
 

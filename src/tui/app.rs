@@ -7,14 +7,16 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::history::{Blame, Entry};
 use crate::i18n::Lang;
 use crate::model::{Action, ActionKind, Member, ObjectionStatus, Snapshot};
 use crate::rules::{self, Refusal};
 use crate::search::{normalise, Match, Searcher};
-use crate::store::log::LogEntry;
 use crate::text::display;
 
+use super::export::ExportMenu;
 use super::form::Form;
+use super::jobs::{AuditData, Done, ExportKind, Job};
 use super::keys::{lookup, Cmd, Ctx};
 use super::rows::{self, Filter, Row, Sort};
 use super::theme::Theme;
@@ -43,7 +45,8 @@ pub enum Effect {
     Quit,
     /// Sign and commit this action as the session's actor.
     Write(Box<Action>),
-    LoadHistory(String),
+    /// Background work (history, audit, blame, export); answer with [`App::job_done`].
+    Job(Job),
     /// Edit this text in `$EDITOR`; answer with [`App::editor_done`].
     Editor(String),
 }
@@ -87,8 +90,20 @@ impl Tab {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     List,
-    Detail { id: String, tab: usize, scroll: u16 },
-    Rankings { cat: usize, scroll: u16 },
+    Detail {
+        id: String,
+        tab: usize,
+        scroll: u16,
+    },
+    Rankings {
+        cat: usize,
+        scroll: u16,
+    },
+    /// Every commit, newest first: `sel` in the rows shown.
+    Audit {
+        sel: usize,
+        only_violations: bool,
+    },
 }
 
 /// One entry of the action menu: offered, or not and why.
@@ -110,7 +125,13 @@ pub enum Overlay {
         nomination: Option<String>,
     },
     Form(Form),
+    Export(ExportMenu),
+    /// A finished job's report (an export: where it wrote, from which commit).
+    Done(String),
 }
+
+/// The blamed field of a record's detail: `(record, dotted field)`.
+pub type BlameKey = (String, String);
 
 pub struct App {
     pub snap: Snapshot,
@@ -136,7 +157,23 @@ pub struct App {
     /// A write in progress: its description and the spinner frame.
     pub pending: Option<(String, usize)>,
     pub message: Option<String>,
-    pub history: HashMap<String, Result<Vec<LogEntry>, String>>,
+    /// Each record's history, kept until a commit changes the record.
+    pub history: HashMap<String, Result<Vec<Entry>, String>>,
+    /// Blames by record and field, kept like the history.
+    pub blames: HashMap<BlameKey, Result<Option<Box<Blame>>, String>>,
+    /// The blame the history tab shows.
+    pub blamed: Option<BlameKey>,
+    /// The audit of every commit, kept until the next commit.
+    pub audit: Option<Result<AuditData, String>>,
+    /// Background jobs asked for and not answered yet.
+    pub loading: Vec<Job>,
+    /// Spinner frame of background jobs.
+    pub frame: usize,
+    /// The detail view's cursor: row (reviewer, department, entry…) and, in the
+    /// scores grid, column (0 the whole sheet, then each criterion).
+    pub cursor: (usize, usize),
+    /// The commit to put the cursor on once the record's history arrives.
+    pub focus_commit: Option<String>,
     searcher: Searcher,
 }
 
@@ -162,6 +199,13 @@ impl App {
             pending: None,
             message: None,
             history: HashMap::new(),
+            blames: HashMap::new(),
+            blamed: None,
+            audit: None,
+            loading: Vec::new(),
+            frame: 0,
+            cursor: (0, 0),
+            focus_commit: None,
             searcher: Searcher::default(),
         };
         app.refilter();
@@ -240,7 +284,7 @@ impl App {
         match &self.screen {
             Screen::Detail { id, .. } => Some(id.clone()),
             Screen::List => self.selected_row().map(|r| r.id.clone()),
-            Screen::Rankings { .. } => None,
+            Screen::Rankings { .. } | Screen::Audit { .. } => None,
         }
     }
 
@@ -249,12 +293,16 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Form(_)) => Ctx::Form,
             Some(Overlay::Menu { .. }) => Ctx::Menu,
-            Some(Overlay::Help { .. }) | Some(Overlay::Error(_)) => Ctx::Popup,
+            Some(Overlay::Export(_)) => Ctx::Export,
+            Some(Overlay::Help { .. }) | Some(Overlay::Error(_)) | Some(Overlay::Done(_)) => {
+                Ctx::Popup
+            }
             None => match self.screen {
                 Screen::List if self.searching => Ctx::Search,
                 Screen::List => Ctx::List,
                 Screen::Detail { .. } => Ctx::Detail,
                 Screen::Rankings { .. } => Ctx::Rankings,
+                Screen::Audit { .. } => Ctx::Audit,
             },
         }
     }
@@ -262,7 +310,18 @@ impl App {
     /// A new snapshot (after a write or a reload): rows rebuilt, place kept.
     pub fn set_snapshot(&mut self, snap: Snapshot) {
         let keep = self.selected_row().map(|r| r.id.clone());
-        self.snap = snap;
+        let old = std::mem::replace(&mut self.snap, snap);
+        // What a commit changed is read again; the rest stays cached.
+        let changed = |id: &str| match (old.index.records.get(id), self.snap.index.records.get(id))
+        {
+            (Some(a), Some(b)) => a.1 != b.1,
+            _ => old.commit != self.snap.commit,
+        };
+        self.history.retain(|id, _| !changed(id));
+        self.blames.retain(|(id, _), _| !changed(id));
+        if old.commit != self.snap.commit {
+            self.audit = None;
+        }
         self.rows = rows::build(&self.snap, self.session.actor.as_deref(), self.lang());
         self.refilter();
         if let Some(id) = keep {
@@ -291,8 +350,77 @@ impl App {
         }
     }
 
-    pub fn history_loaded(&mut self, id: String, r: Result<Vec<LogEntry>, String>) {
-        self.history.insert(id, r);
+    pub fn history_loaded(&mut self, id: String, r: Result<Vec<Entry>, String>) {
+        self.job_done(Done::RecordLog { id, result: r });
+    }
+
+    /// Asks for `job` unless it is already under way.
+    fn request(&mut self, job: Job) -> Option<Effect> {
+        if self.loading.contains(&job) {
+            return None;
+        }
+        self.loading.push(job.clone());
+        Some(Effect::Job(job))
+    }
+
+    /// What the current screen needs read and does not have (the runner asks
+    /// after every event): a record's history on its history tab, the audit on
+    /// the audit screen.
+    pub fn next_job(&mut self) -> Option<Job> {
+        let job = match &self.screen {
+            Screen::Detail { id, tab, .. }
+                if Tab::ALL.get(*tab) == Some(&Tab::History) && !self.history.contains_key(id) =>
+            {
+                Job::RecordLog(id.clone())
+            }
+            Screen::Audit { .. } if self.audit.is_none() => Job::Audit,
+            _ => return None,
+        };
+        match self.request(job)? {
+            Effect::Job(j) => Some(j),
+            _ => None,
+        }
+    }
+
+    /// Whether the spinner turns (a write or a background job under way).
+    pub fn busy(&self) -> bool {
+        self.pending.is_some() || !self.loading.is_empty()
+    }
+
+    /// The runner's answer to [`Effect::Job`].
+    pub fn job_done(&mut self, done: Done) {
+        if let Some(i) = self.loading.iter().position(|j| done.answers(j)) {
+            self.loading.remove(i);
+        }
+        match done {
+            Done::RecordLog { id, result } => {
+                self.history.insert(id.clone(), result);
+                if let Some(c) = self.focus_commit.take() {
+                    self.cursor = (self.history_row(&id, &c).unwrap_or(0), 0);
+                }
+            }
+            Done::Audit(r) => self.audit = Some(r),
+            Done::Blame {
+                id,
+                field,
+                result,
+                log,
+            } => {
+                if let Some(log) = log {
+                    self.history.insert(id.clone(), log);
+                }
+                self.blames.insert((id.clone(), field.clone()), result);
+                self.show_blame(id, field);
+            }
+            Done::Export(Ok(e)) => {
+                if matches!(self.overlays.last(), Some(Overlay::Export(_))) {
+                    self.overlays.pop();
+                }
+                let text = super::export::done_text(self, &e);
+                self.overlays.push(Overlay::Done(text));
+            }
+            Done::Export(Err(e)) => self.overlays.push(Overlay::Error(e)),
+        }
     }
 
     pub fn editor_done(&mut self, r: Result<String, String>) {
@@ -306,11 +434,61 @@ impl App {
         }
     }
 
-    /// Advances the spinner (the runner ticks it only while a write is pending).
+    /// The position of `commit` in the record's loaded history.
+    fn history_row(&self, id: &str, commit: &str) -> Option<usize> {
+        self.history
+            .get(id)
+            .and_then(|h| h.as_ref().ok())
+            .and_then(|h| h.iter().position(|e| e.commit == commit))
+    }
+
+    /// Shows a blame of the record on screen: its history tab, the commit that
+    /// last changed the field under the cursor and named at the top.
+    fn show_blame(&mut self, id: String, field: String) {
+        let commit = match self.blames.get(&(id.clone(), field.clone())) {
+            Some(Ok(Some(b))) => Some(b.entry.commit.clone()),
+            _ => None,
+        };
+        let row = commit.and_then(|c| self.history_row(&id, &c));
+        if let Screen::Detail {
+            id: shown,
+            tab,
+            scroll,
+        } = &mut self.screen
+        {
+            if *shown == id {
+                *tab = history_tab();
+                *scroll = 0;
+                self.cursor = (row.unwrap_or(0), 0);
+                self.blamed = Some((id, field));
+            }
+        }
+    }
+
+    fn export_menu(
+        &mut self,
+        kinds: Vec<ExportKind>,
+        category: Option<String>,
+        id: Option<String>,
+    ) {
+        let scope = match (&id, &category) {
+            (Some(id), _) => id.clone(),
+            (None, Some(c)) => self.snap.campaign.category(c).map_or_else(
+                || c.clone(),
+                |c| display(self.lang().pick(&c.name, &c.name_en)),
+            ),
+            (None, None) => self.t("全部提交", "every commit"),
+        };
+        self.overlays
+            .push(Overlay::Export(ExportMenu::new(kinds, category, id, scope)));
+    }
+
+    /// Advances the spinners (the runner ticks them only while [`App::busy`]).
     pub fn tick(&mut self) {
         if let Some((_, f)) = &mut self.pending {
             *f += 1;
         }
+        self.frame += 1;
     }
 
     /// Why `kind` is not offered to the acting member on `nomination` now.
@@ -521,6 +699,23 @@ impl App {
                 }
             }
         }
+        if ctx == Ctx::Export {
+            if let Some(Overlay::Export(m)) = self.overlays.last_mut() {
+                match key.code {
+                    KeyCode::Char(c)
+                        if m.typing() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+                    {
+                        m.type_char(c);
+                        return None;
+                    }
+                    KeyCode::Backspace => {
+                        m.backspace();
+                        return None;
+                    }
+                    _ => {}
+                }
+            }
+        }
         if ctx == Ctx::Search {
             match key.code {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -604,6 +799,95 @@ impl App {
                     _ => {}
                 }
             }
+            Ctx::Export => {
+                let (day, lang) = (self.day(), self.lang());
+                let Some(Overlay::Export(m)) = self.overlays.last_mut() else {
+                    return None;
+                };
+                match cmd {
+                    Cmd::NextField | Cmd::Down => m.next_field(true),
+                    Cmd::PrevField | Cmd::Up => m.next_field(false),
+                    Cmd::Change => m.change(true),
+                    Cmd::PrevTab => m.change(false),
+                    Cmd::Back => {
+                        self.overlays.pop();
+                    }
+                    Cmd::Open => match m.job(day, lang) {
+                        Ok(job) => return self.request(Job::Export(job)),
+                        Err(e) => m.error = Some(e),
+                    },
+                    _ => {}
+                }
+            }
+            Ctx::Audit => {
+                let Screen::Audit {
+                    mut sel,
+                    mut only_violations,
+                } = self.screen.clone()
+                else {
+                    return None;
+                };
+                let rows = super::history::audit_rows(self, only_violations);
+                let last = rows.len().saturating_sub(1);
+                match cmd {
+                    Cmd::Up => sel = sel.saturating_sub(1),
+                    Cmd::Down => sel = (sel + 1).min(last),
+                    Cmd::PageUp => sel = sel.saturating_sub(page as usize),
+                    Cmd::PageDown => sel = (sel + page as usize).min(last),
+                    Cmd::Top => sel = 0,
+                    Cmd::Bottom => sel = last,
+                    Cmd::Filter => {
+                        only_violations = !only_violations;
+                        sel = 0;
+                    }
+                    Cmd::Back => {
+                        self.screen = Screen::List;
+                        return None;
+                    }
+                    Cmd::Export => {
+                        self.export_menu(vec![ExportKind::Audit], None, None);
+                        return None;
+                    }
+                    Cmd::Open => {
+                        let target = match &self.audit {
+                            Some(Ok(a)) => rows.get(sel).map(|i| &a.entries[*i]).map(|e| {
+                                (
+                                    e.commit.clone(),
+                                    e.changes.iter().find_map(|c| c.record.clone()),
+                                )
+                            }),
+                            _ => None,
+                        };
+                        match target {
+                            Some((commit, Some(id))) if self.snap.record(&id).is_some() => {
+                                self.cursor = (self.history_row(&id, &commit).unwrap_or(0), 0);
+                                if !self.history.contains_key(&id) {
+                                    self.focus_commit = Some(commit);
+                                }
+                                self.blamed = None;
+                                self.screen = Screen::Detail {
+                                    id,
+                                    tab: history_tab(),
+                                    scroll: 0,
+                                };
+                                return None;
+                            }
+                            Some(_) => {
+                                self.message = Some(self.t(
+                                    "此提交不涉及現有的申報記錄",
+                                    "this commit touches no current nomination",
+                                ))
+                            }
+                            None => {}
+                        }
+                    }
+                    _ => {}
+                }
+                self.screen = Screen::Audit {
+                    sel,
+                    only_violations,
+                };
+            }
             Ctx::Form => {
                 if self.pending.is_some() {
                     return None;
@@ -666,6 +950,8 @@ impl App {
                             tab: 0,
                             scroll: 0,
                         };
+                        self.cursor = (0, 0);
+                        self.blamed = None;
                     }
                 }
                 Cmd::Search => {
@@ -701,6 +987,12 @@ impl App {
                         scroll: 0,
                     }
                 }
+                Cmd::Audit => {
+                    self.screen = Screen::Audit {
+                        sel: 0,
+                        only_violations: false,
+                    }
+                }
                 Cmd::Act => {
                     let id = self.selected_row().map(|r| r.id.clone());
                     let m = self.menu(id);
@@ -714,47 +1006,101 @@ impl App {
                 _ => {}
             },
             Ctx::Detail => {
-                let Screen::Detail { id, tab, scroll } = &mut self.screen else {
+                let Screen::Detail { id, tab, .. } = &self.screen else {
                     return None;
                 };
-                let n = Tab::ALL.len();
+                let (id, n) = (id.clone(), Tab::ALL.len());
+                let current = Tab::ALL[(*tab).min(n - 1)];
+                let rows = super::detail::rows(self, &id, current);
+                let cursor = super::detail::has_cursor(current);
+                let last = rows.len().saturating_sub(1);
+                let Screen::Detail { tab, scroll, .. } = &mut self.screen else {
+                    return None;
+                };
                 match cmd {
-                    Cmd::PrevTab => {
-                        *tab = (*tab + n - 1) % n;
+                    Cmd::PrevTab | Cmd::NextTab => {
+                        *tab = if cmd == Cmd::NextTab {
+                            (*tab + 1) % n
+                        } else {
+                            (*tab + n - 1) % n
+                        };
                         *scroll = 0;
+                        self.cursor = (0, 0);
+                        self.blamed = None;
                     }
-                    Cmd::NextTab => {
-                        *tab = (*tab + 1) % n;
-                        *scroll = 0;
+                    Cmd::Up if cursor => self.cursor.0 = self.cursor.0.saturating_sub(1),
+                    Cmd::Down if cursor => self.cursor.0 = (self.cursor.0 + 1).min(last),
+                    Cmd::PageUp if cursor => {
+                        self.cursor.0 = self.cursor.0.saturating_sub(page as usize)
                     }
+                    Cmd::PageDown if cursor => {
+                        self.cursor.0 = (self.cursor.0 + page as usize).min(last)
+                    }
+                    Cmd::Top if cursor => self.cursor.0 = 0,
+                    Cmd::Bottom if cursor => self.cursor.0 = last,
                     Cmd::Up => *scroll = scroll.saturating_sub(1),
                     Cmd::Down => *scroll = scroll.saturating_add(1),
                     Cmd::PageUp => *scroll = scroll.saturating_sub(page as u16),
                     Cmd::PageDown => *scroll = scroll.saturating_add(page as u16),
                     Cmd::Top => *scroll = 0,
+                    Cmd::PrevCol | Cmd::NextCol => {
+                        // Column 0 is the whole score sheet, then each criterion.
+                        let cols = rows.first().map_or(1, Vec::len).max(1);
+                        self.cursor.1 = if cmd == Cmd::NextCol {
+                            (self.cursor.1 + 1) % cols
+                        } else {
+                            (self.cursor.1 + cols - 1) % cols
+                        };
+                    }
+                    Cmd::Blame => {
+                        let field = rows
+                            .get(self.cursor.0)
+                            .and_then(|r| r.get(self.cursor.1).or(r.first()))
+                            .cloned();
+                        let Some(field) = field else {
+                            self.message =
+                                Some(self.t("這里沒有可追溯的欄位", "nothing here to blame"));
+                            return None;
+                        };
+                        if self.blames.contains_key(&(id.clone(), field.clone())) {
+                            self.show_blame(id, field);
+                            return None;
+                        }
+                        let log = !self.history.contains_key(&id);
+                        return self.request(Job::Blame { id, field, log });
+                    }
+                    Cmd::Export => {
+                        let category = self.snap.record(&id).map(|r| r.nomination.category.clone());
+                        self.export_menu(
+                            vec![ExportKind::Form, ExportKind::Scores],
+                            category,
+                            Some(id),
+                        );
+                    }
                     Cmd::Back => {
                         self.screen = Screen::List;
-                        return None;
+                        self.blamed = None;
                     }
                     Cmd::Act => {
-                        let id = Some(id.clone());
-                        let m = self.menu(id);
+                        let m = self.menu(Some(id));
                         self.overlays.push(m);
-                        return None;
                     }
-                    Cmd::Score => {
-                        let id = id.clone();
-                        self.open_form(ActionKind::Score, Some(id));
-                        return None;
-                    }
+                    Cmd::Score => self.open_form(ActionKind::Score, Some(id)),
                     _ => {}
-                }
-                let (id, tab) = (id.clone(), *tab);
-                if Tab::ALL[tab] == Tab::History && !self.history.contains_key(&id) {
-                    return Some(Effect::LoadHistory(id));
                 }
             }
             Ctx::Rankings => {
+                if cmd == Cmd::Export {
+                    if let Screen::Rankings { cat, .. } = self.screen {
+                        let category = self.snap.campaign.categories.get(cat).map(|c| c.id.clone());
+                        self.export_menu(
+                            vec![ExportKind::Notice, ExportKind::Final],
+                            category,
+                            None,
+                        );
+                    }
+                    return None;
+                }
                 let Screen::Rankings { cat, scroll } = &mut self.screen else {
                     return None;
                 };
@@ -775,6 +1121,14 @@ impl App {
         }
         None
     }
+}
+
+/// The index of the history tab.
+fn history_tab() -> usize {
+    Tab::ALL
+        .iter()
+        .position(|t| *t == Tab::History)
+        .unwrap_or(Tab::ALL.len() - 1)
 }
 
 /// Refusals that no value typed into the form can cure (role, phase, conflict,

@@ -10,7 +10,76 @@ use crate::rules::{self, aggregate::review_total, conflict::conflict_of, text::n
 use crate::text::{display, pad, truncate};
 
 use super::app::{App, Tab};
+use super::history;
 use super::view::tabs_line;
+
+/// Whether Up/Down move a cursor over rows on `tab` (else they scroll).
+pub fn has_cursor(tab: Tab) -> bool {
+    matches!(
+        tab,
+        Tab::Scores | Tab::Evaluations | Tab::Opinions | Tab::Objections | Tab::History
+    )
+}
+
+/// The rows the cursor moves over on `tab` and the field a blame asks about on
+/// each: column 0 the whole row (a score sheet, an opinion, the decision…),
+/// then in the scores grid each criterion. History rows have no field.
+pub fn rows(app: &App, id: &str, tab: Tab) -> Vec<Vec<String>> {
+    let Some(record) = app.snap.record(id) else {
+        return Vec::new();
+    };
+    match tab {
+        Tab::Overview => vec![vec![if record.decision.is_some() {
+            "decision".to_string()
+        } else {
+            "nomination".to_string()
+        }]],
+        Tab::Scores => {
+            let criteria: Vec<String> = app
+                .snap
+                .campaign
+                .category(&record.nomination.category)
+                .map(|c| c.criteria.iter().map(|c| c.id.clone()).collect())
+                .unwrap_or_default();
+            app.snap
+                .members
+                .iter()
+                .filter(|m| m.has_role(Role::Reviewer))
+                .map(|m| {
+                    std::iter::once(format!("scores.{}", m.id))
+                        .chain(
+                            criteria
+                                .iter()
+                                .map(|c| format!("scores.{}.marks.{c}", m.id)),
+                        )
+                        .collect()
+                })
+                .collect()
+        }
+        Tab::Evaluations => record
+            .evaluations
+            .keys()
+            .map(|k| vec![format!("evaluations.{k}")])
+            .collect(),
+        Tab::Opinions => app
+            .snap
+            .campaign
+            .departments
+            .iter()
+            .map(|d| vec![format!("opinions.{}", d.id)])
+            .collect(),
+        Tab::Votes => vec![vec!["votes".to_string()]],
+        Tab::Objections => record
+            .objections
+            .keys()
+            .map(|k| vec![format!("objections.{k}")])
+            .collect(),
+        Tab::History => match app.history.get(id) {
+            Some(Ok(h)) => vec![Vec::new(); h.len()],
+            _ => Vec::new(),
+        },
+    }
+}
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -83,6 +152,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
     let zh = l.zh();
     let me = app.session.actor.clone();
     let mut lines: Vec<Line> = Vec::new();
+    // The first line of each cursor row, and the history entry's span.
+    let mut row_lines: Vec<usize> = Vec::new();
+    let mut history_span = None;
+    let (cur_row, cur_col) = app.cursor;
     let cat = app.snap.campaign.category(&n.category);
     match Tab::ALL[tab.min(Tab::ALL.len() - 1)] {
         Tab::Overview => {
@@ -249,36 +322,48 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
             for r in &reviewers {
                 let mine = me.as_deref() == Some(r.id.as_str());
                 let name = format!("{}{}", if mine { "▶" } else { " " }, display(&r.name));
-                let mut s = pad(&name, nw);
+                let base = if mine { th.mine() } else { th.plain() };
+                let here = row_lines.len() == cur_row;
+                let mut spans = vec![Span::styled(pad(&name, nw), base)];
                 let conflict = conflict_of(r, n);
                 match (record.scores.get(&r.id), &conflict) {
                     (_, Some(c)) => {
-                        s.push_str(&format!(
-                            " {} {}",
-                            app.t("回避:", "recused:"),
-                            display(&c.message(zh))
+                        spans.push(Span::styled(
+                            format!(
+                                " {} {}",
+                                app.t("回避:", "recused:"),
+                                display(&c.message(zh))
+                            ),
+                            base,
                         ));
                     }
                     (Some(sc), None) => {
-                        for c in &cat.criteria {
+                        for (ci, c) in cat.criteria.iter().enumerate() {
                             let v = sc
                                 .marks
                                 .get(&c.id)
                                 .map_or("·".into(), |m| mark_short(m, zh));
-                            s.push_str(&pad(&format!(" {v}"), cw));
+                            // The criterion under the cursor, for a blame.
+                            let style = if here && cur_col == ci + 1 {
+                                base.patch(th.highlight())
+                            } else {
+                                base
+                            };
+                            spans.push(Span::styled(pad(&format!(" {v}"), cw), style));
                         }
                         let t = review_total(cat, &r.id, sc);
-                        s.push_str(&format!(
-                            " {}",
-                            t.total.map_or("-".into(), |t| format!("{t:.1}"))
+                        spans.push(Span::styled(
+                            format!(" {}", t.total.map_or("-".into(), |t| format!("{t:.1}"))),
+                            base,
                         ));
                     }
-                    (None, None) => s.push_str(&format!(" {}", app.t("未評分", "not scored"))),
+                    (None, None) => spans.push(Span::styled(
+                        format!(" {}", app.t("未評分", "not scored")),
+                        base,
+                    )),
                 }
-                lines.push(Line::from(Span::styled(
-                    s,
-                    if mine { th.mine() } else { th.plain() },
-                )));
+                row_lines.push(lines.len());
+                lines.push(Line::from(spans));
             }
             if let Some(a) = rules::aggregate(&app.snap, record) {
                 lines.push(Line::from(Span::styled(display(&a.summary(zh)), th.dim())));
@@ -342,6 +427,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
                     .member(&e.author)
                     .map_or(e.author.clone(), |m| display(&m.name));
                 let rating = e.rating.map_or(String::new(), |r| format!(" · {}", num(r)));
+                row_lines.push(lines.len());
                 lines.push(Line::from(Span::styled(
                     format!("{} {kind} {who}{rating}", e.date),
                     th.title(),
@@ -352,6 +438,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
         Tab::Opinions => {
             for d in &app.snap.campaign.departments {
                 let name = display(l.pick(&d.name, &d.name_en));
+                row_lines.push(lines.len());
                 match record.opinions.get(&d.id) {
                     Some(o) => {
                         let (mark, label, style) = match o.stance {
@@ -414,6 +501,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
                 } else {
                     String::new()
                 };
+                row_lines.push(lines.len());
                 lines.push(Line::from(Span::styled(
                     format!("{stem} {status}{fraud} · {}", display(&o.source)),
                     style,
@@ -427,26 +515,30 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, id: &str, tab: usize, scro
                 }
             }
         }
-        Tab::History => match app.history.get(id) {
-            None => lines.push(Line::from(app.t("正在讀取歷史……", "reading history…"))),
-            Some(Err(e)) => lines.push(Line::from(Span::styled(display(e), th.bad()))),
-            Some(Ok(entries)) => {
-                if entries.is_empty() {
-                    lines.push(Line::from(app.t("沒有提交", "no commit")));
-                }
-                for e in entries {
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("{} ", &e.oid[..7.min(e.oid.len())]), th.warn()),
-                        Span::styled(format!("{} ", e.time.format("%Y-%m-%d %H:%M")), th.dim()),
-                        Span::raw(display(&e.summary)),
-                    ]));
-                }
-            }
-        },
+        Tab::History => {
+            let (hl, span) = history::tab_lines(app, id, cur_row, w);
+            lines = hl;
+            history_span = Some(span);
+        }
+    }
+    let current = Tab::ALL[tab.min(Tab::ALL.len() - 1)];
+    let h = body.height as usize;
+    let mut scroll = scroll;
+    if let Some(span) = history_span {
+        scroll = history::scroll_to(span, h);
+    } else if has_cursor(current) && !row_lines.is_empty() {
+        // The row under the cursor, reversed and kept in view.
+        let r = cur_row.min(row_lines.len() - 1);
+        let start = row_lines[r];
+        let end = row_lines.get(r + 1).copied().unwrap_or(lines.len());
+        if let Some(line) = lines.get_mut(start) {
+            *line = std::mem::take(line).patch_style(th.selected());
+        }
+        scroll = history::scroll_to((start, end - start), h);
     }
     // The score grid keeps its columns (clipped); text tabs wrap.
     let p = Paragraph::new(lines).scroll((scroll, 0));
-    let p = if Tab::ALL[tab.min(Tab::ALL.len() - 1)] == Tab::Scores {
+    let p = if matches!(current, Tab::Scores | Tab::History) {
         p
     } else {
         p.wrap(Wrap { trim: false })

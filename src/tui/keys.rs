@@ -30,6 +30,11 @@ pub enum Cmd {
     Change,
     Submit,
     Editor,
+    Audit,
+    Blame,
+    Export,
+    PrevCol,
+    NextCol,
 }
 
 /// Where a binding applies.
@@ -40,7 +45,9 @@ pub enum Ctx {
     Search,
     Detail,
     Rankings,
+    Audit,
     Menu,
+    Export,
     Form,
     Popup,
 }
@@ -53,6 +60,8 @@ impl Ctx {
             Ctx::Search => ("搜索", "Search"),
             Ctx::Detail => ("詳情", "Detail"),
             Ctx::Rankings => ("排名", "Rankings"),
+            Ctx::Audit => ("審計", "Audit"),
+            Ctx::Export => ("導出", "Export"),
             Ctx::Menu => ("操作菜單", "Action menu"),
             Ctx::Form => ("表單", "Form"),
             Ctx::Popup => ("彈窗", "Popup"),
@@ -168,6 +177,15 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
     b!(
         List,
+        [(Char('A'), SHIFT), (Char('A'), NONE)],
+        "A",
+        "審計(全部提交)",
+        "audit (every commit)",
+        Audit,
+        false
+    ),
+    b!(
+        List,
         [(Esc, NONE)],
         "Esc",
         "清除搜索",
@@ -225,11 +243,47 @@ pub const TABLE: &[Binding] = &[
     ),
     b!(
         Detail,
+        [(Char('['), NONE)],
+        "[",
+        "上一評分項",
+        "previous criterion",
+        PrevCol,
+        false
+    ),
+    b!(
+        Detail,
+        [(Char(']'), NONE)],
+        "]",
+        "下一評分項",
+        "next criterion",
+        NextCol,
+        false
+    ),
+    b!(
+        Detail,
         [(Esc, NONE), (Char('q'), NONE)],
         "Esc/q",
         "返回",
         "back",
         Back,
+        true
+    ),
+    b!(
+        Detail,
+        [(Char('b'), NONE)],
+        "b",
+        "追溯改動",
+        "blame (last change)",
+        Blame,
+        true
+    ),
+    b!(
+        Detail,
+        [(Char('x'), NONE)],
+        "x",
+        "導出",
+        "export",
+        Export,
         true
     ),
     b!(
@@ -268,6 +322,51 @@ pub const TABLE: &[Binding] = &[
         Back,
         true
     ),
+    b!(
+        Rankings,
+        [(Char('x'), NONE)],
+        "x",
+        "導出",
+        "export",
+        Export,
+        true
+    ),
+    b!(
+        Audit,
+        [(Enter, NONE)],
+        "Enter",
+        "打開該記錄",
+        "open its record",
+        Open,
+        true
+    ),
+    b!(
+        Audit,
+        [(Char('f'), NONE)],
+        "f",
+        "只看違規",
+        "violations only",
+        Filter,
+        true
+    ),
+    b!(
+        Audit,
+        [(Char('x'), NONE)],
+        "x",
+        "導出",
+        "export",
+        Export,
+        true
+    ),
+    b!(
+        Audit,
+        [(Esc, NONE), (Char('q'), NONE)],
+        "Esc/q",
+        "返回",
+        "back",
+        Back,
+        true
+    ),
     b!(Menu, [(Enter, NONE)], "Enter", "選擇", "choose", Open, true),
     b!(
         Menu,
@@ -278,6 +377,52 @@ pub const TABLE: &[Binding] = &[
         Back,
         true
     ),
+    b!(
+        Export,
+        [(Enter, NONE)],
+        "Enter",
+        "導出",
+        "export",
+        Open,
+        true
+    ),
+    b!(
+        Export,
+        [(Tab, NONE), (Down, NONE)],
+        "Tab/↓",
+        "下一項",
+        "next field",
+        NextField,
+        false
+    ),
+    b!(
+        Export,
+        [(BackTab, SHIFT), (Up, NONE)],
+        "S-Tab/↑",
+        "上一項",
+        "previous field",
+        PrevField,
+        false
+    ),
+    b!(
+        Export,
+        [(Char(' '), NONE), (Right, NONE)],
+        "Space/→",
+        "切換選項",
+        "change choice",
+        Change,
+        true
+    ),
+    b!(
+        Export,
+        [(Left, NONE)],
+        "←",
+        "上一選項",
+        "previous choice",
+        PrevTab,
+        false
+    ),
+    b!(Export, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
     b!(
         Form,
         [(Tab, NONE), (Down, NONE)],
@@ -424,7 +569,7 @@ pub fn lookup(ctx: Ctx, key: &KeyEvent) -> Option<Cmd> {
     };
     find(ctx).or_else(|| {
         // Forms and search take typed characters; only control keys fall through.
-        let typing = matches!(ctx, Ctx::Form | Ctx::Search)
+        let typing = matches!(ctx, Ctx::Form | Ctx::Search | Ctx::Export)
             && matches!(key.code, Char(_))
             && !key.modifiers.contains(KeyModifiers::CONTROL);
         if typing {
@@ -452,7 +597,9 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Search,
         Ctx::Detail,
         Ctx::Rankings,
+        Ctx::Audit,
         Ctx::Menu,
+        Ctx::Export,
         Ctx::Form,
         Ctx::Popup,
     ];

@@ -1,12 +1,16 @@
 //! The terminal interface (ratatui + crossterm). The state and drawing are pure
 //! ([`app`], [`view`]); this runner owns the terminal and does what the state
 //! asks for: writes go to a worker thread through `act` (the same path as the
-//! CLI), answers come back over a channel. Nothing here knows git beyond the
-//! store's own functions.
+//! CLI), reads of the history (log, audit, blame) and exports to a reader thread
+//! through `history` and `export`; answers come back over channels. Nothing here
+//! knows git beyond the library's own functions.
 
 pub mod app;
 mod detail;
+pub mod export;
 pub mod form;
+pub mod history;
+pub mod jobs;
 pub mod keys;
 mod rankings;
 pub mod rows;
@@ -29,6 +33,7 @@ use crate::store::Store;
 use crate::text::strip_annotations;
 
 use app::{App, Effect, Session};
+use jobs::{AuditData, Done, ExportJob, ExportKind, Exported, Job};
 
 /// A UI string in the session language (annotations in the source stripped).
 pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
@@ -108,6 +113,143 @@ fn spawn_writer(
     (tx, rx)
 }
 
+/// The reader: history, audit, blame and exports, one at a time, off the UI thread.
+type Reader = (
+    mpsc::Sender<(Job, Option<Box<Snapshot>>)>,
+    mpsc::Receiver<Done>,
+);
+
+fn spawn_reader(opts: Options) -> Reader {
+    let (tx, rx_jobs) = mpsc::channel::<(Job, Option<Box<Snapshot>>)>();
+    let (tx_done, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for (job, snapshot) in rx_jobs {
+            let done = read(&opts, job, snapshot.as_deref());
+            if tx_done.send(done).is_err() {
+                break;
+            }
+        }
+    });
+    (tx, rx)
+}
+
+fn log_options(store: &Store, lang: Lang) -> crate::history::LogOptions {
+    crate::history::LogOptions {
+        lang,
+        verifier: store
+            .repo()
+            .config()
+            .map(|c| crate::history::Verifier::from_git_config(&c))
+            .unwrap_or_default(),
+        limit: None,
+    }
+}
+
+/// Does one job of the reader.
+fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
+    let cx = opts.context();
+    let lang = opts.lang;
+    let err = |e: anyhow::Error| format!("{e:#}");
+    match job {
+        Job::RecordLog(id) => Done::RecordLog {
+            result: (|| {
+                let store = cx.open()?;
+                Ok(crate::history::log(
+                    &store,
+                    Some(&id),
+                    &log_options(&store, lang),
+                )?)
+            })()
+            .map_err(err),
+            id,
+        },
+        Job::Audit => Done::Audit(
+            (|| {
+                let store = cx.open()?;
+                let lo = log_options(&store, lang);
+                let entries = crate::history::log(&store, None, &lo)?;
+                let report = crate::history::audit(
+                    &store,
+                    &crate::history::AuditOptions {
+                        lang,
+                        verifier: lo.verifier,
+                        since: None,
+                    },
+                )?;
+                Ok(AuditData {
+                    entries,
+                    violations: report.violations,
+                })
+            })()
+            .map_err(err),
+        ),
+        Job::Blame { id, field, log } => {
+            let store = cx.open();
+            let (result, log) = match store {
+                Err(e) => (Err(err(e)), None),
+                Ok(store) => {
+                    let lo = log_options(&store, lang);
+                    let result = crate::history::blame_with(&store, &id, &field, &lo)
+                        .map(|b| b.map(Box::new))
+                        .map_err(|e| e.to_string());
+                    let log = log.then(|| {
+                        crate::history::log(&store, Some(&id), &lo).map_err(|e| e.to_string())
+                    });
+                    (result, log)
+                }
+            };
+            Done::Blame {
+                id,
+                field,
+                result,
+                log,
+            }
+        }
+        Job::Export(e) => Done::Export(match snapshot {
+            Some(s) => export(&cx, &e, s).map_err(err),
+            None => Err("no snapshot to export".into()),
+        }),
+    }
+}
+
+/// Renders an export of the app's snapshot and writes it.
+fn export(cx: &Context, job: &ExportJob, snapshot: &Snapshot) -> Result<Exported> {
+    use crate::export::{self, What};
+    let mut opts = export::Options::new(job.day, job.lang);
+    opts.category = job.category.clone();
+    let log;
+    let what = match job.kind {
+        ExportKind::Notice => What::Notice,
+        ExportKind::Final => What::Final,
+        ExportKind::Form => What::Form {
+            id: job.id.as_deref().unwrap_or_default(),
+        },
+        ExportKind::Scores => What::Scores,
+        ExportKind::Audit => {
+            log = export::audit_log::from_history(&cx.open()?, job.lang)?;
+            What::Audit(&log)
+        }
+    };
+    let bytes = export::render(snapshot, &what, job.format, &opts)
+        .map_err(|e| anyhow::anyhow!(e.message(job.lang.zh())))?;
+    std::fs::write(&job.path, &bytes).with_context(|| job.path.display().to_string())?;
+    let path = std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
+    Ok(Exported {
+        path: path.display().to_string(),
+        commit: export::source_commit(snapshot),
+        format: job.format,
+        bytes: bytes.len(),
+    })
+}
+
+/// Hands a job to the reader (an export takes the snapshot on screen).
+fn send_job(reader: &Reader, app: &mut App, job: Job) {
+    let snapshot = matches!(job, Job::Export(_)).then(|| Box::new(app.snap.clone()));
+    if reader.0.send((job.clone(), snapshot)).is_err() {
+        app.job_done(Done::failed(&job, "the reader stopped".into()));
+    }
+}
+
 /// Edits `text` in `$VISUAL`/`$EDITOR` (else `vi`) as `git commit` does: a
 /// private temporary file (0600), removed afterwards.
 fn edit(text: &str) -> Result<String> {
@@ -160,22 +302,28 @@ pub fn run(opts: Options) -> Result<i32> {
         .actor
         .clone()
         .map(|a| spawn_writer(opts.clone(), a));
+    let reader = spawn_reader(opts.clone());
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let result = event_loop(&mut terminal, &store, &mut app, writer.as_ref());
+    let result = event_loop(&mut terminal, &mut app, writer.as_ref(), &reader);
+    drop(store);
     ratatui::restore();
     result.map(|()| 0)
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    store: &Store,
     app: &mut App,
     writer: Option<&(mpsc::Sender<Action>, mpsc::Receiver<WriteResult>)>,
+    reader: &Reader,
 ) -> Result<()> {
     loop {
+        // What the screen shows and has not read yet.
+        while let Some(job) = app.next_job() {
+            send_job(reader, app, job);
+        }
         draw(terminal, app)?;
-        // Block for the next event; only a pending write ticks the spinner.
-        let ev = if app.pending.is_some() {
+        // Block for the next event; only work under way ticks the spinner.
+        let ev = if app.busy() {
             if event::poll(Duration::from_millis(100))? {
                 Some(event::read()?)
             } else {
@@ -189,7 +337,10 @@ fn event_loop(
                 app.write_done(r);
             }
         }
-        if app.pending.is_some() {
+        while let Ok(done) = reader.1.try_recv() {
+            app.job_done(done);
+        }
+        if app.busy() {
             app.tick();
         }
         let Some(Event::Key(key)) = ev else {
@@ -206,6 +357,13 @@ fn event_loop(
                         }
                     }
                 }
+                // Nor a file half written: wait for exports under way.
+                while app.loading.iter().any(|j| matches!(j, Job::Export(_))) {
+                    match reader.1.recv() {
+                        Ok(done) => app.job_done(done),
+                        Err(_) => break,
+                    }
+                }
                 return Ok(());
             }
             Some(Effect::Write(action)) => match writer {
@@ -216,10 +374,7 @@ fn event_loop(
                 }
                 None => app.write_done(Err(app.t("只讀:不能寫入", "read-only: cannot write"))),
             },
-            Some(Effect::LoadHistory(id)) => {
-                let r = store.record_log(&id).map_err(|e| e.to_string());
-                app.history_loaded(id, r);
-            }
+            Some(Effect::Job(job)) => send_job(reader, app, job),
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));

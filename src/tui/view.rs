@@ -14,7 +14,7 @@ use super::app::{App, Overlay, Screen};
 use super::form::{mark_state_label, Form, Input};
 use super::keys;
 use super::rows::Mine;
-use super::{detail, rankings};
+use super::{detail, export, history, rankings};
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -143,6 +143,10 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         Screen::List => draw_list(app, f, body),
         Screen::Detail { id, tab, scroll } => detail::draw(app, f, body, &id, tab, scroll),
         Screen::Rankings { cat, scroll } => rankings::draw(app, f, body, cat, scroll),
+        Screen::Audit {
+            sel,
+            only_violations,
+        } => history::draw_audit(app, f, body, sel, only_violations),
     }
     draw_footer(app, f, Rect::new(area.x, footer_y, area.width, 1));
     let overlays = app.overlays.clone();
@@ -156,6 +160,8 @@ pub fn draw(app: &mut App, f: &mut Frame) {
                 nomination,
             } => draw_menu(app, f, body, items, *sel, nomination.as_deref()),
             Overlay::Form(form) => draw_form(app, f, body, form),
+            Overlay::Export(m) => export::draw(app, f, body, m),
+            Overlay::Done(text) => draw_done(app, f, body, text),
         }
     }
 }
@@ -172,6 +178,15 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
                     "{} {what}",
                     app.t("正在簽名并提交:", "signing and committing:")
                 ),
+                w.saturating_sub(2),
+            )),
+        ])
+    } else if let Some(job) = app.loading.first() {
+        Line::from(vec![
+            Span::styled(SPINNER[app.frame % SPINNER.len()], th.key()),
+            Span::raw(" "),
+            Span::raw(truncate(
+                &display(&job.describe(app.lang())),
                 w.saturating_sub(2),
             )),
         ])
@@ -491,6 +506,14 @@ fn draw_error(app: &App, f: &mut Frame, area: Rect, e: &str) {
     let text = display_multiline(e);
     let h = (text.lines().count() as u16 + 4).max(5);
     let inner = popup(f, area, 60, h + 2, &app.t("錯誤", "Error"), th.bad());
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
+fn draw_done(app: &App, f: &mut Frame, area: Rect, text: &str) {
+    let th = app.session.theme;
+    let text = display_multiline(text);
+    let h = text.lines().count() as u16 + 2;
+    let inner = popup(f, area, 70, h + 2, &app.t("完成", "Done"), th.good());
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
 }
 

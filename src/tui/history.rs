@@ -1,0 +1,296 @@
+//! The signed history on screen: a record's history tab (semantic diffs and a
+//! signature badge per commit, the blamed commit marked) and the repository-wide
+//! audit screen (commit list, diff pane, violations on their commits).
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::history::{Entry, SigStatus, Violation};
+use crate::text::{display, truncate, width};
+
+use super::app::App;
+use super::theme::Theme;
+use super::view::SPINNER;
+
+/// One character per signature state: ✓ good, ✗ bad, ? unknown key,
+/// ⊘ key revoked or not yet valid, – unsigned.
+pub fn badge(s: &SigStatus) -> &'static str {
+    match s {
+        SigStatus::Good { .. } => "✓",
+        SigStatus::Bad { .. } => "✗",
+        SigStatus::UnknownKey { .. } => "?",
+        SigStatus::KeyRevoked { .. } | SigStatus::KeyNotYetValid { .. } => "⊘",
+        SigStatus::Unsigned => "–",
+    }
+}
+
+pub fn badge_style(th: Theme, s: &SigStatus) -> Style {
+    match s {
+        SigStatus::Good { .. } => th.good(),
+        SigStatus::UnknownKey { .. }
+        | SigStatus::KeyRevoked { .. }
+        | SigStatus::KeyNotYetValid { .. } => th.warn(),
+        SigStatus::Bad { .. } | SigStatus::Unsigned => th.bad(),
+    }
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+/// Who acted: the member's name, else the author as git recorded it.
+fn who(e: &Entry) -> String {
+    display(e.actor_name.as_deref().unwrap_or(&e.author))
+}
+
+/// The head line of an entry: badge, commit, time, actor, summary.
+fn head_line(app: &App, e: &Entry, w: usize, flagged: bool, full_date: bool) -> Line<'static> {
+    let th = app.session.theme;
+    let time = if full_date {
+        e.time.format("%Y-%m-%d %H:%M")
+    } else {
+        e.time.format("%m-%d %H:%M")
+    };
+    let mut spans = vec![
+        Span::styled(
+            badge(&e.signature).to_string(),
+            badge_style(th, &e.signature),
+        ),
+        Span::styled(
+            if flagged { "!" } else { " " }.to_string(),
+            if flagged { th.bad() } else { th.plain() },
+        ),
+        Span::styled(format!("{} ", short(&e.commit)), th.warn()),
+        Span::styled(format!("{time} "), th.dim()),
+    ];
+    let mut used = 2 + 8 + width(&time.to_string()) + 1;
+    if e.merge {
+        let m = format!("{} ", app.t("合并", "merge"));
+        used += width(&m);
+        spans.push(Span::styled(m, th.key()));
+    }
+    let rest = format!("{} {}", who(e), display(&e.summary));
+    spans.push(Span::raw(truncate(&rest, w.saturating_sub(used))));
+    Line::from(spans)
+}
+
+/// The diff and violation lines under an entry's head line.
+fn body_lines(
+    app: &App,
+    e: &Entry,
+    violations: &[&Violation],
+    w: Option<usize>,
+    signature: bool,
+) -> Vec<Line<'static>> {
+    let th = app.session.theme;
+    // Cut to the width, or left whole for a wrapping pane.
+    let cut = |s: &str| match w {
+        Some(w) => truncate(s, w),
+        None => s.to_string(),
+    };
+    let mut out = Vec::new();
+    if signature {
+        out.push(Line::from(Span::styled(
+            cut(&display(&e.signature.describe(app.lang().zh()))),
+            badge_style(th, &e.signature),
+        )));
+    }
+    for v in violations {
+        let text = format!("! {} [{}] {}", v.rule, v.kind.as_str(), display(&v.message));
+        out.push(Line::from(Span::styled(cut(&text), th.bad())));
+    }
+    for c in &e.changes {
+        out.push(Line::from(cut(&format!("  {}", display(&c.text)))));
+    }
+    out
+}
+
+/// The history tab of record `id`: lines (never wrapped, so they can be
+/// counted) and the line span of the entry under the cursor.
+pub fn tab_lines(
+    app: &App,
+    id: &str,
+    cursor: usize,
+    w: usize,
+) -> (Vec<Line<'static>>, (usize, usize)) {
+    let th = app.session.theme;
+    let mut lines = Vec::new();
+    let mut span = (0, 1);
+    let spinner = SPINNER[app.frame % SPINNER.len()];
+    let blamed = app
+        .blamed
+        .as_ref()
+        .filter(|(bid, _)| bid == id)
+        .and_then(|(bid, field)| {
+            app.blames
+                .get(&(bid.clone(), field.clone()))
+                .map(|r| (field, r))
+        });
+    if let Some((field, r)) = blamed {
+        let text = match r {
+            Ok(Some(b)) => format!(
+                "{} {field} ← {} {}",
+                app.t("追溯", "blame"),
+                short(&b.entry.commit),
+                display(&b.change.text)
+            ),
+            Ok(None) => format!(
+                "{} {field}: {}",
+                app.t("追溯", "blame"),
+                app.t("從未改動", "never changed")
+            ),
+            Err(e) => format!("{} {field}: {}", app.t("追溯", "blame"), display(e)),
+        };
+        lines.push(Line::from(Span::styled(truncate(&text, w), th.key())));
+    }
+    match app.history.get(id) {
+        None => lines.push(Line::from(format!(
+            "{spinner} {}",
+            app.t("正在讀取歷史……", "reading history…")
+        ))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(display(e), th.bad()))),
+        Some(Ok(entries)) => {
+            if entries.is_empty() {
+                lines.push(Line::from(app.t("沒有提交", "no commit")));
+            }
+            let blamed_commit = blamed.and_then(|(_, r)| match r {
+                Ok(Some(b)) => Some(b.entry.commit.as_str()),
+                _ => None,
+            });
+            for (i, e) in entries.iter().enumerate() {
+                let start = lines.len();
+                let mut head = head_line(app, e, w, false, w >= 60);
+                if Some(e.commit.as_str()) == blamed_commit {
+                    head = head.patch_style(th.highlight());
+                }
+                if i == cursor {
+                    head = head.patch_style(th.selected());
+                }
+                lines.push(head);
+                lines.extend(body_lines(app, e, &[], Some(w), false));
+                if i == cursor {
+                    span = (start, lines.len() - start);
+                }
+            }
+        }
+    }
+    (lines, span)
+}
+
+/// The first line to show so that `span` (start, height) is visible in `h` rows.
+pub fn scroll_to(span: (usize, usize), h: usize) -> u16 {
+    let (start, len) = span;
+    start.min((start + len).saturating_sub(h)) as u16
+}
+
+/// The indices of the audit's entries shown (all, or those with violations).
+pub fn audit_rows(app: &App, only_violations: bool) -> Vec<usize> {
+    match &app.audit {
+        Some(Ok(a)) => a
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !only_violations || a.violations_of(&e.commit).next().is_some())
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The audit screen: a title, the commit list, and the selected commit's
+/// signature, violations and diff.
+pub fn draw_audit(app: &mut App, f: &mut Frame, area: Rect, sel: usize, only_violations: bool) {
+    let th = app.session.theme;
+    let w = area.width as usize;
+    let spinner = SPINNER[app.frame % SPINNER.len()];
+    let data = match &app.audit {
+        None => {
+            let text = format!(
+                "{spinner} {}",
+                app.t(
+                    "正在審計全部提交(驗證每個簽名)……",
+                    "auditing every commit (verifying each signature)…"
+                )
+            );
+            f.render_widget(Paragraph::new(text), area);
+            return;
+        }
+        Some(Err(e)) => {
+            f.render_widget(
+                Paragraph::new(Span::styled(display(e), th.bad())).wrap(Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
+        Some(Ok(a)) => a,
+    };
+    let rows = audit_rows(app, only_violations);
+    let flagged = data
+        .entries
+        .iter()
+        .filter(|e| data.violations_of(&e.commit).next().is_some())
+        .count();
+    let title = format!(
+        "{} · {} {} · {} {}{}",
+        app.t("審計", "Audit"),
+        data.entries.len(),
+        app.t("個提交", "commits"),
+        data.violations.len(),
+        app.t("條違規", "violations"),
+        if only_violations {
+            format!(" · {} {flagged}", app.t("只看違規", "violations only"))
+        } else {
+            String::new()
+        }
+    );
+    f.render_widget(
+        Paragraph::new(Span::styled(truncate(&title, w), th.title())),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let list_h = (inner_h / 2).max(1);
+    let sel = sel.min(rows.len().saturating_sub(1));
+    let offset = sel.saturating_sub(list_h.saturating_sub(1));
+    let mut list = Vec::new();
+    if rows.is_empty() {
+        list.push(Line::from(Span::styled(
+            app.t("沒有違規的提交", "no commit breaks a rule"),
+            th.dim(),
+        )));
+    }
+    for (pos, &i) in rows.iter().enumerate().skip(offset).take(list_h) {
+        let e = &data.entries[i];
+        let bad = data.violations_of(&e.commit).next().is_some();
+        let mut line = head_line(app, e, w, bad, w >= 60);
+        if bad {
+            line = line.patch_style(th.bad());
+        }
+        if pos == sel {
+            line = line.patch_style(th.selected());
+        }
+        list.push(line);
+    }
+    let list_area = Rect::new(area.x, area.y + 1, area.width, list_h as u16);
+    f.render_widget(Paragraph::new(list), list_area);
+    // The diff pane of the selected commit.
+    let y = area.y + 1 + list_h as u16;
+    let pane_h = area.height.saturating_sub(1 + list_h as u16);
+    if pane_h == 0 {
+        return;
+    }
+    let Some(e) = rows.get(sel).map(|i| &data.entries[*i]) else {
+        return;
+    };
+    let vs: Vec<&Violation> = data.violations_of(&e.commit).collect();
+    let mut rule = format!("── {} ", e.commit.get(..12).unwrap_or(&e.commit));
+    rule.push_str(&"─".repeat(w.saturating_sub(width(&rule))));
+    let mut pane = vec![Line::from(Span::styled(truncate(&rule, w), th.dim()))];
+    pane.extend(body_lines(app, e, &vs, None, true));
+    f.render_widget(
+        Paragraph::new(pane).wrap(Wrap { trim: false }),
+        Rect::new(area.x, y, area.width, pane_h),
+    );
+}

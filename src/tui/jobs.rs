@@ -1,0 +1,174 @@
+//! Background work the app asks for and the answers that come back: reading a
+//! record's history, auditing the repository, blaming a field, writing an export.
+//! Plain data only; the runner's reader thread does the work (`history::*`,
+//! `export::render`), so the interface never waits on git, `ssh-keygen` or `gpg`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::export::Format;
+use crate::history::{Blame, Entry, Violation};
+use crate::i18n::Lang;
+
+use super::tr;
+
+/// A document the TUI exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Notice,
+    Final,
+    Form,
+    Scores,
+    Audit,
+}
+
+impl ExportKind {
+    /// The name `pingxuan export` uses, also the file name's stem.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportKind::Notice => "notice",
+            ExportKind::Final => "final",
+            ExportKind::Form => "form",
+            ExportKind::Scores => "scores",
+            ExportKind::Audit => "audit",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        let (zh, en) = match self {
+            ExportKind::Notice => ("公示", "public notice"),
+            ExportKind::Final => ("入選名單", "final list"),
+            ExportKind::Form => ("申報表", "application form"),
+            ExportKind::Scores => ("評分明細", "scores"),
+            ExportKind::Audit => ("簽名歷史與審計", "signed history and audit"),
+        };
+        tr(lang, zh, en)
+    }
+}
+
+/// One export to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportJob {
+    pub kind: ExportKind,
+    pub format: Format,
+    /// Where to write (relative paths: the current directory).
+    pub path: PathBuf,
+    pub category: Option<String>,
+    /// The nomination, for the form.
+    pub id: Option<String>,
+    /// The day the rules are judged on.
+    pub day: NaiveDate,
+    pub lang: Lang,
+}
+
+/// Work for the reader thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// The commits that touched a record, with diffs and signature states.
+    RecordLog(String),
+    /// Every commit with its badge and diff, and the audit's violations.
+    Audit,
+    /// The commit that last changed `field` of record `id`; with `log`, the
+    /// record's history too (to show the commit in its place).
+    Blame {
+        id: String,
+        field: String,
+        log: bool,
+    },
+    /// Render the app's snapshot and write it (the runner attaches the snapshot).
+    Export(ExportJob),
+}
+
+impl Job {
+    /// What the spinner says.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Job::RecordLog(id) => format!("{} {id}", tr(lang, "正在讀取歷史", "reading history")),
+            Job::Audit => tr(lang, "正在審計全部提交", "auditing every commit"),
+            Job::Blame { id, field, .. } => {
+                format!("{} {id} {field}", tr(lang, "正在追溯", "blaming"))
+            }
+            Job::Export(e) => format!("{} {}", tr(lang, "正在導出", "exporting"), e.path.display()),
+        }
+    }
+}
+
+/// Every commit of the repository and the audit's findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditData {
+    /// Newest first.
+    pub entries: Vec<Entry>,
+    pub violations: Vec<Violation>,
+}
+
+impl AuditData {
+    /// The violations found on `commit`.
+    pub fn violations_of<'a>(&'a self, commit: &'a str) -> impl Iterator<Item = &'a Violation> {
+        self.violations.iter().filter(move |v| v.commit == commit)
+    }
+}
+
+/// Where an export went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    /// The file written, as the user should read it (absolute when known).
+    pub path: String,
+    /// The commit the snapshot was read from (`export::source_commit`).
+    pub commit: String,
+    pub format: Format,
+    pub bytes: usize,
+}
+
+/// The reader's answer to a [`Job`]; errors are messages for a popup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    RecordLog {
+        id: String,
+        result: Result<Vec<Entry>, String>,
+    },
+    Audit(Result<AuditData, String>),
+    Blame {
+        id: String,
+        field: String,
+        result: Result<Option<Box<Blame>>, String>,
+        log: Option<Result<Vec<Entry>, String>>,
+    },
+    Export(Result<Exported, String>),
+}
+
+impl Done {
+    /// The same failure for any job (the reader stopped).
+    pub fn failed(job: &Job, message: String) -> Done {
+        match job {
+            Job::RecordLog(id) => Done::RecordLog {
+                id: id.clone(),
+                result: Err(message),
+            },
+            Job::Audit => Done::Audit(Err(message)),
+            Job::Blame { id, field, .. } => Done::Blame {
+                id: id.clone(),
+                field: field.clone(),
+                result: Err(message),
+                log: None,
+            },
+            Job::Export(_) => Done::Export(Err(message)),
+        }
+    }
+
+    /// Whether this answers `job`.
+    pub fn answers(&self, job: &Job) -> bool {
+        match (self, job) {
+            (Done::RecordLog { id, .. }, Job::RecordLog(j)) => id == j,
+            (Done::Audit(_), Job::Audit) => true,
+            (
+                Done::Blame { id, field, .. },
+                Job::Blame {
+                    id: j, field: f, ..
+                },
+            ) => id == j && field == f,
+            (Done::Export(_), Job::Export(_)) => true,
+            _ => false,
+        }
+    }
+}
