@@ -174,8 +174,8 @@ BRANDS = [
                "低壓居民新裝平均接電時間由5個工作日壓縮到2個工作日;組建共產黨員服務隊37支,常年為孤寡老人、"
                "留守兒童家庭免費檢修線路,2016年入戶服務1.2萬余次。",
          honours=[honour("山東省文明單位", "Provincial", 2012), honour("滕州市行風建設先進單位", "Municipal", 2014)],
-         media=[media("大眾日?qǐng)?bào)", "Provincial", "2016-11-08", "滕州:“光明驛站”把電送到百姓心坎上"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2017-03-21", "供電服務驛站覆蓋全市鎮街")]),
+         media=[media("大眾日報", "Provincial", "2016-11-08", "滕州:“光明驛站”把電送到百姓心坎上"),
+                media("滕州日報", "Municipal", "2017-03-21", "供電服務驛站覆蓋全市鎮街")]),
     dict(unit="zilaishui-gongsi", name="滕州市自來水公司", brand="清泉到家", target=88.0, plan="final",
          contact=("顏秀梅", "0632-5523310"), sat={2015: 92.4, 2016: 93.0},
          deeds="打造“清泉到家”服務品牌,開通24小時供水服務熱線,實行“報修半小時到場、小修不過夜”;"
@@ -187,14 +187,14 @@ BRANDS = [
          deeds="以“仁心滕醫”為品牌,推行預約診療、診間結算和“先診療后付費”,門診平均候診時間縮短至18分鐘;"
                "組織專家下鄉義診126場,建立鎮街醫聯體21個,對貧困患者實行“一站式”救助結算。",
          honours=[honour("山東省衛生計生系統文明單位", "Provincial", 2014)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-04-16", "滕州中心人民醫院:讓群眾看病少跑腿"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2016-09-02", "名醫下鄉義診進百村")]),
+         media=[media("棗莊日報", "Prefectural", "2017-04-16", "滕州中心人民醫院:讓群眾看病少跑腿"),
+                media("滕州日報", "Municipal", "2016-09-02", "名醫下鄉義診進百村")]),
     dict(unit="guoshui-ju", name="滕州市國家稅務局", brand="滕稅e家", target=86.4, plan="final",
          contact=("劉文博", "0632-5542210"), sat={2015: 91.5, 2016: 92.7},
          deeds="推出“滕稅e家”網上辦稅品牌,90%以上涉稅事項實現網上辦理;設立小微企業辦稅綠色通道和“雙語”導稅服務,"
                "推行首問責任、限時辦結和延時服務制度,納稅人滿意度連續兩年居全市前列。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-02-27", "“滕稅e家”讓納稅人少跑腿")]),
+         media=[media("滕州日報", "Municipal", "2017-02-27", "“滕稅e家”讓納稅人少跑腿")]),
     # GATE-BRAND-SAT: 2015 appraisal satisfaction 88.5 < 90.
     dict(unit="dishui-ju", name="滕州市地方稅務局", brand="陽光地稅 溫馨服務", target=84.0, plan="gate:GATE-BRAND-SAT",
          contact=("楊光輝", "0632-5543376"), sat={2015: 88.5, 2016: 91.2},
@@ -216,7 +216,7 @@ BRANDS = [
          deeds="推進“金融便民進萬家”工程,在行政村布設助農取款服務點520個,實現基礎金融服務村村通;"
                "開展金融知識進社區、防范電信詐騙宣傳活動180余場。",
          honours=[honour("滕州市文明單位", "Municipal", 2014)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2016-08-15", "助農取款點讓村民家門口取錢")]),
+         media=[media("滕州日報", "Municipal", "2016-08-15", "助農取款點讓村民家門口取錢")]),
     dict(unit="youzheng-fengongsi", name="中國郵政集團公司滕州市分公司", brand="綠色郵路 情滿滕州", target=76.5, plan="below",
          contact=("史紅艷", "0632-5591102"), sat={2015: 90.6, 2016: 91.1},
          deeds="以“綠色郵路 情滿滕州”為品牌,開通農村電商服務站136個,郵件妥投率保持98%以上;"
@@ -229,26 +229,26 @@ BRANDS = [
          deeds="打造“文明公交 溫馨車廂”品牌,開行城鄉公交線路48條,推行進站停穩、禮讓斑馬線、愛心座椅等八項服務規范;"
                "為65歲以上老人、殘疾人辦理免費乘車卡2.3萬張。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-01-09", "公交車上的“溫馨車廂”")]),
+         media=[media("滕州日報", "Municipal", "2017-01-09", "公交車上的“溫馨車廂”")]),
     dict(unit="zhengwu-fuwu-zhongxin", name="滕州市政務服務中心", brand="馬上就辦 辦就辦好", target=89.0, plan="final",
          contact=("周麗娜", "0632-5501188"), sat={2015: 94.0, 2016: 95.3},
          deeds="以“馬上就辦 辦就辦好”為品牌,進駐部門36個、事項412項,推行“一窗受理、集成服務”和全程代辦,"
                "企業設立登記壓縮至3個工作日;開設周六“不打烊”窗口,全年延時服務4600余件。",
          honours=[honour("山東省青年文明號", "Provincial", 2013), honour("滕州市文明單位", "Municipal", 2012)],
          media=[media("人民網", "National", "2017-03-30", "山東滕州:審批服務“馬上就辦”"),
-                media("大眾日?qǐng)?bào)", "Provincial", "2016-12-14", "滕州政務服務一窗受理")]),
+                media("大眾日報", "Provincial", "2016-12-14", "滕州政務服務一窗受理")]),
     dict(unit="guanqiao-zhen", name="官橋鎮便民服務中心", brand="官橋便民直通車", target=83.2, plan="final",
          contact=("殷建華", "0632-5710236"), sat={2015: 91.7, 2016: 92.9},
          deeds="打造“官橋便民直通車”品牌,鎮便民服務中心與62個村(居)代辦點聯網,群眾辦理社保、民政、計生等事項"
                "“村里申請、鎮上辦結、干部代跑”,2016年代辦事項5800余件,無一起有效投訴。",
          honours=[honour("滕州市文明單位", "Municipal", 2015)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-04-03", "官橋:干部代跑 群眾少跑")]),
+         media=[media("滕州日報", "Municipal", "2017-04-03", "官橋:干部代跑 群眾少跑")]),
     dict(unit="longquan-jiedao", name="龍泉街道", brand="龍泉鄰里情", target=84.6, plan="final",
          contact=("孫玉蘭", "0632-5589021"), sat={2015: 93.1, 2016: 93.4},
          deeds="以“龍泉鄰里情”為品牌,在轄區28個社區建立“鄰里之家”,組建志愿服務隊伍96支,"
                "開展助老助殘、四點半課堂、鄰里調解等服務;社區便民服務站實現“十分鐘服務圈”。",
          honours=[honour("山東省文明社區(龍泉街道善國社區)", "Provincial", 2014)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-28", "龍泉街道:鄰里守望 溫暖相伴")]),
+         media=[media("棗莊日報", "Prefectural", "2017-05-28", "龍泉街道:鄰里守望 溫暖相伴")]),
 ]
 
 WINDOWS = [
@@ -257,7 +257,7 @@ WINDOWS = [
          deeds="推行機動車登記、駕駛證業務“一證通辦”,開設老年人、殘疾人綠色通道和中午延時服務;"
                "引入自助辦理終端12臺,駕駛證補換領10分鐘辦結,2016年辦理業務32萬筆,零投訴。",
          honours=[honour("全省公安機關車管所規范化建設示范單位", "Provincial", 2015)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-03-18", "滕州車管所:群眾辦事一次辦好")]),
+         media=[media("棗莊日報", "Prefectural", "2017-03-18", "滕州車管所:群眾辦事一次辦好")]),
     dict(unit="shebao-fuwu-dating", name="滕州市社會保險事業處服務大廳", target=88.6, plan="final",
          contact=("邵明", "0632-5540115"), know=94.0, ssat=95.1,
          deeds="整合養老、醫療、工傷、生育等12類業務,實行“綜合柜員制”,群眾一窗辦理全部社保業務;"
@@ -269,7 +269,7 @@ WINDOWS = [
          deeds="設置導稅臺、自助辦稅區和納稅人學堂,推行“預約辦稅+延時服務+首問負責”,"
                "發票領購平均用時由15分鐘縮短到5分鐘;與地稅聯合設立“一窗通辦”窗口。",
          honours=[honour("全國稅務系統文明服務示范單位", "National", 2015)],
-         media=[media("大眾日?qǐng)?bào)", "Provincial", "2017-04-25", "滕州國稅:辦稅廳里的“加速度”")]),
+         media=[media("大眾日報", "Provincial", "2017-04-25", "滕州國稅:辦稅廳里的“加速度”")]),
     dict(unit="dishui-banshui-ting", name="滕州市地稅局辦稅服務廳", target=83.1, plan="below",
          contact=("楊光輝", "0632-5543376"), know=92.0, ssat=91.4,
          deeds="實行首問責任、一次性告知和限時辦結制度,開通社保費、房產交易稅費一窗征收,"
@@ -280,7 +280,7 @@ WINDOWS = [
          deeds="推行“一口對外、首問負責”,業擴報裝實行“一證受理”,營業廳設電費自助繳費機和愛心服務臺;"
                "對高齡、殘疾客戶提供預約上門服務。",
          honours=[honour("國家電網公司優質服務示范窗口", "National", 2016)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-06", "供電營業廳里的“貼心服務”")]),
+         media=[media("滕州日報", "Municipal", "2017-05-06", "供電營業廳里的“貼心服務”")]),
     dict(unit="zilaishui-kefu-zhongxin", name="滕州市自來水公司客戶服務中心", target=80.9, plan="below",
          contact=("顏秀梅", "0632-5523310"), know=91.0, ssat=90.6,
          incidents=[{"kind": Var("Complaint"), "date": "2016-08-03",
@@ -298,7 +298,7 @@ WINDOWS = [
          contact=("張慶華", "0632-5531128"), know=86.0, ssat=92.5,
          deeds="門診部日均接診6000余人次,推行分時段預約和自助掛號繳費;2017年新入職導診、收費人員較多,"
                "業務知識培訓正在開展。",
-         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-03-11", "中心人民醫院推行分時段預約")]),
+         honours=[], media=[media("滕州日報", "Municipal", "2017-03-11", "中心人民醫院推行分時段預約")]),
     dict(unit="youzheng-xueyuan-yingyesuo", name="滕州市郵政分公司學院路營業所", target=77.8, plan="below",
          contact=("史紅艷", "0632-5591102"), know=91.5, ssat=90.2,
          deeds="營業所服務周邊高校和社區,開設郵政金融、包裹寄遞、報刊訂閱等業務,設學生寄遞服務專窗。",
@@ -308,7 +308,7 @@ WINDOWS = [
          deeds="公積金提取、貸款業務實行“一窗受理、并聯審批”,提取業務即時辦結,貸款審批時限壓縮到5個工作日;"
                "開通網上業務大廳和12329服務熱線。",
          honours=[honour("山東省住房城鄉建設系統文明窗口", "Provincial", 2014)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-19", "滕州公積金:提取業務立等可取")]),
+         media=[media("棗莊日報", "Prefectural", "2017-05-19", "滕州公積金:提取業務立等可取")]),
     # FRAUD: the provincial honour below turns out to be forged (objection during the notice).
     dict(unit="yunguan-fuwu-chuangkou", name="滕州市交通運輸局運輸管理所服務窗口", target=86.0, plan="fraud",
          contact=("胡正國", "0632-5517720"), know=92.5, ssat=93.0,
@@ -324,7 +324,7 @@ WINDOWS = [
     dict(unit="budongchan-dengji", name="滕州市不動產登記中心受理大廳", target=88.0, plan="veto",
          contact=("高建民", "0632-5530088"), know=93.0, ssat=91.6,
          deeds="整合房屋、土地登記職責,實行“一窗受理、集成服務”,一般登記5個工作日辦結,抵押登記當日辦結。",
-         honours=[], media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-05-22", "不動產登記“一窗受理”")]),
+         honours=[], media=[media("滕州日報", "Municipal", "2017-05-22", "不動產登記“一窗受理”")]),
     dict(unit="longquan-bianmin-zhongxin", name="龍泉街道便民服務中心", target=84.3, plan="below",
          contact=("孫玉蘭", "0632-5589021"), know=92.0, ssat=93.5,
          deeds="集中辦理居民社保、民政、計生、殘聯等45項事務,推行全程代辦和周末預約服務。",
@@ -337,19 +337,19 @@ STARS = [
          deeds="扎根車管窗口十一年,總結“一看二問三核對”工作法,經手業務28萬余筆無一差錯;"
                "主動為殘疾人、老年人上門辦理業務300余次,自費為群眾準備老花鏡、簽字筆。",
          honours=[honour("滕州市勞動模范", "Municipal", 2015)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-04-11", "孔祥偉:車管窗口的“零差錯”民警")]),
+         media=[media("滕州日報", "Municipal", "2017-04-11", "孔祥偉:車管窗口的“零差錯”民警")]),
     dict(unit="renmin-yiyuan", person="王雪梅", workplace="滕州市人民醫院", post="門診導診護士長",
          target=91.8, plan="final", contact=("王紅梅", "0632-5560322"),
          deeds="從事導診工作九年,每天接待咨詢400余人次,牽頭編寫《門診就醫指南》;"
-               "帶領“微笑導診”志愿隊為老年、殘疾患者陪診,收到表?yè)P(yáng)信和錦旗60余件。",
+               "帶領“微笑導診”志愿隊為老年、殘疾患者陪診,收到表揚信和錦旗60余件。",
          honours=[honour("滕州市三八紅旗手", "Municipal", 2016)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-05-12", "王雪梅:門診大廳里的“微笑天使”")]),
+         media=[media("棗莊日報", "Prefectural", "2017-05-12", "王雪梅:門診大廳里的“微笑天使”")]),
     dict(unit="zhongxin-renmin-yiyuan", person="張立新", workplace="滕州市中心人民醫院", post="急診科主治醫師",
          target=90.5, plan="final", contact=("張慶華", "0632-5531128"),
          deeds="從事急診工作十三年,參與搶救危重患者3000余例,在一起重大交通事故救援中連續工作30小時;"
                "堅持每月到鎮衛生院坐診帶教。",
          honours=[honour("棗莊市優秀醫師", "Prefectural", 2016)],
-         media=[media("大眾日?qǐng)?bào)", "Provincial", "2016-12-20", "急診室里的“拼命三郎”")]),
+         media=[media("大眾日報", "Provincial", "2016-12-20", "急診室里的“拼命三郎”")]),
     dict(unit="gongdian-gongsi", person="顏廷福", workplace="國網滕州市供電公司", post="共產黨員服務隊隊長",
          target=89.7, plan="final", contact=("孔令軍", "0632-5512201"),
          deeds="帶領黨員服務隊為農村留守老人免費改造室內線路1200余戶,在2016年汛期搶修中帶隊連續奮戰三晝夜,"
@@ -381,7 +381,7 @@ STARS = [
                "義務為留守老人代購藥品、代繳話費,被村民稱為“流動的服務站”。",
          honours=[honour("全國郵政系統勞動模范", "National", 2014)],
          media=[media("人民網", "National", "2016-10-09", "山路上的“綠衣使者”李永剛"),
-                media("滕州日?qǐng)?bào)", "Municipal", "2017-02-20", "十八年山區郵路情")]),
+                media("滕州日報", "Municipal", "2017-02-20", "十八年山區郵路情")]),
     # A candidate; an objection against him is dismissed during the notice.
     dict(unit="gongjiao-gongsi", person="田茂林", workplace="滕州市公共交通有限公司", post="1路公交車駕駛員",
          target=88.2, plan="final", contact=("韓建設", "0632-5525566"),
@@ -391,7 +391,7 @@ STARS = [
          media=[media("滕州電視臺", "Municipal", "2017-03-06", "1路車上的“溫馨車長”")]),
     dict(unit="nongshang-yinhang", person="顏敏", workplace="山東滕州農村商業銀行營業部", post="大堂經理",
          target=86.0, plan="cut", contact=("褚福祥", "0632-5578801"),
-         deeds="擔任大堂經理六年,識破并阻止電信詐騙7起,為客戶挽回?fù)p失40余萬元。", honours=[], media=[]),
+         deeds="擔任大堂經理六年,識破并阻止電信詐騙7起,為客戶挽回損失40余萬元。", honours=[], media=[]),
     dict(unit="beixin-jiedao", person="韓雪", workplace="北辛街道便民服務中心", post="民政業務窗口工作人員",
          target=87.6, plan="final", contact=("馬振東", "0632-5598812"),
          deeds="負責低保、救助等民政業務,建立困難群眾臺賬1100余戶,堅持入戶核查,做到應保盡保;"
@@ -404,14 +404,14 @@ STARS = [
          target=89.1, plan="final", contact=("孫玉蘭", "0632-5589021"),
          deeds="扎根社區十年,推行“民情日記”工作法,為居民代辦事項3000余件;組建“巧手媽媽”志愿隊幫扶困難家庭。",
          honours=[honour("山東省優秀社區工作者", "Provincial", 2016)],
-         media=[media("棗莊日?qǐng)?bào)", "Prefectural", "2017-01-18", "孫曉燕:社區里的“貼心人”")]),
+         media=[media("棗莊日報", "Prefectural", "2017-01-18", "孫曉燕:社區里的“貼心人”")]),
     # REG-DEADLINE: registered late, on 5 July, under the chair's exception.
     dict(unit="guanqiao-zhen", person="殷兆磊", workplace="官橋鎮便民服務中心", post="代辦員",
          target=87.9, plan="final", contact=("殷建華", "0632-5710236"), late=True,
          deeds="作為鎮便民服務中心代辦員,騎電動車走遍全鎮62個村,為群眾代辦事項2600余件,"
                "隨身“代辦包”裝著各類表格和印泥,群眾稱他“跑腿書記”。",
          honours=[honour("滕州市優秀共產黨員", "Municipal", 2017)],
-         media=[media("滕州日?qǐng)?bào)", "Municipal", "2017-06-26", "官橋“跑腿書記”殷兆磊")]),
+         media=[media("滕州日報", "Municipal", "2017-06-26", "官橋“跑腿書記”殷兆磊")]),
 ]
 
 
@@ -499,7 +499,7 @@ PARENT_BODY = {
 
 SUPERVISORS = [
     ("趙德明", "滕州市人大代表"), ("孟凡華", "滕州市政協委員"), ("田秀英", "善國社區居民代表"),
-    ("郭振", "滕州日?qǐng)?bào)社記者"), ("呂桂芳", "退休教師"), ("徐長青", "個體工商戶代表"),
+    ("郭振", "滕州日報社記者"), ("呂桂芳", "退休教師"), ("徐長青", "個體工商戶代表"),
     ("曹麗", "市殘聯志愿者"), ("宋德勝", "企業代表"), ("殷秀蓮", "村民代表"),
 ]
 
@@ -575,7 +575,7 @@ def gen_update():
     # nomination.ron (activities and supervisors included).
     n = BY_ID["2017-brand-010"]
     rec = dict(n["record"])
-    rec["media"] = rec["media"] + [media("滕州日?qǐng)?bào)", "Municipal", "2017-06-28", "政務服務中心開設周六“不打烊”窗口")]
+    rec["media"] = rec["media"] + [media("滕州日報", "Municipal", "2017-06-28", "政務服務中心開設周六“不打烊”窗口")]
     rec["evidence"] = rec["evidence"] + [{"title": "報道剪報", "reference": archive()}]
     n["record"] = rec
     step(at("2017-07-04", start=(10, 0)), "liuyang", Var("Nominate", rec))
@@ -915,7 +915,7 @@ def gen_december():
         elif p == "veto":
             reason = "市信訪局意見為否決(GATE-VETO):" + VETO[2]
         elif p == "below":
-            reason = f"綜合得分{n['final']:.2f}分,低于本類最低分?jǐn)?shù)線{MIN_SCORE[n['category']]:.0f}分,寧缺毋濫,不予列入(NO-FILLER)。"
+            reason = f"綜合得分{n['final']:.2f}分,低于本類最低分數線{MIN_SCORE[n['category']]:.0f}分,寧缺毋濫,不予列入(NO-FILLER)。"
         elif p == "cut":
             reason = f"綜合得分{n['final']:.2f}分,未進入本類前十名(名額10個),不列入候選名單。"
         else:

@@ -46,7 +46,7 @@ impl Context {
         let config = store.repo().config()?;
         let email = config.get_string("user.email").map_err(|_| {
             anyhow!(self.lang.pick(
-                "未設置 git 的 user.email:只讀。請?jiān)O(shè)置為 members.ron 中您的郵箱(git config user.email …)",
+                "未設置 git 的 user.email:只讀。請設置為 members.ron 中您的郵箱(git config user.email …)",
                 "git user.email is not set: read-only. Set it to your email in members.ron (git config user.email …)"
             ))
         })?;

@@ -576,7 +576,7 @@ mod tests {
         n.honours[0].level = Level::Other;
         assert!(!priority(&s.campaign, c, &n).flag, "level too low");
         n.media.push(MediaReport {
-            outlet: "滕州日?qǐng)?bào)".into(),
+            outlet: "滕州日報".into(),
             level: Level::Municipal,
             date: day(5, 1),
             title: "report".into(),

@@ -437,7 +437,7 @@ impl Refusal {
                 max,
             } => pick(
                 zh,
-                format!("評分項 {criterion} 的分?jǐn)?shù) {} 超出 0..{}", num(*points), num(*max)),
+                format!("評分項 {criterion} 的分數 {} 超出 0..{}", num(*points), num(*max)),
                 format!("points {} for {criterion} are outside 0..{}", num(*points), num(*max)),
             ),
             PercentOutOfRange { field, value } => pick(
