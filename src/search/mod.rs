@@ -114,6 +114,31 @@ fn subsequence(needle: &str, hay: &str) -> bool {
     next.is_none()
 }
 
+/// Whether `needle` occurs as a subsequence of `hay` within a window of fewer
+/// than `limit` characters (the compactness asked of long texts).
+fn compact_window(needle: &str, hay: &str, limit: usize) -> bool {
+    let hay: Vec<char> = hay.chars().collect();
+    let need: Vec<char> = needle.chars().collect();
+    let Some(&first) = need.first() else {
+        return true;
+    };
+    (0..hay.len()).filter(|&i| hay[i] == first).any(|start| {
+        let mut k = 1;
+        for (off, &c) in hay[start + 1..].iter().enumerate() {
+            if off + 1 >= limit {
+                return false;
+            }
+            if k < need.len() && c == need[k] {
+                k += 1;
+            }
+            if k == need.len() {
+                return true;
+            }
+        }
+        k == need.len()
+    })
+}
+
 pub struct Searcher {
     matcher: SkimMatcherV2,
 }
@@ -180,6 +205,45 @@ impl Searcher {
             }
         }
         best
+    }
+
+    /// The score of the best match of `query` in `key`, without the matched
+    /// positions: what a filter over thousands of rows needs per keystroke
+    /// ([`Searcher::find`] then gives the positions for the rows on screen).
+    pub fn score(&self, key: &Key, query: &str, strict: bool) -> Option<i64> {
+        if query.is_empty() {
+            return None;
+        }
+        let qlen = query.chars().count();
+        let fits = |hay: &str| {
+            subsequence(query, hay) && (!strict || compact_window(query, hay, 2 * qlen + 1))
+        };
+        let mut best: Option<i64> = None;
+        if fits(&key.lower) {
+            best = self.matcher.fuzzy_match(&key.lower, query).map(|s| s + 1);
+        }
+        if query.chars().any(is_han) {
+            return best;
+        }
+        for s in [&key.initials, &key.full] {
+            if fits(s) {
+                if let Some(score) = self.matcher.fuzzy_match(s, query) {
+                    best = Some(best.map_or(score, |b| b.max(score)));
+                }
+            }
+        }
+        best
+    }
+
+    /// Like [`Searcher::find_any`], scores only.
+    pub fn score_any(&self, keys: &[(Key, bool)], query: &str) -> Option<(usize, i64)> {
+        keys.iter()
+            .enumerate()
+            .filter_map(|(i, (k, strict))| {
+                self.score(k, query, *strict)
+                    .map(|s| (i, if *strict { s / 2 } else { s }))
+            })
+            .max_by_key(|(i, s)| (*s, std::cmp::Reverse(*i)))
     }
 
     /// The best match of `query` over several keys (strict for those flagged),
@@ -254,6 +318,39 @@ mod tests {
         assert!(subsequence("", "abc"));
         assert!(!subsequence("zwfwx", "tzszwfwz"));
         assert!(!subsequence("ba", "ab"));
+    }
+
+    #[test]
+    fn compact_windows() {
+        assert!(compact_window("zwfw", "xxzwfwyy", 9));
+        assert!(!compact_window(
+            "zw",
+            &("z".to_string() + &"a".repeat(20) + "w"),
+            5
+        ));
+        assert!(compact_window(
+            "zw",
+            &("z".to_string() + &"a".repeat(20) + "zaw"),
+            5
+        ));
+    }
+
+    #[test]
+    fn scores_agree_with_find() {
+        let s = Searcher::default();
+        for (text, q) in [
+            (CENTRE, "zwfw"),
+            (CENTRE, "zhengwu"),
+            ("abc", "zwfw"),
+            (CENTRE, "tz"),
+        ] {
+            let k = Key::new(text);
+            assert_eq!(
+                s.score(&k, q, false).is_some(),
+                s.find(&k, q, false).is_some(),
+                "{q}"
+            );
+        }
     }
 
     #[test]

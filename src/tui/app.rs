@@ -133,6 +133,9 @@ pub enum Overlay {
 /// The blamed field of a record's detail: `(record, dotted field)`.
 pub type BlameKey = (String, String);
 
+/// A query, the category and filter it ran under, and the rows it matched.
+type LastSearch = (String, (Option<String>, Filter), Vec<usize>);
+
 pub struct App {
     pub snap: Snapshot,
     pub session: Session,
@@ -141,6 +144,8 @@ pub struct App {
     pub view: Vec<usize>,
     /// Search matches by row index: (field, match).
     pub hits: HashMap<usize, (usize, Match)>,
+    /// Search scores by row index: (field, score), for every matching row.
+    pub scores: HashMap<usize, (usize, i64)>,
     /// 0 = all categories, else category index + 1.
     pub cat_tab: usize,
     pub filter: Filter,
@@ -175,6 +180,8 @@ pub struct App {
     /// The commit to put the cursor on once the record's history arrives.
     pub focus_commit: Option<String>,
     searcher: Searcher,
+    /// The last search: query, category and filter, and the rows it matched.
+    last_search: Option<LastSearch>,
 }
 
 impl App {
@@ -186,6 +193,7 @@ impl App {
             rows,
             view: Vec::new(),
             hits: HashMap::new(),
+            scores: HashMap::new(),
             cat_tab: 0,
             filter: Filter::All,
             sort: Sort::Id,
@@ -207,6 +215,7 @@ impl App {
             cursor: (0, 0),
             focus_commit: None,
             searcher: Searcher::default(),
+            last_search: None,
         };
         app.refilter();
         app
@@ -239,40 +248,75 @@ impl App {
             .map(|c| c.id.as_str())
     }
 
-    /// Recomputes the visible rows: category, filter, search, sort.
+    /// Recomputes the visible rows: category, filter, search, sort. While a
+    /// query only grows (typing), only the rows the shorter query matched are
+    /// searched again: a row that fails a query fails every extension of it.
     pub fn refilter(&mut self) {
+        use rayon::prelude::*;
         let cat = self.tab_category().map(str::to_string);
         let q = normalise(&self.query);
+        let scope = (cat.clone(), self.filter);
+        let narrowing = !q.is_empty()
+            && self.last_search.as_ref().is_some_and(|(lq, ls, _)| {
+                !lq.is_empty() && q.starts_with(lq.as_str()) && *ls == scope
+            });
+        let candidates: Vec<usize> = if narrowing {
+            self.last_search
+                .take()
+                .map(|(_, _, rows)| rows)
+                .unwrap_or_default()
+        } else {
+            self.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    cat.as_deref().is_none_or(|c| c == r.category) && self.filter.keeps(r)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
         self.hits.clear();
-        let mut view: Vec<usize> = Vec::new();
-        for (i, r) in self.rows.iter().enumerate() {
-            if cat.as_deref().is_some_and(|c| c != r.category) || !self.filter.keeps(r) {
-                continue;
-            }
-            if !q.is_empty() {
-                match self.searcher.find_any(&r.keys, &q) {
-                    Some(hit) => {
-                        self.hits.insert(i, hit);
-                    }
-                    None => continue,
-                }
-            }
-            view.push(i);
-        }
+        self.scores.clear();
+        let view: Vec<usize> = if q.is_empty() {
+            candidates
+        } else {
+            let (rows, searcher) = (&self.rows, &self.searcher);
+            let found: Vec<(usize, (usize, i64))> = candidates
+                .par_iter()
+                .with_min_len(256)
+                .filter_map(|&i| searcher.score_any(&rows[i].keys, &q).map(|hit| (i, hit)))
+                .collect();
+            let view = found.iter().map(|(i, _)| *i).collect();
+            self.scores = found.into_iter().collect();
+            view
+        };
+        self.last_search = Some((q.clone(), scope, view.clone()));
+        let mut view = view;
         if q.is_empty() {
             self.sort.order(&self.rows, &mut view);
         } else {
             // Best match first.
-            view.sort_by_key(|i| {
-                (
-                    std::cmp::Reverse(self.hits.get(i).map_or(0, |h| h.1.score)),
-                    *i,
-                )
-            });
+            view.sort_by_key(|i| (std::cmp::Reverse(self.scores.get(i).map_or(0, |h| h.1)), *i));
         }
         self.view = view;
         self.sel = self.sel.min(self.view.len().saturating_sub(1));
         self.offset = self.offset.min(self.sel);
+    }
+
+    /// Computes the highlighted positions of the search match of row `ri`
+    /// (only rows on screen need them; the filter keeps scores alone).
+    pub fn ensure_hit(&mut self, ri: usize) {
+        if self.hits.contains_key(&ri) || !self.scores.contains_key(&ri) {
+            return;
+        }
+        let q = normalise(&self.query);
+        if let Some(hit) = self
+            .rows
+            .get(ri)
+            .and_then(|r| self.searcher.find_any(&r.keys, &q))
+        {
+            self.hits.insert(ri, hit);
+        }
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
@@ -323,6 +367,7 @@ impl App {
             self.audit = None;
         }
         self.rows = rows::build(&self.snap, self.session.actor.as_deref(), self.lang());
+        self.last_search = None;
         self.refilter();
         if let Some(id) = keep {
             if let Some(p) = self.view.iter().position(|i| self.rows[*i].id == id) {

@@ -365,7 +365,17 @@ fn draw_list(app: &mut App, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    // Only the visible rows are built.
+    // Only the visible rows are built (and only their matches located).
+    let visible: Vec<usize> = app
+        .view
+        .iter()
+        .skip(app.offset)
+        .take(rows_h)
+        .copied()
+        .collect();
+    for ri in visible {
+        app.ensure_hit(ri);
+    }
     let mut lines = Vec::with_capacity(rows_h);
     for (pos, &ri) in app.view.iter().enumerate().skip(app.offset).take(rows_h) {
         let r = &app.rows[ri];
