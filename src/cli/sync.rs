@@ -25,7 +25,8 @@ pub struct SyncArgs {
     /// Merge incoming commits even when the audit finds violations (they are listed).
     #[arg(long)]
     pub accept_violations: bool,
-    /// Chair only: settle conflicting files by keeping one side in a signed merge.
+    /// Settle conflicting files in a signed merge: theirs keeps the remote version
+    /// (yours stays in the history); ours keeps yours (chair only).
     #[arg(long, value_enum)]
     pub resolve: Option<ResolveArg>,
     /// Print the report (or the conflict, or the violations) as JSON.

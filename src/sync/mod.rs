@@ -13,9 +13,12 @@
 //! - A file changed on both sides to different contents (two versions of one
 //!   `decision.ron` or `nomination.ron`) is a conflict: nothing is merged, the
 //!   branch, work tree and the fetched remote-tracking ref stay as they are, and
-//!   [`SyncError::Conflicts`] carries both versions with who signed each. The
-//!   chair settles it with [`Resolve`] (a signed merge taking one side), then,
-//!   if neither version is right, a normal signed action.
+//!   [`SyncError::Conflicts`] carries both versions with who signed each. It
+//!   is settled by a signed merge that takes one side for the conflicting files
+//!   ([`Resolve::Theirs`]: anyone, setting their own unpushed version aside;
+//!   [`Resolve::Ours`]: the chair only), the other version staying in the
+//!   history as the merge's parent; then whoever is entitled records the right
+//!   content with a normal signed action (the chair's `decide` for a decision).
 //! - The branch moves by compare-and-swap under the store's write lock, and the
 //!   work tree and index follow path by path, never over a user's own edit.
 
@@ -41,7 +44,7 @@ pub use git::{GitProgram, Pushed};
 /// Pushes retried after a rejection before the sync gives up.
 pub const MAX_RETRIES: usize = 5;
 
-/// Which version a chair's resolving merge keeps for every conflicting file.
+/// Which version a resolving merge keeps for every conflicting file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Resolve {
@@ -112,7 +115,7 @@ pub struct SyncOptions<'a> {
     /// Merge incoming commits even when the audit finds violations (they are
     /// still reported in [`SyncReport::accepted_violations`]).
     pub accept_violations: bool,
-    /// Settle conflicting files by taking one side (the chair only).
+    /// Settle conflicting files by taking one side (`Ours`: the chair only).
     pub resolve: Option<Resolve>,
     /// The local user's email (git's `user.email`); names the member who signs
     /// a merge commit. Not needed for a fast-forward.
@@ -317,9 +320,10 @@ fn conflicts_text(r: &ConflictReport) -> String {
         }
     }
     s.push_str(
-        "\nThe chair settles it: `pingxuan sync --resolve theirs` (or `ours`) makes a signed \
-         merge keeping that version; then record the right outcome with a normal action \
-         (e.g. `pingxuan decide`).",
+        "\nTo settle it: `pingxuan sync --resolve theirs` makes a signed merge that keeps the \
+         remote version (yours stays in the history); then record the right content with a \
+         normal action (the chair: `pingxuan decide`). Keeping your version over the remote \
+         one (`--resolve ours`) is the chair's call.",
     );
     s
 }
@@ -699,12 +703,14 @@ fn merge(
                 &conflicted,
             )?)));
         };
-        if !member.as_ref().is_some_and(|m| m.has_role(Role::Chair)) {
+        // Setting one's own unpushed version aside is anyone's right; keeping it
+        // over a version already shared overrides another member: the chair's.
+        if resolve == Resolve::Ours && !member.as_ref().is_some_and(|m| m.has_role(Role::Chair)) {
             return Err(SyncError::ChairOnly(
                 if zh {
-                    "只有評委會主任可以用 --resolve 了結衝突;未作任何改動"
+                    "只有評委會主任可以用 --resolve ours 以本地版本覆蓋遠端版本;未作任何改動。可用 --resolve theirs 接收遠端版本,再重新操作"
                 } else {
-                    "only the chair may settle a conflict with --resolve; nothing was changed"
+                    "only the chair may keep the local version over the remote one (--resolve ours); nothing was changed. --resolve theirs takes the remote version, then act again"
                 }
                 .into(),
             ));
