@@ -46,6 +46,8 @@ pub enum Effect {
     LoadHistory(String),
     /// Edit this text in `$EDITOR`; answer with [`App::editor_done`].
     Editor(String),
+    /// Fetch, merge and push (see `tui/sync.rs`).
+    Sync,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +140,7 @@ pub struct App {
     pub message: Option<String>,
     pub history: HashMap<String, Result<Vec<LogEntry>, String>>,
     searcher: Searcher,
+    pub sync: super::sync::SyncView,
 }
 
 impl App {
@@ -163,6 +166,7 @@ impl App {
             message: None,
             history: HashMap::new(),
             searcher: Searcher::default(),
+            sync: Default::default(),
         };
         app.refilter();
         app
@@ -495,6 +499,9 @@ impl App {
             return None;
         }
         self.message = None;
+        if let Some(taken) = super::sync::key(self, key) {
+            return taken;
+        }
         let ctx = self.ctx();
         // Typing into a form or the search line comes before the key table.
         if ctx == Ctx::Form && self.pending.is_none() {
@@ -554,6 +561,9 @@ impl App {
     fn command(&mut self, ctx: Ctx, cmd: Cmd) -> Option<Effect> {
         if cmd == Cmd::Quit {
             return Some(Effect::Quit);
+        }
+        if cmd == Cmd::Sync {
+            return Some(Effect::Sync);
         }
         if cmd == Cmd::Help && !matches!(ctx, Ctx::Form | Ctx::Search) {
             self.overlays.push(Overlay::Help { scroll: 0 });

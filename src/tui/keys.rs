@@ -30,6 +30,7 @@ pub enum Cmd {
     Change,
     Submit,
     Editor,
+    Sync,
 }
 
 /// Where a binding applies.
@@ -173,6 +174,15 @@ pub const TABLE: &[Binding] = &[
         "清除搜索",
         "clear search",
         Back,
+        false
+    ),
+    b!(
+        List,
+        [(Char('S'), SHIFT), (Char('S'), NONE)],
+        "S",
+        "同步",
+        "sync",
+        Sync,
         false
     ),
     b!(

@@ -10,6 +10,7 @@ pub mod form;
 pub mod keys;
 mod rankings;
 pub mod rows;
+mod sync;
 pub mod theme;
 pub mod view;
 
@@ -172,10 +173,11 @@ fn event_loop(
     app: &mut App,
     writer: Option<&(mpsc::Sender<Action>, mpsc::Receiver<WriteResult>)>,
 ) -> Result<()> {
+    sync::refresh_counts(app, store);
     loop {
         draw(terminal, app)?;
         // Block for the next event; only a pending write ticks the spinner.
-        let ev = if app.pending.is_some() {
+        let ev = if app.pending.is_some() || app.sync.running() {
             if event::poll(Duration::from_millis(100))? {
                 Some(event::read()?)
             } else {
@@ -187,8 +189,10 @@ fn event_loop(
         if let Some((_, rx)) = writer {
             while let Ok(r) = rx.try_recv() {
                 app.write_done(r);
+                sync::refresh_counts(app, store);
             }
         }
+        sync::poll(app, store);
         if app.pending.is_some() {
             app.tick();
         }
@@ -220,6 +224,7 @@ fn event_loop(
                 let r = store.record_log(&id).map_err(|e| e.to_string());
                 app.history_loaded(id, r);
             }
+            Some(Effect::Sync) => sync::start(app, store.git_dir()),
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));
