@@ -286,9 +286,9 @@ pub fn draw(app: &App, f: &mut Frame) {
                 let x = inner.x + half * i as u16;
                 let w = if i == 0 { half - 1 } else { inner.width - half };
                 let head = if ours {
-                    app.t("本地版本(ours)", "local (ours)")
+                    app.t("本地版本 (ours)", "local (ours)")
                 } else {
-                    app.t("遠端版本(theirs)", "remote (theirs)")
+                    app.t("遠端版本 (theirs)", "remote (theirs)")
                 };
                 f.render_widget(
                     Paragraph::new(Line::from(Span::styled(head, th.title()))),
