@@ -15,5 +15,6 @@ pub mod sample;
 pub mod search;
 pub mod sign;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;

@@ -8,6 +8,7 @@ mod history;
 mod perf;
 mod rank;
 mod read;
+mod sync;
 mod write;
 
 use std::path::PathBuf;
@@ -105,6 +106,9 @@ pub enum Command {
     Hook(history::HookArgs),
     /// Key rotation: register a member's new key or revoke an old one (chair).
     Key(history::KeyArgs),
+    /// Fetch, audit and merge what others pushed, then push; retried when
+    /// someone pushed first.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -173,5 +177,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Audit(a)) => history::audit(&cx, a),
         Some(Command::Hook(a)) => history::hook(&cx, a),
         Some(Command::Key(a)) => history::key(&cx, a),
+        Some(Command::Sync(a)) => sync::run(&cx, a),
     }
 }

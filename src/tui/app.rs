@@ -49,6 +49,8 @@ pub enum Effect {
     Job(Job),
     /// Edit this text in `$EDITOR`; answer with [`App::editor_done`].
     Editor(String),
+    /// Fetch, merge and push (see `tui/sync.rs`).
+    Sync,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +184,7 @@ pub struct App {
     searcher: Searcher,
     /// The last search: query, category and filter, and the rows it matched.
     last_search: Option<LastSearch>,
+    pub sync: super::sync::SyncView,
 }
 
 impl App {
@@ -216,6 +219,7 @@ impl App {
             focus_commit: None,
             searcher: Searcher::default(),
             last_search: None,
+            sync: Default::default(),
         };
         app.refilter();
         app
@@ -718,6 +722,9 @@ impl App {
             return None;
         }
         self.message = None;
+        if let Some(taken) = super::sync::key(self, key) {
+            return taken;
+        }
         let ctx = self.ctx();
         // Typing into a form or the search line comes before the key table.
         if ctx == Ctx::Form && self.pending.is_none() {
@@ -794,6 +801,9 @@ impl App {
     fn command(&mut self, ctx: Ctx, cmd: Cmd) -> Option<Effect> {
         if cmd == Cmd::Quit {
             return Some(Effect::Quit);
+        }
+        if cmd == Cmd::Sync {
+            return Some(Effect::Sync);
         }
         if cmd == Cmd::Help && !matches!(ctx, Ctx::Form | Ctx::Search) {
             self.overlays.push(Overlay::Help { scroll: 0 });

@@ -35,6 +35,7 @@ pub enum Cmd {
     Export,
     PrevCol,
     NextCol,
+    Sync,
 }
 
 /// Where a binding applies.
@@ -191,6 +192,15 @@ pub const TABLE: &[Binding] = &[
         "清除搜索",
         "clear search",
         Back,
+        false
+    ),
+    b!(
+        List,
+        [(Char('S'), SHIFT), (Char('S'), NONE)],
+        "S",
+        "同步",
+        "sync",
+        Sync,
         false
     ),
     b!(

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod keys;
 mod rankings;
 pub mod rows;
+mod sync;
 pub mod theme;
 pub mod view;
 
@@ -304,7 +305,7 @@ pub fn run(opts: Options) -> Result<i32> {
         .map(|a| spawn_writer(opts.clone(), a));
     let reader = spawn_reader(opts.clone());
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let result = event_loop(&mut terminal, &mut app, writer.as_ref(), &reader);
+    let result = event_loop(&mut terminal, &mut app, &store, writer.as_ref(), &reader);
     drop(store);
     ratatui::restore();
     result.map(|()| 0)
@@ -313,9 +314,11 @@ pub fn run(opts: Options) -> Result<i32> {
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
+    store: &Store,
     writer: Option<&(mpsc::Sender<Action>, mpsc::Receiver<WriteResult>)>,
     reader: &Reader,
 ) -> Result<()> {
+    sync::refresh_counts(app, store);
     loop {
         // What the screen shows and has not read yet.
         while let Some(job) = app.next_job() {
@@ -323,7 +326,7 @@ fn event_loop(
         }
         draw(terminal, app)?;
         // Block for the next event; only work under way ticks the spinner.
-        let ev = if app.busy() {
+        let ev = if app.busy() || app.sync.running() {
             if event::poll(Duration::from_millis(100))? {
                 Some(event::read()?)
             } else {
@@ -335,11 +338,13 @@ fn event_loop(
         if let Some((_, rx)) = writer {
             while let Ok(r) = rx.try_recv() {
                 app.write_done(r);
+                sync::refresh_counts(app, store);
             }
         }
         while let Ok(done) = reader.1.try_recv() {
             app.job_done(done);
         }
+        sync::poll(app, store);
         if app.busy() {
             app.tick();
         }
@@ -375,6 +380,7 @@ fn event_loop(
                 None => app.write_done(Err(app.t("只讀:不能寫入", "read-only: cannot write"))),
             },
             Some(Effect::Job(job)) => send_job(reader, app, job),
+            Some(Effect::Sync) => sync::start(app, store.git_dir()),
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));

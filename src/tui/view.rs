@@ -126,6 +126,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
                 th.bad()
             },
         ),
+        Span::styled(super::sync::header(app), th.dim()),
     ]);
     f.render_widget(Paragraph::new(line2), Rect::new(area.x, y, area.width, 1));
     y += 1;
@@ -164,6 +165,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
             Overlay::Done(text) => draw_done(app, f, body, text),
         }
     }
+    super::sync::draw(app, f);
 }
 
 fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
