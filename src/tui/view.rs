@@ -381,11 +381,11 @@ fn draw_list(app: &mut App, f: &mut Frame, area: Rect) {
     let mut lines = Vec::with_capacity(rows_h);
     for (pos, &ri) in app.view.iter().enumerate().skip(app.offset).take(rows_h) {
         let r = &app.rows[ri];
-        let base = if pos == app.sel {
-            th.selected()
-        } else {
-            th.plain()
-        };
+        // The cursor marks the row's first column only: moving it rewrites a
+        // few cells, not two whole rows (slow SSH links; P8 in the README).
+        let selected = pos == app.sel;
+        let base = th.plain();
+        let first = if selected { th.selected() } else { th.plain() };
         let hit = app.hits.get(&ri);
         let hl = |field: usize| -> Vec<usize> {
             match hit {
@@ -395,7 +395,7 @@ fn draw_list(app: &mut App, f: &mut Frame, area: Rect) {
         };
         let mut spans = Vec::new();
         if wide {
-            spans.extend(cell(&r.id, idw, &[], base, th.plain()));
+            spans.extend(cell(&r.id, idw, &[], first, th.plain()));
             spans.push(Span::styled(" ", base));
         }
         // A match in brand or deeds is named after the nominee.
@@ -410,7 +410,8 @@ fn draw_list(app: &mut App, f: &mut Frame, area: Rect) {
             }
             _ => r.nominee.clone(),
         };
-        spans.extend(cell(&nominee, nw, &hl(0), base, th.highlight()));
+        let nominee_style = if wide { base } else { first };
+        spans.extend(cell(&nominee, nw, &hl(0), nominee_style, th.highlight()));
         spans.push(Span::styled(" ", base));
         if wide {
             spans.extend(cell(&r.unit, uw, &hl(1), base, th.highlight()));
