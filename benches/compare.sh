@@ -33,15 +33,24 @@ time_ms() {
     printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }'; }
-row() { printf '| %-3s | %-58s | %10s | %10s | %6s | %-22s |\n' "$@"; }
+row() { printf '| %-3s | %-60s | %14s | %10s | %6s | %-20s |\n' "$1" "$2" "$(fmt "$3")" "$(fmt "$4")" "$5" "$6"; }
+fmt() { case "$1" in *[!0-9.]*|"") echo "$1" ;; *) awk -v x="$1" 'BEGIN{printf "%.1f", x}' ;; esac; }
 
 echo "machine: $(nproc) cores, $(uname -sr); N=$N nominations, $(git -C "$RUN" rev-list --count HEAD) commits" >&2
 perf=$("$PX" --repo "$RUN" --at "$AT" perf --runs "$RUNS" --write)
 j() { echo "$perf" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
-cold=$(j cold_ms); warm=$(j warm_ms); reload=$(j reload_ms); rss=$(j peak_rss_kb)
+cold=$(j cold_ms); warm=$(j warm_ms); reload=$(j reload_ms); hist=$(j history_ms)
+hist_id=$(echo "$perf" | sed -E 's/.*"history_record":"([^"]*)".*/\1/')
+tui=$("$PX" --repo "$RUN" --at "$AT" perf --tui)
+t() { echo "$tui" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+p95=$(t filter_p95_ms); move=$(t cursor_move_bytes); full=$(t full_repaint_bytes); rss=$(t peak_rss_kb)
 
 # P1 peer: list the record blobs and read them all, as a cold open must.
 peer1=$(time_ms "git -C '$RUN' ls-tree -r HEAD nominations | awk '{print \$3}' | git -C '$RUN' cat-file --batch")
+
+# P4 peer: git's own per-path log of the same record.
+REC_PATH=$(git -C "$RUN" ls-tree -r -d --name-only HEAD nominations | grep "/$hist_id\$" | head -1 || true)
+peer4=$(time_ms "git -C '$RUN' log --format=%H -- '$REC_PATH'")
 
 # P5: one signed (ssh) action against git add + git commit -S of the same change.
 export HOME="$WORK/home" GIT_CONFIG_NOSYSTEM=1
@@ -63,5 +72,8 @@ row --- --- --- --- --- ---
 row P1 "cold open to ranked snapshot (ms) / ls-tree + cat-file" "$cold" "$peer1" "$(ratio "$cold" "$peer1")" "<= 1.0x"
 row P2 "warm open, cache valid (ms) / cold" "$warm" "$cold" "$(ratio "$warm" "$cold")" "<= 150 ms, <= 0.15x"
 row P3 "reload after one new commit (ms)" "$reload" "-" "-" "<= 20 ms"
+row P4 "one record's history (ms) / git log --format=%H -- path" "$hist" "$peer4" "$(ratio "$hist" "$peer4")" "<= 0.5x"
 row P5 "one signed ssh action, snapshot loaded (ms) / add + commit -S" "$ours5" "$peer5" "$(ratio "$ours5" "$peer5")" "<= 0.5x"
-row P7 "peak RSS with the repository loaded (MB, CLI)" "$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')" "-" "-" "<= 150 MB"
+row P6 "fuzzy + pinyin filter per keystroke, p95 (ms)" "$p95" "-" "-" "<= 5 ms"
+row P7 "peak RSS, repository open in the TUI state (MB)" "$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')" "-" "-" "<= 150 MB"
+row P8 "bytes per cursor move / per full repaint at 200x50" "$move / $full" "-" "-" "<= 100 B / <= 10 KB"

@@ -111,14 +111,27 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
     let tie_order = snapshot.rulings.tie_orders.get(&cat.id);
     let mut entries = Vec::new();
     let mut ineligible = Vec::new();
-    for (id, record) in &snapshot.records {
-        let in_cat = campaign
-            .category(&record.nomination.category)
-            .is_some_and(|c| c.id == cat.id);
-        if !in_cat {
-            continue;
-        }
-        let Some(a) = assess(snapshot, record) else {
+    // Assessing a record (aggregates, gates, eligibility) is independent of the
+    // others: done on every core, then gathered in id order.
+    let in_cat: Vec<(&String, &crate::model::Record)> = snapshot
+        .records
+        .iter()
+        .filter(|(_, r)| {
+            campaign
+                .category(&r.nomination.category)
+                .is_some_and(|c| c.id == cat.id)
+        })
+        .collect();
+    let assessed: Vec<_> = {
+        use rayon::prelude::*;
+        in_cat
+            .par_iter()
+            .with_min_len(64)
+            .map(|(id, record)| (*id, *record, assess(snapshot, record)))
+            .collect()
+    };
+    for (id, record, a) in assessed {
+        let Some(a) = a else {
             continue;
         };
         let n = &record.nomination;
