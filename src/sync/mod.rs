@@ -381,7 +381,8 @@ fn new_commits(repo: &Repository, tip: Oid, hide: Option<Oid>) -> Result<Vec<Oid
     revs.collect()
 }
 
-/// A random pause in [b·2^(retry-1) / 2, b·2^(retry-1)], at most 10 s, where b
+/// A random pause in [b/4, b·2^(retry-1)] ("full jitter": contenders that were
+/// rejected together rarely retry together), at most 10 s, where b
 /// is the larger of `base` and how long the rejected attempt took (a slow
 /// server or link stretches the pauses with it).
 fn backoff(base: Duration, window: Duration, retry: usize) -> Duration {
@@ -399,7 +400,8 @@ fn backoff(base: Duration, window: Duration, retry: usize) -> Duration {
         .saturating_mul(1 << retry.saturating_sub(1).min(6))
         .min(Duration::from_secs(10));
     let top_ms = u64::try_from(top.as_millis()).unwrap_or(10_000).max(2);
-    Duration::from_millis(top_ms / 2 + h.finish() % (top_ms / 2 + 1))
+    let floor = (u64::try_from(base.max(window).as_millis()).unwrap_or(0) / 4).min(top_ms / 2);
+    Duration::from_millis(floor + h.finish() % (top_ms - floor + 1))
 }
 
 /// Syncs the current branch of `store` with `opts.remote`.
