@@ -70,6 +70,22 @@ impl Store {
     ) -> Result<Oid, StoreError> {
         let repo = &self.repo;
         let branch = self.branch()?;
+        // A file the loader would refuse unread must never be committed.
+        for change in changes {
+            let size = change.content.as_ref().map_or(0, String::len);
+            if size > super::load::MAX_FILE_BYTES {
+                return Err(StoreError::Invalid(crate::model::Problem {
+                    path: change.path.clone(),
+                    line: None,
+                    column: None,
+                    field: None,
+                    message: format!(
+                        "would be {size} bytes; records are limited to {}",
+                        super::load::MAX_FILE_BYTES
+                    ),
+                }));
+            }
+        }
         let parent_commit = parent.map(|p| repo.find_commit(p)).transpose()?;
         let tree = match &parent_commit {
             Some(c) => {
