@@ -231,3 +231,51 @@ fn demo_history_is_signed_by_the_scripted_members_at_the_scripted_times() {
     // The work tree matches HEAD.
     assert_eq!(sb.git_ok(&dir, &["status", "--porcelain"]).trim(), "");
 }
+
+/// Issue 9: the demo's generated private keys stay outside the repository —
+/// in no object of any commit, no file of the git directory or work tree —
+/// and are readable by their owner only.
+#[test]
+fn demo_private_keys_never_enter_the_repository() {
+    use std::os::unix::fs::PermissionsExt;
+    let (sb, dir) = demo();
+    let keys = std::path::PathBuf::from(format!("{}.keys", dir.display()));
+    let keys = keys.canonicalize().unwrap();
+    assert!(!keys.starts_with(dir.canonicalize().unwrap()));
+    let mut private = Vec::new();
+    for e in std::fs::read_dir(&keys).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        if text.contains("PRIVATE KEY") {
+            let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} is private", e.path().display());
+            private.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with("-----") && l.len() > 16)
+                    .map(str::to_string),
+            );
+        }
+    }
+    assert!(!private.is_empty(), "the demo made private keys");
+    let mut all = sb
+        .git(dir, &["cat-file", "--batch-all-objects", "--batch"])
+        .stdout;
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                all.extend(bytes);
+            }
+        }
+    }
+    let has = |needle: &[u8]| all.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"PRIVATE KEY"));
+    for line in &private {
+        assert!(
+            !has(line.as_bytes()),
+            "a private key line is in the repository"
+        );
+    }
+}

@@ -54,6 +54,12 @@ pub fn parse_input(input: &str) -> Result<Vec<RefUpdate>, HistoryError> {
             return Err(bad("expected `<old> <new> <ref>`"));
         };
         for id in [old, new] {
+            // git sends full ids; libgit2 would pad a short one with zeros
+            // (`0` would read as "no old value", a ref creation).
+            let full = matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit());
+            if !full {
+                return Err(bad("not a full object id"));
+            }
             Oid::from_str(id).map_err(|_| bad("not an object id"))?;
         }
         out.push(RefUpdate {
@@ -177,5 +183,10 @@ mod tests {
         assert_eq!(u[0].name, "refs/heads/main");
         assert!(parse_input("x y").is_err());
         assert!(parse_input(&format!("{z} nothex refs/heads/main")).is_err());
+        assert!(
+            parse_input("0 1 refs/heads/main").is_err(),
+            "short ids are refused"
+        );
+        assert!(parse_input(&format!("{z} +{} refs/heads/main", &a[1..])).is_err());
     }
 }

@@ -8,6 +8,7 @@ pub mod nomination;
 pub mod record;
 pub mod rulings;
 pub mod snapshot;
+pub mod unique;
 pub mod unit;
 pub mod validate;
 

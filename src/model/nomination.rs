@@ -70,7 +70,7 @@ pub struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct Metrics {
     /// 行風評議 satisfaction (%) by year.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub appraisal_satisfaction: BTreeMap<i32, f64>,
     /// Service-quality satisfaction (%).
     #[serde(default)]

@@ -31,6 +31,7 @@ impl Mark {
 pub struct Score {
     pub reviewer: String,
     /// Criterion id to mark.
+    #[serde(deserialize_with = "super::unique::map")]
     pub marks: BTreeMap<String, Mark>,
     #[serde(default)]
     pub comment: String,

@@ -14,7 +14,7 @@ pub struct Rulings {
     #[serde(default)]
     pub exceptions: Vec<Exception>,
     /// Category id to nomination ids, first ranks highest among equals.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub tie_orders: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub notices: Vec<Notice>,

@@ -116,7 +116,11 @@ impl Store {
 
     /// Takes the write lock of this repository (see [`lock`]).
     pub fn lock(&self) -> Result<lock::WriteLock, StoreError> {
-        lock::acquire(self.repo.path())
+        let lock = lock::acquire(self.repo.path())?;
+        // A writer killed between moving the branch and updating the work
+        // tree left a journal: finish its update first.
+        self.finish_interrupted_sync()?;
+        Ok(lock)
     }
 
     /// The commit HEAD points at; `None` on an unborn branch.

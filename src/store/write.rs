@@ -70,6 +70,22 @@ impl Store {
     ) -> Result<Oid, StoreError> {
         let repo = &self.repo;
         let branch = self.branch()?;
+        // A file the loader would refuse unread must never be committed.
+        for change in changes {
+            let size = change.content.as_ref().map_or(0, String::len);
+            if size > super::load::MAX_FILE_BYTES {
+                return Err(StoreError::Invalid(crate::model::Problem {
+                    path: change.path.clone(),
+                    line: None,
+                    column: None,
+                    field: None,
+                    message: format!(
+                        "would be {size} bytes; records are limited to {}",
+                        super::load::MAX_FILE_BYTES
+                    ),
+                }));
+            }
+        }
         let parent_commit = parent.map(|p| repo.find_commit(p)).transpose()?;
         let tree = match &parent_commit {
             Some(c) => {
@@ -119,17 +135,102 @@ impl Store {
         };
 
         let log = format!("pingxuan: {}", meta.summary);
+        // From here until the work tree matches, a kill leaves a journal for
+        // the next writer (see `finish_interrupted_sync`).
+        let journal = self.repo.path().join(SYNC_JOURNAL);
+        if repo.workdir().is_some() {
+            std::fs::write(&journal, format!("{oid}\n")).map_err(|source| StoreError::Io {
+                path: journal.display().to_string(),
+                source,
+            })?;
+        }
         let moved = match parent {
             Some(p) => repo.reference_matching(&branch, oid, true, p, &log),
             None => repo.reference(&branch, oid, false, &log),
         };
-        match moved {
-            Ok(_) => {}
-            Err(e) if is_race(&e) => return Err(StoreError::Conflict),
-            Err(e) => return Err(e.into()),
+        if let Err(e) = moved {
+            let _ = std::fs::remove_file(&journal);
+            return Err(if is_race(&e) {
+                StoreError::Conflict
+            } else {
+                e.into()
+            });
         }
         self.sync_workdir(changes)?;
+        let _ = std::fs::remove_file(&journal);
         Ok(oid)
+    }
+
+    /// Finishes the work-tree update of a pingxuan process killed after it
+    /// moved the branch: each path the journal's commit changed is brought to
+    /// the committed version where the index and work tree still hold the
+    /// parent's version (or already the new one). A path with any other
+    /// content is a user's edit and is left alone. Call under the write lock.
+    pub(super) fn finish_interrupted_sync(&self) -> Result<(), StoreError> {
+        let journal = self.repo.path().join(SYNC_JOURNAL);
+        let Ok(text) = std::fs::read_to_string(&journal) else {
+            return Ok(());
+        };
+        let result = self.resync(text.trim());
+        let _ = std::fs::remove_file(&journal);
+        result
+    }
+
+    fn resync(&self, commit: &str) -> Result<(), StoreError> {
+        let repo = &self.repo;
+        let (Some(workdir), Ok(oid)) = (repo.workdir(), Oid::from_str(commit)) else {
+            return Ok(());
+        };
+        let (Ok(commit), Some(head)) = (repo.find_commit(oid), self.head()?) else {
+            return Ok(());
+        };
+        // Only a commit the branch took (the kill may have come before the move).
+        if head != oid && !repo.graph_descendant_of(head, oid)? {
+            return Ok(());
+        }
+        let head_tree = repo.find_commit(head)?.tree()?;
+        let new_tree = commit.tree()?;
+        let old_tree = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+        let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
+        let mut index = repo.index()?;
+        index.read(false)?;
+        let mut changes = Vec::new();
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
+                continue;
+            };
+            let Some(path_str) = path.to_str() else {
+                continue;
+            };
+            let blob_id = |t: &git2::Tree| t.get_path(path).ok().map(|e| e.id());
+            let old_id = old_tree.as_ref().and_then(blob_id);
+            let new_id = blob_id(&new_tree);
+            if blob_id(&head_tree) != new_id {
+                continue; // changed again since: not ours to touch
+            }
+            let ok = |id: Option<Oid>| id == old_id || id == new_id;
+            let in_index = index.get_path(path, 0).map(|e| e.id);
+            let on_disk = match std::fs::read(workdir.join(path)) {
+                Ok(bytes) => Oid::hash_object(ObjectType::Blob, &bytes).ok(),
+                Err(_) => None,
+            };
+            if !ok(in_index) || !ok(on_disk) {
+                continue;
+            }
+            let content = match new_id {
+                Some(id) => match String::from_utf8(repo.find_blob(id)?.content().to_vec()) {
+                    Ok(text) => Some(text),
+                    Err(_) => continue,
+                },
+                None => None,
+            };
+            remove_temp_files(&workdir.join(path));
+            changes.push(FileChange {
+                path: path_str.to_string(),
+                content,
+            });
+        }
+        self.sync_workdir(&changes)
     }
 
     /// Refuses when a path we are about to write has an uncommitted edit, in
@@ -235,11 +336,32 @@ fn index_entry(path: &str, id: Oid, size: usize) -> git2::IndexEntry {
     }
 }
 
+/// The journal of a commit whose work-tree update is under way, in the git directory.
+pub const SYNC_JOURNAL: &str = "pingxuan-sync";
+
+const TEMP_PREFIX: &str = ".pingxuan-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the temporary files a killed [`write_atomically`] left beside `path`.
+fn remove_temp_files(path: &Path) {
+    let Some(dir) = path.parent() else { return };
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Write to a temp file beside the target, then rename: a reader never sees half a file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

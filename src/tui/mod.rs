@@ -253,7 +253,7 @@ fn send_job(reader: &Reader, app: &mut App, job: Job) {
 
 /// Edits `text` in `$VISUAL`/`$EDITOR` (else `vi`) as `git commit` does: a
 /// private temporary file (0600), removed afterwards.
-fn edit(text: &str) -> Result<String> {
+pub fn edit(text: &str) -> Result<String> {
     let mut file = tempfile::Builder::new()
         .prefix("pingxuan-")
         .suffix(".txt")

@@ -1,0 +1,152 @@
+//! Issue 9, secrets: `$EDITOR` temporary files are private (0600) and removed,
+//! and no key material is ever written into the repository.
+
+mod fixture;
+mod hostile;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use fixture::*;
+use hostile::*;
+
+/// An editor that records the file it was given, its mode, and appends a line.
+fn fake_editor(dir: &Path, exit: i32) -> std::path::PathBuf {
+    let script = dir.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$1\" > '{log}'\nstat -c %a \"$1\" >> '{log}'\necho edited >> \"$1\"\nexit {exit}\n",
+            log = dir.join("editor.log").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+// Both cases live in one test: `$VISUAL` is process-wide.
+#[test]
+fn editor_temp_file_is_private_and_always_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("VISUAL", fake_editor(dir.path(), 0));
+    let out = pingxuan::tui::edit("\u{4e8b}\u{8e5f} secret draft\n").unwrap();
+    assert!(out.starts_with("\u{4e8b}\u{8e5f} secret draft\n") && out.ends_with("edited\n"));
+    let log = std::fs::read_to_string(dir.path().join("editor.log")).unwrap();
+    let mut lines = log.lines();
+    let file = lines.next().unwrap();
+    assert_eq!(
+        lines.next(),
+        Some("600"),
+        "only the user can read it: {log}"
+    );
+    assert!(!Path::new(file).exists(), "{file} is removed after editing");
+
+    // An editor that fails: an error, and the file is removed all the same.
+    std::env::set_var("VISUAL", fake_editor(dir.path(), 3));
+    assert!(pingxuan::tui::edit("draft").is_err());
+    let log = std::fs::read_to_string(dir.path().join("editor.log")).unwrap();
+    let file = log.lines().next().unwrap();
+    assert!(
+        !Path::new(file).exists(),
+        "{file} is removed after a failed edit"
+    );
+    std::env::remove_var("VISUAL");
+}
+
+/// Every object in the repository and every file of its git directory and work tree.
+fn everything(repo: &Path) -> Vec<u8> {
+    let mut all = Command::new("git")
+        .args(["cat-file", "--batch-all-objects", "--batch"])
+        .current_dir(repo)
+        .output()
+        .unwrap()
+        .stdout;
+    let mut stack = vec![repo.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                all.extend(bytes);
+            }
+        }
+    }
+    all
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn signed_writes_put_no_key_material_in_the_repository() {
+    let f = repo_with(&[]);
+    let key = f.home.path().join(".ssh").join("id_ed25519");
+    std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "wangjianguo", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen (openssh-client)");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    // Register the key for the reviewer (the fixture's history is unsigned anyway).
+    let members = String::from_utf8(sample_file("members.ron")).unwrap();
+    let repo = f.repo();
+    f.commit_files(
+        &repo,
+        &[(
+            pingxuan::store::layout::MEMBERS.into(),
+            members
+                .replacen(
+                    "unit: \"xuanchuanbu\",\n        keys: [],",
+                    &format!(
+                        "unit: \"xuanchuanbu\",\n        keys: [(key: \"{}\", valid_from: \"2017-01-01\")],",
+                        public.trim()
+                    ),
+                    1,
+                )
+                .into_bytes(),
+        )],
+        "register key",
+    );
+    git(f.path(), &["checkout", "-f", "HEAD"]);
+    std::fs::write(
+        f.home.path().join(".gitconfig"),
+        format!(
+            "[user]\n\tname = wangjianguo\n\temail = {REVIEWER_EMAIL}\n\tsigningkey = {}\n[gpg]\n\tformat = ssh\n",
+            key.with_extension("pub").display()
+        ),
+    )
+    .unwrap();
+    let before = f.head();
+    let o = f.run(&[
+        "--lang", "en", "--at", REVIEW_DAY, "score", GOOD, "-m", "W1=7",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_ne!(f.head(), before);
+    let c = git(f.path(), &["cat-file", "commit", "HEAD"]);
+    assert!(
+        stdout(&c).contains("gpgsig -----BEGIN SSH SIGNATURE-----"),
+        "the commit is signed: {}",
+        stdout(&c)
+    );
+
+    let private = std::fs::read_to_string(&key).unwrap();
+    let body: Vec<&str> = private
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let all = everything(f.path());
+    assert!(!contains(&all, b"PRIVATE KEY"), "no private key block");
+    for line in body {
+        assert!(
+            !contains(&all, line.as_bytes()),
+            "no line of the private key"
+        );
+    }
+    assert_clean(&f);
+}
