@@ -9,10 +9,12 @@ mod hostile;
 use chrono::{DateTime, FixedOffset};
 use fixture::*;
 use hostile::*;
+use pingxuan::history::diff::{Change, ChangeKind};
+use pingxuan::history::Entry;
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
+use pingxuan::sign::verify::SigStatus;
 use pingxuan::store::layout;
-use pingxuan::store::log::LogEntry;
 use pingxuan::tui::app::{App, Screen, Session};
 use pingxuan::tui::theme::Theme;
 use ratatui::backend::TestBackend;
@@ -314,13 +316,30 @@ fn tui_detail_tabs_are_inert() {
     let mut app = app();
     app.history_loaded(
         BAD.into(),
-        Ok(vec![LogEntry {
-            oid: "0123456789abcdef0123456789abcdef01234567".into(),
-            summary: evil("summary"),
-            action: Some(evil("action")),
-            actor: Some(evil("actor")),
-            author: evil("author"),
+        Ok(vec![Entry {
+            commit: "0123456789abcdef0123456789abcdef01234567".into(),
+            parents: vec![],
+            merge: false,
             time: at("2017-11-21T09:30:00+08:00"),
+            author: evil("author"),
+            email: evil("email"),
+            actor: Some(evil("actor")),
+            actor_name: Some(evil("name")),
+            action: Some(evil("action")),
+            summary: evil("summary"),
+            signature: SigStatus::Bad {
+                detail: evil("detail"),
+            },
+            changes: vec![Change {
+                path: evil("path"),
+                record: Some(BAD.into()),
+                field: evil("field"),
+                kind: ChangeKind::Modified,
+                old: Some(evil("old")),
+                new: Some(evil("new")),
+                by: Some(evil("by")),
+                text: evil("text"),
+            }],
         }]),
     );
     for tab in 0..7 {
