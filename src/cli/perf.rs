@@ -70,9 +70,11 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
     // Make sure the cache is current, then time warm opens.
     let mut snapshot = store.snapshot_at(head)?;
     let mut warm = Vec::new();
+    let mut warm_load = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
         let s = store.snapshot_at(head)?;
+        warm_load.push(t.elapsed());
         let r = rules::rank_all(&s, day);
         warm.push(t.elapsed());
         std::hint::black_box(r);
@@ -105,6 +107,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         "cold_load_ms": median(load),
         "rank_ms": median(rank),
         "warm_ms": median(warm),
+        "warm_load_ms": median(warm_load),
     });
     if a.write {
         let mut reload = Vec::new();
