@@ -215,6 +215,21 @@ impl Searcher {
             return None;
         }
         let qlen = query.chars().count();
+        if qlen == 1 {
+            // One key typed: most rows contain it; rank by how early it comes
+            // instead of running the fuzzy matcher over every row.
+            let c = query.chars().next().unwrap_or_default();
+            let at = |hay: &str| hay.chars().position(|x| x == c);
+            let mut best = at(&key.lower).map(|i| 1001 - i as i64);
+            if !is_han(c) {
+                for hay in [&key.initials, &key.full] {
+                    if let Some(i) = at(hay) {
+                        best = Some(best.map_or(1000 - i as i64, |b| b.max(1000 - i as i64)));
+                    }
+                }
+            }
+            return best.filter(|_| !strict || key.text.chars().count() < 64);
+        }
         let fits = |hay: &str| {
             subsequence(query, hay) && (!strict || compact_window(query, hay, 2 * qlen + 1))
         };
