@@ -2,29 +2,9 @@
 
 use crate::model::{ActionKind, Role};
 
-/// The Chinese name of an action kind.
+/// The Chinese name of an action kind (the one table in [`crate::i18n`]).
 pub fn action_zh(kind: ActionKind) -> &'static str {
-    match kind {
-        ActionKind::Setup => "初始化",
-        ActionKind::Nominate => "申報",
-        ActionKind::Activity => "活動報告",
-        ActionKind::Supervisor => "聘請監督員",
-        ActionKind::FileForm => "報送申報表",
-        ActionKind::Score => "評分",
-        ActionKind::Evaluate => "測評",
-        ActionKind::Opinion => "部門意見",
-        ActionKind::Vote => "民主測評",
-        ActionKind::Object => "異議",
-        ActionKind::Resolve => "處理異議",
-        ActionKind::Decide => "決定",
-        ActionKind::Publish => "公示",
-        ActionKind::Override => "調整階段",
-        ActionKind::Exception => "期限例外",
-        ActionKind::TieOrder => "并列排序",
-        ActionKind::Members => "成員",
-        ActionKind::Units => "單位",
-        ActionKind::Campaign => "活動設置",
-    }
+    crate::i18n::Lang::Zh.action(kind)
 }
 
 /// `評分` in Chinese, `score` in English.
