@@ -100,9 +100,15 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
             println!("{}", serde_json::to_string_pretty(&violations)?);
             Ok(1)
         }
+        Err(SyncError::Conflicts(report)) => {
+            eprintln!(
+                "pingxuan sync: {}",
+                crate::text::sanitize_multiline(&crate::sync::conflicts_text(&report, lang.zh()))
+            );
+            Ok(1)
+        }
         Err(
-            e @ (SyncError::Conflicts(_)
-            | SyncError::Violations { .. }
+            e @ (SyncError::Violations { .. }
             | SyncError::NeedIdentity(_)
             | SyncError::ChairOnly(_)
             | SyncError::TooManyRetries { .. }

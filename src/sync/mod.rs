@@ -246,7 +246,7 @@ pub enum SyncError {
         remote_tip: String,
         zh: bool,
     },
-    #[error("{}", conflicts_text(.0))]
+    #[error("{}", conflicts_text(.0, false))]
     Conflicts(Box<ConflictReport>),
     #[error("{0}")]
     NeedIdentity(String),
@@ -285,39 +285,64 @@ fn short(s: &str) -> &str {
     s.get(..12).unwrap_or(s)
 }
 
-fn signer_text(side: &Side) -> String {
+fn signer_text(side: &Side, zh: bool) -> String {
     match &side.entry {
         Some(e) => format!(
             "{} {} <{}>, {}",
             short(&e.commit),
             e.actor.as_deref().unwrap_or("?"),
             e.email,
-            e.signature.describe(false)
+            e.signature.describe(zh)
         ),
         None => "-".into(),
     }
 }
 
-fn conflicts_text(r: &ConflictReport) -> String {
-    let mut s = format!(
-        "conflict: both sides changed {} file(s) differently; nothing was merged \
-         (local branch, work tree and {} unchanged)\n",
-        r.conflicts.len(),
-        r.remote_ref
-    );
+/// The conflict report for people: both versions and who signed each.
+pub fn conflicts_text(r: &ConflictReport, zh: bool) -> String {
+    let mut s = if zh {
+        format!(
+            "沖突:雙方對 {} 個文件作了不同修改;未合并任何內容(本地分支、工作區和 {} 均未改變)\n",
+            r.conflicts.len(),
+            r.remote_ref
+        )
+    } else {
+        format!(
+            "conflict: both sides changed {} file(s) differently; nothing was merged \
+             (local branch, work tree and {} unchanged)\n",
+            r.conflicts.len(),
+            r.remote_ref
+        )
+    };
+    let (ours, theirs) = if zh {
+        ("本地版本", "遠端版本")
+    } else {
+        ("ours (local)", "theirs (remote)")
+    };
     for c in &r.conflicts {
         s.push_str(&format!("\n== {}\n", c.path));
-        for (name, side) in [("ours (local)", &c.ours), ("theirs (remote)", &c.theirs)] {
-            s.push_str(&format!("-- {name}: {}\n", signer_text(side)));
+        for (name, side) in [(ours, &c.ours), (theirs, &c.theirs)] {
+            s.push_str(&format!("-- {name}: {}\n", signer_text(side, zh)));
             match &side.content {
                 Some(t) => {
                     for line in t.lines() {
                         s.push_str(&format!("   {}\n", crate::text::sanitize(line)));
                     }
                 }
-                None => s.push_str("   (deleted)\n"),
+                None => s.push_str(if zh {
+                    "   (已刪除)\n"
+                } else {
+                    "   (deleted)\n"
+                }),
             }
         }
+    }
+    if zh {
+        s.push_str(
+            "\n處理辦法:`pingxuan sync --resolve theirs` 以簽名的合并提交保留遠端版本(本地版本留在歷史中),\
+             再以正常操作記錄正確內容(主任:`pingxuan decide`);以本地版本覆蓋遠端版本(`--resolve ours`)須由主任決定。",
+        );
+        return s;
     }
     s.push_str(
         "\nTo settle it: `pingxuan sync --resolve theirs` makes a signed merge that keeps the \
