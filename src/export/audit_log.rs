@@ -15,23 +15,45 @@ use crate::store::Store;
 /// names them), so call this off any draw path.
 pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError> {
     let verifier = Verifier::from_git_config(&store.repo().config()?);
-    let entries = history::log(
-        store,
-        None,
-        &LogOptions {
-            lang,
-            verifier: verifier.clone(),
-            limit: None,
-        },
-    )?;
-    let report = history::audit(
-        store,
-        &AuditOptions {
-            lang,
-            verifier,
-            since: None,
-        },
-    )?;
+    // Both the log and the audit verify every signature: side by side, the
+    // audit with its own repository handle (a git2 repository is not Sync).
+    let git_dir = store.git_dir();
+    let (entries, report) = std::thread::scope(|scope| {
+        let audit_verifier = verifier.clone();
+        let audit = scope.spawn(move || -> Result<_, HistoryError> {
+            let own = Store::open(&git_dir)?;
+            history::audit(
+                &own,
+                &AuditOptions {
+                    lang,
+                    verifier: audit_verifier,
+                    since: None,
+                },
+            )
+        });
+        let entries = history::log(
+            store,
+            None,
+            &LogOptions {
+                lang,
+                verifier,
+                limit: None,
+            },
+        );
+        (entries, audit.join())
+    });
+    let entries = entries?;
+    let report = match report {
+        Ok(r) => r?,
+        Err(_) => history::audit(
+            store,
+            &AuditOptions {
+                lang,
+                verifier: Verifier::from_git_config(&store.repo().config()?),
+                since: None,
+            },
+        )?,
+    };
     let mut violations: HashMap<&str, Vec<String>> = HashMap::new();
     for v in &report.violations {
         violations

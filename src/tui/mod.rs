@@ -166,20 +166,32 @@ fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
         },
         Job::Audit => Done::Audit(
             (|| {
+                // The log and the audit each verify every signature: run them
+                // side by side, each with its own repository handle.
                 let store = cx.open()?;
                 let lo = log_options(&store, lang);
-                let entries = crate::history::log(&store, None, &lo)?;
-                let report = crate::history::audit(
-                    &store,
-                    &crate::history::AuditOptions {
-                        lang,
-                        verifier: lo.verifier,
-                        since: None,
-                    },
-                )?;
+                let verifier = lo.verifier.clone();
+                let (entries, report) = std::thread::scope(|scope| {
+                    let audit = scope.spawn(|| -> Result<_> {
+                        let store = cx.open()?;
+                        Ok(crate::history::audit(
+                            &store,
+                            &crate::history::AuditOptions {
+                                lang,
+                                verifier,
+                                since: None,
+                            },
+                        )?)
+                    });
+                    let entries = crate::history::log(&store, None, &lo);
+                    let report = audit
+                        .join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("the audit thread panicked")));
+                    (entries, report)
+                });
                 Ok(AuditData {
-                    entries,
-                    violations: report.violations,
+                    entries: entries?,
+                    violations: report?.violations,
                 })
             })()
             .map_err(err),
