@@ -106,20 +106,20 @@ fn keygen(keys: &Path, m: &Member) -> Result<String, DemoError> {
     Ok(public.trim().to_string())
 }
 
-/// A git config file that makes `Signer` sign with this member's key, exactly
-/// as the member's own `git commit -S` would.
+/// The signer this member's own `git commit -S` would use with
+/// `gpg.format = ssh` and `user.signingkey = <keys>/<id>`.
 fn member_signer(keys: &Path, m: &Member) -> Result<Signer, DemoError> {
-    let cfg_path = keys.join(format!("{}.gitconfig", m.id));
-    let key = keys.join(&m.id);
-    let text = format!(
-        "[user]\n\tname = {}\n\temail = {}\n\tsigningkey = {}\n[gpg]\n\tformat = ssh\n",
-        m.name,
-        m.email,
-        key.display()
-    );
-    std::fs::write(&cfg_path, text).map_err(io(cfg_path.display().to_string()))?;
-    let cfg = git2::Config::open(&cfg_path)?;
-    Signer::from_git_config(&cfg)?.ok_or_else(|| DemoError::Keygen {
+    let config = crate::sign::SigningConfig {
+        format: crate::sign::SignFormat::Ssh,
+        program: "ssh-keygen".into(),
+        program_key: "gpg.ssh.program",
+        key: Some(keys.join(&m.id).display().to_string()),
+        default_key_command: None,
+        committer: Some(format!("{} <{}>", m.name, m.email)),
+        gpgsign: true,
+        env: Vec::new(),
+    };
+    Signer::from_signing_config(&config)?.ok_or_else(|| DemoError::Keygen {
         member: m.id.clone(),
         stderr: "no signing key configured".into(),
     })
@@ -256,10 +256,6 @@ pub fn build(
             source: Box::new(source),
         })?;
         progress(i + 2, total);
-    }
-    // The per-member config files only served the replay.
-    for m in &members {
-        let _ = std::fs::remove_file(keys.join(format!("{}.gitconfig", m.id)));
     }
     Ok(Demo {
         repo: dir.to_path_buf(),
