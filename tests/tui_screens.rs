@@ -8,7 +8,6 @@ use pingxuan::export::Format;
 use pingxuan::history::{Blame, Change, ChangeKind, Entry, SigStatus, Violation, ViolationKind};
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
-use pingxuan::store::plan::{objection_stem, stamp};
 use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session};
 use pingxuan::tui::form::Form;
 use pingxuan::tui::jobs::{AuditData, Done, ExportKind, Exported, Job};
@@ -23,94 +22,6 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (40, 12)];
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
-}
-
-/// Applies a scripted action to the snapshot as the store would write it.
-fn apply(s: &mut Snapshot, actor: &str, when: DateTime<FixedOffset>, action: &Action) {
-    fn rec<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut Record {
-        s.records.get_mut(id).unwrap()
-    }
-    match action.clone() {
-        Action::Nominate(n) => match s.records.get_mut(&n.id) {
-            Some(r) => r.nomination = n,
-            None => {
-                s.records.insert(n.id.clone(), Record::new(n));
-            }
-        },
-        Action::Activity {
-            nomination,
-            activity,
-        } => rec(s, &nomination).nomination.activities.push(activity),
-        Action::Supervisor {
-            nomination,
-            supervisor,
-        } => rec(s, &nomination).nomination.supervisors.push(supervisor),
-        Action::FileForm { nomination, date } => {
-            rec(s, &nomination).nomination.form_filed = Some(date)
-        }
-        Action::Score { nomination, score } => {
-            rec(s, &nomination)
-                .scores
-                .insert(score.reviewer.clone(), score);
-        }
-        Action::Evaluate {
-            nomination,
-            evaluation,
-        } => {
-            let stem = format!("{}-{}", stamp(&when), evaluation.author);
-            rec(s, &nomination).evaluations.insert(stem, evaluation);
-        }
-        Action::Opinion {
-            nomination,
-            opinion,
-        } => {
-            rec(s, &nomination)
-                .opinions
-                .insert(opinion.department.clone(), opinion);
-        }
-        Action::Vote { nomination, votes } => rec(s, &nomination).votes = Some(votes),
-        Action::Object {
-            nomination,
-            objection,
-        } => {
-            let r = rec(s, &nomination);
-            let stem = objection_stem(r, &when);
-            r.objections.insert(stem, objection);
-        }
-        Action::Resolve {
-            nomination,
-            objection,
-            upheld,
-            reason,
-            date,
-        } => {
-            let o = rec(s, &nomination).objections.get_mut(&objection).unwrap();
-            o.status = if upheld {
-                ObjectionStatus::Upheld
-            } else {
-                ObjectionStatus::Dismissed
-            };
-            o.resolution = Some(Resolution {
-                by: actor.to_string(),
-                date,
-                reason,
-            });
-        }
-        Action::Decide {
-            nomination,
-            decision,
-        } => rec(s, &nomination).decision = Some(decision),
-        Action::Publish(notice) => {
-            s.rulings.notices.retain(|n| n.category != notice.category);
-            s.rulings.notices.push(notice);
-        }
-        Action::Override(o) => s.rulings.overrides.push(o),
-        Action::Exception(e) => s.rulings.exceptions.push(e),
-        Action::TieOrder { category, order } => {
-            s.rulings.tie_orders.insert(category, order);
-        }
-        other => panic!("not in the sample: {other:?}"),
-    }
 }
 
 /// The sample campaign with every scripted step before `until` applied.
@@ -128,7 +39,7 @@ fn sample_until(until: &str) -> Snapshot {
     };
     let until = at(until);
     for step in sample.history.iter().filter(|st| st.at < until) {
-        apply(&mut s, &step.actor, step.at, &step.action);
+        pingxuan::store::plan::apply(&mut s, &step.actor, &step.at, &step.action).unwrap();
     }
     s
 }

@@ -186,3 +186,69 @@ pub fn plan(
         Action::Campaign(c) => one(put(layout::CAMPAIGN.into(), c.as_ref())),
     }
 }
+
+fn rec<'s>(s: &'s mut Snapshot, id: &str) -> Result<&'s mut Record, StoreError> {
+    s.records
+        .get_mut(id)
+        .ok_or_else(|| StoreError::UnknownRecord(id.to_string()))
+}
+
+/// Applies `action` to an in-memory snapshot exactly as a commit would change
+/// it: the files [`plan`] writes are parsed back into their places. For
+/// previews and replays that need no repository; the tree index is not touched.
+pub fn apply(
+    snapshot: &mut Snapshot,
+    actor: &str,
+    when: &DateTime<FixedOffset>,
+    action: &Action,
+) -> Result<(), StoreError> {
+    use super::codec::from_ron;
+    use super::layout::FileKind;
+    for change in plan(Some(snapshot), actor, when, action)? {
+        let Some(text) = change.content else {
+            continue;
+        };
+        let bytes = text.as_bytes();
+        let path = change.path.as_str();
+        let parse = |p| StoreError::Invalid(p);
+        match layout::classify(path) {
+            FileKind::Campaign => snapshot.campaign = from_ron(path, bytes).map_err(parse)?,
+            FileKind::Members => snapshot.members = from_ron(path, bytes).map_err(parse)?,
+            FileKind::Units => snapshot.units = from_ron(path, bytes).map_err(parse)?,
+            FileKind::Rulings => snapshot.rulings = from_ron(path, bytes).map_err(parse)?,
+            FileKind::Nomination { id } => {
+                let n = from_ron(path, bytes).map_err(parse)?;
+                match snapshot.records.get_mut(&id) {
+                    Some(r) => r.nomination = n,
+                    None => {
+                        snapshot.records.insert(id, Record::new(n));
+                    }
+                }
+            }
+            FileKind::Score { id, reviewer } => {
+                let v = from_ron(path, bytes).map_err(parse)?;
+                rec(snapshot, &id)?.scores.insert(reviewer, v);
+            }
+            FileKind::Evaluation { id, stem } => {
+                let v = from_ron(path, bytes).map_err(parse)?;
+                rec(snapshot, &id)?.evaluations.insert(stem, v);
+            }
+            FileKind::Opinion { id, department } => {
+                let v = from_ron(path, bytes).map_err(parse)?;
+                rec(snapshot, &id)?.opinions.insert(department, v);
+            }
+            FileKind::Votes { id } => {
+                rec(snapshot, &id)?.votes = Some(from_ron(path, bytes).map_err(parse)?)
+            }
+            FileKind::Objection { id, stem } => {
+                let v = from_ron(path, bytes).map_err(parse)?;
+                rec(snapshot, &id)?.objections.insert(stem, v);
+            }
+            FileKind::Decision { id } => {
+                rec(snapshot, &id)?.decision = Some(from_ron(path, bytes).map_err(parse)?)
+            }
+            FileKind::Other => {}
+        }
+    }
+    Ok(())
+}
