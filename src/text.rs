@@ -8,16 +8,51 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Replaces control characters (ESC, CR, BEL, NUL, C1 …) by visible stand-ins so
-/// that record text can never move the cursor or recolour a terminal.
+/// Whether `c` may reorder or hide text on a terminal without being a C0/C1
+/// control: the bidi embeddings, overrides and isolates (U+202A–202E,
+/// U+2066–2069), the directional marks (U+200E, U+200F, U+061C) and the line
+/// and paragraph separators (U+2028, U+2029).
+pub fn is_bidi_or_separator(c: char) -> bool {
+    matches!(c as u32,
+        0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C | 0x2028 | 0x2029)
+}
+
+/// Whether `c` must never reach a terminal as it is.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_or_separator(c)
+}
+
+/// Pushes the visible stand-in of an unsafe character: `\e` for ESC, `\r`,
+/// `\0`, `\x7F` style for the other C0/C1 controls and `\u{202E}` style for
+/// bidi formatting characters, so an auditor sees that something was there.
+fn push_escape(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = match c {
+        '\u{1b}' => write!(out, "\\e"),
+        '\r' => write!(out, "\\r"),
+        '\0' => write!(out, "\\0"),
+        c if (c as u32) <= 0xff => write!(out, "\\x{:02X}", c as u32),
+        c => write!(out, "\\u{{{:04X}}}", c as u32),
+    };
+}
+
+/// Replaces control characters (ESC, CR, BEL, NUL, C1 …) and bidi formatting
+/// characters by visible escapes (`\e`, `\r`, `\x9B`, `\u{202E}`) so that record
+/// text and file names can never move the cursor, recolour a terminal or
+/// reorder a line. Line breaks and tabs become spaces.
 pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+    if !s.chars().any(is_unsafe) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            c if is_unsafe(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Like [`sanitize`] but keeps line breaks, for multi-line messages.
@@ -112,8 +147,23 @@ mod tests {
     #[test]
     fn control_characters_are_neutralised() {
         let s = sanitize("a\x1b[2Jb\x07c\u{9b}d\re");
-        assert!(!s.chars().any(char::is_control), "{s:?}");
-        assert!(s.starts_with('a') && s.ends_with('e'));
+        assert!(!s.chars().any(is_unsafe), "{s:?}");
+        assert_eq!(s, "a\\e[2Jb\\x07c\\x9Bd\\re");
+    }
+
+    #[test]
+    fn bidi_controls_become_visible_escapes() {
+        // U+202E would show "evil.ron" reversed; the isolates and marks likewise.
+        for c in [
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{61c}',
+        ] {
+            let s = sanitize(&format!("a{c}b"));
+            assert!(!s.chars().any(is_unsafe), "{s:?}");
+            assert_eq!(s, format!("a\\u{{{:04X}}}b", c as u32));
+        }
+        assert_eq!(sanitize_multiline("x\u{202e}\ny"), "x\\u{202E}\ny");
+        // Plain text, Chinese included, is returned as it is.
+        assert_eq!(sanitize("\u{7a97}\u{53e3} ok"), "\u{7a97}\u{53e3} ok");
     }
 
     #[test]
@@ -135,6 +185,6 @@ mod tests {
         ] {
             assert_eq!(strip_annotations(keep), keep);
         }
-        assert_eq!(display("\u{8a55}(p\u{ed}ng)\x1b"), "\u{8a55}\u{fffd}");
+        assert_eq!(display("\u{8a55}(p\u{ed}ng)\x1b"), "\u{8a55}\\e");
     }
 }

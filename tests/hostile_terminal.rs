@@ -21,16 +21,19 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 /// Cursor moves, colour, a window-title OSC, an OSC 52 clipboard write, the
-/// 8-bit CSI, BEL, backspace, carriage return, NUL and DEL.
-const EVIL: &str = "\u{1b}[2J\u{1b}[31mRED\u{1b}]0;owned\u{7}\u{1b}]52;c;cm0gLXJmIH4=\u{1b}\\\u{9b}1;1H\u{8}\u{8}\r\u{0}\u{7f}X";
+/// 8-bit CSI, BEL, backspace, carriage return, NUL and DEL, and the bidi
+/// override, isolate and mark characters that reorder a line (issue 12).
+const EVIL: &str = "\u{1b}[2J\u{1b}[31mRED\u{1b}]0;owned\u{7}\u{1b}]52;c;cm0gLXJmIH4=\u{1b}\\\u{9b}1;1H\u{8}\u{8}\r\u{0}\u{7f}X\u{202e}\u{2066}\u{200f}Y";
 
 fn evil(s: &str) -> String {
     format!("{s}{EVIL}{s}")
 }
 
-/// The first control character (other than a line break) in `s`, if any.
+/// The first control or bidi formatting character (other than a line break)
+/// in `s`, if any.
 fn control(s: &str) -> Option<(usize, char)> {
-    s.char_indices().find(|(_, c)| c.is_control() && *c != '\n')
+    s.char_indices()
+        .find(|(_, c)| pingxuan::text::is_unsafe(*c) && *c != '\n')
 }
 
 fn assert_inert(what: &str, bytes: &[u8]) {
@@ -202,6 +205,53 @@ fn cli_errors_quoting_input_are_inert() {
     let o = f.run(&["--lang", "en", "list", "--category", &arg("cat")]);
     assert_inert("list --category <evil> stderr", &o.stderr);
     assert_inert("list --category <evil> stdout", &o.stdout);
+}
+
+/// Issue 12: a file whose name carries ESC, CR and a bidi override, committed
+/// with plain git, is reported by `audit` with its name shown as escapes, and
+/// the violation line survives (a raw `\r` or U+202E could hide it).
+#[test]
+fn cli_audit_shows_hostile_file_names_as_escapes() {
+    let f = hostile_repo();
+    let repo = f.repo();
+    let name = format!("nominations/evil\u{1b}[2K\r\u{202e}nor.txt");
+    let commit = f.commit_files(&repo, &[(name, b"x".to_vec())], "plain git");
+    let o = f.run(&["--lang", "en", "audit"]);
+    assert_no_crash(&o, "audit");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_inert("audit stdout", &o.stdout);
+    assert_inert("audit stderr", &o.stderr);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    let short = &commit.to_string()[..7];
+    let line = out
+        .lines()
+        .find(|l| l.contains("\\e[2K\\r\\u{202E}nor.txt"))
+        .unwrap_or_else(|| panic!("the file name shown as escapes:\n{out}"));
+    assert!(out.contains(short), "the commit is named:\n{out}");
+    assert!(!line.trim().is_empty());
+}
+
+/// Issue 12: `pingxuan log | head` ends quietly when the reader goes away: no
+/// panic, nothing on stderr, status 0.
+#[test]
+fn closed_stdout_ends_quietly() {
+    let f = hostile_repo();
+    for args in [&["log"][..], &["list"], &["log", "--json"]] {
+        let mut c = f.cmd(args);
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        // Close the reading end before the program has printed anything.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {:?} {}",
+            o.status,
+            stderr(&o)
+        );
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
 }
 
 // ---------------------------------------------------------------- TUI

@@ -112,9 +112,9 @@ impl Context {
     }
 
     pub fn report(&self, done: &Done) {
-        println!("{} {}", &done.commit.to_string()[..12], done.summary);
+        outln!("{} {}", &done.commit.to_string()[..12], done.summary);
         for p in &done.paths {
-            println!("  {p}");
+            outln!("  {p}");
         }
     }
 

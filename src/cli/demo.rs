@@ -28,7 +28,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
             .join("campaign"),
     };
     let l = cx.lang;
-    eprintln!(
+    errln!(
         "{} {}",
         l.pick("正在生成示例評選:", "building the demo campaign in"),
         dir.display()
@@ -41,36 +41,38 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
         }
     })?;
     if !quiet {
-        eprintln!();
+        errln!();
     }
     match l {
         Lang::Zh => {
-            println!("示例評選已生成:{}", demo.repo.display());
-            println!(
+            outln!("示例評選已生成:{}", demo.repo.display());
+            outln!(
                 "  {} 個簽名提交;成員密鑰在 {}(不在倉庫內)",
                 demo.commits,
                 demo.keys.display()
             );
-            println!(
+            outln!(
                 "  以評委會主任 {}({})的身份操作",
-                demo.chair.name, demo.chair.email
+                demo.chair.name,
+                demo.chair.email
             );
-            println!("  查看:pingxuan --repo {} list", demo.repo.display());
-            println!("  驗證:git -C {} log --show-signature", demo.repo.display());
+            outln!("  查看:pingxuan --repo {} list", demo.repo.display());
+            outln!("  驗證:git -C {} log --show-signature", demo.repo.display());
         }
         Lang::En => {
-            println!("demo campaign built: {}", demo.repo.display());
-            println!(
+            outln!("demo campaign built: {}", demo.repo.display());
+            outln!(
                 "  {} signed commits; member keys in {} (outside the repository)",
                 demo.commits,
                 demo.keys.display()
             );
-            println!(
+            outln!(
                 "  acting as the chair {} ({})",
-                demo.chair.name, demo.chair.email
+                demo.chair.name,
+                demo.chair.email
             );
-            println!("  browse: pingxuan --repo {} list", demo.repo.display());
-            println!(
+            outln!("  browse: pingxuan --repo {} list", demo.repo.display());
+            outln!(
                 "  verify: git -C {} log --show-signature",
                 demo.repo.display()
             );
@@ -89,7 +91,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
             .map(|s| (s.at + chrono::Duration::hours(1)).to_rfc3339())
             .unwrap_or_else(|| chrono::Local::now().fixed_offset().to_rfc3339()),
     };
-    eprintln!("{} {at} (--at)", l.pick("界面時鐘:", "interface clock:"));
+    errln!("{} {at} (--at)", l.pick("界面時鐘:", "interface clock:"));
     crate::tui::run(crate::tui::Options {
         repo: Some(demo.repo),
         lang: l,

@@ -97,7 +97,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| path.display().to_string())?;
             let commit = export::source_commit(&snapshot);
-            eprintln!(
+            errln!(
                 "{} {} ({} {})",
                 cx.lang.pick("已写入", "wrote"),
                 path.display(),

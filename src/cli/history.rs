@@ -1,6 +1,7 @@
 //! History commands: `log`, `audit`, `hook pre-receive`, and key rotation
 //! (`key add`, `key revoke`), each a thin call into [`crate::history`].
 
+use super::out;
 use std::io::Read;
 
 use anyhow::{anyhow, bail, Result};
@@ -110,11 +111,11 @@ pub fn log(cx: &Context, a: LogArgs) -> Result<i32> {
     };
     let entries = history::log(&store, a.id.as_deref(), &opts)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        out::json(&entries)?;
         return Ok(0);
     }
     if entries.is_empty() {
-        println!("{}", cx.lang.pick("沒有相關提交", "no commits touch it"));
+        outln!("{}", cx.lang.pick("沒有相關提交", "no commits touch it"));
     }
     for e in &entries {
         print_entry(cx.lang, e);
@@ -133,7 +134,7 @@ fn print_entry(lang: Lang, e: &Entry) {
     } else {
         ""
     };
-    println!(
+    outln!(
         "{} {} {}{merge} {} [{}] {}",
         e.commit.get(..12).unwrap_or(&e.commit),
         e.time.format("%Y-%m-%d %H:%M %:z"),
@@ -146,10 +147,10 @@ fn print_entry(lang: Lang, e: &Entry) {
         e.summary
     );
     if !e.signature.is_good() {
-        println!("    ! {}", sanitize(&e.signature.describe(lang.zh())));
+        outln!("    ! {}", sanitize(&e.signature.describe(lang.zh())));
     }
     for c in &e.changes {
-        println!("    {}", c.text);
+        outln!("    {}", c.text);
     }
 }
 
@@ -162,10 +163,10 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
     };
     let report = history::audit(&store, &opts)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        out::json(&report)?;
     } else {
         for v in &report.violations {
-            println!("{v}");
+            outln!("{v}");
         }
         let n = report.violations.len();
         let line = match cx.lang {
@@ -173,9 +174,9 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
             Lang::En => format!("audited {} commits: {n} violations", report.commits),
         };
         if n == 0 {
-            println!("{line}");
+            outln!("{line}");
         } else {
-            eprintln!("{line}");
+            errln!("{line}");
         }
     }
     Ok(if report.violations.is_empty() { 0 } else { 1 })
@@ -194,7 +195,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
             };
             let report = history::hook::pre_receive(&store, &input, &opts)?;
             if report.accepted() {
-                eprintln!(
+                errln!(
                     "{}",
                     match cx.lang {
                         Lang::Zh => format!("pingxuan:{} 個新提交審計通過", report.commits),
@@ -204,7 +205,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                 );
                 return Ok(0);
             }
-            eprintln!(
+            errln!(
                 "{}",
                 cx.lang.pick(
                     "pingxuan:推送被拒絕,以下提交違反評選規則:",
@@ -212,7 +213,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                 )
             );
             for v in &report.violations {
-                eprintln!("  {v}");
+                errln!("  {v}");
             }
             Ok(1)
         }

@@ -1,10 +1,32 @@
 //! The command line: clap definitions and dispatch; each command is a thin call
 //! into the library. `pingxuan [--repo DIR] [--lang zh|en] <command>`.
 
+/// `println!` for the command line: text made safe for a terminal, and a closed
+/// stdout ends the program quietly (see [`out`]).
+macro_rules! outln {
+    () => {
+        $crate::cli::out::text("")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::text(&format!($($arg)*))
+    };
+}
+
+/// `eprintln!` for the command line: text made safe for a terminal.
+macro_rules! errln {
+    () => {
+        $crate::cli::out::err_text("")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::err_text(&format!($($arg)*))
+    };
+}
+
 mod context;
 mod demo;
 mod export;
 mod history;
+pub mod out;
 mod perf;
 mod rank;
 mod read;
@@ -137,7 +159,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Show(a)) => read::show(&cx, a),
         Some(Command::Gen(a)) => {
             let n = crate::gen::generate(&a.dir, a.nominations, a.seed)?;
-            println!(
+            outln!(
                 "{} commits, {} nominations: {}",
                 n,
                 a.nominations,
@@ -147,7 +169,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::Reindex) => {
             let s = cx.open()?.reindex()?;
-            println!(
+            outln!(
                 "{} {}",
                 s.records.len(),
                 lang.pick("個申報項目已重建索引", "nominations reindexed")

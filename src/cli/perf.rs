@@ -150,7 +150,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         out["reload_ms"] = serde_json::json!(median(reload));
     }
     out["peak_rss_kb"] = serde_json::json!(peak_rss_kb());
-    println!("{out}");
+    outln!("{out}");
     Ok(0)
 }
 
@@ -190,7 +190,7 @@ fn action(cx: &Context, runs: usize) -> Result<i32> {
         crate::act::perform(&store, &mut snapshot, &req, Some(&sign))?;
         times.push(t.elapsed());
     }
-    println!("{}", serde_json::json!({ "action_ms": median(times) }));
+    outln!("{}", serde_json::json!({ "action_ms": median(times) }));
     Ok(0)
 }
 
@@ -289,7 +289,7 @@ fn tui(cx: &Context) -> Result<i32> {
     }
     moves.sort_unstable();
     let cursor_move = moves.get(moves.len() / 2).copied().unwrap_or(0);
-    println!(
+    outln!(
         "{}",
         serde_json::json!({
             "records": records,

@@ -1,5 +1,6 @@
 //! `rank` and `status`: the rules engine's view of the campaign.
 
+use super::out;
 use anyhow::{anyhow, Result};
 use clap::Args;
 
@@ -34,7 +35,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
         || l.pick("不限", "no fixed number").to_string(),
         |s| s.to_string(),
     );
-    println!(
+    outln!(
         "{} ({})  {}: {slots}  {}: {}",
         l.pick(&r.name, &r.name_en),
         r.category,
@@ -46,7 +47,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
     let mut cut_drawn = false;
     for e in &r.entries {
         if !e.above_min && !min_line_drawn {
-            println!(
+            outln!(
                 "  {}",
                 l.pick(
                     "—— 最低分線(寧缺毋濫)——",
@@ -56,7 +57,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
             min_line_drawn = true;
         }
         if !e.selected && e.above_min && !cut_drawn {
-            println!("  {}", l.pick("—— 名額線 ——", "—— cut line ——"));
+            outln!("  {}", l.pick("—— 名額線 ——", "—— cut line ——"));
             cut_drawn = true;
         }
         let mut flags = Vec::new();
@@ -69,7 +70,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
         if e.disagreement {
             flags.push(l.pick("分歧大", "disagreement"));
         }
-        println!(
+        outln!(
             "  {:>3} {} {} {:>7} {} {}",
             e.position,
             if e.selected { "✓" } else { " " },
@@ -80,17 +81,17 @@ fn print_ranking(l: Lang, r: &Ranking) {
         );
     }
     if let Some(t) = &r.cut_tie {
-        println!("  ! {}", t.message(zh));
+        outln!("  ! {}", t.message(zh));
     }
     if !r.ineligible.is_empty() {
-        println!("  {}", l.pick("不參與排名:", "out of the ranking:"));
+        outln!("  {}", l.pick("不參與排名:", "out of the ranking:"));
         for e in &r.ineligible {
             let why: Vec<String> = e
                 .reasons
                 .iter()
                 .map(|x| format!("[{}] {}", x.rule(), x.message(zh)))
                 .collect();
-            println!(
+            outln!(
                 "    {} {}  {}",
                 pad(&e.id, 16),
                 pad(&sanitize(&e.nominee), 24),
@@ -111,12 +112,12 @@ pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
         None => rules::rank_all(&snapshot, day),
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&rankings)?);
+        out::json(&rankings)?;
         return Ok(0);
     }
     for (i, r) in rankings.iter().enumerate() {
         if i > 0 {
-            println!();
+            outln!();
         }
         print_ranking(cx.lang, r);
     }
@@ -131,15 +132,15 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     let st = rules::status(&snapshot, &a.id, day, viewer.as_deref())
         .map_err(|r| anyhow!(r.message(cx.lang.zh())))?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&st)?);
+        out::json(&st)?;
         return Ok(0);
     }
     let l = cx.lang;
     let zh = l.zh();
-    println!("{}  {}  ({})", st.id, sanitize(&st.nominee), st.category);
-    println!("{}:", l.pick("硬性條件", "gates"));
+    outln!("{}  {}  ({})", st.id, sanitize(&st.nominee), st.category);
+    outln!("{}:", l.pick("硬性條件", "gates"));
     for g in &st.gates.gates {
-        println!(
+        outln!(
             "  {} {} {} — {} {} {:?} {} ({})",
             if g.passed { "✓" } else { "✗" },
             g.id,
@@ -152,21 +153,21 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
         );
     }
     for v in &st.gates.vetoes {
-        println!("  ✗ GATE-VETO {} {}", v.department, sanitize(&v.reason));
+        outln!("  ✗ GATE-VETO {} {}", v.department, sanitize(&v.reason));
     }
     if st.gates.priority.flag {
-        println!("  ★ PRIORITY-BRAND");
+        outln!("  ★ PRIORITY-BRAND");
     }
     if !st.conflicts.is_empty() {
         let c: Vec<&str> = st.conflicts.iter().map(|c| c.reviewer.as_str()).collect();
-        println!(
+        outln!(
             "{}: {}",
             l.pick("回避評委", "conflicted reviewers"),
             c.join(", ")
         );
     }
     let ag = &st.aggregate;
-    println!(
+    outln!(
         "{}: n={}/{}  {}={}  {}={}",
         l.pick("評分", "scores"),
         ag.n,
@@ -177,7 +178,7 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
         score(ag.final_score)
     );
     if let Some(s) = &ag.stats {
-        println!(
+        outln!(
             "  mean {}  median {}  trimmed {}  sd {}  spread {}{}",
             score(Some(s.mean)),
             score(Some(s.median)),
@@ -192,26 +193,26 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
         );
     }
     if let Some(v) = &ag.votes {
-        println!(
+        outln!(
             "{}: {}",
             l.pick("民主測評滿意率", "vote satisfaction"),
             score(v.satisfaction_rate)
         );
     }
     for i in &st.ineligible {
-        println!("✗ [{}] {}", i.rule(), sanitize(&i.message(zh)));
+        outln!("✗ [{}] {}", i.rule(), sanitize(&i.message(zh)));
     }
     if !st.missing.is_empty() {
-        println!(
+        outln!(
             "{}:",
             l.pick("成為候選尚缺", "still missing before it can be a candidate")
         );
         for m in &st.missing {
-            println!("  - [{}] {}", m.rule(), sanitize(&m.message(zh)));
+            outln!("  - [{}] {}", m.rule(), sanitize(&m.message(zh)));
         }
     }
     if let Some(d) = &st.decision {
-        println!(
+        outln!(
             "{}: {:?} {}",
             l.pick("決定", "decision"),
             d.outcome,

@@ -1,5 +1,6 @@
 //! Read commands: validate, list, show. Each takes `--json`.
 
+use super::out;
 use anyhow::Result;
 use clap::Args;
 
@@ -35,9 +36,9 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&snapshot.problems)?);
+        out::json(&snapshot.problems)?;
     } else if snapshot.problems.is_empty() {
-        println!(
+        outln!(
             "{}",
             match cx.lang {
                 Lang::Zh => format!("無問題:{} 個申報項目", snapshot.records.len()),
@@ -46,9 +47,9 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         );
     } else {
         for p in &snapshot.problems {
-            eprintln!("{}", sanitize(&p.to_string()));
+            errln!("{}", sanitize(&p.to_string()));
         }
-        eprintln!(
+        errln!(
             "{}",
             match cx.lang {
                 Lang::Zh => format!("{} 個問題", snapshot.problems.len()),
@@ -93,7 +94,7 @@ pub fn list(cx: &Context, a: ListArgs) -> Result<i32> {
     let snapshot = store.snapshot()?;
     let rows = selected(&snapshot, a.category.as_deref())?;
     if a.json {
-        let out: Vec<_> = rows
+        let list: Vec<_> = rows
             .iter()
             .map(|r| {
                 serde_json::json!({
@@ -107,11 +108,11 @@ pub fn list(cx: &Context, a: ListArgs) -> Result<i32> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        out::json(&list)?;
         return Ok(0);
     }
     let l = cx.lang;
-    println!(
+    outln!(
         "{} {} {} {} {}",
         pad(l.pick("編號", "id"), 18),
         pad(l.pick("類別", "category"), 14),
@@ -132,7 +133,7 @@ pub fn list(cx: &Context, a: ListArgs) -> Result<i32> {
             .unit(&n.unit)
             .map(|u| u.name.clone())
             .unwrap_or_else(|| n.unit.clone());
-        println!(
+        outln!(
             "{} {} {} {} {}",
             pad(&n.id, 18),
             pad(&sanitize(&cat), 14),
@@ -152,15 +153,15 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         return Ok(1);
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(r)?);
+        out::json(&r)?;
         return Ok(0);
     }
     let l = cx.lang;
     let n = &r.nomination;
     let s = |t: &str| sanitize(t);
-    println!("{}  {}", n.id, s(&n.nominee.name));
-    println!("{}: {}", l.pick("類別", "category"), n.category);
-    println!(
+    outln!("{}  {}", n.id, s(&n.nominee.name));
+    outln!("{}: {}", l.pick("類別", "category"), n.category);
+    outln!(
         "{}: {}",
         l.pick("申報單位", "unit"),
         snapshot
@@ -168,14 +169,14 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
             .map_or(n.unit.as_str(), |u| u.name.as_str())
     );
     if let Some(b) = &n.brand {
-        println!("{}: {}", l.pick("服務品牌", "brand"), s(b));
+        outln!("{}: {}", l.pick("服務品牌", "brand"), s(b));
     }
-    println!("{}: {}", l.pick("登記日期", "registered"), n.registered);
+    outln!("{}: {}", l.pick("登記日期", "registered"), n.registered);
     if let Some(f) = n.form_filed {
-        println!("{}: {f}", l.pick("申報表報送", "form filed"));
+        outln!("{}: {f}", l.pick("申報表報送", "form filed"));
     }
-    println!("{}: {}", l.pick("主要事跡", "deeds"), s(&n.deeds));
-    println!("{}: {}", l.pick("評分", "scores"), r.scores.len());
+    outln!("{}: {}", l.pick("主要事跡", "deeds"), s(&n.deeds));
+    outln!("{}: {}", l.pick("評分", "scores"), r.scores.len());
     for (who, sc) in &r.scores {
         let marks: Vec<String> = sc
             .marks
@@ -185,27 +186,27 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
                 None => format!("{c}={m:?}"),
             })
             .collect();
-        println!("  {who}: {}", marks.join(" "));
+        outln!("  {who}: {}", marks.join(" "));
     }
-    println!(
+    outln!(
         "{}: {}",
         l.pick("測評考察", "evaluations"),
         r.evaluations.len()
     );
     for (stem, e) in &r.evaluations {
-        println!("  {stem}: {:?} {:?} {}", e.kind, e.rating, s(&e.findings));
+        outln!("  {stem}: {:?} {:?} {}", e.kind, e.rating, s(&e.findings));
     }
-    println!("{}:", l.pick("部門意見", "opinions"));
+    outln!("{}:", l.pick("部門意見", "opinions"));
     for d in &snapshot.campaign.departments {
         let st = r
             .opinions
             .get(&d.id)
             .map(|o| format!("{:?} {}", o.stance, s(&o.reason)))
             .unwrap_or_else(|| l.pick("未答復", "no answer").to_string());
-        println!("  {}: {st}", l.pick(&d.name, &d.name_en));
+        outln!("  {}: {st}", l.pick(&d.name, &d.name_en));
     }
     if let Some(v) = &r.votes {
-        println!(
+        outln!(
             "{}: {} / {} / {}",
             l.pick(
                 "民主測評(滿意/基本滿意/不滿意)",
@@ -217,7 +218,7 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         );
     }
     for (stem, o) in &r.objections {
-        println!(
+        outln!(
             "{} {stem}: {:?} {}",
             l.pick("異議", "objection"),
             o.status,
@@ -225,7 +226,7 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         );
     }
     if let Some(d) = &r.decision {
-        println!(
+        outln!(
             "{}: {:?} {}",
             l.pick("決定", "decision"),
             d.outcome,

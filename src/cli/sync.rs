@@ -1,5 +1,6 @@
 //! `pingxuan sync [--remote NAME]`: fetch, audit, merge, push (see [`crate::sync`]).
 
+use super::out;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
@@ -50,7 +51,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
         .as_ref()
         .map(|s| move |buf: &[u8]| s.sign(buf).map_err(|e| e.to_string()));
     let lang = cx.lang;
-    let progress = move |p: &Progress| eprintln!("{}", p.describe(lang));
+    let progress = move |p: &Progress| errln!("{}", p.describe(lang));
     let mut opts = SyncOptions::new(&a.remote, lang, cx.now()?);
     opts.verifier = Verifier::from_git_config(&config);
     opts.accept_violations = a.accept_violations;
@@ -68,40 +69,44 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
     match sync::sync(&store, &opts) {
         Ok(report) => {
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                out::json(&report)?;
                 return Ok(0);
             }
             for m in &report.merges {
-                println!("{}", merged_text(m, lang));
+                outln!("{}", merged_text(m, lang));
             }
             for v in &report.accepted_violations {
-                println!("{} {v}", lang.pick("已接收的違規:", "accepted violation:"));
+                outln!("{} {v}", lang.pick("已接收的違規:", "accepted violation:"));
             }
             let head = report.head.as_deref().map(|h| h.get(..12).unwrap_or(h));
             match (report.pushed, lang) {
-                (true, Lang::Zh) => println!(
+                (true, Lang::Zh) => outln!(
                     "已推送到 {}/{}({} 次重試)",
-                    report.remote, report.branch, report.retries
+                    report.remote,
+                    report.branch,
+                    report.retries
                 ),
-                (true, Lang::En) => println!(
+                (true, Lang::En) => outln!(
                     "pushed to {}/{} ({} retries)",
-                    report.remote, report.branch, report.retries
+                    report.remote,
+                    report.branch,
+                    report.retries
                 ),
-                (false, Lang::Zh) => println!("已是最新 {}", head.unwrap_or("-")),
-                (false, Lang::En) => println!("up to date {}", head.unwrap_or("-")),
+                (false, Lang::Zh) => outln!("已是最新 {}", head.unwrap_or("-")),
+                (false, Lang::En) => outln!("up to date {}", head.unwrap_or("-")),
             }
             Ok(0)
         }
         Err(SyncError::Conflicts(report)) if a.json => {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            out::json(&report)?;
             Ok(1)
         }
         Err(SyncError::Violations { violations, .. }) if a.json => {
-            println!("{}", serde_json::to_string_pretty(&violations)?);
+            out::json(&violations)?;
             Ok(1)
         }
         Err(SyncError::Conflicts(report)) => {
-            eprintln!(
+            errln!(
                 "pingxuan sync: {}",
                 crate::text::sanitize_multiline(&crate::sync::conflicts_text(&report, lang.zh()))
             );
@@ -114,7 +119,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
             | SyncError::TooManyRetries { .. }
             | SyncError::PushRefused(_)),
         ) => {
-            eprintln!(
+            errln!(
                 "pingxuan sync: {}",
                 crate::text::sanitize_multiline(&e.to_string())
             );

@@ -297,11 +297,29 @@ pub fn edit(text: &str) -> Result<String> {
     Ok(out)
 }
 
+/// The backstop behind [`crate::text::display`]: no cell may carry a control
+/// or bidi formatting character to the terminal, whatever path its text took.
+pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(crate::text::is_unsafe) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !crate::text::is_unsafe(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { "?" } else { &kept });
+        }
+    }
+}
+
 fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
     // Synchronized updates keep slow links from showing half-drawn frames.
     let mut out = std::io::stdout();
     let _ = crossterm::execute!(out, crossterm::terminal::BeginSynchronizedUpdate);
-    terminal.draw(|f| view::draw(app, f))?;
+    terminal.draw(|f| {
+        view::draw(app, f);
+        scrub(f.buffer_mut());
+    })?;
     let _ = crossterm::execute!(out, crossterm::terminal::EndSynchronizedUpdate);
     Ok(())
 }
