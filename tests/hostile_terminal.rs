@@ -214,7 +214,7 @@ fn cli_errors_quoting_input_are_inert() {
 fn cli_audit_shows_hostile_file_names_as_escapes() {
     let f = hostile_repo();
     let repo = f.repo();
-    let name = format!("nominations/evil\u{1b}[2K\r\u{202e}nor.txt");
+    let name = "nominations/evil\u{1b}[2K\r\u{202e}nor.txt".to_string();
     let commit = f.commit_files(&repo, &[(name, b"x".to_vec())], "plain git");
     let o = f.run(&["--lang", "en", "audit"]);
     assert_no_crash(&o, "audit");
