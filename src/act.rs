@@ -7,7 +7,8 @@ use chrono::{DateTime, FixedOffset};
 use git2::Oid;
 
 use crate::i18n::Lang;
-use crate::model::{Action, Snapshot, FORMAT};
+use crate::model::{Action, Member, Snapshot, FORMAT};
+use crate::sign::verify::{SigStatus, Verifier};
 use crate::store::{plan, CommitMeta, SignFn, Store, StoreError};
 
 /// How often a commit is retried after losing a race for the branch.
@@ -23,6 +24,12 @@ pub enum ActError {
     SigningRequired(String),
     #[error("no member {0:?} in members.ron")]
     UnknownActor(String),
+    /// TIME-FORWARD: the action time lies before the chain's head.
+    #[error("{0}")]
+    Backdated(String),
+    /// OPEN: the key git signs with is not the actor's, or not valid on the day.
+    #[error("{0}")]
+    WrongKey(String),
 }
 
 /// A write and who makes it when.
@@ -111,6 +118,17 @@ pub fn perform(
                 None => None,
             };
         }
+        // TIME-FORWARD: a write never goes back before the chain's head.
+        if let Some(h) = head {
+            let head_time = crate::history::audit::committer_time(
+                &store.repo().find_commit(h).map_err(StoreError::from)?,
+            );
+            if req.when < head_time {
+                return Err(ActError::Backdated(backdated(
+                    req.lang, &req.when, &head_time,
+                )));
+            }
+        }
         let (changes, actor_name, actor_email) = match (snapshot.as_ref(), req.action) {
             (
                 None,
@@ -173,7 +191,45 @@ pub fn perform(
             summary: summary(req.lang, req.action, &actor_name),
             trailers,
         };
-        match store.commit_changes(head, &changes, &meta, sign) {
+        // OPEN: the signature must be one the audit accepts, checked on the
+        // commit buffer before anything is written.
+        let registry: Vec<Member> = match (snapshot.as_ref(), req.action) {
+            (Some(s), _) => s.members.clone(),
+            (None, Action::Setup { members, .. }) => members.clone(),
+            (None, _) => Vec::new(),
+        };
+        let refused = std::cell::RefCell::new(None::<String>);
+        let verifier = Verifier::from_git_config(&store.repo().config().map_err(StoreError::from)?);
+        let checked = |buf: &[u8]| -> Result<String, String> {
+            let Some(sign) = sign else {
+                return Err("no signer".into());
+            };
+            let signature = sign(buf)?;
+            let status = verifier.verify(
+                &signature,
+                buf,
+                &registry,
+                &meta.email,
+                req.when.date_naive(),
+            );
+            match key_refusal(req.lang, req.actor, &status, &registry) {
+                None => Ok(signature),
+                Some(why) => {
+                    let short = why.lines().next().unwrap_or("").to_string();
+                    *refused.borrow_mut() = Some(why);
+                    Err(short)
+                }
+            }
+        };
+        let sign_checked: Option<SignFn> = match sign {
+            Some(_) => Some(&checked),
+            None => None,
+        };
+        let result = store.commit_changes(head, &changes, &meta, sign_checked);
+        if let Some(why) = refused.borrow_mut().take() {
+            return Err(ActError::WrongKey(why));
+        }
+        match result {
             Ok(commit) => {
                 let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
                 match snapshot.as_mut() {
@@ -193,4 +249,77 @@ pub fn perform(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+fn backdated(lang: Lang, when: &DateTime<FixedOffset>, head: &DateTime<FixedOffset>) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "操作時間 {} 早于分支最新提交的時間 {}:時間只能向前(TIME-FORWARD),未寫入任何內容。請用不早于它的 --at,或不用 --at",
+            when.to_rfc3339(),
+            head.to_rfc3339()
+        ),
+        Lang::En => format!(
+            "the action time {} is before the time of the branch's last commit ({}): time only moves forward (TIME-FORWARD); nothing was written. Use an --at no earlier than that, or none",
+            when.to_rfc3339(),
+            head.to_rfc3339()
+        ),
+    }
+}
+
+/// Why the audit would flag a commit signed as `status` says, with what to do;
+/// `None` when the signature is the actor's own good one.
+fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member]) -> Option<String> {
+    let zh = lang.zh();
+    let add = if zh {
+        format!("請主任登記您的公鑰:pingxuan key add {actor} --key <公鑰>;或把 git 的 user.signingkey 設為已登記給 {actor} 的密鑰")
+    } else {
+        format!("Ask the chair to register your public key (`pingxuan key add {actor} --key <public key>`), or set git's user.signingkey to a key registered to {actor}")
+    };
+    let registered: Vec<String> = registry
+        .iter()
+        .filter(|m| m.id == actor)
+        .flat_map(|m| {
+            m.keys
+                .iter()
+                .map(|k| crate::sign::verify::abbreviate(&k.key))
+        })
+        .collect();
+    let listed = if registered.is_empty() {
+        lang.pick("(尚無登記的密鑰)", "(no key registered yet)")
+            .to_string()
+    } else {
+        registered.join(", ")
+    };
+    let what = match status {
+        SigStatus::Good { member, .. } if member == actor => return None,
+        SigStatus::Good { member, key } => match lang {
+            Lang::Zh => format!("git 配置的簽名密鑰 {key} 登記在 {member} 名下,不是 {actor} 的"),
+            Lang::En => format!("the key git is configured to sign with ({key}) is registered to {member}, not to {actor}"),
+        },
+        SigStatus::UnknownKey { key } => match lang {
+            Lang::Zh => format!("git 配置的簽名密鑰 {key} 沒有登記在 members.ron 中"),
+            Lang::En => format!("the key git is configured to sign with ({key}) is registered to no member in members.ron"),
+        },
+        SigStatus::KeyRevoked { key, revoked, .. } => match lang {
+            Lang::Zh => format!("簽名密鑰 {key} 已于 {revoked} 吊銷"),
+            Lang::En => format!("the signing key {key} was revoked on {revoked}"),
+        },
+        SigStatus::KeyNotYetValid { key, valid_from, .. } => match lang {
+            Lang::Zh => format!("簽名密鑰 {key} 自 {valid_from} 起才生效"),
+            Lang::En => format!("the signing key {key} is valid only from {valid_from}"),
+        },
+        SigStatus::Bad { detail } => match lang {
+            Lang::Zh => format!("簽名無法驗證:{detail}"),
+            Lang::En => format!("the signature does not verify: {detail}"),
+        },
+        SigStatus::Unsigned => lang.pick("沒有簽名", "no signature").to_string(),
+    };
+    Some(match lang {
+        Lang::Zh => format!(
+            "{what};審計會拒絕這個提交,所以未寫入任何內容。\n{add}。{actor} 已登記的密鑰:{listed}"
+        ),
+        Lang::En => format!(
+            "{what}; the audit would refuse this commit, so nothing was written.\n{add}. Keys registered to {actor}: {listed}"
+        ),
+    })
 }

@@ -371,7 +371,8 @@ fn specs(w: &World) -> Vec<Spec> {
         },
         Spec {
             name: "signed by another member",
-            expected: &["signer-not-author"],
+            // The committer (the author) names another member than the signer.
+            expected: &["signer-not-author", "committer-not-author"],
             author: REVIEWER,
             when: t,
             sign: Sign::Key(CONFLICTED),
@@ -418,7 +419,8 @@ fn specs(w: &World) -> Vec<Spec> {
         // PHASES: scoring opens with the review phase on 1 September.
         Spec {
             name: "outside its phase",
-            expected: &["outside-phase"],
+            // TIME-FORWARD too: dated a month before its parent.
+            expected: &["outside-phase", "time"],
             author: REVIEWER,
             when: "2017-08-15T10:00:00+08:00",
             sign: Sign::Key(REVIEWER),
@@ -437,7 +439,8 @@ fn specs(w: &World) -> Vec<Spec> {
         },
         Spec {
             name: "deletes another member's file",
-            expected: &["others-file"],
+            // EVERY-CHANGE too: no action deletes a record.
+            expected: &["others-file", "not-an-action"],
             author: CLERK2,
             when: t,
             sign: Sign::Key(CLERK2),
@@ -634,7 +637,10 @@ fn remote(w: &World) -> PathBuf {
     let hook = bare.join("hooks").join("pre-receive");
     std::fs::write(
         &hook,
-        format!("#!/bin/sh\nexec \"{BIN}\" --lang en hook pre-receive\n"),
+        // The server's clock (TIME-FORWARD): the day of the last good action.
+        format!(
+            "#!/bin/sh\nPINGXUAN_NOW=2017-09-20T12:00:00+08:00 exec \"{BIN}\" --lang en hook pre-receive\n"
+        ),
     )
     .expect("hook");
     use std::os::unix::fs::PermissionsExt;

@@ -6,7 +6,7 @@ mod fixture;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use common::Sandbox;
 use fixture::*;
 use pingxuan::act::{self, Request};
@@ -19,8 +19,10 @@ fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-fn signer(sb: &Sandbox, id: &str) -> Signer {
+/// A signer for member `id` with a fresh key, registered in `f`'s members.ron.
+fn signer(sb: &Sandbox, f: &Fixture, id: &str) -> Signer {
     let key = sb.ssh_keygen(id, &format!("{id}@example.invalid"));
+    f.register_keys(&[(id, &key.line)]);
     sb.set_config("gpg.format", "ssh");
     sb.set_config("user.signingkey", key.private.to_str().unwrap());
     let mut cfg = git2::Config::open(sb.global_config()).unwrap();
@@ -70,11 +72,10 @@ fn concurrent_writers_lose_no_action() {
         ron::from_str(std::str::from_utf8(&sample_file("campaign.ron")).unwrap()).unwrap();
     let departments: Vec<String> = campaign.departments.iter().map(|d| d.id.clone()).collect();
     let sb = Sandbox::new();
-    let signer = Arc::new(signer(&sb, OFFICE_CLERK));
+    let signer = Arc::new(signer(&sb, &f, OFFICE_CLERK));
     let threads: Vec<_> = departments
         .iter()
-        .enumerate()
-        .map(|(i, dept)| {
+        .map(|dept| {
             let path = Arc::clone(&path);
             let signer = Arc::clone(&signer);
             let dept = dept.clone();
@@ -98,7 +99,9 @@ fn concurrent_writers_lose_no_action() {
                     &Request {
                         actor: OFFICE_CLERK,
                         action: &action,
-                        when: at("2017-11-21T10:00:00+08:00") + Duration::seconds(i as i64),
+                        // One clock for all: a writer that lost the race retries on a
+                        // head that must not be later than its own time (TIME-FORWARD).
+                        when: at("2017-11-21T10:00:00+08:00"),
                         lang: Lang::En,
                     },
                     Some(&sign),
@@ -123,7 +126,8 @@ fn concurrent_writers_lose_no_action() {
     walk.push_head().unwrap();
     assert_eq!(
         walk.count(),
-        1 + departments.len(),
+        // The fixture, the key registration, then one per action.
+        2 + departments.len(),
         "one commit per action, linear"
     );
     let status = std::process::Command::new("git")
@@ -150,7 +154,7 @@ fn refresh_after_a_commit_equals_a_cold_load() {
     ]);
     let store = Store::open(f.path()).unwrap();
     let sb = Sandbox::new();
-    let signer = signer(&sb, REVIEWER);
+    let signer = signer(&sb, &f, REVIEWER);
     let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
     let mut snapshot = Some(store.snapshot().unwrap());
     let action = Action::Evaluate {

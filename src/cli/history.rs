@@ -193,7 +193,8 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                 verifier: verifier(&store),
                 since: None,
             };
-            let report = history::hook::pre_receive(&store, &input, &opts)?;
+            // The server's clock: `--at` / `PINGXUAN_NOW` (tests, the 2017 demo), else now.
+            let report = history::hook::pre_receive_at(&store, &input, &opts, cx.now()?)?;
             if report.accepted() {
                 errln!(
                     "{}",

@@ -267,6 +267,27 @@ pub fn init(cx: &Context, a: InitArgs) -> Result<i32> {
         }
     };
     let email = config.get_string("user.email").unwrap_or_default();
+    // OPEN: the chair's signing key is registered with the campaign it sets
+    // up, so that the first commit verifies against its own members.ron.
+    let mut members = members;
+    if let Some(signer) = crate::sign::Signer::from_git_config(&config)? {
+        let probe = b"pingxuan init: which key signs\n";
+        let signature = signer.sign(probe)?;
+        let verifier = crate::sign::verify::Verifier::from_git_config(&config);
+        let today = cx.now()?.date_naive();
+        if let (Some(key), Some(m)) = (
+            crate::sign::verify::signing_key(&verifier, &signature, probe),
+            members.iter_mut().find(|m| {
+                m.has_role(Role::Chair) && m.email.eq_ignore_ascii_case(&email) && m.keys.is_empty()
+            }),
+        ) {
+            m.keys.push(crate::model::PublicKey {
+                key,
+                valid_from: today,
+                revoked: None,
+            });
+        }
+    }
     let chair = members
         .iter()
         .find(|m| m.has_role(Role::Chair) && m.email.eq_ignore_ascii_case(&email))
@@ -283,6 +304,8 @@ pub fn init(cx: &Context, a: InitArgs) -> Result<i32> {
         units,
     };
     let done = cx.perform(&store, None, &chair, &action)?;
+    // ONE-CHAIN: this repository knows its genesis from the start.
+    crate::history::hook::pin_genesis(store.repo(), done.commit)?;
     cx.report(&done);
     Ok(0)
 }

@@ -21,6 +21,7 @@
 //!      snapshot and the commit's day: roles, conflicts of interest, the phase
 //!      clock, deadlines and every other rule of RULES.md.
 
+use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, Sort};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -33,9 +34,11 @@ use crate::model::{
     Opinion, Role, Rulings, Score, Snapshot, Unit, Votes,
 };
 use crate::rules::Refusal;
-use crate::sign::verify::{SigStatus, Verifier};
+use crate::sign::verify::{judge, SigStatus, Verifier};
 use crate::store::codec::from_ron;
 use crate::store::layout::{classify, FileKind};
+use crate::store::plan::plan;
+use crate::store::reconstruct::{owner, reconstruct, same_content, NotAction};
 use crate::store::Store;
 
 /// What kind of rule a commit breaks.
@@ -67,6 +70,22 @@ pub enum ViolationKind {
     Invalid,
     /// A push that rewrites or deletes published history (hook only).
     HistoryRewrite,
+    /// ONE-CHAIN: a merge commit on the campaign branch.
+    Merge,
+    /// ONE-CHAIN: a root commit other than the campaign's genesis, or a push
+    /// whose history does not descend from the pinned genesis.
+    ForeignRoot,
+    /// TIME-FORWARD: committer time before the parent's, action time after the
+    /// committer time or earlier than it by more than `max_offline`, or a
+    /// committer time the server's clock refuses.
+    Time,
+    /// EVERY-CHANGE: a change that is no action (a deletion, an edit no
+    /// action makes, several actions in one commit).
+    NotAnAction,
+    /// EVERY-CHANGE: a file that cannot be read or is too large.
+    Unreadable,
+    /// OPEN: the committer names another member than the author and signer.
+    CommitterNotAuthor,
 }
 
 impl ViolationKind {
@@ -87,6 +106,12 @@ impl ViolationKind {
             ViolationKind::Rule => "rule",
             ViolationKind::Invalid => "invalid",
             ViolationKind::HistoryRewrite => "history-rewrite",
+            ViolationKind::Merge => "merge",
+            ViolationKind::ForeignRoot => "foreign-root",
+            ViolationKind::Time => "time",
+            ViolationKind::NotAnAction => "not-an-action",
+            ViolationKind::Unreadable => "unreadable",
+            ViolationKind::CommitterNotAuthor => "committer-not-author",
         }
     }
 }
@@ -175,8 +200,42 @@ struct Pending {
     oid: Oid,
     registry: Vec<Member>,
     email: String,
+    committer_email: String,
+    /// The action time (author time).
+    when: DateTime<FixedOffset>,
     day: chrono::NaiveDate,
+    committed: DateTime<FixedOffset>,
+    /// The first parent's committer time.
+    parent_committed: Option<DateTime<FixedOffset>>,
+    parents: usize,
     signed: Result<Option<(String, Vec<u8>)>, String>,
+}
+
+/// The campaign's first commit: the one pinned in the repository's git config
+/// (`pingxuan.genesis`, see [`super::hook::pinned_genesis`]), else the oldest
+/// root (by committer time) that HEAD reaches. `None` in an empty repository.
+pub fn genesis(repo: &Repository) -> Option<Oid> {
+    if let Some(pin) = super::hook::pinned_genesis(repo) {
+        return Some(pin);
+    }
+    let head = repo.head().ok()?.peel_to_commit().ok()?;
+    let mut walk = repo.revwalk().ok()?;
+    walk.push(head.id()).ok()?;
+    walk.filter_map(Result::ok)
+        .filter_map(|oid| repo.find_commit(oid).ok())
+        .filter(|c| c.parent_count() == 0)
+        .min_by_key(|c| (c.committer().when().seconds(), c.id()))
+        .map(|c| c.id())
+}
+
+/// The committer time of `commit` in its own offset.
+pub fn committer_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
+    let t = commit.committer().when();
+    use chrono::Offset;
+    let offset = FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(chrono::Utc.fix());
+    DateTime::from_timestamp(t.seconds(), 0)
+        .unwrap_or_default()
+        .with_timezone(&offset)
 }
 
 /// Audits `commits` (parents before children); their parents may lie outside.
@@ -197,27 +256,46 @@ pub fn audit_commits(
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e.message().to_string()),
         };
+        let when = walk::author_time(&commit);
         pending.push(Pending {
             oid,
             registry: walk::parent_registry(repo, &commit),
             email: commit.author().email().unwrap_or("").to_string(),
-            day: walk::author_time(&commit).date_naive(),
+            committer_email: commit.committer().email().unwrap_or("").to_string(),
+            day: when.date_naive(),
+            when,
+            committed: committer_time(&commit),
+            parent_committed: commit.parent(0).ok().map(|p| committer_time(&p)),
+            parents: commit.parent_count(),
             signed,
         });
     }
     // The signature programs run in parallel; everything git stays on this thread.
+    // The key must be valid on the action day and on the day it was committed.
     let statuses: Vec<SigStatus> = pending
         .par_iter()
         .map(|p| match &p.signed {
             Ok(None) => SigStatus::Unsigned,
-            Ok(Some((sig, data))) => opts
-                .verifier
-                .verify(sig, data, &p.registry, &p.email, p.day),
+            Ok(Some((sig, data))) => match opts.verifier.check(sig, data) {
+                Err(e) => SigStatus::Bad {
+                    detail: e.to_string(),
+                },
+                Ok(raw) => {
+                    let on_action = judge(&raw, &p.registry, &p.email, p.day);
+                    let on_commit = judge(&raw, &p.registry, &p.email, p.committed.date_naive());
+                    if on_action.is_good() {
+                        on_commit
+                    } else {
+                        on_action
+                    }
+                }
+            },
             Err(detail) => SigStatus::Bad {
                 detail: detail.clone(),
             },
         })
         .collect();
+    let genesis = genesis(repo);
     let mut out = Vec::new();
     let mut cache: Option<(Oid, Snapshot)> = None;
     for (p, status) in pending.iter().zip(&statuses) {
@@ -229,11 +307,15 @@ pub fn audit_commits(
             member: None,
             out: Vec::new(),
         };
+        j.chain(p, genesis);
         j.commit(p, status, &mut cache)?;
         out.extend(j.out);
     }
     Ok(out)
 }
+
+/// A file before and after a commit (`None`: absent).
+type Versions = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Judges one commit, collecting its violations.
 struct Judge<'a> {
@@ -286,6 +368,7 @@ impl Judge<'_> {
             .or_else(|| by_email.map(|m| m.id.clone()));
         self.member = actor.clone();
         self.signature(sig, by_email, &p.email);
+        self.committer(p, actor.as_deref());
         let parent = commit.parent(0).ok();
         let snapshot = match &parent {
             None => None,
@@ -316,18 +399,139 @@ impl Judge<'_> {
                 self.push(ViolationKind::UnknownMember, "OPEN", None, m);
             }
             (Some(actor), None, _) => self.root(&commit, actor)?,
-            (Some(actor), Some(_), Some(snap)) => {
-                let deltas = walk::own_deltas(self.repo, &commit)?;
-                self.changes(snap, actor, &deltas, p.day);
+            (Some(actor), Some(parent), Some(snap)) => {
+                // ONE-CHAIN: judged against its one (first) parent, whole.
+                let deltas = walk::deltas(
+                    self.repo,
+                    Some(&parent.tree()?),
+                    Some(&commit.tree()?),
+                    None,
+                )?;
+                self.changes(snap, actor, &deltas, &p.when);
             }
             (Some(_), Some(_), None) => {}
         }
+        let max_offline = match &snapshot {
+            Some(s) => s.campaign.max_offline(),
+            None => commit
+                .tree()
+                .ok()
+                .and_then(|t| walk::campaign(self.repo, &t))
+                .map(|c| c.max_offline())
+                .unwrap_or_else(|| {
+                    chrono::Duration::hours(i64::from(crate::model::DEFAULT_MAX_OFFLINE))
+                }),
+        };
+        self.times(p, max_offline);
         // Carry the snapshot forward to this commit for the next one.
         *cache = match (snapshot, &parent) {
             (Some(mut s), Some(_)) => self.store.refresh(&mut s, p.oid).ok().map(|()| (p.oid, s)),
             _ => self.store.snapshot_cold(p.oid).ok().map(|s| (p.oid, s)),
         };
         Ok(())
+    }
+
+    /// ONE-CHAIN: no merge, and no root but the genesis.
+    fn chain(&mut self, p: &Pending, genesis: Option<Oid>) {
+        if p.parents > 1 {
+            let m = self.pick(
+                format!("合并提交({} 個父提交):評選分支只能是一條鏈,每個提交一項操作", p.parents),
+                format!(
+                    "a merge commit ({} parents): the campaign branch is one chain of single actions",
+                    p.parents
+                ),
+            );
+            self.push(ViolationKind::Merge, "ONE-CHAIN", None, m);
+        }
+        if p.parents == 0 && genesis.is_some_and(|g| g != p.oid) {
+            let g = genesis.map(|g| g.to_string()).unwrap_or_default();
+            let m = self.pick(
+                format!("另一個根提交:本評選的起點是 {}", &g[..g.len().min(12)]),
+                format!(
+                    "a second root commit: the campaign's genesis is {}",
+                    &g[..g.len().min(12)]
+                ),
+            );
+            self.push(ViolationKind::ForeignRoot, "ONE-CHAIN", None, m);
+        }
+    }
+
+    /// OPEN: the committer is the acting member.
+    fn committer(&mut self, p: &Pending, actor: Option<&str>) {
+        let Some(actor) = actor else { return };
+        let email = p.committer_email.trim();
+        let named = p
+            .registry
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email))
+            .map(|m| m.id.as_str());
+        if named == Some(actor) {
+            return;
+        }
+        let m = match named {
+            Some(other) => self.pick(
+                format!("提交者是 {other}({email}),操作者卻是 {actor}"),
+                format!("committed by {other} ({email}) for {actor}"),
+            ),
+            None => self.pick(
+                format!("提交者 {email} 不是操作者 {actor}"),
+                format!("the committer {email} is not the acting member {actor}"),
+            ),
+        };
+        self.push(ViolationKind::CommitterNotAuthor, "OPEN", None, m);
+    }
+
+    /// TIME-FORWARD: committer time never before the parent's; the action time
+    /// not after the committer time, nor before it by more than `max_offline`.
+    fn times(&mut self, p: &Pending, max_offline: chrono::Duration) {
+        let fmt = |t: &DateTime<FixedOffset>| t.to_rfc3339();
+        if let Some(parent) = p.parent_committed {
+            if p.committed < parent {
+                let m = self.pick(
+                    format!(
+                        "提交時間 {} 早于父提交的 {}:時間只能向前",
+                        fmt(&p.committed),
+                        fmt(&parent)
+                    ),
+                    format!(
+                        "committed at {}, before its parent ({}): time only moves forward",
+                        fmt(&p.committed),
+                        fmt(&parent)
+                    ),
+                );
+                self.push(ViolationKind::Time, "TIME-FORWARD", None, m);
+            }
+        }
+        if p.when > p.committed {
+            let m = self.pick(
+                format!(
+                    "操作時間 {} 晚于提交時間 {}",
+                    fmt(&p.when),
+                    fmt(&p.committed)
+                ),
+                format!(
+                    "the action time {} is after the commit time {}",
+                    fmt(&p.when),
+                    fmt(&p.committed)
+                ),
+            );
+            self.push(ViolationKind::Time, "TIME-FORWARD", None, m);
+        } else if p.committed - p.when > max_offline {
+            let hours = max_offline.num_hours();
+            let m = self.pick(
+                format!(
+                    "操作時間 {} 比提交時間 {} 早了超過 {hours} 小時(max_offline)",
+                    fmt(&p.when),
+                    fmt(&p.committed)
+                ),
+                format!(
+                    "the action time {} lies more than {hours} h (max_offline) before the commit time {}",
+                    fmt(&p.when),
+                    fmt(&p.committed)
+                ),
+            );
+            self.push(ViolationKind::Time, "TIME-FORWARD", None, m);
+        }
     }
 
     fn signature(&mut self, sig: &SigStatus, by_email: Option<&Member>, email: &str) {
@@ -431,7 +635,7 @@ impl Judge<'_> {
         snap: &Snapshot,
         actor_id: &str,
         deltas: &[Delta],
-        day: chrono::NaiveDate,
+        when: &DateTime<FixedOffset>,
     ) {
         let Some(actor) = snap.member(actor_id).cloned() else {
             let m = self.pick(
@@ -442,11 +646,25 @@ impl Judge<'_> {
             return;
         };
         let chair = actor.has_role(Role::Chair);
+        // EVERY-CHANGE: one action, and every action but the setup writes one file.
+        let campaign_files = deltas
+            .iter()
+            .filter(|d| classify(&d.path) != FileKind::Other)
+            .count();
+        if campaign_files > 1 {
+            let m = self.pick(
+                format!("一個提交改動了 {campaign_files} 個評選文件;每項操作只改一個文件,各自成一個提交"),
+                format!("changes {campaign_files} campaign files in one commit; each action changes one file in a commit of its own"),
+            );
+            self.push(ViolationKind::NotAnAction, "EVERY-CHANGE", None, m);
+        }
         for d in deltas {
             let kind = classify(&d.path);
-            let old = walk::blob(self.repo, d.old);
-            let new = walk::blob(self.repo, d.new);
             let path = d.path.as_str();
+            // EVERY-CHANGE: a file that cannot be read is no record.
+            let Some((old, new)) = self.read_versions(d) else {
+                continue;
+            };
             match &kind {
                 FileKind::Other => {
                     if !chair {
@@ -464,17 +682,126 @@ impl Judge<'_> {
                             format!("{path} may be changed by the chair only; {actor_id} is not the chair"),
                         );
                         self.push(ViolationKind::ChairOnly, "ROLES", Some(path), m);
+                        if new.is_none() {
+                            self.not_an_action(path, &NotAction::Deleted);
+                        }
                         continue;
                     }
                     if !self.parses(&kind, path, &new) {
                         continue;
                     }
-                    for action in top_actions(&kind, path, &old, &new) {
-                        self.check(snap, &actor, &action, day, path, true, false);
-                    }
+                    self.action_of(snap, &actor, &kind, path, &old, &new, when, true, false);
                 }
-                _ => self.record_file(snap, &actor, &kind, path, &old, &new, day),
+                _ => self.record_file(snap, &actor, &kind, path, &old, &new, when),
             }
+        }
+    }
+
+    /// The two versions of a changed file; `None` (reported) when one exists
+    /// but cannot be read: not a blob, or larger than a record may be.
+    fn read_versions(&mut self, d: &Delta) -> Option<Versions> {
+        let path = d.path.as_str();
+        let read = |oid: Option<Oid>| -> Result<Option<Vec<u8>>, String> {
+            let Some(oid) = oid else { return Ok(None) };
+            let blob = self
+                .repo
+                .find_blob(oid)
+                .map_err(|_| "not a regular file".to_string())?;
+            if blob.size() > crate::store::MAX_FILE_BYTES {
+                return Err(format!(
+                    "{} bytes; a record is at most {}",
+                    blob.size(),
+                    crate::store::MAX_FILE_BYTES
+                ));
+            }
+            Ok(Some(blob.content().to_vec()))
+        };
+        match (read(d.old), read(d.new)) {
+            (Ok(old), Ok(new)) => Some((old, new)),
+            (_, Err(why)) => {
+                if classify(path) != FileKind::Other {
+                    let m = self.pick(
+                        format!("{path} 無法讀取:{why}"),
+                        format!("{path} cannot be read: {why}"),
+                    );
+                    self.push(ViolationKind::Unreadable, "EVERY-CHANGE", Some(path), m);
+                }
+                None
+            }
+            // The old version was already judged when it came in.
+            (Err(_), Ok(new)) => Some((None, new)),
+        }
+    }
+
+    fn not_an_action(&mut self, path: &str, why: &NotAction) {
+        let m = why.message(self.lang.zh());
+        self.push(ViolationKind::NotAnAction, "EVERY-CHANGE", Some(path), m);
+    }
+
+    /// Reconstructs the one action the change amounts to, judges it by the
+    /// rules on the parent's snapshot, and requires that planning it there
+    /// writes exactly this file with exactly this content.
+    #[allow(clippy::too_many_arguments)]
+    fn action_of(
+        &mut self,
+        snap: &Snapshot,
+        actor: &Member,
+        kind: &FileKind,
+        path: &str,
+        old: &Option<Vec<u8>>,
+        new: &Option<Vec<u8>>,
+        when: &DateTime<FixedOffset>,
+        top: bool,
+        skip_self: bool,
+    ) {
+        let action = match reconstruct(kind, path, old.as_deref(), new.as_deref()) {
+            Ok(a) => a,
+            // Reported by `parses`.
+            Err(NotAction::Unparsable) => return,
+            Err(why) => {
+                self.not_an_action(path, &why);
+                return;
+            }
+        };
+        self.check(
+            snap,
+            actor,
+            &action,
+            when.date_naive(),
+            path,
+            top,
+            skip_self,
+        );
+        let planned = plan(Some(snap), &actor.id, when, &action);
+        let exact = match &planned {
+            Ok(changes) => match (changes.as_slice(), new) {
+                ([c], Some(new)) => {
+                    c.path == path
+                        && c.content.as_deref().is_some_and(|planned| {
+                            same_content(kind, path, planned.as_bytes(), new)
+                        })
+                }
+                _ => false,
+            },
+            Err(_) => false,
+        };
+        if !exact {
+            let detail = match planned {
+                Err(e) => e.to_string(),
+                Ok(changes) => changes
+                    .iter()
+                    .map(|c| c.path.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let verb = self.lang.action(action.kind());
+            let m = self.pick(
+                format!("此改動不是一項「{verb}」操作會寫的內容(應為:{detail})"),
+                format!(
+                    "the change is not what a `{verb}` action writes (it would write: {detail})"
+                ),
+            );
+            self.push(ViolationKind::NotAnAction, "EVERY-CHANGE", Some(path), m);
         }
     }
 
@@ -513,15 +840,15 @@ impl Judge<'_> {
         path: &str,
         old: &Option<Vec<u8>>,
         new: &Option<Vec<u8>>,
-        day: chrono::NaiveDate,
+        when: &DateTime<FixedOffset>,
     ) {
         if !self.parses(kind, path, new) {
             return;
         }
-        let Some(id) = kind.record().map(str::to_string) else {
+        if kind.record().is_none() {
             return;
-        };
-        let owner_old = owner(kind, path, old);
+        }
+        let owner_old = owner(kind, path, old.as_deref());
         let mut others = false;
         if let Some(o) = owner_old.as_deref().filter(|o| *o != actor.id) {
             if !is_resolution(kind, path, old, new, actor) {
@@ -536,13 +863,8 @@ impl Judge<'_> {
             }
         }
         if new.is_none() {
-            if owner_old.is_none() && !actor.has_role(Role::Chair) {
-                let m = self.pick(
-                    format!("刪除了 {path}"),
-                    format!("deletes {path}; only the chair may remove a nomination"),
-                );
-                self.push(ViolationKind::OutsideRole, "ROLES", Some(path), m);
-            }
+            // EVERY-CHANGE: no action deletes a record, whoever's it is.
+            self.not_an_action(path, &NotAction::Deleted);
             return;
         }
         // The path names the author too: it must agree with the content.
@@ -564,23 +886,17 @@ impl Judge<'_> {
                 format!("{path} holds {named}'s entry under another name"),
             );
             self.push(ViolationKind::Invalid, "RECORD", Some(path), m);
+            return;
         }
-        if let Some(action) = record_action(kind, &id, path, old, new) {
-            self.check(snap, actor, &action, day, path, false, others);
+        if others {
+            // Reported as another member's file; the action is theirs, not this one's.
+            let a = reconstruct(kind, path, old.as_deref(), new.as_deref());
+            if let Ok(action) = a {
+                self.check(snap, actor, &action, when.date_naive(), path, false, true);
+            }
+            return;
         }
-    }
-}
-
-/// The member a record file names as its author.
-fn owner(kind: &FileKind, path: &str, bytes: &Option<Vec<u8>>) -> Option<String> {
-    match kind {
-        FileKind::Score { .. } => parse::<Score>(path, bytes).map(|s| s.reviewer),
-        FileKind::Evaluation { .. } => parse::<Evaluation>(path, bytes).map(|e| e.author),
-        FileKind::Opinion { .. } => parse::<Opinion>(path, bytes).map(|o| o.recorded_by),
-        FileKind::Votes { .. } => parse::<Votes>(path, bytes).map(|v| v.recorded_by),
-        FileKind::Objection { .. } => parse::<Objection>(path, bytes).map(|o| o.recorded_by),
-        FileKind::Decision { .. } => parse::<Decision>(path, bytes).map(|d| d.by),
-        _ => None,
+        self.action_of(snap, actor, kind, path, old, new, when, false, false);
     }
 }
 
@@ -605,159 +921,5 @@ fn is_resolution(
             resolved && a == b
         }
         _ => false,
-    }
-}
-
-/// The action a change of a record file amounts to.
-fn record_action(
-    kind: &FileKind,
-    id: &str,
-    path: &str,
-    old: &Option<Vec<u8>>,
-    new: &Option<Vec<u8>>,
-) -> Option<Action> {
-    let nomination = id.to_string();
-    Some(match kind {
-        FileKind::Nomination { .. } => {
-            let b: Nomination = parse(path, new)?;
-            match parse::<Nomination>(path, old) {
-                None => Action::Nominate(b),
-                Some(a) => nomination_action(a, b),
-            }
-        }
-        FileKind::Score { .. } => Action::Score {
-            nomination,
-            score: parse(path, new)?,
-        },
-        FileKind::Evaluation { .. } => Action::Evaluate {
-            nomination,
-            evaluation: parse(path, new)?,
-        },
-        FileKind::Opinion { .. } => Action::Opinion {
-            nomination,
-            opinion: parse(path, new)?,
-        },
-        FileKind::Votes { .. } => Action::Vote {
-            nomination,
-            votes: parse(path, new)?,
-        },
-        FileKind::Decision { .. } => Action::Decide {
-            nomination,
-            decision: parse(path, new)?,
-        },
-        FileKind::Objection { stem, .. } => {
-            let b: Objection = parse(path, new)?;
-            match parse::<Objection>(path, old) {
-                None => Action::Object {
-                    nomination,
-                    objection: b,
-                },
-                Some(a) if a.status == ObjectionStatus::Open && b.status != a.status => {
-                    let r = b.resolution.clone()?;
-                    Action::Resolve {
-                        nomination,
-                        objection: stem.clone(),
-                        upheld: b.status == ObjectionStatus::Upheld,
-                        reason: r.reason,
-                        date: r.date,
-                    }
-                }
-                Some(_) => return None,
-            }
-        }
-        _ => return None,
-    })
-}
-
-/// An edit of an existing nomination: one activity or supervisor appended, the
-/// form filed, or else a re-registration.
-fn nomination_action(a: Nomination, b: Nomination) -> Action {
-    let id = b.id.clone();
-    let same_but = |edit: &dyn Fn(&mut Nomination)| {
-        let mut x = b.clone();
-        edit(&mut x);
-        x == a
-    };
-    if b.activities.len() == a.activities.len() + 1
-        && same_but(&|x| {
-            x.activities.pop();
-        })
-    {
-        if let Some(activity) = b.activities.last().cloned() {
-            return Action::Activity {
-                nomination: id,
-                activity,
-            };
-        }
-    }
-    if b.supervisors.len() == a.supervisors.len() + 1
-        && same_but(&|x| {
-            x.supervisors.pop();
-        })
-    {
-        if let Some(supervisor) = b.supervisors.last().cloned() {
-            return Action::Supervisor {
-                nomination: id,
-                supervisor,
-            };
-        }
-    }
-    if let Some(date) = b.form_filed {
-        if a.form_filed != b.form_filed && same_but(&|x| x.form_filed = a.form_filed) {
-            return Action::FileForm {
-                nomination: id,
-                date,
-            };
-        }
-    }
-    Action::Nominate(b)
-}
-
-/// The chair's actions a change of a top-level file amounts to.
-fn top_actions(
-    kind: &FileKind,
-    path: &str,
-    old: &Option<Vec<u8>>,
-    new: &Option<Vec<u8>>,
-) -> Vec<Action> {
-    match kind {
-        FileKind::Members => parse(path, new).map(Action::Members).into_iter().collect(),
-        FileKind::Units => parse(path, new).map(Action::Units).into_iter().collect(),
-        FileKind::Campaign => parse::<Campaign>(path, new)
-            .map(|c| Action::Campaign(Box::new(c)))
-            .into_iter()
-            .collect(),
-        FileKind::Rulings => {
-            let Some(b) = parse::<Rulings>(path, new) else {
-                return Vec::new();
-            };
-            let a = parse::<Rulings>(path, old).unwrap_or_default();
-            let mut out = Vec::new();
-            for n in &b.notices {
-                if !a.notices.contains(n) {
-                    out.push(Action::Publish(n.clone()));
-                }
-            }
-            for o in &b.overrides {
-                if !a.overrides.contains(o) {
-                    out.push(Action::Override(o.clone()));
-                }
-            }
-            for e in &b.exceptions {
-                if !a.exceptions.contains(e) {
-                    out.push(Action::Exception(e.clone()));
-                }
-            }
-            for (category, order) in &b.tie_orders {
-                if a.tie_orders.get(category) != Some(order) {
-                    out.push(Action::TieOrder {
-                        category: category.clone(),
-                        order: order.clone(),
-                    });
-                }
-            }
-            out
-        }
-        _ => Vec::new(),
     }
 }

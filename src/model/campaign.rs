@@ -35,6 +35,25 @@ pub struct Campaign {
     pub aggregation: Aggregation,
     /// When true an unsigned action is refused before anything is written.
     pub signing_required: bool,
+    /// TIME-FORWARD: how many hours an action's time (the author time) may lie
+    /// before the time it was committed, and how far behind the server's clock
+    /// a pushed commit may be. Chair-set; 24 when absent.
+    #[serde(default = "default_max_offline")]
+    pub max_offline: u32,
+}
+
+/// TIME-FORWARD: `max_offline` when `campaign.ron` does not set it (hours).
+pub const DEFAULT_MAX_OFFLINE: u32 = 24;
+
+fn default_max_offline() -> u32 {
+    DEFAULT_MAX_OFFLINE
+}
+
+impl Campaign {
+    /// `max_offline` as a duration.
+    pub fn max_offline(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.max_offline))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

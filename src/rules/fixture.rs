@@ -236,6 +236,7 @@ pub fn campaign() -> Campaign {
             disagreement_spread: 20.0,
         },
         signing_required: false,
+        max_offline: 24,
     }
 }
 

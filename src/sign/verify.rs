@@ -526,6 +526,29 @@ pub fn abbreviate(key: &str) -> String {
     }
 }
 
+/// The key that made `signature` over `payload`, as it would be registered in
+/// `members.ron`: an ssh public key line or an OpenPGP fingerprint. `None` when
+/// the signature does not verify or names no key.
+pub fn signing_key(verifier: &Verifier, signature: &str, payload: &[u8]) -> Option<String> {
+    match verifier.check(signature, payload).ok()? {
+        RawCheck::Ssh {
+            key, good: true, ..
+        } => {
+            let engine = &base64::engine::general_purpose::STANDARD;
+            let blob = engine.decode(key.as_bytes()).ok()?;
+            let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+            let kind = std::str::from_utf8(blob.get(4..4 + len)?).ok()?;
+            Some(format!("{kind} {key}"))
+        }
+        RawCheck::OpenPgp {
+            fingerprints,
+            good: true,
+            ..
+        } => fingerprints.first().cloned(),
+        RawCheck::Ssh { .. } | RawCheck::OpenPgp { .. } | RawCheck::Unreadable(_) => None,
+    }
+}
+
 /// The base64 public key blob inside an armored ssh signature (SSHSIG format:
 /// magic, version, then the public key as an ssh string).
 pub fn ssh_signature_key(armored: &str) -> Result<String, String> {

@@ -7,6 +7,7 @@ pub mod layout;
 mod load;
 pub mod lock;
 pub mod plan;
+pub mod reconstruct;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use git2::{Oid, Repository};
 
 use crate::model::{BadId, Problem, Snapshot};
 
+pub use load::MAX_FILE_BYTES;
 pub use plan::FileChange;
 pub use write::{CommitMeta, SignFn};
 
