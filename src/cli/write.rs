@@ -301,8 +301,9 @@ pub fn nominate(cx: &Context, a: NominateArgs) -> Result<i32> {
 }
 
 pub fn activity(cx: &Context, a: ActivityArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Activity {
             nomination: a.id,
@@ -328,8 +329,9 @@ pub fn supervisor(cx: &Context, a: SupervisorArgs) -> Result<i32> {
 }
 
 pub fn file_form(cx: &Context, a: FileFormArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::FileForm {
             nomination: a.id,
@@ -396,8 +398,9 @@ pub fn score(cx: &Context, a: ScoreArgs) -> Result<i32> {
 }
 
 pub fn evaluate(cx: &Context, a: EvaluateArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Evaluate {
             nomination: a.id,
@@ -421,8 +424,9 @@ pub fn evaluate(cx: &Context, a: EvaluateArgs) -> Result<i32> {
 }
 
 pub fn opinion(cx: &Context, a: OpinionArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Opinion {
             nomination: a.id,
@@ -442,8 +446,9 @@ pub fn opinion(cx: &Context, a: OpinionArgs) -> Result<i32> {
 }
 
 pub fn vote(cx: &Context, a: VoteArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Vote {
             nomination: a.id,
@@ -478,8 +483,9 @@ pub fn object(cx: &Context, a: ObjectArgs) -> Result<i32> {
 }
 
 pub fn resolve(cx: &Context, a: ResolveArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Resolve {
             nomination: a.id,
@@ -492,8 +498,9 @@ pub fn resolve(cx: &Context, a: ResolveArgs) -> Result<i32> {
 }
 
 pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Decide {
             nomination: a.id,
@@ -514,8 +521,9 @@ pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
 }
 
 pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         let cat = s
             .campaign
             .category(&a.category)
@@ -544,8 +552,9 @@ pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
 }
 
 pub fn exception(cx: &Context, a: ExceptionArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
-    cx.act(|_, me| {
+    let now = cx.now()?;
+    cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         Ok(Action::Exception(Exception {
             nomination: a.id,
             rule: a.rule,
@@ -558,8 +567,9 @@ pub fn exception(cx: &Context, a: ExceptionArgs) -> Result<i32> {
 }
 
 pub fn override_phase(cx: &Context, a: OverrideArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
-    cx.act(|_, me| {
+    let now = cx.now()?;
+    cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         Ok(Action::Override(PhaseOverride {
             phase: a.phase,
             start: a.start,

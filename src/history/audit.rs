@@ -187,6 +187,7 @@ pub fn audit_commits(
 ) -> Result<Vec<Violation>, HistoryError> {
     let repo = store.repo();
     let mut pending = Vec::with_capacity(commits.len());
+    let mut zones = std::collections::HashMap::new();
     for &oid in commits {
         let commit = repo.find_commit(oid)?;
         let signed = match repo.extract_signature(&oid, None) {
@@ -201,7 +202,10 @@ pub fn audit_commits(
             oid,
             registry: walk::parent_registry(repo, &commit),
             email: commit.author().email().unwrap_or("").to_string(),
-            day: walk::author_time(&commit).date_naive(),
+            // CAMPAIGN-TZ: the day on the calendar of the campaign that judges the commit
+            day: walk::author_time(&commit)
+                .with_timezone(&walk::judging_zone(repo, &commit, &mut zones))
+                .date_naive(),
             signed,
         });
     }
