@@ -132,7 +132,15 @@ pub fn campaign_day(
     commit: &Commit,
     time: &DateTime<FixedOffset>,
 ) -> chrono::NaiveDate {
-    let zone = judging_zone(repo, commit, &mut std::collections::HashMap::new());
+    // campaign.ron changes rarely: parse each version once per process
+    static ZONES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Oid, chrono_tz::Tz>>,
+    > = std::sync::OnceLock::new();
+    let zones = ZONES.get_or_init(Default::default);
+    let zone = match zones.lock() {
+        Ok(mut cache) => judging_zone(repo, commit, &mut cache),
+        Err(_) => judging_zone(repo, commit, &mut std::collections::HashMap::new()),
+    };
     time.with_timezone(&zone).date_naive()
 }
 
