@@ -89,9 +89,15 @@ pub fn check(snapshot: &Snapshot, req: &Request) -> Result<(), ActError> {
     let actor = snapshot
         .member(req.actor)
         .ok_or_else(|| ActError::UnknownActor(req.actor.to_string()))?;
-    crate::rules::check_action(snapshot, actor, req.action, req.when.date_naive()).map_err(
-        |refusals| ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect()),
+    crate::rules::check_action(
+        snapshot,
+        actor,
+        req.action,
+        snapshot.campaign.day_of(&req.when),
     )
+    .map_err(|refusals| {
+        ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect())
+    })
 }
 
 /// Performs `req` on `store`. `snapshot`, when given and still at HEAD, saves a

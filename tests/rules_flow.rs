@@ -250,6 +250,21 @@ fn a_campaign_from_june_to_december() {
             },
             day(9, 20),
         ));
+        // ASSESS, CANDIDATE-NEEDS: the site visit and the interview the campaign requires
+        for (author, kind) in [
+            ("r3", EvaluationKind::SiteVisit),
+            ("r4", EvaluationKind::Interview),
+        ] {
+            ok(act(
+                &mut s,
+                author,
+                Action::Evaluate {
+                    nomination: id.into(),
+                    evaluation: evaluation(author, kind, day(11, 16), None),
+                },
+                day(11, 16),
+            ));
+        }
         for d in [
             "jijian", "zongzhi", "wangguan", "xinfang", "huanbao", "jisheng", "anquan",
         ] {

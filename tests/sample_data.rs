@@ -317,6 +317,13 @@ fn phases_windows_and_allowed_actions() {
     assert_eq!(c.registration_deadline, day("2017-06-30"));
     assert_eq!(c.form_deadline, day("2017-11-30"));
     assert_eq!(c.notice_days, 7);
+    // CAMPAIGN-TZ, CANDIDATE-NEEDS
+    assert_eq!(c.time_zone, chrono_tz::Asia::Shanghai);
+    assert_eq!(
+        c.candidate_needs.assessments,
+        [EvaluationKind::SiteVisit, EvaluationKind::Interview]
+    );
+    assert!(c.candidate_needs.application_form && c.candidate_needs.votes);
     // ROUTINE-EVAL
     assert_eq!(c.aggregation.method, AggregateMethod::TrimmedMean);
     assert_eq!(c.aggregation.trim_min_reviews, 5);
@@ -352,6 +359,9 @@ fn categories_criteria_weights_sum_to_100_scope_and_gates() {
     assert_eq!(window.nominee, NomineeKind::Organisation);
     assert!(window.requires_front_line);
     assert_eq!(window.slots, Some(10));
+    // REPORTING-UNIT: a town or street may report its own front-line window
+    assert!(window.unit_kinds.contains(&UnitKind::Town));
+    assert!(window.unit_kinds.contains(&UnitKind::Street));
     assert!(c
         .category("十佳文明服務窗口")
         .is_some_and(|k| k.id == "window"));
@@ -539,9 +549,11 @@ fn nominations_counts_scope_and_quota() {
     for n in s.nominations.values() {
         validate_id(&n.id).unwrap();
         assert!(n.id.starts_with(&format!("2017-{}-", n.category)));
+        // QUOTA counts per reporting unit (REPORTING-UNIT)
+        let reporting = reporting_unit(&units, &n.unit).to_string();
         assert!(
-            seen.insert((n.unit.clone(), n.category.clone())),
-            "QUOTA: {}",
+            seen.insert((reporting, n.category.clone())),
+            "QUOTA, REPORTING-UNIT: {}",
             n.id
         );
         let cat = c.category(&n.category).unwrap();
@@ -847,10 +859,10 @@ fn evaluations_routine_spot_check_site_visit_interview() {
             has(EvaluationKind::Routine) && has(EvaluationKind::Unannounced),
             "{id}"
         );
-        assert!(
-            has(EvaluationKind::SiteVisit) || has(EvaluationKind::Interview),
-            "{id}"
-        );
+        // CANDIDATE-NEEDS: the sample requires a site visit and an interview of every entry
+        for k in &campaign().candidate_needs.assessments {
+            assert!(has(*k), "CANDIDATE-NEEDS: {id} lacks {k:?}");
+        }
     }
     assert_eq!(s.evaluations.len(), s.nominations.len());
 }

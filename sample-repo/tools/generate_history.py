@@ -674,7 +674,8 @@ def gen_evaluations():
                 if n["know"] < 90:
                     ev["findings"] = "暗訪抽測窗口人員業務知識,應知應會率86%,新入職導診、收費人員對醫保政策掌握不夠熟練。"
             step(at(d, start=(9, 30)), author, SVar("Evaluate", {"nomination": n["id"], "evaluation": ev}))
-    # ASSESS: site visits for organisations, interviews for persons, late November (no rating).
+    # ASSESS: site visits for organisations, interviews for persons, late November (no rating);
+    # the other kind follows below.
     late_nov = workdays("2017-11-20", "2017-11-24")
     for k, (d, n) in enumerate(spread_over(NOMS, late_nov)):
         revs = reviewers_for(n)
@@ -688,6 +689,19 @@ def gen_evaluations():
             if n["category"] == "window":
                 ev["service_satisfaction"] = Some(round(min(100.0, n["ssat"] - 0.4), 1))
         step(at(d, start=(14, 30)), author, SVar("Evaluate", {"nomination": n["id"], "evaluation": ev}))
+    # CANDIDATE-NEEDS: the campaign requires both a site visit and an interview of every
+    # entry (campaign.ron `candidate_needs`), so each gets the other one too (no rating,
+    # no metrics: the scores and gates stay as they were).
+    for k, (d, n) in enumerate(spread_over(NOMS, late_nov)):
+        revs = reviewers_for(n)
+        author = revs[(k + 2) % len(revs)]
+        if n["category"] == "star":
+            ev = {"kind": Var("SiteVisit"), "author": author, "date": d, "rating": None,
+                  "findings": f"實地考察{n['workplace']}{n['post']}崗位,現場觀察{n['person']}同志接待服務對象,服務規范、熱情。"}
+        else:
+            ev = {"kind": Var("Interview"), "author": author, "date": d, "rating": None,
+                  "findings": f"走訪{n['name']}服務對象和職工代表6人座談,普遍反映服務便捷、態度熱情。"}
+        step(at(d, start=(16, 0)), author, SVar("Evaluate", {"nomination": n["id"], "evaluation": ev}))
 
 
 def gen_forms():

@@ -66,7 +66,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
     let format = format_of(cx, &a)?;
-    let mut opts = Options::new(cx.now()?.date_naive(), cx.lang);
+    let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
     opts.category = a.category.clone();
     let log;
     let what = match a.what {

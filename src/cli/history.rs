@@ -232,14 +232,15 @@ fn key_text(given: &str) -> Result<String> {
 }
 
 pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     let lang = cx.lang;
     match a.key {
         KeyCommand::Add(k) => {
             let key = key_text(&k.key)?;
             check_key_syntax(&key).map_err(|e| anyhow!("--key: {e}"))?;
-            let valid_from = k.valid_from.unwrap_or(today);
             cx.act(|snapshot, _actor| {
+                // CAMPAIGN-TZ: key validity days are the campaign's days
+                let valid_from = k.valid_from.unwrap_or(snapshot.campaign.day_of(&now));
                 let mut members = snapshot.members.clone();
                 if let Some(owner) = members
                     .iter()
@@ -264,8 +265,8 @@ pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
         }
         KeyCommand::Revoke(k) => {
             let key = key_text(&k.key)?;
-            let on = k.on.unwrap_or(today);
             cx.act(|snapshot, _actor| {
+                let on = k.on.unwrap_or(snapshot.campaign.day_of(&now));
                 let mut members = snapshot.members.clone();
                 let m = members
                     .iter_mut()

@@ -45,7 +45,7 @@ fn peak_rss_kb() -> Option<u64> {
 pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
     let store = cx.open()?;
     let head = store.head()?.ok_or_else(|| anyhow!("empty repository"))?;
-    let day = cx.now()?.date_naive();
+    let now = cx.now()?;
     let runs = a.runs.max(1);
 
     if a.action {
@@ -61,7 +61,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         let t = Instant::now();
         let s = store.snapshot_cold(head)?;
         let loaded = t.elapsed();
-        let r = rules::rank_all(&s, day);
+        let r = rules::rank_all(&s, s.campaign.day_of(&now));
         cold.push(t.elapsed());
         load.push(loaded);
         rank.push(t.elapsed() - loaded);
@@ -75,7 +75,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         let t = Instant::now();
         let s = store.snapshot_at(head)?;
         warm_load.push(t.elapsed());
-        let r = rules::rank_all(&s, day);
+        let r = rules::rank_all(&s, s.campaign.day_of(&now));
         warm.push(t.elapsed());
         std::hint::black_box(r);
     }

@@ -104,7 +104,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
 pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
-    let day = cx.now()?.date_naive();
+    let day = snapshot.campaign.day_of(&cx.now()?);
     let rankings = match &a.category {
         Some(c) => {
             vec![rules::rank(&snapshot, c, day).map_err(|r| anyhow!(r.message(cx.lang.zh())))?]
@@ -127,7 +127,7 @@ pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
 pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
-    let day = cx.now()?.date_naive();
+    let day = snapshot.campaign.day_of(&cx.now()?);
     let viewer = cx.actor(&store, &snapshot).ok().map(|m| m.id.clone());
     let st = rules::status(&snapshot, &a.id, day, viewer.as_deref())
         .map_err(|r| anyhow!(r.message(cx.lang.zh())))?;

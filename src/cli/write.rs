@@ -324,8 +324,9 @@ pub fn nominate(cx: &Context, a: NominateArgs) -> Result<i32> {
 }
 
 pub fn activity(cx: &Context, a: ActivityArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Activity {
             nomination: a.id,
@@ -351,8 +352,9 @@ pub fn supervisor(cx: &Context, a: SupervisorArgs) -> Result<i32> {
 }
 
 pub fn file_form(cx: &Context, a: FileFormArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::FileForm {
             nomination: a.id,
@@ -419,8 +421,9 @@ pub fn score(cx: &Context, a: ScoreArgs) -> Result<i32> {
 }
 
 pub fn evaluate(cx: &Context, a: EvaluateArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Evaluate {
             nomination: a.id,
@@ -444,8 +447,9 @@ pub fn evaluate(cx: &Context, a: EvaluateArgs) -> Result<i32> {
 }
 
 pub fn opinion(cx: &Context, a: OpinionArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Opinion {
             nomination: a.id,
@@ -465,8 +469,9 @@ pub fn opinion(cx: &Context, a: OpinionArgs) -> Result<i32> {
 }
 
 pub fn vote(cx: &Context, a: VoteArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Vote {
             nomination: a.id,
@@ -501,8 +506,9 @@ pub fn object(cx: &Context, a: ObjectArgs) -> Result<i32> {
 }
 
 pub fn resolve(cx: &Context, a: ResolveArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Resolve {
             nomination: a.id,
@@ -515,8 +521,9 @@ pub fn resolve(cx: &Context, a: ResolveArgs) -> Result<i32> {
 }
 
 pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         cx.require_record(s, &a.id)?;
         Ok(Action::Decide {
             nomination: a.id,
@@ -537,8 +544,9 @@ pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
 }
 
 pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
+    let now = cx.now()?;
     cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         let cat = s
             .campaign
             .category(&a.category)
@@ -567,8 +575,9 @@ pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
 }
 
 pub fn exception(cx: &Context, a: ExceptionArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
-    cx.act(|_, me| {
+    let now = cx.now()?;
+    cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         Ok(Action::Exception(Exception {
             nomination: a.id,
             rule: a.rule,
@@ -581,8 +590,9 @@ pub fn exception(cx: &Context, a: ExceptionArgs) -> Result<i32> {
 }
 
 pub fn override_phase(cx: &Context, a: OverrideArgs) -> Result<i32> {
-    let today = cx.now()?.date_naive();
-    cx.act(|_, me| {
+    let now = cx.now()?;
+    cx.act(|s, me| {
+        let today = s.campaign.day_of(&now);
         Ok(Action::Override(PhaseOverride {
             phase: a.phase,
             start: a.start,

@@ -203,8 +203,11 @@ struct Pending {
     committer_email: String,
     /// The action time (author time).
     when: DateTime<FixedOffset>,
+    /// The action's day on the campaign's calendar (CAMPAIGN-TZ).
     day: chrono::NaiveDate,
     committed: DateTime<FixedOffset>,
+    /// The commit's day on the campaign's calendar.
+    committed_day: chrono::NaiveDate,
     /// The first parent's committer time.
     parent_committed: Option<DateTime<FixedOffset>>,
     parents: usize,
@@ -246,6 +249,7 @@ pub fn audit_commits(
 ) -> Result<Vec<Violation>, HistoryError> {
     let repo = store.repo();
     let mut pending = Vec::with_capacity(commits.len());
+    let mut zones = std::collections::HashMap::new();
     for &oid in commits {
         let commit = repo.find_commit(oid)?;
         let signed = match repo.extract_signature(&oid, None) {
@@ -257,14 +261,18 @@ pub fn audit_commits(
             Err(e) => Err(e.message().to_string()),
         };
         let when = walk::author_time(&commit);
+        let committed = committer_time(&commit);
+        let zone = walk::judging_zone(repo, &commit, &mut zones);
         pending.push(Pending {
             oid,
             registry: walk::parent_registry(repo, &commit),
             email: commit.author().email().unwrap_or("").to_string(),
             committer_email: commit.committer().email().unwrap_or("").to_string(),
-            day: when.date_naive(),
+            // CAMPAIGN-TZ: the days on the calendar of the campaign that judges the commit
+            day: when.with_timezone(&zone).date_naive(),
+            committed_day: committed.with_timezone(&zone).date_naive(),
             when,
-            committed: committer_time(&commit),
+            committed,
             parent_committed: commit.parent(0).ok().map(|p| committer_time(&p)),
             parents: commit.parent_count(),
             signed,
@@ -282,7 +290,7 @@ pub fn audit_commits(
                 },
                 Ok(raw) => {
                     let on_action = judge(&raw, &p.registry, &p.email, p.day);
-                    let on_commit = judge(&raw, &p.registry, &p.email, p.committed.date_naive());
+                    let on_commit = judge(&raw, &p.registry, &p.email, p.committed_day);
                     if on_action.is_good() {
                         on_commit
                     } else {

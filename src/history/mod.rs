@@ -159,8 +159,9 @@ fn build_entry(
     let email = author.email().unwrap_or("").to_string();
     let registry = walk::parent_registry(repo, &commit);
     let signature = if verify {
+        let day = walk::campaign_day(repo, &commit, &time);
         opts.verifier
-            .verify_commit(repo, oid, &registry, &email, time.date_naive())
+            .verify_commit(repo, oid, &registry, &email, day)
     } else {
         SigStatus::Unsigned
     };

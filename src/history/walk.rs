@@ -125,6 +125,46 @@ pub fn parent_registry(repo: &Repository, commit: &Commit) -> Vec<Member> {
     }
 }
 
+/// CAMPAIGN-TZ: the campaign's day of `time` for `commit`, judged by the campaign.ron
+/// of its first parent (the root: its own); the default zone when none parses.
+pub fn campaign_day(
+    repo: &Repository,
+    commit: &Commit,
+    time: &DateTime<FixedOffset>,
+) -> chrono::NaiveDate {
+    // campaign.ron changes rarely: parse each version once per process
+    static ZONES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Oid, chrono_tz::Tz>>,
+    > = std::sync::OnceLock::new();
+    let zones = ZONES.get_or_init(Default::default);
+    let zone = match zones.lock() {
+        Ok(mut cache) => judging_zone(repo, commit, &mut cache),
+        Err(_) => judging_zone(repo, commit, &mut std::collections::HashMap::new()),
+    };
+    time.with_timezone(&zone).date_naive()
+}
+
+/// CAMPAIGN-TZ: the time zone of the campaign.ron that judges `commit` (its first
+/// parent's; the root: its own), parsed once per blob through `cache`.
+pub fn judging_zone(
+    repo: &Repository,
+    commit: &Commit,
+    cache: &mut std::collections::HashMap<Oid, chrono_tz::Tz>,
+) -> chrono_tz::Tz {
+    let tree = match commit.parent(0) {
+        Ok(p) => p.tree(),
+        Err(_) => commit.tree(),
+    };
+    let Some(id) = tree.ok().and_then(|t| entry_id(&t, layout::CAMPAIGN)) else {
+        return crate::model::default_time_zone();
+    };
+    *cache.entry(id).or_insert_with(|| {
+        blob(repo, Some(id))
+            .and_then(|b| from_ron::<Campaign>(layout::CAMPAIGN, &b).ok())
+            .map_or_else(crate::model::default_time_zone, |c| c.time_zone)
+    })
+}
+
 /// The files a merge changes by itself: different from every parent's version.
 pub fn own_deltas(repo: &Repository, commit: &Commit) -> Result<Vec<Delta>, git2::Error> {
     let tree = commit.tree()?;

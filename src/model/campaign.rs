@@ -40,6 +40,14 @@ pub struct Campaign {
     /// a pushed commit may be. Chair-set; 24 when absent.
     #[serde(default = "default_max_offline")]
     pub max_offline: u32,
+    /// CAMPAIGN-TZ: the campaign's time zone (an IANA name such as `Asia/Shanghai`).
+    /// Every date rule is judged on this calendar, whatever offset an actor's clock
+    /// gives. Files written before the field existed load as `Asia/Shanghai`.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: chrono_tz::Tz,
+    /// CANDIDATE-NEEDS: what a candidate decision requires besides the gates.
+    #[serde(default)]
+    pub candidate_needs: CandidateNeeds,
 }
 
 /// TIME-FORWARD: `max_offline` when `campaign.ron` does not set it (hours).
@@ -53,6 +61,49 @@ impl Campaign {
     /// `max_offline` as a duration.
     pub fn max_offline(&self) -> chrono::Duration {
         chrono::Duration::hours(i64::from(self.max_offline))
+    }
+}
+
+/// The default campaign time zone (CAMPAIGN-TZ): the notice's, Tengzhou's.
+pub fn default_time_zone() -> chrono_tz::Tz {
+    chrono_tz::Asia::Shanghai
+}
+
+/// CANDIDATE-NEEDS: 四、3 「11月底…上報…申報表,評委會將集中進行實地考察、座談走訪、民主測評,
+/// 并在…基礎上,確定候選名單」. The default asks for all of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateNeeds {
+    /// The application form (申報表) must be filed.
+    #[serde(default = "yes")]
+    pub application_form: bool,
+    /// The democratic evaluation (民主測評) must have at least one vote.
+    #[serde(default = "yes")]
+    pub votes: bool,
+    /// Kinds of committee evaluation of which each candidate needs at least one,
+    /// by a member who counts for it (known, not conflicted).
+    #[serde(default = "default_assessments")]
+    pub assessments: Vec<super::record::EvaluationKind>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_assessments() -> Vec<super::record::EvaluationKind> {
+    vec![
+        super::record::EvaluationKind::SiteVisit,
+        super::record::EvaluationKind::Interview,
+    ]
+}
+
+impl Default for CandidateNeeds {
+    fn default() -> Self {
+        CandidateNeeds {
+            application_form: true,
+            votes: true,
+            assessments: default_assessments(),
+        }
     }
 }
 
@@ -236,5 +287,10 @@ impl Campaign {
 
     pub fn phase(&self, id: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.id == id)
+    }
+
+    /// CAMPAIGN-TZ: the campaign's calendar day of `time`, whatever its offset.
+    pub fn day_of(&self, time: &chrono::DateTime<chrono::FixedOffset>) -> NaiveDate {
+        time.with_timezone(&self.time_zone).date_naive()
     }
 }

@@ -468,7 +468,7 @@ pub fn votes(cx: &Context, path: &str, v: &Votes) -> Vec<Problem> {
 pub fn objection(cx: &Context, path: &str, o: &Objection) -> Vec<Problem> {
     let mut out = Vec::new();
     cx.member_known(&mut out, path, "recorded_by", &o.recorded_by);
-    cx.event_date(&mut out, path, "filed", o.filed.date_naive());
+    cx.event_date(&mut out, path, "filed", cx.campaign.day_of(&o.filed));
     if o.text.trim().is_empty() {
         out.push(problem(path, "text", "empty"));
     }
@@ -485,7 +485,7 @@ pub fn objection(cx: &Context, path: &str, o: &Objection) -> Vec<Problem> {
         )),
         (_, Some(r)) => {
             cx.member_known(&mut out, path, "resolution.by", &r.by);
-            if r.date < o.filed.date_naive() {
+            if r.date < cx.campaign.day_of(&o.filed) {
                 out.push(problem(
                     path,
                     "resolution.date",

@@ -1,19 +1,21 @@
 //! `check_action`: the single entry point the store calls before writing an action.
 //! It combines, and reports together, every refusal that applies:
 //! OPEN (a known member acts), PHASES, REG-DEADLINE, FORM-DEADLINE, roles, scope,
-//! QUOTA, conflicts, EVIDENCE, the notice and objection rules (CANDIDATES), FRAUD,
-//! NO-FILLER, COMMEND and references (unknown nomination, criterion, department…).
+//! QUOTA and REPORTING-UNIT, LATE-CHANGE, conflicts, EVIDENCE, the notice and
+//! objection rules (CANDIDATES, CANDIDATE-NEEDS, NOTICE-RECHECK), FRAUD, NO-FILLER,
+//! COMMEND and references (unknown nomination, criterion, department…).
 //! Roles are read from the snapshot's `members.ron`, not from the `actor` passed in.
 
 use chrono::NaiveDate;
 
 use crate::model::{
-    validate_id, Action, Campaign, Category, Member, Nomination, Record, Role, Snapshot, Stance,
-    Unit, FORMAT,
+    units_in_cycles, validate_id, Action, Campaign, Category, Member, Nomination, Record, Role,
+    Snapshot, Stance, Unit, FORMAT,
 };
 
 use super::conflict::check_conflict;
 use super::deadline::{check_form, check_registration, FORM_DEADLINE, REG_DEADLINE};
+use super::late_change::check_late_change;
 use super::notice::{check_decide, check_object, check_publish, check_resolve};
 use super::phase::check_action_phase;
 use super::quota::check_quota;
@@ -131,7 +133,22 @@ fn check_members(members: &[Member]) -> Vec<Refusal> {
 }
 
 fn check_units(units: &[Unit]) -> Vec<Refusal> {
-    ids_ok(units.iter().map(|u| u.id.as_str()))
+    let mut out = ids_ok(units.iter().map(|u| u.id.as_str()));
+    // REPORTING-UNIT: every reporting line ends at a unit of the list, never in a cycle
+    let cycles = units_in_cycles(units);
+    for u in units {
+        if let Some(parent) = &u.parent {
+            let known = units.iter().any(|x| &x.id == parent);
+            if !known || cycles.contains(&u.id.as_str()) {
+                out.push(Refusal::ReportingLine {
+                    unit: u.id.clone(),
+                    parent: parent.clone(),
+                    cycle: known,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn record_of<'a>(snapshot: &'a Snapshot, id: &str, out: &mut Vec<Refusal>) -> Option<&'a Record> {
@@ -193,9 +210,23 @@ fn check_nominate(snapshot: &Snapshot, n: &Nomination, day: NaiveDate) -> Vec<Re
         out.push(r);
     }
     let existing = snapshot.record(&n.id);
-    if existing.is_none() {
-        if let Err(r) = check_registration(&snapshot.campaign, &snapshot.rulings, &n.id, day) {
-            out.push(r);
+    match existing {
+        None => {
+            if let Err(r) = check_registration(&snapshot.campaign, &snapshot.rulings, &n.id, day) {
+                out.push(r);
+            }
+        }
+        // LATE-CHANGE: a late update may correct, not re-register
+        Some(old) => {
+            if let Err(r) = check_late_change(
+                &snapshot.campaign,
+                &snapshot.rulings,
+                &old.nomination,
+                n,
+                day,
+            ) {
+                out.push(r);
+            }
         }
     }
     let category_ok = category_exact(snapshot, &n.category, &mut out).is_some();

@@ -112,6 +112,51 @@ mod tests {
     }
 
     #[test]
+    fn campaign_tz_deadline_day_is_the_campaigns_calendar_day() {
+        // CAMPAIGN-TZ: 「于6月30日前」 is a day in Tengzhou, whatever the clerk's offset
+        let mut c = campaign();
+        let r = Rulings::default();
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let registered = |c: &Campaign, s: &str| check_registration(c, &r, "x", c.day_of(&t(s)));
+        // the pair: both are 1 July in Tengzhou
+        assert_eq!(c.day_of(&t("2017-06-30T20:00:00-04:00")), day(7, 1));
+        assert!(registered(&c, "2017-06-30T20:00:00-04:00").is_err());
+        assert!(registered(&c, "2017-07-01T07:00:00+08:00").is_err());
+        // and 1 July at +14:00 can still be 30 June in Tengzhou
+        assert!(registered(&c, "2017-07-01T01:00:00+14:00").is_ok());
+        assert!(registered(&c, "2017-06-30T23:59:59+08:00").is_ok());
+        // the zone is the campaign's own data
+        c.time_zone = chrono_tz::America::New_York;
+        assert!(registered(&c, "2017-06-30T20:00:00-04:00").is_ok());
+        assert!(registered(&c, "2017-07-01T07:00:00+08:00").is_ok());
+        assert!(registered(&c, "2017-07-01T13:00:00+08:00").is_err());
+    }
+
+    #[test]
+    fn campaign_tz_old_campaign_files_load_with_the_default_zone() {
+        // CAMPAIGN-TZ, CANDIDATE-NEEDS: a campaign.ron written before the fields existed
+        let sample = crate::sample::CAMPAIGN;
+        let cut = sample
+            .find("\n    // CAMPAIGN-TZ")
+            .expect("the sample states its zone");
+        let old = format!("{}\n)\n", &sample[..cut]);
+        assert!(!old.contains("time_zone") && !old.contains("candidate_needs"));
+        let parsed: Campaign = crate::store::codec::from_ron("campaign.ron", old.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.time_zone, chrono_tz::Asia::Shanghai);
+        assert_eq!(
+            parsed.candidate_needs,
+            crate::model::CandidateNeeds::default()
+        );
+        // an unknown zone is an error naming the file
+        let bad = sample.replace("\"Asia/Shanghai\"", "\"Mars/Olympus\"");
+        let e = crate::store::codec::from_ron::<Campaign>("campaign.ron", bad.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("campaign.ron"), "{e}");
+    }
+
+    #[test]
     fn form_deadline_end_of_november() {
         // FORM-DEADLINE
         let c = campaign();

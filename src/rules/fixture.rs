@@ -237,6 +237,8 @@ pub fn campaign() -> Campaign {
         },
         signing_required: false,
         max_offline: 24,
+        time_zone: default_time_zone(),
+        candidate_needs: CandidateNeeds::default(),
     }
 }
 
@@ -483,4 +485,12 @@ pub fn complete(s: &mut Snapshot, id: &str, category: &str, unit: &str, frac: f6
             Some(frac * 100.0),
         ),
     );
+    // CANDIDATE-NEEDS: the site visit and the interview the campaign requires.
+    for (stem, author, kind) in [
+        ("20171120-r3", "r3", EvaluationKind::SiteVisit),
+        ("20171121-r4", "r4", EvaluationKind::Interview),
+    ] {
+        rec.evaluations
+            .insert(stem.into(), evaluation(author, kind, day(11, 20), None));
+    }
 }

@@ -65,11 +65,20 @@ fn metric_name(metric: &Metric, zh: bool) -> String {
 }
 
 impl GateResult {
-    /// E.g. `GATE-BRAND-SAT appraisal satisfaction 2015–2016: 92 ≥ 90, pass (nomination.ron metrics)`.
+    /// E.g. `GATE-BRAND-SAT appraisal satisfaction 2015–2016: 92% ≥ 90%, pass (nomination.ron metrics)`.
+    /// The sign is the true relation of the value to the threshold: a failed
+    /// "at least 90%" reads `88.5% < 90%`, a failed "at most 0" reads `1 > 0`.
     pub fn message(&self, zh: bool) -> String {
-        let cmp = match self.comparison {
-            Comparison::AtLeast => "≥",
-            Comparison::AtMost => "≤",
+        let cmp = match (self.comparison, self.passed) {
+            (Comparison::AtLeast, true) => "≥",
+            (Comparison::AtLeast, false) => "<",
+            (Comparison::AtMost, true) => "≤",
+            (Comparison::AtMost, false) => ">",
+        };
+        let unit = match (&self.metric, zh) {
+            (Metric::Incidents { .. }, true) => " 起",
+            (Metric::Incidents { .. }, false) => "",
+            _ => "%",
         };
         let years = self
             .years
@@ -88,7 +97,7 @@ impl GateResult {
             (false, false) => "fail",
         };
         let what = match self.value {
-            Some(v) => format!("{} {cmp} {}", num(v), num(self.threshold)),
+            Some(v) => format!("{}{unit} {cmp} {}{unit}", num(v), num(self.threshold)),
             None if !self.missing_years.is_empty() => {
                 let ys: Vec<String> = self.missing_years.iter().map(|y| y.to_string()).collect();
                 pick(
@@ -404,11 +413,14 @@ mod tests {
         assert!(!g.passed);
         assert_eq!(g.value, Some(89.5));
         assert_eq!(g.years, Some((2015, 2016)));
+        // the sentence is true: a failed "at least" reads `<`, with its unit
         assert!(
-            g.message(false).contains("89.5 ≥ 90"),
+            g.message(false).contains("89.5% < 90%, fail"),
             "{}",
             g.message(false)
         );
+        assert!(g.message(true).contains("89.5% < 90%,未通過"));
+        assert!(!g.message(true).contains('≥'));
         assert!(g.message(false).contains(NOMINATION_SOURCE));
         s.records
             .get_mut("b")
@@ -446,6 +458,44 @@ mod tests {
         let g = gate(&report(&s, "b"), "GATE-BRAND-CLEAN").clone();
         assert!(!g.passed);
         assert_eq!(g.value, Some(1.0));
+        // a failed "at most 0" reads `1 > 0`, counted in incidents (起)
+        assert!(
+            g.message(true).contains("1 起 > 0 起,未通過"),
+            "{}",
+            g.message(true)
+        );
+        assert!(
+            g.message(false).contains(": 1 > 0, fail"),
+            "{}",
+            g.message(false)
+        );
+    }
+
+    #[test]
+    fn gate_explanations_state_the_true_relation_with_units() {
+        // GATE-WINDOW-SAT, GATE-WINDOW-KNOW: passing reads ≥, failing reads <, in percent
+        let mut s = snapshot();
+        let rec = add(&mut s, nomination("w", "window", "town-a"));
+        rec.nomination.metrics.service_satisfaction = Some(88.5);
+        let r = report(&s, "w");
+        let sat = gate(&r, "GATE-WINDOW-SAT");
+        assert!(
+            sat.message(true).contains("88.5% < 90%,未通過"),
+            "{}",
+            sat.message(true)
+        );
+        let know = gate(&r, "GATE-WINDOW-KNOW");
+        assert!(
+            know.message(true).contains("94% ≥ 90%,通過"),
+            "{}",
+            know.message(true)
+        );
+        let safe = gate(&r, "GATE-WINDOW-SAFE");
+        assert!(
+            safe.message(false).contains("0 ≤ 0, pass"),
+            "{}",
+            safe.message(false)
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub mod conflict;
 pub mod deadline;
 pub mod eligibility;
 pub mod gates;
+pub mod late_change;
+pub mod needs;
 pub mod notice;
 pub mod phase;
 pub mod quota;

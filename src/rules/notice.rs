@@ -13,7 +13,11 @@
 //!   the ranking's selection (within the slots, at or above the minimum score) and the
 //!   category's slots are not already taken by other final decisions.
 //! - `Candidate` is refused for an ineligible nomination (gates, veto, missing
-//!   opinions, upheld objection, no score) or one below the minimum score (NO-FILLER).
+//!   opinions, upheld objection, no score), one below the minimum score (NO-FILLER)
+//!   or one that lacks its form, votes or required assessments (CANDIDATE-NEEDS).
+//! - NOTICE-RECHECK: publishing re-checks every listed candidate at that moment (a
+//!   veto, fraud report or open objection recorded after the candidate decision keeps
+//!   it off the notice); `Final` re-checks the same.
 //! - A disqualification for fraud can never be changed; its reason stays.
 
 use chrono::{Days, NaiveDate};
@@ -193,7 +197,15 @@ pub fn check_publish(snapshot: &Snapshot, notice: &Notice, day: NaiveDate) -> Ve
             Some(_) if !listed.contains(id) => out.push(Refusal::NotCandidate {
                 nomination: id.clone(),
             }),
-            Some(_) => {}
+            // NOTICE-RECHECK: only an entry that passes every gate now goes on the notice.
+            Some(r) => out.extend(
+                super::needs::recheck(snapshot, r)
+                    .into_iter()
+                    .map(|reason| Refusal::Recheck {
+                        nomination: id.clone(),
+                        reason: Box::new(reason),
+                    }),
+            ),
         }
     }
     out
@@ -292,6 +304,18 @@ pub fn check_decide(
 }
 
 fn check_candidate(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
+    candidate_refusals(snapshot, record)
+}
+
+/// Why `record` cannot be a candidate now: gates, veto, opinions, upheld objection,
+/// no score (eligibility), NO-FILLER and CANDIDATE-NEEDS.
+pub fn candidate_refusals(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
+    let mut out = eligibility_refusals(snapshot, record);
+    out.extend(super::needs::check_needs(snapshot, record));
+    out
+}
+
+fn eligibility_refusals(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
     let n = &record.nomination;
     let Some(a) = assess(snapshot, record) else {
         return vec![Refusal::Unknown {
@@ -364,6 +388,8 @@ fn check_final(snapshot: &Snapshot, record: &Record, day: NaiveDate) -> Vec<Refu
                 }),
         );
     }
+    // NOTICE-RECHECK: the final list re-checks what a candidate needs, too.
+    out.extend(super::needs::check_needs(snapshot, record));
     if let (Some(category), Ok(ranking)) = (
         snapshot.campaign.category(&n.category),
         rank(snapshot, &n.category, day),

@@ -8,6 +8,7 @@ use crate::model::{ActionKind, ObjectionStatus, Role};
 
 use super::conflict::ConflictReason;
 use super::eligibility::Ineligible;
+use super::needs::Need;
 use super::phase::PhaseWindow;
 use super::scope::ScopeProblem;
 use super::text::{action_label, join, num, pick, role_name};
@@ -110,6 +111,8 @@ pub enum Refusal {
         unit: String,
         category: String,
         existing: String,
+        /// REPORTING-UNIT: the unit the quota is counted for.
+        reporting_unit: String,
     },
     /// A conflicted member may not score or evaluate.
     #[error("{}", self.message(false))]
@@ -245,6 +248,36 @@ pub enum Refusal {
     },
     #[error("{}", self.message(false))]
     UnknownExceptionRule { rule: String },
+    /// REPORTING-UNIT: a unit's `parent` is unknown or leads back to the unit.
+    #[error("{}", self.message(false))]
+    ReportingLine {
+        unit: String,
+        parent: String,
+        cycle: bool,
+    },
+    /// LATE-CHANGE: after the registration deadline, a change of category, nominee
+    /// or unit is a new registration.
+    #[error("{}", self.message(false))]
+    LateChange {
+        nomination: String,
+        /// `category`, `nominee`, `unit`: what the update changes.
+        fields: Vec<String>,
+        deadline: NaiveDate,
+        day: NaiveDate,
+        exception_until: Option<NaiveDate>,
+    },
+    /// CANDIDATE-NEEDS: a candidate decision without the form, votes or assessments.
+    #[error("{}", self.message(false))]
+    CandidateNeeds {
+        nomination: String,
+        missing: Vec<Need>,
+    },
+    /// NOTICE-RECHECK: a listed entry no longer passes a gate it must pass now.
+    #[error("{}", self.message(false))]
+    Recheck {
+        nomination: String,
+        reason: Box<Refusal>,
+    },
 }
 
 fn windows(ws: &[PhaseWindow], zh: bool) -> String {
@@ -287,6 +320,10 @@ impl Refusal {
             NotSelected { .. } => "COMMEND".into(),
             FraudFinal { .. } | FraudNotDisqualified => "FRAUD".into(),
             AlreadySetUp | NewerFormat { .. } | NoChair => "SETUP".into(),
+            ReportingLine { .. } => "REPORTING-UNIT".into(),
+            LateChange { .. } => "LATE-CHANGE".into(),
+            CandidateNeeds { .. } => "CANDIDATE-NEEDS".into(),
+            Recheck { .. } => "NOTICE-RECHECK".into(),
         }
     }
 
@@ -380,8 +417,8 @@ impl Refusal {
                 unit,
             } => pick(
                 zh,
-                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};只有文明辦聯絡員可代任何單位", action_label(*action, true)),
-                format!("{actor} (of {actor_unit}) may not {} for unit {unit}; only a clerk of the office may act for any unit", action.as_str()),
+                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};聯絡員只代本報送單位及其下屬單位,文明辦聯絡員可代任何單位", action_label(*action, true)),
+                format!("{actor} (of {actor_unit}) may not {} for unit {unit}; a clerk acts for their reporting unit and the units under it, only a clerk of the office for any unit", action.as_str()),
             ),
             NotSelf { field, value, actor } => pick(
                 zh,
@@ -402,11 +439,22 @@ impl Refusal {
                 unit,
                 category,
                 existing,
-            } => pick(
-                zh,
-                format!("QUOTA:單位 {unit} 在類別 {category} 已申報 {existing},每類限 1 個"),
-                format!("QUOTA: unit {unit} already entered {existing} in {category}; one entry per category"),
-            ),
+                reporting_unit,
+            } => {
+                if unit == reporting_unit {
+                    pick(
+                        zh,
+                        format!("QUOTA:報送單位 {unit} 在類別 {category} 已申報 {existing},每類限 1 個"),
+                        format!("QUOTA: reporting unit {unit} already entered {existing} in {category}; one entry per category"),
+                    )
+                } else {
+                    pick(
+                        zh,
+                        format!("QUOTA:{unit} 經報送單位 {reporting_unit} 申報,該單位在類別 {category} 已申報 {existing},每類限 1 個(REPORTING-UNIT)"),
+                        format!("QUOTA: {unit} reports through {reporting_unit}, which already entered {existing} in {category}; one entry per reporting unit and category (REPORTING-UNIT)"),
+                    )
+                }
+            }
             Conflict {
                 member,
                 nomination,
@@ -611,6 +659,64 @@ impl Refusal {
                 zh,
                 format!("只能對 REG-DEADLINE 或 FORM-DEADLINE 登記例外,而非 {rule}"),
                 format!("exceptions are for REG-DEADLINE or FORM-DEADLINE, not {rule}"),
+            ),
+            ReportingLine {
+                unit,
+                parent,
+                cycle: false,
+            } => pick(
+                zh,
+                format!("REPORTING-UNIT:單位 {unit} 的上級單位 {parent} 不在 units.ron 中"),
+                format!("REPORTING-UNIT: unit {unit} reports through {parent}, which is not in units.ron"),
+            ),
+            ReportingLine { unit, parent, .. } => pick(
+                zh,
+                format!("REPORTING-UNIT:單位 {unit} 經 {parent} 報送,報送關系又回到 {unit} 本身(循環)"),
+                format!("REPORTING-UNIT: unit {unit} reports through {parent}, and that line leads back to {unit} (a cycle)"),
+            ),
+            LateChange {
+                nomination,
+                fields,
+                deadline,
+                day,
+                exception_until,
+            } => {
+                let what = fields
+                    .iter()
+                    .map(|f| match (f.as_str(), zh) {
+                        ("category", true) => "類別",
+                        ("nominee", true) => "被推薦對象",
+                        ("unit", true) => "推薦單位",
+                        (f, _) => f,
+                    })
+                    .collect::<Vec<_>>();
+                let until = match (exception_until, zh) {
+                    (Some(u), true) => format!("(例外期限 {u} 已過)"),
+                    (Some(u), false) => format!(" (the exception ran until {u})"),
+                    (None, true) => ",且主任未登記例外".into(),
+                    (None, false) => " and the chair granted no exception".into(),
+                };
+                pick(
+                    zh,
+                    format!("LATE-CHANGE:{nomination} 改變了{},屬新的申報;申報截止日 {deadline} 已過(今天 {day}){until}", join(&what, true)),
+                    format!("LATE-CHANGE: changing the {} of {nomination} is a new registration; the registration deadline {deadline} has passed (today {day}){until}", join(&what, false)),
+                )
+            }
+            CandidateNeeds {
+                nomination,
+                missing,
+            } => {
+                let what: Vec<String> = missing.iter().map(|m| m.message(zh)).collect();
+                pick(
+                    zh,
+                    format!("CANDIDATE-NEEDS:{nomination} 不能確定為候選:{}", what.join(";")),
+                    format!("CANDIDATE-NEEDS: {nomination} cannot be a candidate yet: {}", what.join("; ")),
+                )
+            }
+            Recheck { nomination, reason } => pick(
+                zh,
+                format!("NOTICE-RECHECK:{nomination} 現在不能列入公示:{}", reason.message(true)),
+                format!("NOTICE-RECHECK: {nomination} cannot go on the notice now: {}", reason.message(false)),
             ),
         }
     }

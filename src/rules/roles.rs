@@ -1,15 +1,16 @@
 //! Who may take which action (DESIGN.md "Roles and the audit").
 //!
 //! - reviewers score, only as themselves; reviewers (and the chair) evaluate, as author;
-//! - clerks nominate, report activities, appoint supervisors and file forms for their
-//!   own unit (a clerk of `campaign.office_unit`: for any unit), and record opinions,
+//! - clerks nominate, report activities, appoint supervisors and file forms for the
+//!   units of their reporting unit (REPORTING-UNIT: the reporting unit and every unit
+//!   under it; a clerk of `campaign.office_unit`: for any unit), and record opinions,
 //!   votes and objections (as `recorded_by`);
 //! - the chair decides, resolves, publishes, overrides the clock, records exceptions
 //!   and tie orders, and changes members, units and the campaign.
 //!
 //! Every `reviewer`, `author`, `recorded_by` and `by` field must name the actor.
 
-use crate::model::{Action, ActionKind, Member, Role, Snapshot};
+use crate::model::{reporting_unit, Action, ActionKind, Member, Role, Snapshot, Unit};
 
 use super::refusal::Refusal;
 
@@ -42,9 +43,12 @@ pub fn may_take(member: &Member, kind: ActionKind) -> bool {
     roles_for(kind).iter().any(|r| member.has_role(*r))
 }
 
-/// Whether `member` may act for `unit`: their own unit, or any unit for the office.
-pub fn acts_for_unit(member: &Member, office_unit: &str, unit: &str) -> bool {
-    member.unit == unit || member.unit == office_unit
+/// Whether `member` may act for `unit` (REPORTING-UNIT): a unit of their reporting
+/// unit (the reporting unit itself and every unit under it), or any unit for the office.
+pub fn acts_for_unit(units: &[Unit], member: &Member, office_unit: &str, unit: &str) -> bool {
+    member.unit == unit
+        || member.unit == office_unit
+        || reporting_unit(units, &member.unit) == reporting_unit(units, unit)
 }
 
 /// The `(field, value)` of the action that must name the actor.
@@ -94,7 +98,7 @@ pub fn check_roles(snapshot: &Snapshot, actor: &Member, action: &Action) -> Vec<
         }
         units.dedup();
         for unit in units {
-            if !acts_for_unit(actor, office, unit) {
+            if !acts_for_unit(&snapshot.units, actor, office, unit) {
                 out.push(Refusal::NotOwnUnit {
                     action: kind,
                     actor: actor.id.clone(),
@@ -158,6 +162,30 @@ mod tests {
             check_roles(&s, chair, &act)[..],
             [Refusal::MissingRole { .. }]
         ));
+    }
+
+    #[test]
+    fn reporting_unit_clerk_acts_for_the_units_under_their_reporting_unit() {
+        // REPORTING-UNIT: a town's clerk enters the town's window units; a window
+        // unit's clerk acts for its town too; nobody acts for another town's units.
+        let mut s = snapshot();
+        s.units[5].parent = Some("town-a".into()); // win-0 under town-a
+        s.units[6].parent = Some("town-b".into()); // win-1 under town-b
+        let a = s.member("clerk-a").unwrap().clone();
+        let ok = |m: &Member, unit: &str| {
+            check_roles(&s, m, &Action::Nominate(nomination("w", "window", unit))).is_empty()
+        };
+        assert!(ok(&a, "win-0"));
+        assert!(ok(&a, "town-a"));
+        assert!(!ok(&a, "win-1"));
+        assert!(
+            !ok(&a, "win-2"),
+            "a unit without a parent reports for itself"
+        );
+        let mut w = a.clone();
+        w.unit = "win-0".into();
+        assert!(ok(&w, "town-a"));
+        assert!(!ok(&w, "town-b"));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum Missing {
     EvaluationRating,
     /// ACTIVITY: no activity reported.
     Activities,
+    /// CANDIDATE-NEEDS: no counting committee evaluation of a kind the campaign requires.
+    Assessment { kind: EvaluationKind },
 }
 
 impl Missing {
@@ -45,6 +47,7 @@ impl Missing {
             Missing::Evidence => "EVIDENCE",
             Missing::EvaluationRating => "ROUTINE-EVAL",
             Missing::Activities => "ACTIVITY",
+            Missing::Assessment { .. } => "CANDIDATE-NEEDS",
         }
     }
 
@@ -85,6 +88,9 @@ impl Missing {
                 "尚未報告創建活動".into(),
                 "no campaign activity reported".into(),
             ),
+            Missing::Assessment { kind } => {
+                super::needs::Need::Assessment { kind: *kind }.message(zh)
+            }
         }
     }
 }
@@ -185,6 +191,12 @@ pub fn status(
     if n.activities.is_empty() {
         missing.push(Missing::Activities);
     }
+    // CANDIDATE-NEEDS: the assessments the campaign requires (form and votes are above)
+    for need in super::needs::missing_needs(snapshot, record) {
+        if let super::needs::Need::Assessment { kind } = need {
+            missing.push(Missing::Assessment { kind });
+        }
+    }
 
     let viewer = viewer
         .and_then(|v| snapshot.member(v))
@@ -254,7 +266,9 @@ mod tests {
                 "ASSESS",
                 "EVIDENCE",
                 "ROUTINE-EVAL",
-                "ACTIVITY"
+                "ACTIVITY",
+                "CANDIDATE-NEEDS",
+                "CANDIDATE-NEEDS"
             ]
         );
         assert!(st.missing.iter().all(|m| !m.message(true).is_empty()));

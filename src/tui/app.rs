@@ -241,7 +241,8 @@ impl App {
     }
 
     pub fn day(&self) -> chrono::NaiveDate {
-        self.session.now.date_naive()
+        // CAMPAIGN-TZ: the campaign's day, whatever the terminal's offset
+        self.snap.campaign.day_of(&self.session.now)
     }
 
     /// The category id of the current tab, `None` for all.
@@ -684,7 +685,7 @@ impl App {
         };
         let result =
             form.action(&self.snap, &me, now, lang).and_then(|a| {
-                match rules::check_action(&self.snap, &me, &a, now.date_naive()) {
+                match rules::check_action(&self.snap, &me, &a, self.snap.campaign.day_of(&now)) {
                     Ok(()) => Ok(a),
                     Err(refusals) => {
                         let field = refusals.iter().find_map(|r| form.field_of(r));

@@ -398,7 +398,7 @@ impl Form {
         now: DateTime<FixedOffset>,
         lang: Lang,
     ) -> Result<Action, (Option<usize>, String)> {
-        let day = now.date_naive();
+        let day = snap.campaign.day_of(&now);
         let id = self.nomination.clone().unwrap_or_default();
         let a = match self.kind {
             ActionKind::Score => {

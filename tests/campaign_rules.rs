@@ -1,0 +1,647 @@
+//! The rules of issue 13 on FRESH campaigns made with `pingxuan init` (the sample
+//! campaign, its units, and a members.ron of our own with real ssh keys), through
+//! every way in: the command line refuses before writing, with the rule's id and a
+//! reason; a commit made with plain `git commit -S` that breaks the rule is flagged by
+//! `pingxuan audit`, and nothing else in the history is.
+//!
+//! REPORTING-UNIT, CAMPAIGN-TZ, LATE-CHANGE, CANDIDATE-NEEDS, NOTICE-RECHECK, and the
+//! true gate sentences (`88.5% < 90%`).
+
+mod common;
+mod fixture;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{output_text, Sandbox, SshKey};
+use pingxuan::model::*;
+use pingxuan::store::layout;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pingxuan");
+
+/// Member id, unit, role.
+const MEMBERS: &[(&str, &str, Role)] = &[
+    ("chair", "wenmingban", Role::Chair),
+    ("office", "wenmingban", Role::Clerk),
+    // a department's clerk: gonganju reports its two window units
+    ("gaj", "gonganju", Role::Clerk),
+    // a town's clerk
+    ("gq", "guanqiao-zhen", Role::Clerk),
+    ("r1", "xuanchuanbu", Role::Reviewer),
+    ("r2", "zonggonghui", Role::Reviewer),
+];
+
+const DEPARTMENTS: [&str; 7] = [
+    "jijian",
+    "zongzhiban",
+    "wangguanban",
+    "xinfang",
+    "huanbao",
+    "jisheng",
+    "anquan",
+];
+
+/// Points of W1..W10 at their maximum in the sample campaign.
+const WINDOW_MAX: [f64; 10] = [10.0, 10.0, 10.0, 8.0, 12.0, 10.0, 12.0, 10.0, 10.0, 8.0];
+
+struct World {
+    sb: Sandbox,
+    dir: PathBuf,
+    keys: BTreeMap<&'static str, SshKey>,
+}
+
+fn email(id: &str) -> String {
+    format!("{id}@campaign.example")
+}
+
+impl World {
+    /// `pingxuan init` of a fresh campaign, as its chair.
+    fn new() -> World {
+        let sb = Sandbox::new();
+        let mut keys = BTreeMap::new();
+        let mut members = Vec::new();
+        for (id, unit, role) in MEMBERS {
+            let key = sb.ssh_keygen(id, &email(id));
+            members.push(Member {
+                id: (*id).into(),
+                name: (*id).into(),
+                email: email(id),
+                roles: vec![*role],
+                unit: (*unit).into(),
+                keys: vec![PublicKey {
+                    key: key.line.clone(),
+                    valid_from: fixture::day("2017-06-01"),
+                    revoked: None,
+                }],
+                conflicts: vec![],
+            });
+            keys.insert(*id, key);
+        }
+        let file = sb.path().join("members.ron");
+        std::fs::write(&file, fixture::ron(&members)).expect("members file");
+        let dir = sb.path().join("campaign");
+        let w = World { sb, dir, keys };
+        w.identity("chair");
+        let out =
+            w.sb.cmd(BIN)
+                .args(["--lang", "en", "--at", "2017-06-10T09:00:00+08:00", "init"])
+                .arg(&w.dir)
+                .arg("--members")
+                .arg(&file)
+                .output()
+                .expect("init");
+        assert!(out.status.success(), "init: {}", output_text(&out));
+        w
+    }
+
+    /// Git's identity and signing key become `who`'s.
+    fn identity(&self, who: &str) {
+        self.sb.set_identity(who, &email(who));
+        self.sb.set_config("gpg.format", "ssh");
+        self.sb.set_config(
+            "user.signingkey",
+            self.keys[who].private.to_str().expect("utf-8"),
+        );
+    }
+
+    fn head(&self) -> String {
+        self.sb
+            .git_ok(&self.dir, &["rev-parse", "HEAD"])
+            .trim()
+            .to_string()
+    }
+
+    /// `pingxuan <args>` as `who` at `at`.
+    fn run(&self, who: &str, at: &str, args: &[&str]) -> Output {
+        self.identity(who);
+        self.sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "--at", at])
+            .args(args)
+            .output()
+            .expect("run pingxuan")
+    }
+
+    /// A write that must succeed.
+    fn ok(&self, who: &str, at: &str, args: &[&str]) {
+        let out = self.run(who, at, args);
+        assert!(
+            out.status.success(),
+            "{who} {args:?} at {at}: {}",
+            output_text(&out)
+        );
+    }
+
+    /// A write that must be refused before anything is written; its stderr.
+    fn refused(&self, who: &str, at: &str, args: &[&str]) -> String {
+        let before = self.head();
+        let out = self.run(who, at, args);
+        let text = output_text(&out);
+        assert!(
+            !out.status.success(),
+            "{who} {args:?} at {at} passed: {text}"
+        );
+        assert_eq!(self.head(), before, "a refused write leaves HEAD alone");
+        text
+    }
+
+    fn nomination_file(&self, n: &Nomination) -> String {
+        let path = self.sb.path().join(format!("{}.ron", n.id));
+        std::fs::write(&path, fixture::ron(n)).expect("nomination file");
+        path.to_str().expect("utf-8").to_string()
+    }
+
+    fn nominate(&self, who: &str, at: &str, n: &Nomination) -> Output {
+        let file = self.nomination_file(n);
+        self.run(who, at, &["nominate", "--file", &file])
+    }
+
+    fn read(&self, path: &str) -> Vec<u8> {
+        self.sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .args(["show", &format!("HEAD:{path}")])
+            .output()
+            .expect("git show")
+            .stdout
+    }
+
+    /// A commit made with plain git by `who`, signed with their key, dated `at`.
+    fn git_commit(&self, who: &str, at: &str, files: &[(String, Vec<u8>)]) -> String {
+        self.identity(who);
+        for (path, bytes) in files {
+            let full = self.dir.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&full, bytes).expect("write");
+            self.sb.git_ok(&self.dir, &["add", path]);
+        }
+        let out = self
+            .sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .args(["commit", "-q", "-S", "-m", "by hand"])
+            .output()
+            .expect("git commit");
+        assert!(out.status.success(), "git commit: {}", output_text(&out));
+        self.head()
+    }
+
+    /// `pingxuan audit --json`: (commit, rule) of every violation.
+    fn audit(&self) -> Vec<(String, String)> {
+        let out = self
+            .sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "audit", "--json"])
+            .output()
+            .expect("audit");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("audit json: {e}: {}", output_text(&out));
+        });
+        report["violations"]
+            .as_array()
+            .expect("violations")
+            .iter()
+            .map(|v| {
+                (
+                    v["commit"].as_str().unwrap_or_default().to_string(),
+                    v["rule"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The audit flags `rule` on `commit`, and nothing on any other commit.
+    fn audit_flags(&self, commit: &str, rule: &str) {
+        let found = self.audit();
+        assert!(
+            found.iter().any(|(c, r)| c == commit && r == rule),
+            "{rule} not flagged on {commit}: {found:?}"
+        );
+        let elsewhere: Vec<_> = found.iter().filter(|(c, _)| c != commit).collect();
+        assert!(
+            elsewhere.is_empty(),
+            "the good history is clean: {elsewhere:?}"
+        );
+    }
+}
+
+fn window(id: &str, unit: &str) -> Nomination {
+    let mut n = fixture::window(id, unit);
+    n.nominee.name = format!("窗口 {id}");
+    n
+}
+
+fn star(id: &str, unit: &str) -> Nomination {
+    let mut n = fixture::window(id, unit);
+    n.category = "star".into();
+    n.nominee = Nominee {
+        kind: NomineeKind::Person,
+        name: "殷兆磊".into(),
+        workplace: Some("官橋鎮便民服務中心".into()),
+        post: Some("代辦員".into()),
+        front_line: true,
+    };
+    n.metrics = Metrics::default();
+    n
+}
+
+#[test]
+fn reporting_unit_counts_the_quota_per_reporting_unit_on_an_init_campaign() {
+    // REPORTING-UNIT, QUOTA, SCOPE-WINDOW
+    let w = World::new();
+    let at = "2017-06-20T10:00:00+08:00";
+    // the department enters one window through one of its window units …
+    let out = w.nominate("gaj", at, &window("w-cgs", "gonganju-chegusuo"));
+    assert!(out.status.success(), "{}", output_text(&out));
+    // … and not a second one through the other (nor one of its own)
+    let file = w.nomination_file(&window("w-crj", "gonganju-churujing"));
+    let err = w.refused("gaj", at, &["nominate", "--file", &file]);
+    assert!(err.contains("QUOTA") && err.contains("gonganju"), "{err}");
+    assert!(err.contains("w-cgs"), "{err}");
+    let file = w.nomination_file(&window("w-gaj", "gonganju"));
+    let err = w.refused("gaj", at, &["nominate", "--file", &file]);
+    assert!(err.contains("QUOTA"), "{err}");
+    // a town reports its own front-line window (its 便民服務中心)
+    let out = w.nominate("gq", at, &window("w-gq", "guanqiao-zhen"));
+    assert!(out.status.success(), "{}", output_text(&out));
+    // a town's clerk does not act for a department's window unit
+    let file = w.nomination_file(&window("w-x", "gonganju-churujing"));
+    let err = w.refused("gq", at, &["nominate", "--file", &file]);
+    assert!(err.contains("reporting unit"), "{err}");
+
+    // plain git: the second window of the department is flagged by the audit
+    let n = window("w-crj", "gonganju-churujing");
+    let path = layout::nomination_path(&n.id).expect("path");
+    let bad = w.git_commit(
+        "gaj",
+        "2017-06-21T10:00:00+08:00",
+        &[(path, fixture::ron(&n))],
+    );
+    w.audit_flags(&bad, "QUOTA");
+}
+
+#[test]
+fn campaign_tz_judges_the_registration_deadline_on_the_campaign_calendar() {
+    // CAMPAIGN-TZ, REG-DEADLINE: 「于6月30日前」 is a day in Tengzhou (Asia/Shanghai)
+    let w = World::new();
+    // 20:00 on 30 June in New York is 08:00 on 1 July in Tengzhou: too late
+    let file = w.nomination_file(&window("w-ny", "gongjijin-fuwu-dating"));
+    let err = w.refused(
+        "office",
+        "2017-06-30T20:00:00-04:00",
+        &["nominate", "--file", &file],
+    );
+    assert!(err.contains("REG-DEADLINE"), "{err}");
+    assert!(err.contains("2017-07-01"), "judged on 1 July: {err}");
+    // 07:00 on 1 July in Tengzhou: too late as well
+    let err = w.refused(
+        "office",
+        "2017-07-01T07:00:00+08:00",
+        &["nominate", "--file", &file],
+    );
+    assert!(err.contains("REG-DEADLINE"), "{err}");
+    // 01:00 on 1 July at +14:00 is 19:00 on 30 June in Tengzhou: in time
+    w.ok(
+        "office",
+        "2017-07-01T01:00:00+14:00",
+        &["nominate", "--file", &file],
+    );
+
+    // plain git: a registration committed at 20:00 on 30 June New York time is flagged
+    let n = window("w-late", "shebao-fuwu-dating");
+    let path = layout::nomination_path(&n.id).expect("path");
+    let bad = w.git_commit(
+        "office",
+        "2017-06-30T20:00:00-04:00",
+        &[(path, fixture::ron(&n))],
+    );
+    w.audit_flags(&bad, "REG-DEADLINE");
+}
+
+#[test]
+fn late_change_of_the_nominee_is_a_new_registration_unless_excepted() {
+    // LATE-CHANGE
+    let w = World::new();
+    let mut n = star("s-gq", "guanqiao-zhen");
+    let out = w.nominate("gq", "2017-06-20T10:00:00+08:00", &n);
+    assert!(out.status.success(), "{}", output_text(&out));
+    // a correction after the deadline is fine
+    n.deeds = "更正:代辦事項2600余件。".into();
+    let out = w.nominate("gq", "2017-07-05T10:00:00+08:00", &n);
+    assert!(out.status.success(), "{}", output_text(&out));
+    // another person is a new registration: refused
+    let mut other = n.clone();
+    other.nominee.name = "孔祥偉".into();
+    let file = w.nomination_file(&other);
+    let err = w.refused(
+        "gq",
+        "2017-07-05T11:00:00+08:00",
+        &["nominate", "--file", &file],
+    );
+    assert!(
+        err.contains("LATE-CHANGE") && err.contains("nominee"),
+        "{err}"
+    );
+    // unless the chair grants an exception
+    w.ok(
+        "chair",
+        "2017-07-05T12:00:00+08:00",
+        &[
+            "exception",
+            "s-gq",
+            "--rule",
+            "REG-DEADLINE",
+            "--until",
+            "2017-07-07",
+            "--reason",
+            "鎮里報錯了人選,經評委會同意更換",
+        ],
+    );
+    w.ok(
+        "gq",
+        "2017-07-06T10:00:00+08:00",
+        &["nominate", "--file", &file],
+    );
+
+    // plain git: after the exception ran out, a change of nominee is flagged
+    let mut third = other.clone();
+    third.nominee.name = "韓雪".into();
+    let path = layout::nomination_path(&third.id).expect("path");
+    let bad = w.git_commit(
+        "gq",
+        "2017-07-10T10:00:00+08:00",
+        &[(path, fixture::ron(&third))],
+    );
+    w.audit_flags(&bad, "LATE-CHANGE");
+}
+
+/// Everything a window entry needs up to its candidate decision, but the interview.
+fn prepare(w: &World, id: &str, unit: &str) {
+    let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
+    assert!(out.status.success(), "{}", output_text(&out));
+    w.ok(
+        "r1",
+        "2017-10-10T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "routine",
+            "--rating",
+            "95",
+            "--findings",
+            "窗口服務規范",
+        ],
+    );
+    w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
+    for d in DEPARTMENTS {
+        w.ok(
+            "office",
+            "2017-11-10T10:00:00+08:00",
+            &["opinion", id, "--department", d, "--stance", "approve"],
+        );
+    }
+    for r in ["r1", "r2"] {
+        let marks: Vec<String> = WINDOW_MAX
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("W{}={m}", i + 1))
+            .collect();
+        let mut args = vec!["score", id];
+        for m in &marks {
+            args.extend(["-m", m.as_str()]);
+        }
+        w.ok(r, "2017-11-12T10:00:00+08:00", &args);
+    }
+    w.ok(
+        "office",
+        "2017-11-15T10:00:00+08:00",
+        &[
+            "vote",
+            id,
+            "--satisfied",
+            "180",
+            "--basically-satisfied",
+            "15",
+            "--dissatisfied",
+            "2",
+        ],
+    );
+    w.ok(
+        "r2",
+        "2017-11-16T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "site-visit",
+            "--findings",
+            "實地考察,群眾評價滿意",
+        ],
+    );
+}
+
+fn interview(w: &World, id: &str) {
+    w.ok(
+        "r1",
+        "2017-11-17T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "interview",
+            "--findings",
+            "座談走訪,反映良好",
+        ],
+    );
+}
+
+fn decide(id: &str, outcome: &'static str) -> Vec<String> {
+    [
+        "decide",
+        id,
+        "--outcome",
+        outcome,
+        "--reason",
+        "評委會研究決定",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn candidate_needs_and_notice_recheck_on_an_init_campaign() {
+    // CANDIDATE-NEEDS, NOTICE-RECHECK, CANDIDATES, FRAUD, GATE-VETO
+    let w = World::new();
+    let entries = [
+        ("w-a", "gongdian-yingye-ting"),
+        ("w-b", "gongjijin-fuwu-dating"),
+        ("w-c", "shebao-fuwu-dating"),
+        ("w-d", "renmin-yiyuan-menzhen"),
+    ];
+    for (id, unit) in entries {
+        prepare(&w, id, unit);
+    }
+    for id in ["w-a", "w-b", "w-c"] {
+        interview(&w, id);
+    }
+    // CANDIDATE-NEEDS: no interview yet, refused naming what is missing
+    let err = w.refused(
+        "chair",
+        "2017-11-20T10:00:00+08:00",
+        &args(&decide("w-d", "candidate")),
+    );
+    assert!(
+        err.contains("CANDIDATE-NEEDS") && err.contains("interview"),
+        "{err}"
+    );
+    assert!(!err.contains("site visit"), "{err}");
+    interview(&w, "w-d");
+    for (id, _) in entries {
+        w.ok(
+            "chair",
+            "2017-11-20T11:00:00+08:00",
+            &args(&decide(id, "candidate")),
+        );
+    }
+    // after the candidate decisions: a veto on w-a, a fraud report on w-b
+    w.ok(
+        "office",
+        "2017-11-25T10:00:00+08:00",
+        &[
+            "opinion",
+            "w-a",
+            "--department",
+            "xinfang",
+            "--stance",
+            "veto",
+            "--reason",
+            "群眾重復信訪未化解",
+        ],
+    );
+    w.ok(
+        "office",
+        "2017-11-26T10:00:00+08:00",
+        &[
+            "object",
+            "w-b",
+            "--source",
+            "匿名舉報信",
+            "--text",
+            "榮譽證書系偽造",
+            "--fraud",
+        ],
+    );
+    // NOTICE-RECHECK: both stay off the notice, named; the others go on it
+    let err = w.refused(
+        "chair",
+        "2017-12-01T09:00:00+08:00",
+        &["publish", "window", "--candidates", "w-a,w-b,w-c,w-d"],
+    );
+    assert!(err.contains("NOTICE-RECHECK"), "{err}");
+    assert!(err.contains("w-a") && err.contains("GATE-VETO"), "{err}");
+    assert!(err.contains("w-b"), "{err}");
+    assert!(!err.contains("w-c") && !err.contains("w-d"), "{err}");
+    w.ok(
+        "chair",
+        "2017-12-01T09:30:00+08:00",
+        &["publish", "window", "--candidates", "w-c,w-d"],
+    );
+    // a fraud report during the notice keeps w-d off the final list
+    w.ok(
+        "office",
+        "2017-12-03T10:00:00+08:00",
+        &[
+            "object",
+            "w-d",
+            "--source",
+            "群眾來信",
+            "--text",
+            "申報數據造假",
+            "--fraud",
+        ],
+    );
+    let err = w.refused(
+        "chair",
+        "2017-12-09T10:00:00+08:00",
+        &args(&decide("w-d", "final")),
+    );
+    assert!(err.contains("objection"), "{err}");
+    w.ok(
+        "chair",
+        "2017-12-09T10:05:00+08:00",
+        &args(&decide("w-c", "final")),
+    );
+
+    // plain git: a notice listing the vetoed w-a is flagged by the audit
+    let mut rulings: Rulings =
+        ron::from_str(std::str::from_utf8(&w.read(layout::RULINGS)).expect("utf-8"))
+            .expect("rulings");
+    rulings.notices.push(Notice {
+        category: "window".into(),
+        candidates: vec!["w-a".into()],
+        published: fixture::day("2017-12-10"),
+        by: "chair".into(),
+    });
+    let bad = w.git_commit(
+        "chair",
+        "2017-12-10T10:00:00+08:00",
+        &[(layout::RULINGS.to_string(), fixture::ron(&rulings))],
+    );
+    w.audit_flags(&bad, "NOTICE-RECHECK");
+}
+
+#[test]
+fn candidate_needs_is_checked_by_the_audit_and_gate_sentences_are_true() {
+    // CANDIDATE-NEEDS through plain git; GATE-WINDOW-SAT's sentence reads `<`
+    let w = World::new();
+    // item 6: `88.5% < 90%`, never `88.5 ≥ 90`
+    let mut low = window("w-low", "gongjijin-fuwu-dating");
+    low.metrics.service_satisfaction = Some(88.5);
+    let out = w.nominate("office", "2017-06-20T09:00:00+08:00", &low);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let out = w.run("office", "2017-06-20T09:30:00+08:00", &["status", "w-low"]);
+    let text = output_text(&out);
+    assert!(text.contains("88.5% < 90%, fail"), "{text}");
+    assert!(!text.contains("88.5 ≥ 90"), "{text}");
+    w.identity("office");
+    let out =
+        w.sb.cmd(BIN)
+            .arg("--repo")
+            .arg(&w.dir)
+            .args(["--lang", "zh-Hant", "--at", "2017-06-20T09:30:00+08:00"])
+            .args(["status", "w-low"])
+            .output()
+            .expect("status");
+    let text = output_text(&out);
+    assert!(text.contains("88.5% < 90%,未通過"), "{text}");
+
+    prepare(&w, "w-e", "gongdian-yingye-ting");
+    // no interview: the chair's hand-written candidate decision is flagged
+    let decision = Decision {
+        outcome: Outcome::Candidate,
+        reason: "評委會研究決定".into(),
+        fraud: false,
+        by: "chair".into(),
+        date: fixture::day("2017-11-20"),
+    };
+    let path = layout::decision_path("w-e").expect("path");
+    let bad = w.git_commit(
+        "chair",
+        "2017-11-20T10:00:00+08:00",
+        &[(path, fixture::ron(&decision))],
+    );
+    w.audit_flags(&bad, "CANDIDATE-NEEDS");
+}
