@@ -135,6 +135,12 @@ pub fn perform(
                 )));
             }
         }
+        // CAMPAIGN-TZ: key validity is judged on the campaign's calendar.
+        let day = match (snapshot.as_ref(), req.action) {
+            (Some(s), _) => s.campaign.day_of(&req.when),
+            (None, Action::Setup { campaign, .. }) => campaign.day_of(&req.when),
+            (None, _) => req.when.date_naive(),
+        };
         let (changes, actor_name, actor_email) = match (snapshot.as_ref(), req.action) {
             (
                 None,
@@ -216,7 +222,7 @@ pub fn perform(
                 buf,
                 &registry,
                 &meta.email,
-                req.when.date_naive(),
+                day,
             );
             match key_refusal(req.lang, req.actor, &status, &registry) {
                 None => Ok(signature),

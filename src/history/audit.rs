@@ -775,7 +775,7 @@ impl Judge<'_> {
             snap,
             actor,
             &action,
-            when.date_naive(),
+            snap.campaign.day_of(when),
             path,
             top,
             skip_self,
@@ -900,7 +900,7 @@ impl Judge<'_> {
             // Reported as another member's file; the action is theirs, not this one's.
             let a = reconstruct(kind, path, old.as_deref(), new.as_deref());
             if let Ok(action) = a {
-                self.check(snap, actor, &action, when.date_naive(), path, false, true);
+                self.check(snap, actor, &action, snap.campaign.day_of(when), path, false, true);
             }
             return;
         }
