@@ -16,7 +16,7 @@ use git2::{Oid, Repository};
 use crate::model::{BadId, Problem, Snapshot};
 
 pub use plan::FileChange;
-pub use write::{CommitMeta, SignFn};
+pub use write::{CommitMeta, NewCommit, SignFn, PAUSE_AFTER_MOVE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
