@@ -1,9 +1,13 @@
-//! What a sync must refuse, and how it leaves the clone when it does: a true
-//! conflict (two clerks appended to the same nomination.ron) keeps both
-//! versions and changes nothing, until a resolving merge; a merge without an
-//! identity or key is refused while a fast-forward needs neither; incoming
-//! commits that break the rules are reported, not merged; a user's own edit of
-//! an incoming file stops the sync; a push rejected again and again stops after
+//! Sync replays, never merges (DESIGN.md "Sync", rule ONE-CHAIN): a member's
+//! unpublished actions are re-applied one by one onto the fetched tip, each
+//! judged against its new parent and re-signed, the action time kept; what the
+//! new state refuses (the same file changed upstream, a closed phase) is set
+//! aside with its reason, reported, retried by its owner only, never lost.
+//! Refused with HEAD unchanged: a fetched merge commit, a foreign root, a
+//! rewritten remote, incoming commits that break the rules, and a local chain
+//! holding another member's unpublished commits (nothing rewritten). A
+//! fast-forward needs no identity; a replay does. A user's own edit of an
+//! incoming file stops the sync; a push rejected again and again stops after
 //! 5 retries with the local work intact.
 
 mod common;
@@ -11,24 +15,57 @@ mod fixture;
 mod sync_world;
 
 use std::path::Path;
+use std::process::{Output, Stdio};
 
+use common::output_text;
 use git2::Oid;
-use pingxuan::history::SigStatus;
 use pingxuan::model::*;
 use pingxuan::store::layout;
-use pingxuan::sync::{Merged, Resolve, SyncError};
+use pingxuan::sync::{aside, Integrated, ReasonKind, SyncError};
 use sync_world::*;
 
 const W1: &str = "2017-window-001";
+const W2: &str = "2017-window-002";
+const W3: &str = "2017-window-003";
 
-fn activity(summary: &str, date: &str) -> Action {
+fn activity(who: &str, summary: &str) -> Action {
     Action::Activity {
         nomination: W1.into(),
         activity: Activity {
-            date: date.parse().expect("date"),
-            summary: summary.into(),
+            date: "2017-09-14".parse().expect("date"),
+            summary: format!("{who} {summary}"),
         },
     }
+}
+
+fn opinion(who: &str, nomination: &str, department: &str) -> Action {
+    Action::Opinion {
+        nomination: nomination.into(),
+        opinion: Opinion {
+            department: department.into(),
+            stance: Stance::Approve,
+            reason: String::new(),
+            recorded_by: who.into(),
+            date: "2017-09-14".parse().expect("date"),
+        },
+    }
+}
+
+fn review_until(end: &str, reason: &str) -> Action {
+    Action::Override(PhaseOverride {
+        phase: "review".into(),
+        start: "2017-09-01".parse().expect("date"),
+        end: end.parse().expect("date"),
+        reason: reason.into(),
+        by: CHAIR.into(),
+        date: "2017-09-14".parse().expect("date"),
+    })
+}
+
+/// Acts at the shared clock's next time.
+fn act(c: &Clone, action: &Action) -> pingxuan::act::Done {
+    let when = c.now();
+    c.act(&retime(action, &when), &when)
 }
 
 fn tracking(c: &Clone) -> String {
@@ -49,116 +86,249 @@ fn origin_head(w: &World) -> String {
         .to_string()
 }
 
+fn status(w: &World, c: &Clone) -> String {
+    w.git(&c.dir, &["status", "--porcelain"]).trim().to_string()
+}
+
+/// ONE-CHAIN on the remote: no merge commit, and `git verify-commit` accepts
+/// every commit.
+fn one_signed_chain(w: &World, c: &Clone) {
+    let merges = w.git(&w.origin, &["rev-list", "--merges", "refs/heads/main"]);
+    assert_eq!(
+        merges.trim(),
+        "",
+        "ONE-CHAIN: no merge commit on the remote"
+    );
+    for h in w.git(&w.origin, &["rev-list", "refs/heads/main"]).lines() {
+        w.git(&c.dir, &["verify-commit", h]);
+    }
+}
+
+/// `pingxuan --repo <clone> --lang en --at <now> <args>`.
+fn cli(w: &World, c: &Clone, args: &[&str]) -> Output {
+    w.sb.cmd(BIN)
+        .arg("--repo")
+        .arg(&c.dir)
+        .args(["--lang", "en", "--at", &c.now()])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pingxuan")
+}
+
+fn repo(c: &Clone) -> git2::Repository {
+    git2::Repository::open(&c.dir).expect("repo")
+}
+
+fn oid(s: &str) -> Oid {
+    Oid::from_str(s).expect("oid")
+}
+
 #[test]
-fn a_true_conflict_keeps_both_versions_and_changes_nothing() {
+fn unpublished_actions_are_replayed_one_chain_and_a_same_file_clash_is_set_aside() {
     let w = World::new();
     let url = w.origin.to_str().expect("utf-8").to_string();
     let a = w.clone_as(&url, "liuyang", "a");
     let b = w.clone_as(&url, "heping", "b");
     let npath = layout::nomination_path(W1).expect("path");
 
-    a.act(
-        &activity("文明服務月(甲)", "2017-07-08"),
-        "2017-07-10T09:00:00+08:00",
-    );
+    // Both clerks act offline; a syncs first.
+    act(&a, &activity("liuyang", "文明服務月"));
     a.sync().expect("a pushes");
-    // b also appends to the same nomination.ron, and a score elsewhere too.
-    b.act(
-        &activity("志愿服務日(乙)", "2017-07-09"),
-        "2017-07-10T09:30:00+08:00",
-    );
-    let b_head = b.head();
-    let b_file = work_file(&b, &npath);
-    assert!(b_file.contains("志愿服務日(乙)"));
+    let upstream = a.head();
+    let b1 = act(&b, &opinion("heping", W2, "zongzhiban"));
+    let b2 = act(&b, &activity("heping", "志愿服務日"));
+    let b3 = act(&b, &opinion("heping", W3, "huanbao"));
+    let brepo = repo(&b);
+    let originals: Vec<git2::Commit> = [&b1, &b2, &b3]
+        .iter()
+        .map(|d| brepo.find_commit(d.commit).expect("commit"))
+        .collect();
 
-    let err = b.sync().expect_err("a conflict");
-    let SyncError::Conflicts(report) = err else {
-        panic!("expected a conflict, got {err}");
+    let r = b.sync().expect("b replays");
+    assert!(r.pushed);
+    let [Integrated::Replayed {
+        onto,
+        replayed,
+        set_aside,
+        ..
+    }] = r.steps.as_slice()
+    else {
+        panic!("one replay: {r:?}");
     };
-    // Both versions, and who signed each.
-    assert_eq!(report.conflicts.len(), 1, "{report:#?}");
-    let c = &report.conflicts[0];
-    assert_eq!(c.path, npath);
-    assert_eq!(c.record.as_deref(), Some(W1));
-    let ours = c.ours.content.as_deref().expect("ours");
-    let theirs = c.theirs.content.as_deref().expect("theirs");
-    assert!(ours.contains("志愿服務日(乙)") && !ours.contains("文明服務月(甲)"));
-    assert!(theirs.contains("文明服務月(甲)") && !theirs.contains("志愿服務日(乙)"));
-    let oe = c.ours.entry.as_ref().expect("our commit");
-    let te = c.theirs.entry.as_ref().expect("their commit");
-    assert_eq!(oe.actor.as_deref(), Some("heping"));
-    assert_eq!(te.actor.as_deref(), Some("liuyang"));
-    assert!(matches!(&oe.signature, SigStatus::Good { member, .. } if member == "heping"));
-    assert!(matches!(&te.signature, SigStatus::Good { member, .. } if member == "liuyang"));
-    // The text shows both and the way out.
-    let text = SyncError::Conflicts(report.clone()).to_string();
+    assert_eq!(*onto, upstream);
+    assert_eq!(replayed.len(), 2, "{replayed:?}");
+    assert_eq!(set_aside.len(), 1, "{set_aside:?}");
+
+    // The chain: upstream, then b's two opinions, each re-signed by b with its
+    // action time kept and its files as they were.
+    let head = b.head();
+    assert_eq!(origin_head(&w), head);
+    let top = brepo.find_commit(oid(&head)).expect("commit");
+    let mid = top.parent(0).expect("parent");
+    assert_eq!(mid.parent_id(0).expect("parent").to_string(), upstream);
+    for (new, old) in [(&mid, &originals[0]), (&top, &originals[2])] {
+        assert_eq!(new.parent_count(), 1);
+        assert_ne!(new.id(), old.id(), "a new commit");
+        assert_eq!(new.author().when().seconds(), old.author().when().seconds());
+        assert_eq!(new.author().email(), old.author().email());
+        assert_eq!(new.committer().email().ok(), Some(b.email.as_str()));
+        assert_eq!(new.message_bytes(), old.message_bytes());
+        let d_new = w.git(&b.dir, &["diff", "--stat", &format!("{}^!", new.id())]);
+        let d_old = w.git(&b.dir, &["diff", "--stat", &format!("{}^!", old.id())]);
+        assert_eq!(d_new, d_old, "the same file changes");
+    }
+    one_signed_chain(&w, &b);
+    assert_eq!(status(&w, &b), "", "the work tree follows");
+    assert!(!work_file(&b, &npath).contains("志愿服務日"));
+
+    // The clash is set aside with its reason, listed by the sync's report.
+    assert_eq!(r.set_aside.len(), 1, "{:?}", r.set_aside);
+    let s = &r.set_aside[0];
+    assert_eq!(s.id, set_aside[0]);
+    assert_eq!(
+        s.commit,
+        b2.commit.to_string(),
+        "the original, signed commit"
+    );
+    assert_eq!(s.kind, ReasonKind::SameFile);
+    assert_eq!(s.actor.as_deref(), Some("heping"));
+    assert!(s.reason.contains(&npath), "{}", s.reason);
+    assert!(s.reason.contains(&upstream[..12]), "{}", s.reason);
+    assert!(s.reason.contains("liuyang"), "{}", s.reason);
+    assert_eq!(s.paths, vec![npath.clone()]);
+    // Kept in the repository, under a ref of its own.
+    let target = w.git(
+        &b.dir,
+        &[
+            "rev-parse",
+            &format!("refs/pingxuan/set-aside/{}^{{commit}}", s.id),
+        ],
+    );
+    assert_eq!(target.trim(), s.commit);
+    w.git(&b.dir, &["verify-commit", &s.commit]);
+    // The command line lists it, as JSON too.
+    let out = cli(&w, &b, &["set-aside", "list", "--json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(listed[0]["id"], s.id.as_str());
+    assert_eq!(listed[0]["kind"], "same-file");
+    let out = cli(&w, &b, &["set-aside", "show", &s.id]);
+    let text = output_text(&out);
     assert!(
-        text.contains("志愿服務日(乙)") && text.contains("文明服務月(甲)"),
+        out.status.success() && text.contains("志愿服務日"),
         "{text}"
     );
-    assert!(text.contains("--resolve"), "{text}");
 
-    // Nothing changed: branch, work tree, index, the fetched ref, the remote.
-    assert_eq!(b.head(), b_head, "local branch unchanged");
-    assert_eq!(work_file(&b, &npath), b_file, "work tree unchanged");
-    assert_eq!(w.git(&b.dir, &["status", "--porcelain"]).trim(), "");
-    assert_eq!(tracking(&b), a.head(), "the fetched remote ref is kept");
-    assert_eq!(origin_head(&w), a.head(), "the remote unchanged");
-    // Asking again gives the same answer and still changes nothing.
-    assert!(matches!(b.sync(), Err(SyncError::Conflicts(_))));
-    assert_eq!(b.head(), b_head);
+    // Retried, it is refused the same way and stays.
+    let before = b.head();
+    let out = cli(&w, &b, &["set-aside", "retry", &s.id]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("still refused"));
+    assert_eq!(b.head(), before);
+    assert_eq!(aside::list(&b.store()).expect("list").len(), 1);
 
-    // Keeping our version over another member's is the chair's call.
-    let err = b
-        .sync_with(None, |o| o.resolve = Some(Resolve::Ours))
-        .expect_err("not the chair");
-    assert!(matches!(err, SyncError::ChairOnly(_)), "{err}");
-    assert_eq!(b.head(), b_head);
-
-    // The procedure: take the remote version in a signed merge (our commit stays
-    // in history as the merge's parent), then act again on top.
-    let r = b
-        .sync_with(None, |o| o.resolve = Some(Resolve::Theirs))
-        .expect("resolving merge");
-    let Some(Merged::Merge { commit }) = r.merges.first().cloned() else {
-        panic!("a merge: {r:?}");
-    };
-    let repo = b.store();
-    let merge = repo
-        .repo()
-        .find_commit(Oid::from_str(&commit).expect("oid"))
-        .expect("merge commit");
-    let msg = merge.message().expect("utf-8").to_string();
-    assert!(msg.contains("Pingxuan-Action: merge"), "{msg}");
-    assert!(
-        msg.contains(&format!("Pingxuan-Resolved: {npath} theirs")),
-        "{msg}"
-    );
-    assert!(
-        merge.parent_ids().any(|p| p.to_string() == b_head),
-        "our version stays in history"
-    );
-    assert_eq!(work_file(&b, &npath), theirs);
-    b.act(
-        &activity("志愿服務日(乙)", "2017-07-09"),
-        "2017-07-11T09:00:00+08:00",
-    );
+    // What a clerk does: take the action again on today's state, drop the old one.
+    act(&b, &activity("heping", "志愿服務日"));
+    let out = cli(&w, &b, &["set-aside", "drop", &s.id]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(aside::list(&b.store()).expect("list").is_empty());
     b.sync().expect("push");
     a.sync().expect("a takes it in");
     let both = work_file(&a, &npath);
-    assert!(both.contains("文明服務月(甲)") && both.contains("志愿服務日(乙)"));
-    let states = w.signature_states(&a.dir);
-    assert!(states.iter().all(|(_, g)| g == "G"), "{states:?}");
+    assert!(
+        both.contains("文明服務月") && both.contains("志愿服務日"),
+        "{both}"
+    );
+    one_signed_chain(&w, &a);
+    // None lost: a's one action and b's four (one set aside and re-taken) are
+    // the five commits on top of setup and nominations.
+    let count = w.git(&w.origin, &["rev-list", "--count", "refs/heads/main"]);
+    assert_eq!(count.trim(), (1 + NOMINATIONS.len() + 1 + 3).to_string());
 }
 
 #[test]
-fn pulling_needs_no_identity_but_a_merge_does() {
+fn a_set_aside_action_is_retried_by_its_owner_once_the_rules_allow_it() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let r = w.clone_as(&url, "wangjianguo", "reviewer");
+    let chair = w.clone_as(&url, CHAIR, "chair");
+    let (score, _) = plan("wangjianguo", 0).remove(0);
+    let done = act(&r, &score);
+    let score_path = done.paths[0].clone();
+
+    // Meanwhile the chair closes the review phase, and pushes first.
+    act(&chair, &review_until("2017-09-13", "審查提前結束"));
+    chair.sync().expect("chair pushes");
+    let report = r.sync().expect("sync");
+    assert!(!report.pushed, "nothing left to push");
+    assert_eq!(r.head(), chair.head());
+    assert_eq!(report.set_aside.len(), 1);
+    let s = report.set_aside[0].clone();
+    assert_eq!(s.kind, ReasonKind::Refused);
+    assert!(s.reason.contains("PHASES"), "{}", s.reason);
+    assert!(!r.dir.join(&score_path).exists());
+    assert_eq!(status(&w, &r), "");
+
+    // Refused again while the phase stays closed; the reason is kept.
+    let out = cli(&w, &r, &["set-aside", "retry", &s.id]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("PHASES"));
+
+    // The chair reopens it.
+    act(&chair, &review_until("2017-11-30", "恢復審查期"));
+    chair.sync().expect("chair pushes");
+    r.sync().expect("fast-forward");
+    assert_eq!(r.head(), chair.head());
+
+    // Only its owner may retry it, under their own signature.
+    let chair_key = w.keys[CHAIR].private.to_str().expect("utf-8").to_string();
+    w.git(&r.dir, &["config", "user.email", &w.member(CHAIR).email]);
+    w.git(&r.dir, &["config", "user.signingkey", &chair_key]);
+    let out = cli(&w, &r, &["set-aside", "retry", &s.id]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("only they may retry"),
+        "{}",
+        output_text(&out)
+    );
+    assert_eq!(r.head(), chair.head(), "nothing changed");
+    let key = w.keys["wangjianguo"]
+        .private
+        .to_str()
+        .expect("utf-8")
+        .to_string();
+    w.git(&r.dir, &["config", "user.email", &r.email]);
+    w.git(&r.dir, &["config", "user.signingkey", &key]);
+
+    let out = cli(&w, &r, &["set-aside", "retry", &s.id]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(aside::list(&r.store()).expect("list").is_empty());
+    let rrepo = repo(&r);
+    let head = rrepo.find_commit(oid(&r.head())).expect("commit");
+    assert_eq!(head.parent_id(0).expect("parent").to_string(), chair.head());
+    let original = rrepo.find_commit(oid(&s.commit)).expect("commit");
+    assert_eq!(
+        head.author().when().seconds(),
+        original.author().when().seconds(),
+        "the action time is kept"
+    );
+    assert!(r.dir.join(&score_path).exists());
+    assert_eq!(status(&w, &r), "");
+    let out = cli(&w, &r, &["sync", "--json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert_eq!(origin_head(&w), r.head());
+    one_signed_chain(&w, &r);
+}
+
+#[test]
+fn a_fast_forward_needs_no_identity_but_a_replay_does() {
     let w = World::new();
     let url = w.origin.to_str().expect("utf-8").to_string();
     let a = w.clone_as(&url, "wangjianguo", "a");
     let b = w.clone_as(&url, "liuyang", "b");
-    for (action, when) in plan("wangjianguo", 0).into_iter().take(2) {
-        a.act(&action, &when);
+    for (action, _) in plan("wangjianguo", 0).into_iter().take(2) {
+        act(&a, &action);
     }
     a.sync().expect("push");
     // A reader without identity or key: a fast-forward.
@@ -169,18 +339,18 @@ fn pulling_needs_no_identity_but_a_merge_does() {
         })
         .expect("fast-forward without identity");
     assert!(
-        matches!(r.merges.as_slice(), [Merged::FastForward { .. }]),
+        matches!(r.steps.as_slice(), [Integrated::FastForward { .. }]),
         "{r:?}"
     );
     assert_eq!(b.head(), a.head());
-    assert_eq!(w.git(&b.dir, &["status", "--porcelain"]).trim(), "");
+    assert_eq!(status(&w, &b), "");
 
-    // Both sides move: the merge needs a member and a key.
-    let (action, when) = plan("wangjianguo", 0).remove(2);
-    a.act(&action, &when);
+    // Both sides move: the replay needs a member and a key.
+    let (action, _) = plan("wangjianguo", 0).remove(2);
+    act(&a, &action);
     a.sync().expect("push");
-    let (action, when) = plan("liuyang", 1).remove(0);
-    b.act(&action, &when);
+    let (action, _) = plan("liuyang", 1).remove(1);
+    act(&b, &action);
     let before = b.head();
     for (email, with_key) in [
         (None, true),
@@ -194,21 +364,159 @@ fn pulling_needs_no_identity_but_a_merge_does() {
                     o.sign = None;
                 }
             })
-            .expect_err("no merge without identity");
+            .expect_err("no replay without identity");
         assert!(matches!(err, SyncError::NeedIdentity(_)), "{err}");
         assert_eq!(b.head(), before, "nothing changed");
-        assert_eq!(w.git(&b.dir, &["status", "--porcelain"]).trim(), "");
+        assert_eq!(status(&w, &b), "");
     }
     let r = b.sync().expect("with identity");
     assert!(
-        matches!(r.merges.as_slice(), [Merged::Merge { .. }]),
+        matches!(r.steps.as_slice(), [Integrated::Replayed { replayed, .. }] if replayed.len() == 1),
         "{r:?}"
     );
     assert!(r.pushed);
+    one_signed_chain(&w, &b);
+}
+
+/// a pushes `commits` made with plain git; b, with an unpublished action of
+/// its own, syncs and must be refused by ONE-CHAIN naming `culprit`, with
+/// HEAD, work tree and remote-tracking state as they were.
+fn refused_one_chain(w: &World, a: &Clone, b: &Clone, culprit: &str, what: &str) {
+    let before = b.head();
+    let err = b.sync().expect_err("ONE-CHAIN refusal");
+    let SyncError::NotOneChain { commit, message } = &err else {
+        panic!("expected ONE-CHAIN, got {err}");
+    };
+    assert_eq!(commit, culprit, "{message}");
+    assert!(
+        message.contains("ONE-CHAIN") && message.contains(what),
+        "{message}"
+    );
+    assert_eq!(b.head(), before, "HEAD unchanged");
+    assert_eq!(status(w, b), "");
+    let _ = a;
 }
 
 #[test]
-fn violations_are_reported_not_merged() {
+fn a_fetched_merge_commit_is_refused_one_chain() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let a = w.clone_as(&url, "liuyang", "a");
+    let b = w.clone_as(&url, "heping", "b");
+    act(&b, &opinion("heping", W2, "zongzhiban"));
+    w.git(&a.dir, &["checkout", "-q", "-b", "side", "HEAD~1"]);
+    w.git(
+        &a.dir,
+        &["commit", "-q", "--allow-empty", "-S", "-m", "side"],
+    );
+    w.git(&a.dir, &["checkout", "-q", "main"]);
+    w.git(
+        &a.dir,
+        &["merge", "-q", "--no-ff", "-S", "-m", "a merge", "side"],
+    );
+    w.git(&a.dir, &["push", "-q", "origin", "main"]);
+    refused_one_chain(&w, &a, &b, &a.head(), "merge commit");
+}
+
+#[test]
+fn a_foreign_root_is_refused_one_chain() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let a = w.clone_as(&url, "liuyang", "a");
+    let b = w.clone_as(&url, "heping", "b");
+    act(&b, &opinion("heping", W2, "zongzhiban"));
+    // An unrelated root naming the attacker as chair, merged in.
+    w.git(&a.dir, &["checkout", "-q", "--orphan", "evil"]);
+    w.git(&a.dir, &["rm", "-rfq", "."]);
+    std::fs::write(a.dir.join("members.ron"), "[]\n").expect("write");
+    w.git(&a.dir, &["add", "members.ron"]);
+    w.git(&a.dir, &["commit", "-q", "-S", "-m", "root"]);
+    let root = a.head();
+    w.git(&a.dir, &["checkout", "-q", "main"]);
+    w.git(
+        &a.dir,
+        &[
+            "merge",
+            "-q",
+            "--allow-unrelated-histories",
+            "-X",
+            "ours",
+            "-S",
+            "-m",
+            "merge",
+            "evil",
+        ],
+    );
+    w.git(&a.dir, &["push", "-q", "origin", "main"]);
+    refused_one_chain(&w, &a, &b, &root, "root");
+}
+
+#[test]
+fn a_rewritten_remote_is_refused_one_chain_and_stays_refused() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let a = w.clone_as(&url, "liuyang", "a");
+    let b = w.clone_as(&url, "heping", "b");
+    let fetched = tracking(&b);
+    act(&b, &opinion("heping", W2, "zongzhiban"));
+    // The remote's last commit is replaced by another one.
+    w.git(&a.dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    w.git(
+        &a.dir,
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-S",
+            "-m",
+            "history rewritten",
+        ],
+    );
+    w.git(&a.dir, &["push", "-q", "--force", "origin", "main"]);
+    refused_one_chain(&w, &a, &b, &a.head(), "rewritten");
+    assert_eq!(tracking(&b), fetched, "what we fetched before is kept");
+    refused_one_chain(&w, &a, &b, &a.head(), "rewritten");
+}
+
+#[test]
+fn another_members_unpublished_commit_is_refused_and_nothing_rewritten() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let a = w.clone_as(&url, "wangjianguo", "a");
+    let b = w.clone_as(&url, "heping", "b");
+    // liuyang's action, signed by liuyang, made in heping's clone; then heping's own.
+    let when = b.now();
+    let foreign = w.act(
+        &b.store(),
+        "liuyang",
+        &retime(&opinion("liuyang", W1, "jijian"), &when),
+        &when,
+    );
+    act(&b, &opinion("heping", W2, "zongzhiban"));
+    let (score, _) = plan("wangjianguo", 0).remove(0);
+    act(&a, &score);
+    a.sync().expect("a pushes");
+
+    let before = b.head();
+    let chain_before = w.git(&b.dir, &["rev-list", "HEAD"]);
+    let err = b.sync().expect_err("refused");
+    let SyncError::OthersUnpublished { commits, message } = &err else {
+        panic!("expected a refusal, got {err}");
+    };
+    assert_eq!(commits, &vec![foreign.commit.to_string()]);
+    assert!(
+        message.contains("liuyang") && message.contains("nothing was rewritten"),
+        "{message}"
+    );
+    assert_eq!(b.head(), before);
+    assert_eq!(w.git(&b.dir, &["rev-list", "HEAD"]), chain_before);
+    assert_eq!(status(&w, &b), "");
+    assert!(aside::list(&b.store()).expect("list").is_empty());
+    assert_eq!(origin_head(&w), a.head(), "the remote unchanged");
+}
+
+#[test]
+fn violations_are_refused_with_head_unchanged() {
     let w = World::new();
     let url = w.origin.to_str().expect("utf-8").to_string();
     let a = w.clone_as(&url, "wangjianguo", "a");
@@ -234,6 +542,7 @@ fn violations_are_reported_not_merged() {
     );
     w.git(&a.dir, &["push", "-q", "origin", "main"]);
     let bad = a.head();
+    act(&b, &opinion("liuyang", W2, "jijian"));
 
     let before = b.head();
     let err = b.sync().expect_err("violations");
@@ -247,20 +556,10 @@ fn violations_are_reported_not_merged() {
             .any(|v| v.kind.as_str() == "unsigned" && v.member.as_deref() == Some("wangjianguo")),
         "{violations:?}"
     );
-    let text = err.to_string();
-    assert!(
-        text.contains(&bad[..12]) && text.contains("--accept-violations"),
-        "{text}"
-    );
-    assert_eq!(b.head(), before, "nothing merged");
+    assert!(err.to_string().contains(&bad[..12]), "{err}");
+    assert_eq!(b.head(), before, "nothing taken in");
     assert!(!b.dir.join(&score_path).exists());
-
-    let r = b
-        .sync_with(None, |o| o.accept_violations = true)
-        .expect("merged on request");
-    assert_eq!(b.head(), bad);
-    assert!(!r.accepted_violations.is_empty());
-    assert!(b.dir.join(&score_path).exists());
+    assert_eq!(status(&w, &b), "");
 }
 
 #[test]
@@ -270,10 +569,7 @@ fn an_uncommitted_edit_of_an_incoming_file_stops_the_sync() {
     let a = w.clone_as(&url, "liuyang", "a");
     let b = w.clone_as(&url, "heping", "b");
     let npath = layout::nomination_path(W1).expect("path");
-    a.act(
-        &activity("文明服務月", "2017-07-08"),
-        "2017-07-10T09:00:00+08:00",
-    );
+    act(&a, &activity("liuyang", "文明服務月"));
     a.sync().expect("push");
     std::fs::write(b.dir.join(&npath), "// my own notes\n").expect("edit");
     let before = b.head();
@@ -295,8 +591,8 @@ fn a_push_rejected_every_time_stops_after_five_retries() {
     let w = World::new();
     let url = w.origin.to_str().expect("utf-8").to_string();
     let a = w.clone_as(&url, "wangjianguo", "a");
-    let (action, when) = plan("wangjianguo", 0).remove(0);
-    a.act(&action, &when);
+    let (action, _) = plan("wangjianguo", 0).remove(0);
+    act(&a, &action);
     let local = a.head();
     // A git whose pushes are always beaten to the ref.
     let fake = w.sb.write_script(
@@ -322,6 +618,6 @@ fn a_push_rejected_every_time_stops_after_five_retries() {
     assert_eq!(calls.get(), 6, "one push and five retries");
     assert!(message.contains("intact"), "{message}");
     assert_eq!(a.head(), local, "the local work is intact");
-    assert_eq!(w.git(&a.dir, &["status", "--porcelain"]).trim(), "");
+    assert_eq!(status(&w, &a), "");
     assert!(Path::new(&a.dir).exists());
 }
