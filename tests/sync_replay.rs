@@ -621,3 +621,36 @@ fn a_push_rejected_every_time_stops_after_five_retries() {
     assert_eq!(status(&w, &a), "");
     assert!(Path::new(&a.dir).exists());
 }
+
+#[test]
+fn a_local_merge_commit_is_neither_pushed_nor_replayed_one_chain() {
+    let w = World::new();
+    let url = w.origin.to_str().expect("utf-8").to_string();
+    let b = w.clone_as(&url, "heping", "b");
+    w.git(&b.dir, &["checkout", "-q", "-b", "side", "HEAD~1"]);
+    w.git(
+        &b.dir,
+        &["commit", "-q", "--allow-empty", "-S", "-m", "side"],
+    );
+    w.git(&b.dir, &["checkout", "-q", "main"]);
+    w.git(
+        &b.dir,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-S",
+            "-m",
+            "a local merge",
+            "side",
+        ],
+    );
+    let remote_before = origin_head(&w);
+    let a = w.clone_as(&url, "liuyang", "a");
+    refused_one_chain(&w, &a, &b, &b.head(), "merge commit");
+    assert_eq!(origin_head(&w), remote_before, "nothing pushed");
+    // The same when the remote moved meanwhile (a replay would be needed).
+    act(&a, &opinion("liuyang", W2, "jijian"));
+    a.sync().expect("a pushes");
+    refused_one_chain(&w, &a, &b, &b.head(), "merge commit");
+}

@@ -539,6 +539,9 @@ fn integrate(
         }
         if let Some(o) = ours {
             if repo.graph_descendant_of(o, theirs)? {
+                // What we are about to push must be one chain too (a `git
+                // pull` that merged would make the server refuse it).
+                replay::check_local_chain(repo, &new_commits(repo, o, Some(theirs))?, zh)?;
                 return Ok(Integrated::Ahead);
             }
         }

@@ -265,6 +265,35 @@ fn judged(commit: Oid, violations: &[Violation]) -> Outcome {
     }
 }
 
+/// ONE-CHAIN for our own unpublished commits: a local merge (a `git pull`
+/// that merged) or a second root can be neither replayed nor pushed.
+pub(crate) fn check_local_chain(
+    repo: &Repository,
+    local: &[Oid],
+    zh: bool,
+) -> Result<(), SyncError> {
+    for &oid in local {
+        let n = repo.find_commit(oid)?.parent_count();
+        if n != 1 {
+            let what = if n == 0 {
+                if zh {
+                    "是本地的另一個根提交".to_string()
+                } else {
+                    "is a second local root commit".to_string()
+                }
+            } else if zh {
+                format!("是本地的合併提交({n} 個父提交),不能重放或推送")
+            } else {
+                format!(
+                    "is a local merge commit ({n} parents) and can be neither replayed nor pushed"
+                )
+            };
+            return Err(super::not_one_chain(oid, zh, &what, &what));
+        }
+    }
+    Ok(())
+}
+
 /// Replays the unpublished `local` commits (parents first, from `ours`) onto
 /// `theirs`, sets aside the ones refused, then moves the branch from `ours` to
 /// the last one applied under the write lock. `None`: the branch moved
@@ -278,24 +307,7 @@ pub(crate) fn replay_all(
 ) -> Result<Option<Integrated>, SyncError> {
     let repo = store.repo();
     let zh = opts.lang.zh();
-    // ONE-CHAIN for our own side: a local merge or root cannot be replayed.
-    for &oid in local {
-        let n = repo.find_commit(oid)?.parent_count();
-        if n != 1 {
-            let what = if n == 0 {
-                if zh {
-                    "是本地的另一個根提交".to_string()
-                } else {
-                    "is a second local root commit".to_string()
-                }
-            } else if zh {
-                format!("是本地的合併提交({n} 個父提交),無法重放")
-            } else {
-                format!("is a local merge commit ({n} parents) and cannot be replayed")
-            };
-            return Err(super::not_one_chain(oid, zh, &what, &what));
-        }
-    }
+    check_local_chain(repo, local, zh)?;
     let member = local_member(store, opts.email.as_deref(), &[theirs, ours], opts.lang)?;
     // Another member's unpublished commits cannot be re-signed by us.
     let mut others = Vec::new();
