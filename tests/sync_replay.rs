@@ -476,6 +476,12 @@ fn a_rewritten_remote_is_refused_one_chain_and_stays_refused() {
     refused_one_chain(&w, &a, &b, &a.head(), "rewritten");
     assert_eq!(tracking(&b), fetched, "what we fetched before is kept");
     refused_one_chain(&w, &a, &b, &a.head(), "rewritten");
+    // The command line: exit 1, and the rule and commit in its JSON.
+    let out = cli(&w, &b, &["sync", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["rule"], "ONE-CHAIN");
+    assert_eq!(v["commit"], a.head().as_str());
 }
 
 #[test]

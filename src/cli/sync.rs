@@ -18,7 +18,8 @@ pub struct SyncArgs {
     /// The git remote to sync with.
     #[arg(long, default_value = "origin")]
     pub remote: String,
-    /// Print the report (or the violations) as JSON.
+    /// Print the report as JSON (when refused: the violations, or the
+    /// ONE-CHAIN commit, or another member's unpublished commits).
     #[arg(long)]
     pub json: bool,
     /// No progress lines on stderr.
@@ -126,6 +127,16 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
         }
         Err(SyncError::Violations { violations, .. }) if a.json => {
             println!("{}", serde_json::to_string_pretty(&violations)?);
+            Ok(1)
+        }
+        Err(SyncError::NotOneChain { commit, message }) if a.json => {
+            let v = serde_json::json!({ "rule": sync::ONE_CHAIN, "commit": commit, "message": message });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+            Ok(1)
+        }
+        Err(SyncError::OthersUnpublished { commits, message }) if a.json => {
+            let v = serde_json::json!({ "others_unpublished": commits, "message": message });
+            println!("{}", serde_json::to_string_pretty(&v)?);
             Ok(1)
         }
         Err(
