@@ -3,8 +3,9 @@
 //! threads), and ssh to an `sshd` the test starts on a loopback port with a
 //! throw-away host key and one authorized key (clones acting through the real
 //! binary in processes, the transport chosen by `GIT_SSH_COMMAND` in their
-//! environment, as a user's own setup would). Both end converged, every commit
-//! verified, no conflict and at most 5 retries a push. Needs `sshd`
+//! environment, as a user's own setup would). Both end converged by replay
+//! (ONE-CHAIN: no merge commit), every action on the remote or set aside,
+//! every commit verified and at most 5 retries a push. Needs `sshd`
 //! (openssh-server; .ci/run installs it).
 
 mod common;
@@ -86,6 +87,15 @@ fn cli_args(action: &Action) -> Vec<String> {
             objection.text.clone(),
             s("--fraud"),
         ],
+        Action::Activity {
+            nomination,
+            activity,
+        } => vec![
+            s("activity"),
+            nomination.clone(),
+            s("--summary"),
+            activity.summary.clone(),
+        ],
         other => panic!("not planned: {:?}", other.kind()),
     }
 }
@@ -128,20 +138,28 @@ fn two_clones_converge_over_ssh_with_the_real_binary() {
         text
     };
     let sync = |c: &Clone| {
-        let text = run(
-            c,
-            &[
-                "--at".into(),
-                "2017-12-31T12:00:00+08:00".into(),
-                "sync".into(),
-                "--json".into(),
-            ],
-        );
+        let text = run(c, &["--at".into(), c.now(), "sync".into(), "--json".into()]);
         let report: serde_json::Value = serde_json::from_str(&text).expect("json report");
         let retries = report["retries"].as_u64().expect("retries") as usize;
+        let steps = report["steps"].as_array().expect("steps");
+        assert!(
+            steps.iter().all(|s| s["kind"] != "merge"),
+            "ONE-CHAIN: {steps:?}"
+        );
+        let replayed: usize = steps
+            .iter()
+            .filter_map(|s| s["replayed"].as_array())
+            .map(Vec::len)
+            .sum();
+        let set_aside: usize = steps
+            .iter()
+            .filter_map(|s| s["set_aside"].as_array())
+            .map(Vec::len)
+            .sum();
         let mut s = stats.lock().expect("stats");
         s.syncs += 1;
-        s.merges += report["merges"].as_array().map_or(0, Vec::len);
+        s.replays += replayed;
+        s.set_aside += set_aside;
         s.retries_total += retries;
         s.retries_max = s.retries_max.max(retries);
     };
@@ -150,18 +168,26 @@ fn two_clones_converge_over_ssh_with_the_real_binary() {
             let (run, sync, stats) = (&run, &sync, &stats);
             scope.spawn(move || {
                 let mut rng = Rng::new(77 + k as u64);
-                for (action, when) in plan(&c.member, k) {
-                    let mut args = vec!["--at".to_string(), when];
+                for (action, _) in plan(&c.member, k) {
+                    let when = c.now();
+                    let mut args = vec!["--at".to_string(), when.clone()];
                     args.extend(cli_args(&action));
                     let text = run(c, &args);
                     {
                         let mut s = stats.lock().expect("stats");
                         s.actions += 1;
-                        s.written.extend(
-                            text.lines()
-                                .filter_map(|l| l.strip_prefix("  "))
-                                .map(str::to_string),
-                        );
+                        let paths: Vec<String> = text
+                            .lines()
+                            .filter_map(|l| l.strip_prefix("  "))
+                            .map(str::to_string)
+                            .collect();
+                        s.written.extend(paths.iter().cloned());
+                        s.taken.push(Taken {
+                            member: c.member.clone(),
+                            time: at(&when).timestamp(),
+                            paths,
+                            action: action.clone(),
+                        });
                     }
                     std::thread::sleep(Duration::from_millis(100 + rng.below(400)));
                     if rng.below(2) == 0 {

@@ -128,9 +128,11 @@ pub enum Command {
     Hook(history::HookArgs),
     /// Key rotation: register a member's new key or revoke an old one (chair).
     Key(history::KeyArgs),
-    /// Fetch, audit and merge what others pushed, then push; retried when
-    /// someone pushed first.
+    /// Fetch and check what others pushed, replay your unpublished actions on
+    /// top (never a merge), then push; retried when someone pushed first.
     Sync(sync::SyncArgs),
+    /// Your actions a sync set aside (list, show, retry, drop).
+    SetAside(sync::SetAsideArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -200,5 +202,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Hook(a)) => history::hook(&cx, a),
         Some(Command::Key(a)) => history::key(&cx, a),
         Some(Command::Sync(a)) => sync::run(&cx, a),
+        Some(Command::SetAside(a)) => sync::set_aside(&cx, a),
     }
 }

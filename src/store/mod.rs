@@ -18,7 +18,7 @@ use crate::model::{BadId, Problem, Snapshot};
 
 pub use load::MAX_FILE_BYTES;
 pub use plan::FileChange;
-pub use write::{CommitMeta, SignFn};
+pub use write::{CommitMeta, NewCommit, SignFn, PAUSE_AFTER_MOVE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -171,13 +171,19 @@ impl Store {
         let Ok(text) = std::fs::read_to_string(&journal) else {
             return Ok(());
         };
-        let result = self.resync(text.trim());
+        let result = self.resync(&text);
         let _ = std::fs::remove_file(&journal);
         result
     }
 
-    fn resync(&self, commit: &str) -> Result<(), StoreError> {
+    /// `journal`: the commit the branch was moved to, and on a second line
+    /// (a sync's move over several commits) the commit whose tree the work
+    /// tree held before; without it, the commit's parent.
+    fn resync(&self, journal: &str) -> Result<(), StoreError> {
         let repo = &self.repo;
+        let mut lines = journal.lines().map(str::trim);
+        let commit = lines.next().unwrap_or("");
+        let from = lines.next().and_then(|l| Oid::from_str(l).ok());
         let (Some(workdir), Ok(oid)) = (repo.workdir(), Oid::from_str(commit)) else {
             return Ok(());
         };
@@ -190,7 +196,10 @@ impl Store {
         }
         let head_tree = repo.find_commit(head)?.tree()?;
         let new_tree = commit.tree()?;
-        let old_tree = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+        let old_tree = match from {
+            Some(f) => Some(repo.find_commit(f)?.tree()?),
+            None => commit.parent(0).ok().map(|p| p.tree()).transpose()?,
+        };
         let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
         let mut index = repo.index()?;
         index.read(false)?;
@@ -365,4 +374,184 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A commit to write on top of `parent` without moving any branch: `sync`
+/// builds each replayed action this way, judges it, and only then moves the
+/// branch over all of them with [`Store::advance_branch`].
+pub struct NewCommit<'a> {
+    pub parent: Option<Oid>,
+    pub changes: &'a [FileChange],
+    /// The action's member and time (kept from the original action).
+    pub author: Signature<'static>,
+    /// Who re-wrote it, and when.
+    pub committer: Signature<'static>,
+    pub message: String,
+}
+
+/// Env var naming milliseconds to sleep right after a branch move, before the
+/// work tree follows: lets the crash tests SIGKILL a sync at exactly that point.
+pub const PAUSE_AFTER_MOVE: &str = "PINGXUAN_PAUSE_AFTER_BRANCH_MOVE";
+
+impl Store {
+    /// Writes `c` as a signed commit object; no ref, index or work tree changes.
+    pub fn commit_object(&self, c: &NewCommit, sign: SignFn) -> Result<Oid, StoreError> {
+        let repo = &self.repo;
+        for change in c.changes {
+            let size = change.content.as_ref().map_or(0, String::len);
+            if size > super::load::MAX_FILE_BYTES {
+                return Err(StoreError::Invalid(crate::model::Problem {
+                    path: change.path.clone(),
+                    line: None,
+                    column: None,
+                    field: None,
+                    message: format!(
+                        "would be {size} bytes; records are limited to {}",
+                        super::load::MAX_FILE_BYTES
+                    ),
+                }));
+            }
+        }
+        let parent = c.parent.map(|p| repo.find_commit(p)).transpose()?;
+        let base = parent.as_ref().map(|p| p.tree()).transpose()?;
+        let mut update = TreeUpdateBuilder::new();
+        for change in c.changes {
+            match &change.content {
+                Some(text) => {
+                    let blob = repo.blob(text.as_bytes())?;
+                    update.upsert(&change.path, blob, FileMode::Blob);
+                }
+                None => {
+                    update.remove(&change.path);
+                }
+            }
+        }
+        let tree = match &base {
+            Some(t) => repo.find_tree(update.create_updated(repo, t)?)?,
+            None => {
+                let mut index = git2::Index::new()?;
+                for change in c.changes {
+                    if let Some(text) = &change.content {
+                        let id = repo.blob(text.as_bytes())?;
+                        index.add(&index_entry(&change.path, id, text.len()))?;
+                    }
+                }
+                repo.find_tree(index.write_tree_to(repo)?)?
+            }
+        };
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let buffer =
+            repo.commit_create_buffer(&c.author, &c.committer, &c.message, &tree, &parents)?;
+        let signature = sign(&buffer).map_err(StoreError::Sign)?;
+        let text = std::str::from_utf8(&buffer)
+            .map_err(|e| StoreError::Sign(format!("commit buffer is not UTF-8: {e}")))?;
+        Ok(repo.commit_signed(text, &signature, None)?)
+    }
+
+    /// The file changes from `from`'s tree (`None`: empty) to `to`'s, as text.
+    pub fn changes_between(
+        &self,
+        from: Option<Oid>,
+        to: Oid,
+    ) -> Result<Vec<FileChange>, StoreError> {
+        let repo = &self.repo;
+        let old = from
+            .map(|f| repo.find_commit(f).and_then(|c| c.tree()))
+            .transpose()?;
+        let new = repo.find_commit(to)?.tree()?;
+        let diff = repo.diff_tree_to_tree(old.as_ref(), Some(&new), None)?;
+        let mut out = Vec::new();
+        for d in diff.deltas() {
+            let Some(path) = d.new_file().path().or(d.old_file().path()) else {
+                continue;
+            };
+            let path = path.to_string_lossy().replace('\\', "/");
+            let id = d.new_file().id();
+            let content = if id.is_zero() {
+                None
+            } else {
+                let blob = repo.find_blob(id)?;
+                match std::str::from_utf8(blob.content()) {
+                    Ok(text) => Some(text.to_string()),
+                    Err(e) => {
+                        return Err(StoreError::Invalid(crate::model::Problem {
+                            path,
+                            line: None,
+                            column: None,
+                            field: None,
+                            message: format!("is not UTF-8 text: {e}"),
+                        }))
+                    }
+                }
+            };
+            out.push(FileChange { path, content });
+        }
+        Ok(out)
+    }
+
+    /// Moves the current branch from `from` to `to` by compare-and-swap, then
+    /// brings the index and work tree from `from`'s tree to `to`'s, path by
+    /// path, under the crash journal (a process killed in between is finished
+    /// by the next writer, see [`Store::lock`]). A user's uncommitted edit of
+    /// a path about to change stops everything before the move. Call under the
+    /// write lock.
+    pub fn advance_branch(&self, from: Option<Oid>, to: Oid, log: &str) -> Result<(), StoreError> {
+        let repo = &self.repo;
+        let branch = self.branch()?;
+        if self.head()? != from {
+            return Err(StoreError::Conflict);
+        }
+        let changes = self.changes_between(from, to)?;
+        let base = from
+            .map(|f| repo.find_commit(f).and_then(|c| c.tree()))
+            .transpose()?;
+        self.check_clean(base.as_ref(), &changes)?;
+        let journal = repo.path().join(SYNC_JOURNAL);
+        if repo.workdir().is_some() {
+            let text = match from {
+                Some(f) => format!("{to}\n{f}\n"),
+                None => format!("{to}\n"),
+            };
+            std::fs::write(&journal, text).map_err(|source| StoreError::Io {
+                path: journal.display().to_string(),
+                source,
+            })?;
+        }
+        let moved = match from {
+            Some(f) => repo.reference_matching(&branch, to, true, f, log),
+            None => repo.reference(&branch, to, false, log),
+        };
+        if let Err(e) = moved {
+            let _ = std::fs::remove_file(&journal);
+            return Err(if is_race(&e) {
+                StoreError::Conflict
+            } else {
+                e.into()
+            });
+        }
+        if let Some(ms) = std::env::var(PAUSE_AFTER_MOVE)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        self.sync_workdir(&changes)?;
+        let _ = std::fs::remove_file(&journal);
+        Ok(())
+    }
+
+    /// Points `name` (outside `refs/heads/`) at `target`, replacing it.
+    pub fn set_ref(&self, name: &str, target: Oid, log: &str) -> Result<(), StoreError> {
+        self.repo.reference(name, target, true, log)?;
+        Ok(())
+    }
+
+    /// Removes `name`; a missing ref is no error.
+    pub fn delete_ref(&self, name: &str) -> Result<(), StoreError> {
+        match self.repo.find_reference(name) {
+            Ok(mut r) => Ok(r.delete()?),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
 }

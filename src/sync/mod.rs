@@ -1,67 +1,46 @@
-//! Sync (DESIGN.md "Sync", issue 6): fetch, audit what came in, merge, push;
-//! on a rejected push fetch, merge and try again, at most [`MAX_RETRIES`] times.
+//! Sync (DESIGN.md "Sync: one chain, replayed, never merged", issue 12): fetch,
+//! check what came in, replay the user's unpublished actions on top, push; on a
+//! rejected push fetch and replay again, at most [`MAX_RETRIES`] times.
 //!
 //! - Fetch and push run the user's own `git` ([`GitProgram`]), so ssh config,
 //!   ssh-agent, known_hosts and credential helpers work as in their own push.
-//! - Everything local goes through git2: the commits new to us are audited with
-//!   [`history::audit_commits`](crate::history::audit_commits) *before* they are
-//!   merged; a violation stops the sync unless [`SyncOptions::accept_violations`].
-//! - A fast-forward needs no identity. When both sides moved, a merge commit is
-//!   made, signed by the local member like any action (`Pingxuan-Action: merge`);
-//!   without a member identity and a signing key the merge is refused and
-//!   nothing changes.
-//! - A file changed on both sides to different contents (two versions of one
-//!   `decision.ron` or `nomination.ron`) is a conflict: nothing is merged, the
-//!   branch, work tree and the fetched remote-tracking ref stay as they are, and
-//!   [`SyncError::Conflicts`] carries both versions with who signed each. It
-//!   is settled by a signed merge that takes one side for the conflicting files
-//!   ([`Resolve::Theirs`]: anyone, setting their own unpushed version aside;
-//!   [`Resolve::Ours`]: the chair only), the other version staying in the
-//!   history as the merge's parent; then whoever is entitled records the right
-//!   content with a normal signed action (the chair's `decide` for a decision).
-//! - The branch moves by compare-and-swap under the store's write lock, and the
-//!   work tree and index follow path by path, never over a user's own edit.
+//! - The commits new to us must extend the chain we hold by one line of
+//!   commits, each with exactly one parent (rule ONE-CHAIN: no merge commit, no
+//!   second root, no rewritten history), and pass the audit
+//!   ([`history::audit_commits`]); otherwise nothing changes.
+//! - Only the remote moved: the branch fast-forwards (no identity needed).
+//! - Both moved: each unpublished local action is re-applied, as the same file
+//!   changes, onto the fetched tip ([`replay`]): judged against its new parent
+//!   exactly as the audit judges a commit, re-signed by the user, its action
+//!   time kept as author time. An action the new state refuses is set aside
+//!   ([`aside`]) with its reason, never dropped. No merge commit is ever made.
+//! - Every ref, index and work-tree update goes through the store's one writer
+//!   (`Store::advance_branch`, under the write lock and the crash journal).
 
+pub mod aside;
 pub mod git;
-mod worktree;
+mod replay;
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, Sort};
 use serde::Serialize;
 
-use crate::history::walk;
-use crate::history::{self, AuditOptions, Entry, LogOptions, Verifier, Violation};
+use crate::history::{self, AuditOptions, Verifier, Violation};
 use crate::i18n::Lang;
-use crate::model::Role;
-use crate::store::{layout, SignFn, Store, StoreError};
+use crate::store::{SignFn, Store, StoreError};
 
+pub use aside::{ReasonKind, SetAside};
 pub use git::{GitProgram, Pushed};
+pub use replay::Replayed;
 
 /// Pushes retried after a rejection before the sync gives up.
 pub const MAX_RETRIES: usize = 5;
 
-/// Which version a resolving merge keeps for every conflicting file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Resolve {
-    /// The local version.
-    Ours,
-    /// The remote version.
-    Theirs,
-}
-
-impl Resolve {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resolve::Ours => "ours",
-            Resolve::Theirs => "theirs",
-        }
-    }
-}
+/// The rule a sync enforces on the shape of the history (RULES.md / DESIGN.md
+/// "Sync"): one chain of single-parent commits from the genesis.
+pub const ONE_CHAIN: &str = "ONE-CHAIN";
 
 /// A step of a sync, for progress displays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +51,10 @@ pub enum Progress {
     Audit {
         commits: usize,
     },
-    Merge,
+    /// Re-applying this many unpublished actions onto the fetched tip.
+    Replay {
+        actions: usize,
+    },
     Push {
         attempt: usize,
     },
@@ -90,8 +72,12 @@ impl Progress {
             (Progress::Fetch { .. }, Lang::En) => "fetching…".into(),
             (Progress::Audit { commits }, Lang::Zh) => format!("正在審核 {commits} 個新提交…"),
             (Progress::Audit { commits }, Lang::En) => format!("auditing {commits} new commits…"),
-            (Progress::Merge, Lang::Zh) => "正在合併…".into(),
-            (Progress::Merge, Lang::En) => "merging…".into(),
+            (Progress::Replay { actions }, Lang::Zh) => {
+                format!("正在把 {actions} 項未推送的操作重放到遠端最新提交之上…")
+            }
+            (Progress::Replay { actions }, Lang::En) => {
+                format!("replaying {actions} unpublished actions onto the remote tip…")
+            }
             (Progress::Push { .. }, Lang::Zh) => "正在推送…".into(),
             (Progress::Push { .. }, Lang::En) => "pushing…".into(),
             (Progress::Wait { millis, retry }, Lang::Zh) => {
@@ -109,20 +95,16 @@ pub struct SyncOptions<'a> {
     /// The remote's name (`origin`) or a path or URL git accepts.
     pub remote: String,
     pub lang: Lang,
-    /// Checks the signatures of incoming commits (and of both sides of a conflict).
+    /// Checks the signatures of incoming and replayed commits.
     pub verifier: Verifier,
     pub git: GitProgram,
-    /// Merge incoming commits even when the audit finds violations (they are
-    /// still reported in [`SyncReport::accepted_violations`]).
-    pub accept_violations: bool,
-    /// Settle conflicting files by taking one side (`Ours`: the chair only).
-    pub resolve: Option<Resolve>,
-    /// The local user's email (git's `user.email`); names the member who signs
-    /// a merge commit. Not needed for a fast-forward.
+    /// The local user's email (git's `user.email`); names the member whose
+    /// unpublished actions are replayed. Not needed for a fast-forward.
     pub email: Option<String>,
-    /// Signs a merge commit. Not needed for a fast-forward.
+    /// Re-signs replayed actions. Not needed for a fast-forward.
     pub sign: Option<SignFn<'a>>,
-    /// The time a merge commit is recorded at.
+    /// Now: the committer time of replayed actions (never before their new
+    /// parent's committer time) and of set-aside records.
     pub when: DateTime<FixedOffset>,
     pub max_retries: usize,
     /// The longest first back-off; it doubles with each retry (randomised).
@@ -138,8 +120,6 @@ impl<'a> SyncOptions<'a> {
             lang,
             verifier: Verifier::default(),
             git: GitProgram::default(),
-            accept_violations: false,
-            resolve: None,
             email: None,
             sign: None,
             when,
@@ -154,15 +134,23 @@ impl<'a> SyncOptions<'a> {
             f(&p);
         }
     }
+
+    fn audit_options(&self) -> AuditOptions {
+        AuditOptions {
+            lang: self.lang,
+            verifier: self.verifier.clone(),
+            since: None,
+        }
+    }
 }
 
-/// What the local branch did with the remote one.
+/// What the local branch did with the remote one in one attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Merged {
+pub enum Integrated {
     /// Nothing new on either side.
     UpToDate,
-    /// Only local commits: nothing to merge.
+    /// Only local commits: nothing to take in.
     Ahead,
     /// The remote branch does not exist yet.
     NoRemoteBranch,
@@ -170,8 +158,13 @@ pub enum Merged {
         from: Option<String>,
         to: String,
     },
-    Merge {
-        commit: String,
+    /// Unpublished actions re-applied onto the remote tip `onto`.
+    Replayed {
+        onto: String,
+        head: String,
+        replayed: Vec<Replayed>,
+        /// Ids of the actions set aside in this step.
+        set_aside: Vec<String>,
     },
 }
 
@@ -180,48 +173,43 @@ pub enum Merged {
 pub struct SyncReport {
     pub remote: String,
     pub branch: String,
-    /// Commits new to this clone that were audited and taken in.
+    /// Commits new to this clone that were checked and taken in.
     pub incoming: usize,
-    /// Merges and fast-forwards, one per attempt that found something.
-    pub merges: Vec<Merged>,
+    /// Fast-forwards and replays, one per attempt that found something.
+    pub steps: Vec<Integrated>,
     /// Whether local commits were pushed.
     pub pushed: bool,
     /// Pushes rejected and retried.
     pub retries: usize,
-    /// Violations merged anyway (`accept_violations`).
-    pub accepted_violations: Vec<Violation>,
+    /// Every action set aside in this clone after the sync (new ones and
+    /// older ones still waiting), oldest first.
+    pub set_aside: Vec<SetAside>,
     pub head: Option<String>,
 }
 
-/// One side of a conflicting file.
-#[derive(Debug, Clone, Serialize)]
-pub struct Side {
-    /// The RON text; `None`: the side deleted the file.
-    pub content: Option<String>,
-    /// The newest commit on this side that changed the file, with its author,
-    /// acting member and signature status.
-    pub entry: Option<Entry>,
-}
+impl SyncReport {
+    /// Actions re-applied over the whole sync (an action replayed again after
+    /// a rejected push counts once per replay).
+    pub fn replayed(&self) -> usize {
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Integrated::Replayed { replayed, .. } => replayed.len(),
+                _ => 0,
+            })
+            .sum()
+    }
 
-/// A file both sides changed to different contents.
-#[derive(Debug, Clone, Serialize)]
-pub struct Conflict {
-    pub path: String,
-    /// The nomination it belongs to, if any.
-    pub record: Option<String>,
-    pub base: Option<String>,
-    pub ours: Side,
-    pub theirs: Side,
-}
-
-/// Everything a conflict view needs.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConflictReport {
-    pub remote_ref: String,
-    pub ours: String,
-    pub theirs: String,
-    pub base: Option<String>,
-    pub conflicts: Vec<Conflict>,
+    /// Ids of the actions set aside by this sync.
+    pub fn new_set_aside(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .flat_map(|s| match s {
+                Integrated::Replayed { set_aside, .. } => set_aside.clone(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -246,27 +234,35 @@ pub enum SyncError {
         remote_tip: String,
         zh: bool,
     },
-    #[error("{}", conflicts_text(.0, false))]
-    Conflicts(Box<ConflictReport>),
+    /// ONE-CHAIN: the history would stop being one chain of single-parent
+    /// commits (a merge, a second root, a rewritten remote).
+    #[error("{message}")]
+    NotOneChain { commit: String, message: String },
+    /// Unpublished commits of another member would have to be rewritten.
+    #[error("{message}")]
+    OthersUnpublished {
+        commits: Vec<String>,
+        message: String,
+    },
     #[error("{0}")]
     NeedIdentity(String),
-    #[error("{0}")]
-    ChairOnly(String),
     #[error("{message}")]
     TooManyRetries { retries: usize, message: String },
     #[error("{0}")]
     PushRefused(String),
+    #[error("{0}")]
+    SetAside(String),
 }
 
 fn violations_text(violations: &[Violation], zh: bool) -> String {
     let mut s = if zh {
         format!(
-            "遠端的新提交有 {} 處違規,未合併(本地分支和工作區未改動):\n",
+            "遠端的新提交有 {} 處違規,未接收(本地分支和工作區未改動):\n",
             violations.len()
         )
     } else {
         format!(
-            "the incoming commits break {} rule(s); nothing was merged (local branch and work tree unchanged):\n",
+            "the incoming commits break {} rule(s); nothing was taken in (local branch and work tree unchanged):\n",
             violations.len()
         )
     };
@@ -274,83 +270,15 @@ fn violations_text(violations: &[Violation], zh: bool) -> String {
         s.push_str(&format!("  {v}\n"));
     }
     s.push_str(if zh {
-        "請評委會主任核查;確需接收時用 `pingxuan sync --accept-violations`。"
+        "請評委會主任核查;在遠端修正之前無法同步。"
     } else {
-        "Ask the chair to look into them; to merge anyway, run `pingxuan sync --accept-violations`."
+        "Ask the chair to look into them; syncing resumes once the remote is put right."
     });
     s
 }
 
-fn short(s: &str) -> &str {
+pub(crate) fn short(s: &str) -> &str {
     s.get(..12).unwrap_or(s)
-}
-
-fn signer_text(side: &Side, zh: bool) -> String {
-    match &side.entry {
-        Some(e) => format!(
-            "{} {} <{}>, {}",
-            short(&e.commit),
-            e.actor.as_deref().unwrap_or("?"),
-            e.email,
-            e.signature.describe(zh)
-        ),
-        None => "-".into(),
-    }
-}
-
-/// The conflict report for people: both versions and who signed each.
-pub fn conflicts_text(r: &ConflictReport, zh: bool) -> String {
-    let mut s = if zh {
-        format!(
-            "沖突:雙方對 {} 個文件作了不同修改;未合并任何內容(本地分支、工作區和 {} 均未改變)\n",
-            r.conflicts.len(),
-            r.remote_ref
-        )
-    } else {
-        format!(
-            "conflict: both sides changed {} file(s) differently; nothing was merged \
-             (local branch, work tree and {} unchanged)\n",
-            r.conflicts.len(),
-            r.remote_ref
-        )
-    };
-    let (ours, theirs) = if zh {
-        ("本地版本", "遠端版本")
-    } else {
-        ("ours (local)", "theirs (remote)")
-    };
-    for c in &r.conflicts {
-        s.push_str(&format!("\n== {}\n", c.path));
-        for (name, side) in [(ours, &c.ours), (theirs, &c.theirs)] {
-            s.push_str(&format!("-- {name}: {}\n", signer_text(side, zh)));
-            match &side.content {
-                Some(t) => {
-                    for line in t.lines() {
-                        s.push_str(&format!("   {}\n", crate::text::sanitize(line)));
-                    }
-                }
-                None => s.push_str(if zh {
-                    "   (已刪除)\n"
-                } else {
-                    "   (deleted)\n"
-                }),
-            }
-        }
-    }
-    if zh {
-        s.push_str(
-            "\n處理辦法:`pingxuan sync --resolve theirs` 以簽名的合并提交保留遠端版本(本地版本留在歷史中),\
-             再以正常操作記錄正確內容(主任:`pingxuan decide`);以本地版本覆蓋遠端版本(`--resolve ours`)須由主任決定。",
-        );
-        return s;
-    }
-    s.push_str(
-        "\nTo settle it: `pingxuan sync --resolve theirs` makes a signed merge that keeps the \
-         remote version (yours stays in the history); then record the right content with a \
-         normal action (the chair: `pingxuan decide`). Keeping your version over the remote \
-         one (`--resolve ours`) is the chair's call.",
-    );
-    s
 }
 
 /// Commits the local branch has that the remote-tracking branch lacks, and
@@ -362,13 +290,9 @@ pub fn ahead_behind(store: &Store, remote: &str) -> Result<Option<(usize, usize)
         return Ok(None);
     };
     let Some(ours) = store.head()? else {
-        return Ok(Some((0, count(store.repo(), theirs, None)?)));
+        return Ok(Some((0, new_commits(store.repo(), theirs, None)?.len())));
     };
     Ok(Some(store.repo().graph_ahead_behind(ours, theirs)?))
-}
-
-fn count(repo: &Repository, tip: Oid, hide: Option<Oid>) -> Result<usize, git2::Error> {
-    Ok(new_commits(repo, tip, hide)?.len())
 }
 
 /// `main` for `refs/heads/main`.
@@ -438,23 +362,29 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
         remote: opts.remote.clone(),
         branch: branch.clone(),
         incoming: 0,
-        merges: Vec::new(),
+        steps: Vec::new(),
         pushed: false,
         retries: 0,
-        accepted_violations: Vec::new(),
+        set_aside: Vec::new(),
         head: None,
     };
+    // A pingxuan killed between moving the branch and updating the work tree
+    // left a journal: taking the write lock finishes that update first.
+    drop(store.lock()?);
     let mut attempt = 0;
     loop {
         let started = std::time::Instant::now();
+        let tracking = tracking_ref(&opts.remote, &branch);
+        let fetched_before = resolve_ref(repo, &tracking)?;
         opts.report(Progress::Fetch { attempt });
         opts.git.fetch(&git_dir, &opts.remote)?;
-        let merged = integrate(store, &branch, opts, &mut report)?;
-        let remote_tip = resolve_ref(repo, &tracking_ref(&opts.remote, &branch))?;
+        let step = integrate(store, &branch, fetched_before, opts, &mut report)?;
+        let remote_tip = resolve_ref(repo, &tracking)?;
         let local = store.head()?;
-        if !matches!(merged, Merged::UpToDate | Merged::Ahead) {
-            report.merges.push(merged);
+        if !matches!(step, Integrated::UpToDate | Integrated::Ahead) {
+            report.steps.push(step);
         }
+        report.set_aside = aside::list(store)?;
         let needs_push = match (local, remote_tip) {
             (None, _) => false,
             (Some(_), None) => true,
@@ -515,46 +445,135 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
     }
 }
 
-/// Takes the remote-tracking branch into the local one: audit, then
-/// fast-forward or merge. Retries itself when a writer outside pingxuan moves
-/// the branch in between.
+fn not_one_chain(commit: Oid, zh: bool, what_zh: &str, what_en: &str) -> SyncError {
+    let c = commit.to_string();
+    let message = if zh {
+        format!(
+            "{ONE_CHAIN}:{} {what_zh};評選分支必須是一條單親提交鏈,拒絕接收。本地分支和工作區未改動。",
+            short(&c)
+        )
+    } else {
+        format!(
+            "{ONE_CHAIN}: {} {what_en}; the campaign branch must be one chain of single-parent commits, so nothing was taken in (local branch and work tree unchanged).",
+            short(&c)
+        )
+    };
+    SyncError::NotOneChain { commit: c, message }
+}
+
+/// ONE-CHAIN for the commits new to us: every one has exactly one parent,
+/// except the genesis when we hold nothing yet.
+fn check_incoming_chain(
+    repo: &Repository,
+    incoming: &[Oid],
+    ours: Option<Oid>,
+    zh: bool,
+) -> Result<(), SyncError> {
+    let mut roots = 0;
+    for &oid in incoming {
+        let c = repo.find_commit(oid)?;
+        match c.parent_count() {
+            1 => {}
+            0 if ours.is_none() && roots == 0 => roots += 1,
+            0 => {
+                return Err(not_one_chain(
+                    oid,
+                    zh,
+                    "是另一個根提交(與本地歷史不同源)",
+                    "is a second root commit (a history not descending from ours)",
+                ))
+            }
+            n => {
+                return Err(not_one_chain(
+                    oid,
+                    zh,
+                    &format!("是合併提交({n} 個父提交)"),
+                    &format!("is a merge commit ({n} parents)"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes the remote-tracking branch into the local one: check, then
+/// fast-forward or replay. Looks again when another writer moves the branch
+/// in between.
 fn integrate(
     store: &Store,
     branch: &str,
+    fetched_before: Option<Oid>,
     opts: &SyncOptions,
     report: &mut SyncReport,
-) -> Result<Merged, SyncError> {
+) -> Result<Integrated, SyncError> {
     let repo = store.repo();
-    let refname = format!("refs/heads/{branch}");
+    let zh = opts.lang.zh();
     let tracking = tracking_ref(&opts.remote, branch);
     let mut races = 0;
     loop {
         let Some(theirs) = resolve_ref(repo, &tracking)? else {
-            return Ok(Merged::NoRemoteBranch);
+            return Ok(Integrated::NoRemoteBranch);
         };
+        // The remote must only ever grow: what we fetched before stays in it.
+        if let Some(before) = fetched_before {
+            if before != theirs && !repo.graph_descendant_of(theirs, before)? {
+                // Keep what we knew, so that the next sync sees the rewrite too.
+                store.set_ref(&tracking, before, "pingxuan sync: remote rewritten")?;
+                return Err(not_one_chain(
+                    theirs,
+                    zh,
+                    &format!(
+                        "不包含之前獲取的 {}(遠端歷史被改寫)",
+                        short(&before.to_string())
+                    ),
+                    &format!(
+                        "does not contain {} fetched before (the remote's history was rewritten)",
+                        short(&before.to_string())
+                    ),
+                ));
+            }
+        }
         let ours = store.head()?;
         if ours == Some(theirs) {
-            return Ok(Merged::UpToDate);
+            return Ok(Integrated::UpToDate);
         }
         if let Some(o) = ours {
             if repo.graph_descendant_of(o, theirs)? {
-                return Ok(Merged::Ahead);
+                // What we are about to push must be one chain too (a `git
+                // pull` that merged would make the server refuse it).
+                replay::check_local_chain(repo, &new_commits(repo, o, Some(theirs))?, zh)?;
+                return Ok(Integrated::Ahead);
             }
         }
+        let base = match ours {
+            Some(o) => match repo.merge_base(o, theirs) {
+                Ok(b) => Some(b),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                    let root = new_commits(repo, theirs, None)?
+                        .first()
+                        .copied()
+                        .unwrap_or(theirs);
+                    return Err(not_one_chain(
+                        root,
+                        zh,
+                        "是另一個根提交(遠端歷史與本地歷史不同源)",
+                        "is a foreign root commit (the remote's history does not descend from ours)",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let incoming = new_commits(repo, theirs, ours)?;
+        check_incoming_chain(repo, &incoming, ours, zh)?;
         // Audit before anything is taken in (outside the lock: it may be slow,
         // and the set of commits new to us only shrinks meanwhile).
-        let incoming = new_commits(repo, theirs, ours)?;
         opts.report(Progress::Audit {
             commits: incoming.len(),
         });
-        let audit = AuditOptions {
-            lang: opts.lang,
-            verifier: opts.verifier.clone(),
-            since: None,
-        };
+        let audit = opts.audit_options();
         // Its own small pool: the signature checks mostly wait on ssh-keygen or
-        // gpg, and must not queue behind other work on the global pool (the
-        // TUI's loading, other syncs in the same process).
+        // gpg, and must not queue behind other work on the global pool.
         let violations = match rayon::ThreadPoolBuilder::new().num_threads(4).build() {
             Ok(pool) => {
                 let git_dir = store.git_dir();
@@ -565,376 +584,44 @@ fn integrate(
             }
             Err(_) => history::audit_commits(store, &incoming, &audit)?,
         };
-        if !violations.is_empty() && !opts.accept_violations {
+        if !violations.is_empty() {
             return Err(SyncError::Violations {
                 violations,
                 remote_tip: theirs.to_string(),
-                zh: opts.lang.zh(),
+                zh,
             });
         }
-        opts.report(Progress::Merge);
-        let _lock = store.lock()?;
-        if store.head()? != ours {
-            // A local action landed meanwhile: look again.
-            continue;
-        }
-        let result = match ours {
-            Some(o) if !repo.graph_descendant_of(theirs, o)? => {
-                merge(store, &refname, o, theirs, opts)
-            }
-            _ => fast_forward(repo, &refname, ours, theirs),
+        let local = match ours {
+            Some(o) if base != Some(o) => new_commits(repo, o, Some(theirs))?,
+            _ => Vec::new(),
         };
-        match result {
-            Err(SyncError::Store(StoreError::Conflict)) if races < MAX_RETRIES => {
-                races += 1;
-                continue;
+        // `None`: the branch moved under us (another writer); look again.
+        let step = if local.is_empty() {
+            let _lock = store.lock()?;
+            match store.advance_branch(ours, theirs, "pingxuan sync: fast-forward") {
+                Ok(()) => Some(Integrated::FastForward {
+                    from: ours.map(|o| o.to_string()),
+                    to: theirs.to_string(),
+                }),
+                Err(StoreError::Conflict) => None,
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e),
-            Ok(m) => {
-                report.incoming += incoming.len();
-                report.accepted_violations.extend(violations);
-                return Ok(m);
-            }
-        }
-    }
-}
-
-fn tree_of(repo: &Repository, commit: Option<Oid>) -> Result<Option<git2::Tree<'_>>, git2::Error> {
-    commit.map(|c| repo.find_commit(c)?.tree()).transpose()
-}
-
-/// Moves `refname` from `old` to `new` by compare-and-swap.
-fn move_branch(
-    repo: &Repository,
-    refname: &str,
-    old: Option<Oid>,
-    new: Oid,
-    log: &str,
-) -> Result<(), SyncError> {
-    let moved = match old {
-        Some(o) => repo.reference_matching(refname, new, true, o, log),
-        None => repo.reference(refname, new, false, log),
-    };
-    match moved {
-        Ok(_) => Ok(()),
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::Modified | git2::ErrorCode::Exists | git2::ErrorCode::Locked
-            ) =>
-        {
-            Err(StoreError::Conflict.into())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn fast_forward(
-    repo: &Repository,
-    refname: &str,
-    ours: Option<Oid>,
-    theirs: Oid,
-) -> Result<Merged, SyncError> {
-    let old = tree_of(repo, ours)?;
-    let new = tree_of(repo, Some(theirs))?;
-    let changes = walk::deltas(repo, old.as_ref(), new.as_ref(), None)?;
-    worktree::check_clean(repo, &changes)?;
-    move_branch(repo, refname, ours, theirs, "pingxuan sync: fast-forward")?;
-    worktree::apply(repo, &changes)?;
-    Ok(Merged::FastForward {
-        from: ours.map(|o| o.to_string()),
-        to: theirs.to_string(),
-    })
-}
-
-/// Changed paths from `base` to `tip`: path → new blob (None: deleted).
-fn changed(
-    repo: &Repository,
-    base: Option<&git2::Tree>,
-    tip: &git2::Tree,
-) -> Result<BTreeMap<String, Option<Oid>>, git2::Error> {
-    Ok(walk::deltas(repo, base, Some(tip), None)?
-        .into_iter()
-        .map(|d| (d.path, d.new))
-        .collect())
-}
-
-fn blob_id(tree: &git2::Tree, path: &str) -> Option<Oid> {
-    tree.get_path(Path::new(path)).ok().map(|e| e.id())
-}
-
-fn merge(
-    store: &Store,
-    refname: &str,
-    ours: Oid,
-    theirs: Oid,
-    opts: &SyncOptions,
-) -> Result<Merged, SyncError> {
-    let repo = store.repo();
-    let zh = opts.lang.zh();
-    let ours_c = repo.find_commit(ours)?;
-    let theirs_c = repo.find_commit(theirs)?;
-    let ours_t = ours_c.tree()?;
-    let theirs_t = theirs_c.tree()?;
-    let base = repo.merge_base(ours, theirs).ok();
-    let base_t = tree_of(repo, base)?;
-
-    // The tree merge; renames are never records' business.
-    let mut mopts = git2::MergeOptions::new();
-    mopts.find_renames(false);
-    let mut index = repo.merge_commits(&ours_c, &theirs_c, Some(&mopts))?;
-
-    // A conflict: a file both sides changed to different contents that the
-    // merge could not take from one side whole (no text merges of records).
-    let ours_ch = changed(repo, base_t.as_ref(), &ours_t)?;
-    let theirs_ch = changed(repo, base_t.as_ref(), &theirs_t)?;
-    let mut conflicted: Vec<String> = Vec::new();
-    for c in index.conflicts()? {
-        let c = c?;
-        let entry = c.our.or(c.their).or(c.ancestor);
-        if let Some(e) = entry {
-            conflicted.push(String::from_utf8_lossy(&e.path).into_owned());
-        }
-    }
-    for (path, ours_id) in &ours_ch {
-        let Some(theirs_id) = theirs_ch.get(path) else {
-            continue;
-        };
-        if ours_id == theirs_id || conflicted.contains(path) {
-            continue;
-        }
-        let merged = index.get_path(Path::new(path), 0).map(|e| e.id);
-        if merged != *ours_id && merged != *theirs_id {
-            conflicted.push(path.clone());
-        }
-    }
-    conflicted.sort();
-    conflicted.dedup();
-
-    // Who makes the merge commit: a member, with a key.
-    let snapshot = store.snapshot_at(ours)?;
-    let member = opts
-        .email
-        .as_deref()
-        .and_then(|e| snapshot.member_by_email(e))
-        .cloned();
-
-    if !conflicted.is_empty() {
-        let Some(resolve) = opts.resolve else {
-            return Err(SyncError::Conflicts(Box::new(conflict_report(
-                store,
-                opts,
-                ours,
-                theirs,
-                base,
-                &conflicted,
-            )?)));
-        };
-        // Setting one's own unpushed version aside is anyone's right; keeping it
-        // over a version already shared overrides another member: the chair's.
-        if resolve == Resolve::Ours && !member.as_ref().is_some_and(|m| m.has_role(Role::Chair)) {
-            return Err(SyncError::ChairOnly(
-                if zh {
-                    "只有評委會主任可以用 --resolve ours 以本地版本覆蓋遠端版本;未作任何改動。可用 --resolve theirs 接收遠端版本,再重新操作"
-                } else {
-                    "only the chair may keep the local version over the remote one (--resolve ours); nothing was changed. --resolve theirs takes the remote version, then act again"
-                }
-                .into(),
-            ));
-        }
-        let pick_tree = match resolve {
-            Resolve::Ours => &ours_t,
-            Resolve::Theirs => &theirs_t,
-        };
-        for path in &conflicted {
-            let p = Path::new(path);
-            index.conflict_remove(p).ok();
-            index.remove_path(p).ok();
-            if let Ok(e) = pick_tree.get_path(p) {
-                let blob = repo.find_blob(e.id())?;
-                let entry = index_entry(path, e.id(), blob.content().len(), e.filemode());
-                index.add(&entry)?;
-            }
-        }
-    } else if index.has_conflicts() {
-        // Cannot happen: every index conflict is in `conflicted`.
-        return Err(SyncError::Git(git2::Error::from_str(
-            "the merge left conflicts",
-        )));
-    }
-
-    let Some(member) = member else {
-        return Err(SyncError::NeedIdentity(need_identity(
-            zh,
-            opts.email.as_deref(),
-        )));
-    };
-    let Some(sign) = opts.sign else {
-        return Err(SyncError::NeedIdentity(format!(
-            "{}\n{}",
-            if zh {
-                "雙方都有新提交,需要一個簽名的合併提交,但沒有簽名密鑰;未作任何改動。"
-            } else {
-                "both sides have new commits and need a signed merge commit, but no signing key is configured; nothing was changed."
-            },
-            crate::sign::missing_key_hint(zh)
-        )));
-    };
-
-    let tree_id = index.write_tree_to(repo)?;
-    let tree = repo.find_tree(tree_id)?;
-    let changes = walk::deltas(repo, Some(&ours_t), Some(&tree), None)?;
-    worktree::check_clean(repo, &changes)?;
-
-    let remote_name = opts.remote.clone();
-    let summary = if zh {
-        format!("合併 {remote_name}({})", member.name)
-    } else {
-        format!("Merge {remote_name} by {}", member.name)
-    };
-    let mut message = format!(
-        "{summary}\n\nPingxuan-Action: merge\nPingxuan-Actor: {}\n",
-        member.id
-    );
-    if let Some(r) = opts.resolve.filter(|_| !conflicted.is_empty()) {
-        for path in &conflicted {
-            message.push_str(&format!("Pingxuan-Resolved: {path} {}\n", r.as_str()));
-        }
-    }
-    let offset = opts.when.offset().local_minus_utc() / 60;
-    let sig = git2::Signature::new(
-        &member.name,
-        &member.email,
-        &git2::Time::new(opts.when.timestamp(), offset),
-    )?;
-    let buffer = repo.commit_create_buffer(&sig, &sig, &message, &tree, &[&ours_c, &theirs_c])?;
-    let signature = sign(&buffer).map_err(StoreError::Sign)?;
-    let text = std::str::from_utf8(&buffer)
-        .map_err(|e| StoreError::Sign(format!("commit buffer is not UTF-8: {e}")))?;
-    let commit = repo.commit_signed(text, &signature, None)?;
-    move_branch(
-        repo,
-        refname,
-        Some(ours),
-        commit,
-        &format!("pingxuan: {summary}"),
-    )?;
-    worktree::apply(repo, &changes)?;
-    Ok(Merged::Merge {
-        commit: commit.to_string(),
-    })
-}
-
-fn need_identity(zh: bool, email: Option<&str>) -> String {
-    match (zh, email) {
-        (true, None) => "雙方都有新提交,需要由成員簽名的合併提交;未設置 git 的 user.email,未作任何改動。".into(),
-        (false, None) => "both sides have new commits and need a merge commit signed by a member; git user.email is not set, so nothing was changed.".into(),
-        (true, Some(e)) => format!("雙方都有新提交,需要由成員簽名的合併提交;{e} 不是 members.ron 中的成員,未作任何改動。"),
-        (false, Some(e)) => format!("both sides have new commits and need a merge commit signed by a member; {e} is no member in members.ron, so nothing was changed."),
-    }
-}
-
-fn index_entry(path: &str, id: Oid, size: usize, mode: i32) -> git2::IndexEntry {
-    let zero = git2::IndexTime::new(0, 0);
-    git2::IndexEntry {
-        ctime: zero,
-        mtime: zero,
-        dev: 0,
-        ino: 0,
-        mode: u32::try_from(mode).unwrap_or(0o100644),
-        uid: 0,
-        gid: 0,
-        file_size: u32::try_from(size).unwrap_or(u32::MAX),
-        id,
-        flags: u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
-}
-
-/// The newest commit from `tip` (not reachable from `base`) that changed `path`
-/// by itself.
-fn last_change(
-    repo: &Repository,
-    tip: Oid,
-    base: Option<Oid>,
-    path: &str,
-) -> Result<Option<Oid>, git2::Error> {
-    let mut revs = repo.revwalk()?;
-    revs.set_sorting(Sort::TOPOLOGICAL)?;
-    revs.push(tip)?;
-    if let Some(b) = base {
-        revs.hide(b)?;
-    }
-    for oid in revs {
-        let oid = oid?;
-        let c = repo.find_commit(oid)?;
-        let now = blob_id(&c.tree()?, path);
-        let mut own = true;
-        for p in c.parents() {
-            if blob_id(&p.tree()?, path) == now {
-                own = false;
-            }
-        }
-        if c.parent_count() == 0 && now.is_none() {
-            own = false;
-        }
-        if own {
-            return Ok(Some(oid));
-        }
-    }
-    Ok(None)
-}
-
-fn conflict_report(
-    store: &Store,
-    opts: &SyncOptions,
-    ours: Oid,
-    theirs: Oid,
-    base: Option<Oid>,
-    paths: &[String],
-) -> Result<ConflictReport, SyncError> {
-    let repo = store.repo();
-    let log = LogOptions {
-        lang: opts.lang,
-        verifier: opts.verifier.clone(),
-        limit: None,
-    };
-    let text = |tree: &git2::Tree, path: &str| -> Option<String> {
-        let id = blob_id(tree, path)?;
-        let blob = repo.find_blob(id).ok()?;
-        Some(String::from_utf8_lossy(blob.content()).into_owned())
-    };
-    let base_t = tree_of(repo, base)?;
-    let ours_t = repo.find_commit(ours)?.tree()?;
-    let theirs_t = repo.find_commit(theirs)?.tree()?;
-    let mut conflicts = Vec::new();
-    for path in paths {
-        let record = layout::classify(path).record().map(str::to_string);
-        let prefix = record.as_deref().and_then(|r| layout::record_dir(r).ok());
-        let side = |tip: Oid, tree: &git2::Tree| -> Result<Side, SyncError> {
-            let entry = match last_change(repo, tip, base, path)? {
-                Some(c) => Some(history::entry(store, c, prefix.as_deref(), &log)?),
-                None => None,
+        } else {
+            let Some(o) = ours else {
+                return Err(StoreError::Conflict.into()); // local commits need a local head
             };
-            Ok(Side {
-                content: text(tree, path),
-                entry,
-            })
+            opts.report(Progress::Replay {
+                actions: local.len(),
+            });
+            replay::replay_all(store, opts, o, theirs, &local)?
         };
-        conflicts.push(Conflict {
-            path: path.clone(),
-            record,
-            base: base_t.as_ref().and_then(|t| text(t, path)),
-            ours: side(ours, &ours_t)?,
-            theirs: side(theirs, &theirs_t)?,
-        });
+        match step {
+            None if races < MAX_RETRIES => races += 1,
+            None => return Err(StoreError::Conflict.into()),
+            Some(step) => {
+                report.incoming += incoming.len();
+                return Ok(step);
+            }
+        }
     }
-    Ok(ConflictReport {
-        remote_ref: format!("{}/{}", opts.remote, branch_name(repo)?),
-        ours: ours.to_string(),
-        theirs: theirs.to_string(),
-        base: base.map(|b| b.to_string()),
-        conflicts,
-    })
 }

@@ -49,7 +49,7 @@ pub enum Effect {
     Job(Job),
     /// Edit this text in `$EDITOR`; answer with [`App::editor_done`].
     Editor(String),
-    /// Fetch, merge and push (see `tui/sync.rs`).
+    /// Fetch, replay and push (see `tui/sync.rs`).
     Sync,
 }
 

@@ -14,7 +14,7 @@ pub mod jobs;
 pub mod keys;
 mod rankings;
 pub mod rows;
-mod sync;
+pub mod sync;
 pub mod theme;
 pub mod view;
 

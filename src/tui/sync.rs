@@ -1,14 +1,14 @@
 //! Sync in the terminal interface: `S` runs [`crate::sync::sync`] on its own
-//! thread (like writes), a popup shows its progress and outcome, the header
-//! shows how many commits the clone is ahead of and behind the remote-tracking
-//! branch, and a conflict opens a view with both versions side by side and who
-//! signed each.
+//! thread (like writes), a popup shows its progress and outcome (with every
+//! action set aside and why), and the header shows how many commits the clone
+//! is ahead of and behind the remote-tracking branch. The popup's keys are the
+//! key table's `Popup` ones (close, scroll).
 
 use std::path::PathBuf;
 use std::sync::mpsc;
 
 use chrono::{DateTime, FixedOffset};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -18,10 +18,11 @@ use crate::history::Verifier;
 use crate::i18n::Lang;
 use crate::sign::Signer;
 use crate::store::Store;
-use crate::sync::{ConflictReport, Side, SyncError, SyncOptions};
+use crate::sync::{SetAside, SyncOptions};
 use crate::text::{display, truncate};
 
 use super::app::{App, Effect};
+use super::keys::{self, Cmd, Ctx};
 use super::tr;
 
 /// The remote the interface syncs with.
@@ -29,22 +30,21 @@ pub const REMOTE: &str = "origin";
 
 pub enum Msg {
     Progress(String),
-    Finished(Result<String, Failure>),
+    Finished(Result<Outcome, String>),
 }
 
-pub enum Failure {
-    Conflict(Box<ConflictReport>),
-    Message(String),
+/// A finished sync: its summary and the actions set aside in the clone.
+pub struct Outcome {
+    pub text: String,
+    pub set_aside: Vec<SetAside>,
+    /// Ids set aside by this sync.
+    pub fresh: Vec<String>,
 }
 
 pub enum Popup {
     Running(Vec<String>),
-    Done(String),
+    Done { outcome: Outcome, scroll: u16 },
     Failed(String),
-    Conflict {
-        report: Box<ConflictReport>,
-        scroll: u16,
-    },
 }
 
 /// The sync part of the application state.
@@ -100,8 +100,8 @@ fn run(
     lang: Lang,
     when: DateTime<FixedOffset>,
     tx: &mpsc::Sender<Msg>,
-) -> Result<String, Failure> {
-    let message = |e: &dyn std::fmt::Display| Failure::Message(e.to_string());
+) -> Result<Outcome, String> {
+    let message = |e: &dyn std::fmt::Display| e.to_string();
     let store = Store::open(git_dir).map_err(|e| message(&e))?;
     let config = store.repo().config().map_err(|e| message(&e))?;
     let email = config.get_string("user.email").ok();
@@ -119,32 +119,37 @@ fn run(
         .as_ref()
         .map(|f| f as &dyn Fn(&[u8]) -> Result<String, String>);
     opts.progress = Some(&progress);
-    match crate::sync::sync(&store, &opts) {
-        Ok(r) => Ok(match lang {
-            Lang::Zh => format!(
-                "同步完成:收到 {} 個提交,{},重試 {} 次",
-                r.incoming,
-                if r.pushed {
-                    "已推送"
-                } else {
-                    "無需推送"
-                },
-                r.retries
-            ),
-            Lang::En => format!(
-                "synced: {} commits in, {}, {} retries",
-                r.incoming,
-                if r.pushed {
-                    "pushed"
-                } else {
-                    "nothing to push"
-                },
-                r.retries
-            ),
-        }),
-        Err(SyncError::Conflicts(report)) => Err(Failure::Conflict(report)),
-        Err(e) => Err(message(&e)),
-    }
+    let r = crate::sync::sync(&store, &opts).map_err(|e| message(&e))?;
+    let replayed = r.replayed();
+    let text = match lang {
+        Lang::Zh => format!(
+            "同步完成:收到 {} 個提交,重放 {} 項操作,{},重試 {} 次",
+            r.incoming,
+            replayed,
+            if r.pushed {
+                "已推送"
+            } else {
+                "無需推送"
+            },
+            r.retries
+        ),
+        Lang::En => format!(
+            "synced: {} commits in, {} actions replayed, {}, {} retries",
+            r.incoming,
+            replayed,
+            if r.pushed {
+                "pushed"
+            } else {
+                "nothing to push"
+            },
+            r.retries
+        ),
+    };
+    Ok(Outcome {
+        text,
+        fresh: r.new_set_aside(),
+        set_aside: r.set_aside,
+    })
 }
 
 /// Takes what the sync thread sent; reloads the snapshot once it is done.
@@ -168,9 +173,8 @@ pub fn poll(app: &mut App, store: &Store) {
     };
     app.sync.rx = None;
     app.sync.popup = Some(match result {
-        Ok(text) => Popup::Done(text),
-        Err(Failure::Message(m)) => Popup::Failed(m),
-        Err(Failure::Conflict(report)) => Popup::Conflict { report, scroll: 0 },
+        Ok(outcome) => Popup::Done { outcome, scroll: 0 },
+        Err(m) => Popup::Failed(m),
     });
     if let Ok(s) = store.snapshot() {
         app.set_snapshot(s);
@@ -178,23 +182,25 @@ pub fn poll(app: &mut App, store: &Store) {
     refresh_counts(app, store);
 }
 
-/// Keys while a sync popup is open; `Some` when the key was taken.
+/// Keys while a sync popup is open (the key table's `Popup` bindings);
+/// `Some` when the key was taken.
 pub fn key(app: &mut App, key: KeyEvent) -> Option<Option<Effect>> {
     let popup = app.sync.popup.as_mut()?;
-    let close = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'));
+    let cmd = keys::lookup(Ctx::Popup, &key);
     match popup {
         Popup::Running(_) => {}
-        Popup::Done(_) | Popup::Failed(_) => {
-            if close {
+        Popup::Failed(_) => {
+            if cmd == Some(Cmd::Back) {
                 app.sync.popup = None;
             }
         }
-        Popup::Conflict { scroll, .. } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-            KeyCode::PageDown => *scroll = scroll.saturating_add(10),
-            KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-            _ if close => app.sync.popup = None,
+        Popup::Done { scroll, .. } => match cmd {
+            Some(Cmd::Down) => *scroll = scroll.saturating_add(1),
+            Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Cmd::PageDown) => *scroll = scroll.saturating_add(10),
+            Some(Cmd::PageUp) => *scroll = scroll.saturating_sub(10),
+            Some(Cmd::Top) => *scroll = 0,
+            Some(Cmd::Back) => app.sync.popup = None,
             _ => {}
         },
     }
@@ -212,41 +218,42 @@ fn centered(area: Rect, pct: u16, height: u16) -> Rect {
     )
 }
 
-fn side_lines(app: &App, report: &ConflictReport, ours: bool, w: usize) -> Vec<Line<'static>> {
-    let th = app.session.theme;
-    let mut out = Vec::new();
-    for c in &report.conflicts {
-        let side: &Side = if ours { &c.ours } else { &c.theirs };
-        out.push(Line::from(Span::styled(truncate(&c.path, w), th.title())));
-        if let Some(e) = &side.entry {
-            let who = format!(
-                "{} {} <{}>",
-                e.commit.get(..10).unwrap_or(&e.commit),
-                display(e.actor.as_deref().unwrap_or("?")),
-                e.email
-            );
-            out.push(Line::from(Span::styled(truncate(&who, w), th.dim())));
-            let sig = e.signature.describe(app.lang().zh());
-            let style = if e.signature.is_good() {
-                th.good()
-            } else {
-                th.bad()
-            };
-            out.push(Line::from(Span::styled(truncate(&display(&sig), w), style)));
-        }
-        match &side.content {
-            Some(text) => {
-                for l in text.lines() {
-                    out.push(Line::from(truncate(&display(l), w)));
-                }
-            }
-            None => out.push(Line::from(Span::styled(
-                app.t("(已刪除)", "(deleted)"),
-                th.warn(),
-            ))),
-        }
-        out.push(Line::from(""));
+/// The lines of a finished sync: the summary, then each set-aside action with
+/// its reason and what to do.
+fn done_lines(app: &App, outcome: &Outcome) -> Vec<String> {
+    let mut out = vec![outcome.text.clone()];
+    if outcome.set_aside.is_empty() {
+        return out;
     }
+    out.push(String::new());
+    out.push(app.t(
+        "擱置的操作(未丟失;* 為本次擱置):",
+        "Set-aside actions (kept, not lost; * set aside now):",
+    ));
+    let zh = app.lang().zh();
+    for s in &outcome.set_aside {
+        let mark = if outcome.fresh.contains(&s.id) {
+            "*"
+        } else {
+            " "
+        };
+        out.push(format!(
+            "{mark} {} {} {} {}",
+            s.id,
+            display(s.actor.as_deref().unwrap_or("?")),
+            display(s.action.as_deref().unwrap_or("?")),
+            s.when.get(..16).unwrap_or(&s.when)
+        ));
+        out.push(format!("    {}", s.kind.describe(zh)));
+        for l in s.reason.lines() {
+            out.push(format!("    {}", display(l)));
+        }
+    }
+    out.push(String::new());
+    out.push(app.t(
+        "處理:pingxuan set-aside show|retry|drop ID(重試須由本人簽名)",
+        "Next: pingxuan set-aside show|retry|drop ID (only its owner may retry)",
+    ));
     out
 }
 
@@ -257,64 +264,30 @@ pub fn draw(app: &App, f: &mut Frame) {
     };
     let th = app.session.theme;
     let area = f.area();
-    let (title, lines, style): (String, Vec<String>, _) = match popup {
-        Popup::Running(lines) => (app.t("同步", "Sync"), lines.clone(), th.title()),
-        Popup::Done(text) => (app.t("同步", "Sync"), vec![text.clone()], th.good()),
+    let (title, lines, style, scroll): (String, Vec<String>, _, u16) = match popup {
+        Popup::Running(lines) => (app.t("同步", "Sync"), lines.clone(), th.title(), 0),
+        Popup::Done { outcome, scroll } => {
+            let style = if outcome.set_aside.is_empty() {
+                th.good()
+            } else {
+                th.warn()
+            };
+            (
+                app.t("同步", "Sync"),
+                done_lines(app, outcome),
+                style,
+                *scroll,
+            )
+        }
         Popup::Failed(text) => (
             app.t("同步已停止", "Sync stopped"),
             text.lines().map(display).collect(),
             th.bad(),
+            0,
         ),
-        Popup::Conflict { report, scroll } => {
-            let rect = centered(area, 96, area.height.saturating_sub(2));
-            f.render_widget(Clear, rect);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .border_style(th.bad())
-                .title(app.t(
-                    "衝突:雙方改動了同一文件,未合併,未改動任何內容",
-                    "Conflict: both sides changed the same file; nothing merged, nothing changed",
-                ));
-            let inner = block.inner(rect);
-            f.render_widget(block, rect);
-            if inner.height < 3 || inner.width < 10 {
-                return;
-            }
-            let half = inner.width / 2;
-            let body_h = inner.height - 2;
-            for (i, ours) in [true, false].into_iter().enumerate() {
-                let x = inner.x + half * i as u16;
-                let w = if i == 0 { half - 1 } else { inner.width - half };
-                let head = if ours {
-                    app.t("本地版本 (ours)", "local (ours)")
-                } else {
-                    app.t("遠端版本 (theirs)", "remote (theirs)")
-                };
-                f.render_widget(
-                    Paragraph::new(Line::from(Span::styled(head, th.title()))),
-                    Rect::new(x, inner.y, w, 1),
-                );
-                let lines = side_lines(app, report, ours, w as usize);
-                f.render_widget(
-                    Paragraph::new(lines).scroll((*scroll, 0)),
-                    Rect::new(x, inner.y + 1, w, body_h),
-                );
-            }
-            let hint = app.t(
-                "解決:pingxuan sync --resolve theirs 接收遠端版本(本地版本留在歷史中),再以正常簽名操作記錄正確內容;--resolve ours 僅限主任。Esc 關閉",
-                "Settle: `pingxuan sync --resolve theirs` keeps the remote version (yours stays in the history), then record the right content with a normal signed action; `--resolve ours` is the chair's. Esc closes",
-            );
-            f.render_widget(
-                Paragraph::new(Line::from(Span::styled(
-                    truncate(&hint, inner.width as usize),
-                    th.warn(),
-                ))),
-                Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1),
-            );
-            return;
-        }
     };
-    let rect = centered(area, 70, lines.len() as u16 + 2);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2).max(3));
+    let rect = centered(area, 80, height);
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -323,6 +296,9 @@ pub fn draw(app: &App, f: &mut Frame) {
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let w = inner.width as usize;
-    let text: Vec<Line> = lines.iter().map(|l| Line::from(truncate(l, w))).collect();
-    f.render_widget(Paragraph::new(text), inner);
+    let text: Vec<Line> = lines
+        .iter()
+        .map(|l| Line::from(Span::raw(truncate(l, w))))
+        .collect();
+    f.render_widget(Paragraph::new(text).scroll((scroll, 0)), inner);
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -86,6 +87,19 @@ pub struct World {
     pub origin: PathBuf,
     /// Extra environment for every git the tests and sync run (e.g. GIT_SSH_COMMAND).
     pub git_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+    /// The campaign's clock, shared by every clone (see [`World::tick`]).
+    pub clock: Arc<AtomicI64>,
+}
+
+/// Where the shared clock starts: after every time [`plan`] names, on the same day.
+pub const CLOCK_START: &str = "2017-09-14T16:00:00+08:00";
+
+/// The next time of a clock shared by every clone: 10 s after the previous
+/// one, so that the times of actions and syncs, taken in the order things
+/// happen, only move forward (as a real clock does).
+pub fn tick(clock: &AtomicI64) -> String {
+    let n = clock.fetch_add(10, Ordering::SeqCst);
+    (at(CLOCK_START) + chrono::Duration::seconds(n)).to_rfc3339()
 }
 
 impl World {
@@ -117,6 +131,7 @@ impl World {
             keys,
             origin,
             git_env: Vec::new(),
+            clock: Arc::new(AtomicI64::new(0)),
         };
         let store = Store::init(&w.origin, true).expect("init bare");
         w.act(
@@ -138,6 +153,11 @@ impl World {
             );
         }
         w
+    }
+
+    /// The next time of the shared clock.
+    pub fn tick(&self) -> String {
+        tick(&self.clock)
     }
 
     pub fn member(&self, id: &str) -> &Member {
@@ -213,6 +233,7 @@ impl World {
                 env: self.git_env(),
             },
             verifier: Verifier::default().with_env(self.sb.envs()),
+            clock: Arc::clone(&self.clock),
         }
     }
 
@@ -242,9 +263,15 @@ pub struct Clone {
     pub signer: Signer,
     pub git: GitProgram,
     pub verifier: Verifier,
+    pub clock: Arc<AtomicI64>,
 }
 
 impl Clone {
+    /// The next time of the shared clock.
+    pub fn now(&self) -> String {
+        tick(&self.clock)
+    }
+
     pub fn store(&self) -> Store {
         Store::open(&self.dir).expect("open clone")
     }
@@ -278,7 +305,7 @@ impl Clone {
     ) -> Result<SyncReport, SyncError> {
         let store = self.store();
         let sign = |b: &[u8]| self.signer.sign(b).map_err(|e| e.to_string());
-        let mut opts = SyncOptions::new("origin", Lang::En, at("2017-12-31T12:00:00+08:00"));
+        let mut opts = SyncOptions::new("origin", Lang::En, at(&self.now()));
         opts.git = self.git.clone();
         opts.verifier = self.verifier.clone();
         opts.email = Some(self.email.clone());
@@ -310,16 +337,32 @@ fn score(reviewer: &str, points: f64, when: &str) -> Score {
 
 /// The actions member `who` (the `k`-th actor) takes, each with its time: a
 /// reviewer scores every nomination and evaluates two; a clerk records two
-/// department opinions on every nomination and a fraud report on one. Times
-/// are distinct per actor, and every action is legal on its day.
+/// department opinions on every nomination, a fraud report on one, and an
+/// activity on the first (both clerks write its nomination.ron: when they do
+/// so offline at once, the second to sync has that action set aside). Times
+/// are distinct per actor, all on 14 September 2017 before [`CLOCK_START`],
+/// and every action is legal then.
 pub fn plan(who: &str, k: usize) -> Vec<(Action, String)> {
     let reviewer = !matches!(who, "liuyang" | "heping");
     let mut out = Vec::new();
     let mut step = 0;
-    let mut when = |day: u32| {
+    let mut when = |_day: u32| {
         step += 1;
-        format!("2017-09-{day:02}T{:02}:{:02}:{step:02}+08:00", 8 + k, step)
+        format!("2017-09-14T{:02}:{:02}:{step:02}+08:00", 8 + k, step)
     };
+    if !reviewer {
+        let t = when(14);
+        out.push((
+            Action::Activity {
+                nomination: NOMINATIONS[0].0.into(),
+                activity: Activity {
+                    date: at(&t).date_naive(),
+                    summary: format!("{who} 組織文明服務培訓"),
+                },
+            },
+            t,
+        ));
+    }
     for (i, (id, _)) in NOMINATIONS.iter().enumerate() {
         if reviewer {
             let t = when(10 + i as u32);
@@ -394,6 +437,21 @@ pub fn plan(who: &str, k: usize) -> Vec<(Action, String)> {
     out
 }
 
+/// `action` as taken at `when`: the times and dates it holds moved there.
+pub fn retime(action: &Action, when: &str) -> Action {
+    let t = at(when);
+    let mut a = action.clone();
+    match &mut a {
+        Action::Score { score, .. } => score.time = t,
+        Action::Evaluate { evaluation, .. } => evaluation.date = t.date_naive(),
+        Action::Opinion { opinion, .. } => opinion.date = t.date_naive(),
+        Action::Object { objection, .. } => objection.filed = t,
+        Action::Activity { activity, .. } => activity.date = t.date_naive(),
+        _ => {}
+    }
+    a
+}
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// What a concurrent run measured.
@@ -401,18 +459,54 @@ static SERIAL: Mutex<()> = Mutex::new(());
 pub struct Stats {
     pub actions: usize,
     pub syncs: usize,
-    pub merges: usize,
+    /// Actions re-applied onto a newer remote tip (counted per replay).
+    pub replays: usize,
+    /// Actions set aside by a sync (before any retry).
+    pub set_aside: usize,
     pub retries_total: usize,
     /// The most retries any single sync needed.
     pub retries_max: usize,
-    /// Every path an action wrote, with the blob it wrote.
+    /// Concurrent syncs that stopped after 5 rejected pushes (everything
+    /// local intact; a later sync carries on). Never allowed while settling.
+    pub gave_up: usize,
+    /// Every path an action wrote.
     pub written: Vec<String>,
+    /// Every action taken and not dropped by its member.
+    pub taken: Vec<Taken>,
+    /// Set-aside actions their member re-did by hand and dropped.
+    pub redone: usize,
+}
+
+/// One action taken in a clone.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub member: String,
+    /// The action time, unix seconds.
+    pub time: i64,
+    pub paths: Vec<String>,
+    pub action: Action,
+}
+
+/// A concurrent sync may stop after [`sync::MAX_RETRIES`] rejected pushes
+/// (on a loaded machine six clones keep beating each other); anything else
+/// is a failure.
+fn gave_up(stats: &Mutex<Stats>, member: &str, e: SyncError) {
+    match e {
+        SyncError::TooManyRetries { retries, .. } => {
+            assert_eq!(retries, sync::MAX_RETRIES);
+            let mut s = stats.lock().expect("stats");
+            s.gave_up += 1;
+            s.retries_max = s.retries_max.max(retries);
+        }
+        e => panic!("{member} sync: {e}"),
+    }
 }
 
 /// Every clone acts through its plan in its own thread, syncing after a
 /// seeded-random subset of its actions with seeded-random pauses; then each
 /// syncs once more, and finally all sync in turn until every clone holds the
-/// same head. Panics on any sync error (a conflict included).
+/// same head. Panics on any sync error but a give-up after 5 rejected pushes
+/// while they all run at once (then everything local stays for the next sync).
 pub fn run_concurrent(clones: &[Clone], seed: u64) -> Stats {
     // One concurrent run at a time per test binary: they share two cores.
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -420,7 +514,8 @@ pub fn run_concurrent(clones: &[Clone], seed: u64) -> Stats {
     let record = |stats: &Mutex<Stats>, r: &SyncReport| {
         let mut s = stats.lock().expect("stats");
         s.syncs += 1;
-        s.merges += r.merges.len();
+        s.replays += r.replayed();
+        s.set_aside += r.new_set_aside().len();
         s.retries_total += r.retries;
         s.retries_max = s.retries_max.max(r.retries);
     };
@@ -433,12 +528,19 @@ pub fn run_concurrent(clones: &[Clone], seed: u64) -> Stats {
                 .expect("an actor");
             scope.spawn(move || {
                 let mut rng = Rng::new(seed.wrapping_mul(1000).wrapping_add(k as u64));
-                for (action, when) in plan(&clone.member, actor_index) {
-                    let done = clone.act(&action, &when);
+                for (action, _) in plan(&clone.member, actor_index) {
+                    let when = clone.now();
+                    let done = clone.act(&retime(&action, &when), &when);
                     {
                         let mut s = stats.lock().expect("stats");
                         s.actions += 1;
                         s.written.extend(done.paths.iter().cloned());
+                        s.taken.push(Taken {
+                            member: clone.member.clone(),
+                            time: at(&when).timestamp(),
+                            paths: done.paths.clone(),
+                            action: action.clone(),
+                        });
                     }
                     // People act minutes apart; here 0.3–1.5 s, so that six clones
                     // still push far more often than a real campaign does.
@@ -454,16 +556,16 @@ pub fn run_concurrent(clones: &[Clone], seed: u64) -> Stats {
                                 );
                             }
                         };
-                        let r = clone
-                            .sync_with(Some(&trace), |_| {})
-                            .unwrap_or_else(|e| panic!("{} sync: {e}", clone.member));
-                        record(&stats, &r);
+                        match clone.sync_with(Some(&trace), |_| {}) {
+                            Ok(r) => record(&stats, &r),
+                            Err(e) => gave_up(&stats, &clone.member, e),
+                        }
                     }
                 }
-                let r = clone
-                    .sync()
-                    .unwrap_or_else(|e| panic!("{} final sync: {e}", clone.member));
-                record(&stats, &r);
+                match clone.sync() {
+                    Ok(r) => record(&stats, &r),
+                    Err(e) => gave_up(&stats, &clone.member, e),
+                }
             });
         }
     });
@@ -484,27 +586,67 @@ pub fn run_concurrent(clones: &[Clone], seed: u64) -> Stats {
     s
 }
 
+/// What each clerk does with a set-aside action once the clones settled:
+/// retry it (the same checks again); if it is still refused, take the action
+/// again on today's state and drop the old one. Then sync all in turn again.
+pub fn settle_set_aside(clones: &[Clone], stats: &mut Stats) {
+    for c in clones {
+        let store = c.store();
+        for s in sync::aside::list(&store).expect("list") {
+            let sign = |b: &[u8]| c.signer.sign(b).map_err(|e| e.to_string());
+            let mut opts = SyncOptions::new("origin", Lang::En, at(&c.now()));
+            opts.verifier = c.verifier.clone();
+            opts.email = Some(c.email.clone());
+            opts.sign = Some(&sign);
+            match sync::aside::retry(&store, &s.id, &opts) {
+                Ok(_) => continue,
+                Err(SyncError::SetAside(m)) => assert!(m.contains(&s.id), "{m}"),
+                Err(e) => panic!("{} retry {}: {e}", c.member, s.id),
+            }
+            let t = at(&s.when).timestamp();
+            let k = stats
+                .taken
+                .iter()
+                .position(|a| a.member == c.member && a.time == t)
+                .expect("a set-aside action is one taken");
+            let old = stats.taken.remove(k);
+            let when = c.now();
+            let done = c.act(&retime(&old.action, &when), &when);
+            stats.taken.push(Taken {
+                member: c.member.clone(),
+                time: at(&when).timestamp(),
+                paths: done.paths.clone(),
+                action: old.action,
+            });
+            sync::aside::drop(&store, &s.id, false).expect("drop");
+            stats.redone += 1;
+        }
+    }
+    for _round in 0..3 {
+        for c in clones {
+            let r = c
+                .sync()
+                .unwrap_or_else(|e| panic!("{} settling sync: {e}", c.member));
+            stats.syncs += 1;
+            stats.replays += r.replayed();
+            stats.set_aside += r.new_set_aside().len();
+        }
+        let heads: Vec<String> = clones.iter().map(Clone::head).collect();
+        if heads.iter().all(|h| *h == heads[0]) {
+            break;
+        }
+    }
+}
+
 /// Checks what every concurrent run must leave: one head everywhere and on the
-/// remote, every action's file in every clone, every commit signed by a
-/// member (`git log %G?` is `G`), a clean audit and clean work trees.
+/// remote; every action taken either on the remote (with its files) or set
+/// aside in its member's clone, never both, never neither (none lost); no
+/// merge commit (ONE-CHAIN); every commit verified by `git verify-commit`; a
+/// clean audit and clean work trees.
 pub fn check_converged(w: &World, clones: &[Clone], stats: &Stats, remote_dir: &Path) {
     let head = clones[0].head();
     for c in clones {
         assert_eq!(c.head(), head, "{} has another head", c.member);
-        let store = c.store();
-        let repo = store.repo();
-        let tree = repo
-            .find_commit(git2::Oid::from_str(&head).expect("oid"))
-            .expect("commit")
-            .tree()
-            .expect("tree");
-        for p in &stats.written {
-            assert!(
-                tree.get_path(Path::new(p)).is_ok(),
-                "{} lacks {p}",
-                c.member
-            );
-        }
         assert_eq!(
             w.git(&c.dir, &["status", "--porcelain"]).trim(),
             "",
@@ -514,17 +656,73 @@ pub fn check_converged(w: &World, clones: &[Clone], stats: &Stats, remote_dir: &
     }
     let remote_head = w.git(remote_dir, &["rev-parse", "refs/heads/main"]);
     assert_eq!(remote_head.trim(), head, "the remote holds the same head");
+
+    // ONE-CHAIN: no merge commit on the remote chain, one root.
+    let merges = w.git(remote_dir, &["rev-list", "--merges", "refs/heads/main"]);
+    assert_eq!(merges.trim(), "", "ONE-CHAIN: merge commits on the remote");
+    let roots = w.git(
+        remote_dir,
+        &["rev-list", "--max-parents=0", "refs/heads/main"],
+    );
+    assert_eq!(roots.lines().count(), 1, "ONE-CHAIN: one root");
+
+    // Every commit verifies with git itself.
+    let commits = w.git(remote_dir, &["rev-list", "refs/heads/main"]);
+    for h in commits.lines() {
+        w.git(&clones[0].dir, &["verify-commit", h]);
+    }
     let states = w.signature_states(&clones[0].dir);
     let bad: Vec<_> = states.iter().filter(|(_, g)| g != "G").collect();
     assert!(bad.is_empty(), "commits not verified by git: {bad:?}");
-    let actions = w.git(
-        &clones[0].dir,
-        &["log", "--no-merges", "--format=%H", "HEAD"],
+
+    // None lost: on the remote or set aside, exactly one of the two.
+    let remote = Store::open(remote_dir).expect("open remote");
+    let repo = remote.repo();
+    let tip = git2::Oid::from_str(&head).expect("oid");
+    let tree = repo.find_commit(tip).expect("commit").tree().expect("tree");
+    let mut on_remote = std::collections::BTreeSet::new();
+    let mut revs = repo.revwalk().expect("revwalk");
+    revs.push(tip).expect("push");
+    for oid in revs {
+        let c = repo.find_commit(oid.expect("oid")).expect("commit");
+        let actor = history::walk::trailer(c.message().unwrap_or(""), "Pingxuan-Actor");
+        let key = (actor.unwrap_or_default(), c.author().when().seconds());
+        assert!(
+            on_remote.insert(key.clone()),
+            "twice on the remote: {key:?}"
+        );
+    }
+    let mut aside = std::collections::BTreeSet::new();
+    for c in clones {
+        for s in sync::aside::list(&c.store()).expect("set-aside list") {
+            assert_eq!(s.actor.as_deref(), Some(c.member.as_str()), "{s:?}");
+            aside.insert((c.member.clone(), at(&s.when).timestamp()));
+        }
+    }
+    let mut remote_actions = 0;
+    for t in &stats.taken {
+        let key = (t.member.clone(), t.time);
+        match (on_remote.contains(&key), aside.contains(&key)) {
+            (true, false) => {
+                remote_actions += 1;
+                for p in &t.paths {
+                    assert!(tree.get_path(Path::new(p)).is_ok(), "{key:?}: lacks {p}");
+                }
+            }
+            (false, true) => {}
+            (true, true) => panic!("{key:?} is on the remote and set aside"),
+            (false, false) => panic!("{key:?} was lost: neither on the remote nor set aside"),
+        }
+    }
+    assert_eq!(
+        remote_actions + aside.len(),
+        stats.taken.len(),
+        "every action taken is on the remote or set aside"
     );
     assert_eq!(
-        actions.lines().count(),
-        stats.actions + 1 + NOMINATIONS.len(),
-        "every action is one commit (plus setup and nominations)"
+        commits.lines().count(),
+        remote_actions + 1 + NOMINATIONS.len(),
+        "every commit is one action (plus setup and nominations)"
     );
     let report = history::audit(
         &clones[0].store(),
