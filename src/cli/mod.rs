@@ -3,6 +3,7 @@
 
 mod context;
 mod demo;
+mod deploy;
 mod export;
 mod history;
 mod perf;
@@ -23,7 +24,7 @@ pub use context::Context;
 #[derive(Debug, Parser)]
 #[command(
     name = "pingxuan",
-    version,
+    version = env!("PINGXUAN_VERSION"),
     about = "評選: a nomination campaign in Git, every action a signed commit"
 )]
 pub struct Cli {
@@ -102,13 +103,20 @@ pub enum Command {
     Log(history::LogArgs),
     /// Check every commit against the roles, keys and rules; exit 1 on any violation.
     Audit(history::AuditArgs),
-    /// Server-side git hooks (`hook pre-receive`).
+    /// Server-side git hooks: `hook pre-receive` (run by git), `hook install REPO`.
     Hook(history::HookArgs),
     /// Key rotation: register a member's new key or revoke an old one (chair).
     Key(history::KeyArgs),
     /// Fetch, audit and merge what others pushed, then push; retried when
     /// someone pushed first.
     Sync(sync::SyncArgs),
+    /// Check this set-up: programs, identity, signing key, remote, server hook, clock;
+    /// say for each what to do. Exit 1 when something blocks work.
+    Doctor(deploy::DoctorArgs),
+    /// Print a shell completion script: pingxuan completions bash|zsh|fish.
+    Completions(deploy::CompletionsArgs),
+    /// Print the manual page (roff): pingxuan man > pingxuan.1.
+    Man(deploy::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,5 +186,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Hook(a)) => history::hook(&cx, a),
         Some(Command::Key(a)) => history::key(&cx, a),
         Some(Command::Sync(a)) => sync::run(&cx, a),
+        Some(Command::Doctor(a)) => deploy::doctor(&cx, a),
+        Some(Command::Completions(a)) => deploy::completions(a),
+        Some(Command::Man(a)) => deploy::man(a),
     }
 }

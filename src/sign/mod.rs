@@ -81,7 +81,9 @@ impl Signer {
             },
             SignFormat::Ssh => match (&sc.key, &sc.default_key_command) {
                 (Some(key), _) => ssh_key(key, sc.env_var("HOME").as_deref())?,
-                (None, Some(command)) => Key::SshLiteral(default_ssh_key(command, &sc.env)?),
+                (None, Some(command)) => Key::SshLiteral(
+                    default_ssh_key(command, &sc.env).map_err(|e| agent_missing(e, &sc.env))?,
+                ),
                 (None, None) => return Ok(None),
             },
         };
@@ -104,6 +106,7 @@ impl Signer {
             Key::OpenPgp { id, .. } => self.sign_openpgp(id, commit_buffer)?,
             Key::SshFile { path, .. } => self.sign_ssh(path, false, commit_buffer)?,
             Key::SshLiteral(key) => {
+                self.require_agent(key)?;
                 // ssh-keygen wants a file; it holds only the public half, yet
                 // it is private to the user and removed when `file` drops.
                 let dir = self
@@ -128,6 +131,23 @@ impl Signer {
         };
         // As git does: drop CRs in case the program runs on Windows.
         Ok(signature.replace('\r', ""))
+    }
+
+    /// A literal key is signed by ssh-agent: refuse early, and say how to
+    /// get one, when this session has none (`ssh` without `-A`).
+    fn require_agent(&self, key: &str) -> Result<(), SignError> {
+        let reason = match self.program.env_var("SSH_AUTH_SOCK") {
+            None => "SSH_AUTH_SOCK is not set".to_string(),
+            Some(s) if s.is_empty() => "SSH_AUTH_SOCK is not set".to_string(),
+            Some(s) => match std::fs::metadata(&s) {
+                Ok(_) => return Ok(()),
+                Err(e) => format!("SSH_AUTH_SOCK {}: {e}", Path::new(&s).display()),
+            },
+        };
+        Err(SignError::NoAgent {
+            key: abbreviate_ssh_key(key),
+            reason,
+        })
     }
 
     fn sign_openpgp(&self, key: &str, buffer: &[u8]) -> Result<String, SignError> {
@@ -259,6 +279,26 @@ fn expand_home(path: &str, home: Option<&std::ffi::OsStr>) -> Result<PathBuf, Si
         },
         None if path == "~" => Err(SignError::NoHome(path.to_string())),
         None => Ok(PathBuf::from(path)),
+    }
+}
+
+/// A failed `gpg.ssh.defaultKeyCommand` (typically `ssh-add -L`) in a session
+/// without an agent is the missing agent: say so, and how to get one.
+fn agent_missing(e: SignError, env: &[(OsString, OsString)]) -> SignError {
+    let sock = program::env_var(env, "SSH_AUTH_SOCK").filter(|s| !s.is_empty());
+    let reason = match sock {
+        None => "SSH_AUTH_SOCK is not set".to_string(),
+        Some(s) if std::fs::metadata(&s).is_err() => {
+            format!("SSH_AUTH_SOCK {} does not exist", Path::new(&s).display())
+        }
+        Some(_) => return e,
+    };
+    match e {
+        SignError::DefaultKeyCommand { command, .. } => SignError::NoAgent {
+            key: format!("(gpg.ssh.defaultKeyCommand '{command}')"),
+            reason,
+        },
+        other => other,
     }
 }
 
