@@ -133,6 +133,15 @@ impl Signer {
         Ok(signature.replace('\r', ""))
     }
 
+    /// Whether this signer can sign in this session as far as can be told
+    /// without signing: a key held by ssh-agent needs an agent to reach.
+    pub fn ready(&self) -> Result<(), SignError> {
+        match &self.key {
+            Key::SshLiteral(key) => self.require_agent(key),
+            _ => Ok(()),
+        }
+    }
+
     /// A literal key is signed by ssh-agent: refuse early, and say how to
     /// get one, when this session has none (`ssh` without `-A`).
     fn require_agent(&self, key: &str) -> Result<(), SignError> {
