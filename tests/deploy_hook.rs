@@ -194,7 +194,6 @@ fn hook_install_refuses_what_it_must_and_then_changes_nothing() {
         &[
             "hook",
             "install",
-            "/nonexistent/x.git",
             "--print",
             "--program",
             "/usr/local/bin/pingxuan",

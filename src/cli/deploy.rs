@@ -14,7 +14,8 @@ use crate::i18n::Lang;
 #[derive(Debug, Args)]
 pub struct HookInstallArgs {
     /// The server's repository (bare; for gitolite ~git/repositories/NAME.git).
-    pub repo: PathBuf,
+    #[arg(required_unless_present = "print")]
+    pub repo: Option<PathBuf>,
     /// The campaign's first commit, pinned in the repository's config
     /// (`pingxuan.genesis`). Default: the root of the branch already there.
     #[arg(long)]
@@ -63,8 +64,11 @@ pub fn hook_install(cx: &Context, a: HookInstallArgs) -> Result<i32> {
         print!("{}", hook_install::hook_script(&program, lang));
         return Ok(0);
     }
+    let Some(repo) = a.repo else {
+        anyhow::bail!("hook install: which repository? (pingxuan hook install REPO)");
+    };
     let done = hook_install::install(
-        &a.repo,
+        &repo,
         &InstallOptions {
             genesis: a.genesis,
             program,
