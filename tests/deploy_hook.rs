@@ -86,7 +86,7 @@ fn hook_install_pins_the_root_and_a_push_through_it_is_audited() {
     let score = pingxuan::model::Score {
         reviewer: "wangjianguo".into(),
         marks: (1..=10)
-            .map(|i| (format!("W{i}"), pingxuan::model::Mark::Points(9.0)))
+            .map(|i| (format!("W{i}"), pingxuan::model::Mark::Points(5.0)))
             .collect(),
         comment: String::new(),
         time: at("2017-09-13T10:00:00+08:00"),
@@ -105,7 +105,9 @@ fn hook_install_pins_the_root_and_a_push_through_it_is_audited() {
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("remote: pingxuan: push rejected"), "{text}");
     assert!(text.contains("pre-receive hook declined"), "{text}");
+    assert!(text.contains("liuyang ROLES [outside-role]"), "{text}");
     assert_eq!(w.git(&w.origin, &["rev-parse", "main"]), before);
+    eprintln!("refused push:\n{text}");
 }
 
 #[test]

@@ -294,3 +294,33 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn default_key_command_without_an_agent_says_ssh_dash_a_and_writes_nothing() {
+    let w = World::new();
+    let c = w.clone_as(w.origin.to_str().expect("utf-8"), "zhaomin", "zhaomin");
+    w.sb.git_ok(&c.dir, &["config", "--unset", "user.signingkey"]);
+    w.sb.git_ok(
+        &c.dir,
+        &["config", "gpg.ssh.defaultKeyCommand", "ssh-add -L"],
+    );
+    let before = head(&w.sb, &c.dir);
+    // The sandbox's SSH_AUTH_SOCK names no agent, as in an ssh session without -A.
+    let (ok, text) = office::pingxuan(
+        &w.sb,
+        Some(&c.dir),
+        &[
+            "--at",
+            "2017-09-12T10:00:00+08:00",
+            "score",
+            "2017-window-001",
+            "-m",
+            "W1=6",
+        ],
+    );
+    assert!(!ok, "{text}");
+    assert!(text.contains("ssh -A"), "{text}");
+    assert!(text.contains("nothing was written"), "{text}");
+    assert_eq!(head(&w.sb, &c.dir), before);
+    assert_eq!(w.sb.git_ok(&c.dir, &["status", "--porcelain"]).trim(), "");
+}

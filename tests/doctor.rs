@@ -104,6 +104,7 @@ fn doctor_passes_a_good_set_up_and_names_each_broken_one_with_its_fix() {
         text.contains("✓ signing-key") && text.contains("ready to work"),
         "{text}"
     );
+    eprintln!("doctor:\n{text}");
 
     let set = |k: &str, v: &str| {
         w.sb.git_ok(&c.dir, &["config", k, v]);

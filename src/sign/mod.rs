@@ -106,7 +106,6 @@ impl Signer {
             Key::OpenPgp { id, .. } => self.sign_openpgp(id, commit_buffer)?,
             Key::SshFile { path, .. } => self.sign_ssh(path, false, commit_buffer)?,
             Key::SshLiteral(key) => {
-                self.require_agent(key)?;
                 // ssh-keygen wants a file; it holds only the public half, yet
                 // it is private to the user and removed when `file` drops.
                 let dir = self
@@ -122,6 +121,13 @@ impl Signer {
                 writeln!(file, "{key}").map_err(SignError::TempFile)?;
                 file.flush().map_err(SignError::TempFile)?;
                 let signature = self.sign_ssh(file.path(), true, commit_buffer);
+                // ssh-keygen failing for want of an agent: say how to get one.
+                let signature = match signature {
+                    Err(e @ SignError::Failed { .. }) => {
+                        Err(self.require_agent(key).err().unwrap_or(e))
+                    }
+                    other => other,
+                };
                 // Remove the file before reporting; a signing error wins.
                 let removed = file.close();
                 let signature = signature?;
@@ -303,10 +309,12 @@ fn agent_missing(e: SignError, env: &[(OsString, OsString)]) -> SignError {
         Some(_) => return e,
     };
     match e {
-        SignError::DefaultKeyCommand { command, .. } => SignError::NoAgent {
-            key: format!("(gpg.ssh.defaultKeyCommand '{command}')"),
-            reason,
-        },
+        SignError::DefaultKeyCommand { command, problem } if problem.starts_with("failed") => {
+            SignError::NoAgent {
+                key: "chosen by gpg.ssh.defaultKeyCommand".to_string(),
+                reason: format!("{reason}, and '{command}' {problem}"),
+            }
+        }
         other => other,
     }
 }
