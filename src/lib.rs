@@ -5,6 +5,7 @@
 pub mod act;
 pub mod cli;
 pub mod demo;
+pub mod deploy;
 pub mod export;
 pub mod gen;
 pub mod history;

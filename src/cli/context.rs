@@ -78,6 +78,10 @@ impl Context {
     ) -> Result<Done> {
         let config = store.repo().config()?;
         let signer = Signer::from_git_config(&config)?;
+        // A key in ssh-agent with no agent here (ssh without -A): say so, write nothing.
+        if let Some(s) = &signer {
+            s.ready()?;
+        }
         let sign_fn = signer
             .as_ref()
             .map(|s| move |buf: &[u8]| s.sign(buf).map_err(|e| e.to_string()));

@@ -46,6 +46,8 @@ pub struct HookArgs {
 pub enum HookCommand {
     /// git's pre-receive hook: reject a push that holds a violating commit.
     PreReceive,
+    /// Install the pre-receive hook into a server repository and pin the genesis.
+    Install(super::deploy::HookInstallArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +186,7 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
 
 pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
     match a.hook {
+        HookCommand::Install(i) => super::deploy::hook_install(cx, i),
         HookCommand::PreReceive => {
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input)?;

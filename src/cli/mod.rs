@@ -24,6 +24,7 @@ macro_rules! errln {
 
 mod context;
 mod demo;
+mod deploy;
 mod export;
 mod history;
 pub mod out;
@@ -45,7 +46,7 @@ pub use context::Context;
 #[derive(Debug, Parser)]
 #[command(
     name = "pingxuan",
-    version,
+    version = env!("PINGXUAN_VERSION"),
     about = "評選: a nomination campaign in Git, every action a signed commit"
 )]
 pub struct Cli {
@@ -124,7 +125,7 @@ pub enum Command {
     Log(history::LogArgs),
     /// Check every commit against the roles, keys and rules; exit 1 on any violation.
     Audit(history::AuditArgs),
-    /// Server-side git hooks (`hook pre-receive`).
+    /// Server-side git hooks: `hook pre-receive` (run by git), `hook install REPO`.
     Hook(history::HookArgs),
     /// Key rotation: register a member's new key or revoke an old one (chair).
     Key(history::KeyArgs),
@@ -133,6 +134,13 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Your actions a sync set aside (list, show, retry, drop).
     SetAside(sync::SetAsideArgs),
+    /// Check this set-up: programs, identity, signing key, remote, server hook, clock;
+    /// say for each what to do. Exit 1 when something blocks work.
+    Doctor(deploy::DoctorArgs),
+    /// Print a shell completion script: pingxuan completions bash|zsh|fish.
+    Completions(deploy::CompletionsArgs),
+    /// Print the manual page (roff): pingxuan man > pingxuan.1.
+    Man(deploy::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,5 +211,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Key(a)) => history::key(&cx, a),
         Some(Command::Sync(a)) => sync::run(&cx, a),
         Some(Command::SetAside(a)) => sync::set_aside(&cx, a),
+        Some(Command::Doctor(a)) => deploy::doctor(&cx, a),
+        Some(Command::Completions(a)) => deploy::completions(a),
+        Some(Command::Man(a)) => deploy::man(a),
     }
 }

@@ -72,4 +72,10 @@ pub enum SignError {
     /// The temporary file for a literal ssh key could not be written.
     #[error("cannot write the ssh signing key to a temporary file: {0}")]
     TempFile(#[source] io::Error),
+
+    /// The key is held by an ssh-agent (a literal `user.signingkey` or
+    /// `gpg.ssh.defaultKeyCommand`) and this session reaches none: over SSH,
+    /// the login was made without agent forwarding.
+    #[error("the signing key {key} lives in an ssh-agent, but this session has no agent ({reason}); nothing was written. If you logged in over SSH, log out and log in again with `ssh -A` so your own computer's agent signs (your private key stays there)")]
+    NoAgent { key: String, reason: String },
 }

@@ -81,7 +81,9 @@ impl Signer {
             },
             SignFormat::Ssh => match (&sc.key, &sc.default_key_command) {
                 (Some(key), _) => ssh_key(key, sc.env_var("HOME").as_deref())?,
-                (None, Some(command)) => Key::SshLiteral(default_ssh_key(command, &sc.env)?),
+                (None, Some(command)) => Key::SshLiteral(
+                    default_ssh_key(command, &sc.env).map_err(|e| agent_missing(e, &sc.env))?,
+                ),
                 (None, None) => return Ok(None),
             },
         };
@@ -119,6 +121,13 @@ impl Signer {
                 writeln!(file, "{key}").map_err(SignError::TempFile)?;
                 file.flush().map_err(SignError::TempFile)?;
                 let signature = self.sign_ssh(file.path(), true, commit_buffer);
+                // ssh-keygen failing for want of an agent: say how to get one.
+                let signature = match signature {
+                    Err(e @ SignError::Failed { .. }) => {
+                        Err(self.require_agent(key).err().unwrap_or(e))
+                    }
+                    other => other,
+                };
                 // Remove the file before reporting; a signing error wins.
                 let removed = file.close();
                 let signature = signature?;
@@ -128,6 +137,32 @@ impl Signer {
         };
         // As git does: drop CRs in case the program runs on Windows.
         Ok(signature.replace('\r', ""))
+    }
+
+    /// Whether this signer can sign in this session as far as can be told
+    /// without signing: a key held by ssh-agent needs an agent to reach.
+    pub fn ready(&self) -> Result<(), SignError> {
+        match &self.key {
+            Key::SshLiteral(key) => self.require_agent(key),
+            _ => Ok(()),
+        }
+    }
+
+    /// A literal key is signed by ssh-agent: refuse early, and say how to
+    /// get one, when this session has none (`ssh` without `-A`).
+    fn require_agent(&self, key: &str) -> Result<(), SignError> {
+        let reason = match self.program.env_var("SSH_AUTH_SOCK") {
+            None => "SSH_AUTH_SOCK is not set".to_string(),
+            Some(s) if s.is_empty() => "SSH_AUTH_SOCK is not set".to_string(),
+            Some(s) => match std::fs::metadata(&s) {
+                Ok(_) => return Ok(()),
+                Err(e) => format!("SSH_AUTH_SOCK {}: {e}", Path::new(&s).display()),
+            },
+        };
+        Err(SignError::NoAgent {
+            key: abbreviate_ssh_key(key),
+            reason,
+        })
     }
 
     fn sign_openpgp(&self, key: &str, buffer: &[u8]) -> Result<String, SignError> {
@@ -259,6 +294,28 @@ fn expand_home(path: &str, home: Option<&std::ffi::OsStr>) -> Result<PathBuf, Si
         },
         None if path == "~" => Err(SignError::NoHome(path.to_string())),
         None => Ok(PathBuf::from(path)),
+    }
+}
+
+/// A failed `gpg.ssh.defaultKeyCommand` (typically `ssh-add -L`) in a session
+/// without an agent is the missing agent: say so, and how to get one.
+fn agent_missing(e: SignError, env: &[(OsString, OsString)]) -> SignError {
+    let sock = program::env_var(env, "SSH_AUTH_SOCK").filter(|s| !s.is_empty());
+    let reason = match sock {
+        None => "SSH_AUTH_SOCK is not set".to_string(),
+        Some(s) if std::fs::metadata(&s).is_err() => {
+            format!("SSH_AUTH_SOCK {} does not exist", Path::new(&s).display())
+        }
+        Some(_) => return e,
+    };
+    match e {
+        SignError::DefaultKeyCommand { command, problem } if problem.starts_with("failed") => {
+            SignError::NoAgent {
+                key: "chosen by gpg.ssh.defaultKeyCommand".to_string(),
+                reason: format!("{reason}, and '{command}' {problem}"),
+            }
+        }
+        other => other,
     }
 }
 
