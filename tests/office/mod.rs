@@ -317,6 +317,7 @@ pub fn clone_member(w: &World, g: &Gitolite, member: &str, name: &str) -> Clone 
             env: w.sb.envs(),
         },
         verifier: Verifier::default().with_env(w.sb.envs()),
+        clock: std::sync::Arc::clone(&w.clock),
     }
 }
 
