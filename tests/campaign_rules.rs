@@ -382,70 +382,86 @@ fn late_change_of_the_nominee_is_a_new_registration_unless_excepted() {
     w.audit_flags(&bad, "LATE-CHANGE");
 }
 
-/// Everything a window entry needs up to its candidate decision, but the interview.
-fn prepare(w: &World, id: &str, unit: &str) {
-    let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
-    assert!(out.status.success(), "{}", output_text(&out));
-    w.ok(
-        "r1",
-        "2017-10-10T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "routine",
-            "--rating",
-            "95",
-            "--findings",
-            "窗口服務規范",
-        ],
-    );
-    w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
-    for d in DEPARTMENTS {
+/// Everything a window entry needs up to its candidate decision, but the
+/// interview. Stage by stage over all entries, since time only moves forward
+/// on the campaign branch (TIME-FORWARD).
+fn prepare(w: &World, entries: &[(&str, &str)]) {
+    for &(id, unit) in entries {
+        let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
+        assert!(out.status.success(), "{}", output_text(&out));
+    }
+    for &(id, _) in entries {
         w.ok(
-            "office",
-            "2017-11-10T10:00:00+08:00",
-            &["opinion", id, "--department", d, "--stance", "approve"],
+            "r1",
+            "2017-10-10T10:00:00+08:00",
+            &[
+                "evaluate",
+                id,
+                "--kind",
+                "routine",
+                "--rating",
+                "95",
+                "--findings",
+                "窗口服務規范",
+            ],
         );
     }
-    for r in ["r1", "r2"] {
-        let marks: Vec<String> = WINDOW_MAX
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("W{}={m}", i + 1))
-            .collect();
-        let mut args = vec!["score", id];
-        for m in &marks {
-            args.extend(["-m", m.as_str()]);
-        }
-        w.ok(r, "2017-11-12T10:00:00+08:00", &args);
+    for &(id, _) in entries {
+        w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
     }
-    w.ok(
-        "office",
-        "2017-11-15T10:00:00+08:00",
-        &[
-            "vote",
-            id,
-            "--satisfied",
-            "180",
-            "--basically-satisfied",
-            "15",
-            "--dissatisfied",
-            "2",
-        ],
-    );
-    w.ok(
-        "r2",
-        "2017-11-16T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "site-visit",
-            "--findings",
-            "實地考察,群眾評價滿意",
-        ],
-    );
+    for &(id, _) in entries {
+        for d in DEPARTMENTS {
+            w.ok(
+                "office",
+                "2017-11-10T10:00:00+08:00",
+                &["opinion", id, "--department", d, "--stance", "approve"],
+            );
+        }
+    }
+    for &(id, _) in entries {
+        for r in ["r1", "r2"] {
+            let marks: Vec<String> = WINDOW_MAX
+                .iter()
+                .enumerate()
+                .map(|(i, m)| format!("W{}={m}", i + 1))
+                .collect();
+            let mut args = vec!["score", id];
+            for m in &marks {
+                args.extend(["-m", m.as_str()]);
+            }
+            w.ok(r, "2017-11-12T10:00:00+08:00", &args);
+        }
+    }
+    for &(id, _) in entries {
+        w.ok(
+            "office",
+            "2017-11-15T10:00:00+08:00",
+            &[
+                "vote",
+                id,
+                "--satisfied",
+                "180",
+                "--basically-satisfied",
+                "15",
+                "--dissatisfied",
+                "2",
+            ],
+        );
+    }
+    for &(id, _) in entries {
+        w.ok(
+            "r2",
+            "2017-11-16T10:00:00+08:00",
+            &[
+                "evaluate",
+                id,
+                "--kind",
+                "site-visit",
+                "--findings",
+                "實地考察,群眾評價滿意",
+            ],
+        );
+    }
 }
 
 fn interview(w: &World, id: &str) {
@@ -491,9 +507,7 @@ fn candidate_needs_and_notice_recheck_on_an_init_campaign() {
         ("w-c", "shebao-fuwu-dating"),
         ("w-d", "renmin-yiyuan-menzhen"),
     ];
-    for (id, unit) in entries {
-        prepare(&w, id, unit);
-    }
+    prepare(&w, &entries);
     for id in ["w-a", "w-b", "w-c"] {
         interview(&w, id);
     }
@@ -628,7 +642,7 @@ fn candidate_needs_is_checked_by_the_audit_and_gate_sentences_are_true() {
     let text = output_text(&out);
     assert!(text.contains("88.5% < 90%,未通過"), "{text}");
 
-    prepare(&w, "w-e", "gongdian-yingye-ting");
+    prepare(&w, &[("w-e", "gongdian-yingye-ting")]);
     // no interview: the chair's hand-written candidate decision is flagged
     let decision = Decision {
         outcome: Outcome::Candidate,

@@ -72,7 +72,7 @@ fn hook_install_pins_the_root_and_a_push_through_it_is_audited() {
         ],
     );
     assert!(ok, "{text}");
-    let out = w.sb.git(&clerk.dir, &["push", "origin", "main"]);
+    let out = push_on_the_campaign_day(&w, &clerk.dir, "2017-09-10T12:00:00+08:00");
     let text = common::output_text(&out);
     assert!(out.status.success(), "{text}");
     assert!(
@@ -100,7 +100,7 @@ fn hook_install_pins_the_root_and_a_push_through_it_is_audited() {
         (&m.name, &m.email),
         "2017-09-13T10:00:00+08:00",
     );
-    let out = w.sb.git(&clerk.dir, &["push", "origin", "main"]);
+    let out = push_on_the_campaign_day(&w, &clerk.dir, "2017-09-13T12:00:00+08:00");
     let text = common::output_text(&out);
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("remote: pingxuan: push rejected"), "{text}");
@@ -212,4 +212,17 @@ fn hook_install_refuses_what_it_must_and_then_changes_nothing() {
     let (ok, text) = pingxuan(&w.sb, None, &["hook", "install", "/nonexistent/x.git"]);
     assert!(!ok, "{text}");
     assert!(text.contains("not a git repository"), "{text}");
+}
+
+/// `git push origin main` with the server's clock on the scripted campaign day:
+/// the hook holds committer times to its clock (TIME-FORWARD) and honours
+/// `PINGXUAN_NOW`, which a local push hands to it.
+fn push_on_the_campaign_day(w: &World, dir: &std::path::Path, now: &str) -> std::process::Output {
+    w.sb.cmd("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["push", "origin", "main"])
+        .env("PINGXUAN_NOW", now)
+        .output()
+        .expect("git push")
 }

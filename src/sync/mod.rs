@@ -447,14 +447,22 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
 
 fn not_one_chain(commit: Oid, zh: bool, what_zh: &str, what_en: &str) -> SyncError {
     let c = commit.to_string();
+    // The same kind names as the audit's violations, so a clerk reads one word.
+    let kind = if what_en.contains("root") {
+        "foreign-root"
+    } else if what_en.contains("merge") {
+        "merge"
+    } else {
+        "rewritten"
+    };
     let message = if zh {
         format!(
-            "{ONE_CHAIN}:{} {what_zh};評選分支必須是一條單親提交鏈,拒絕接收。本地分支和工作區未改動。",
+            "{ONE_CHAIN} [{kind}]:{} {what_zh};評選分支必須是一條單親提交鏈,拒絕接收。本地分支和工作區未改動。",
             short(&c)
         )
     } else {
         format!(
-            "{ONE_CHAIN}: {} {what_en}; the campaign branch must be one chain of single-parent commits, so nothing was taken in (local branch and work tree unchanged).",
+            "{ONE_CHAIN} [{kind}]: {} {what_en}; the campaign branch must be one chain of single-parent commits, so nothing was taken in (local branch and work tree unchanged).",
             short(&c)
         )
     };
