@@ -111,6 +111,19 @@ fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands()
         &dir,
         &["config", "user.signingkey", key.to_str().unwrap()],
     );
+    // The reviewer acts on 20 November, so the history is taken back to that
+    // day: a write never goes back before the branch's head (TIME-FORWARD).
+    let then = git(
+        &sb,
+        &dir,
+        &[
+            "rev-list",
+            "-1",
+            "--before=2017-11-20T10:00:00+08:00",
+            "HEAD",
+        ],
+    );
+    git(&sb, &dir, &["reset", "-q", "--hard", &then]);
     let before = git(&sb, &dir, &["rev-parse", "HEAD"]);
 
     let tmux = Tmux {
