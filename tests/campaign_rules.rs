@@ -568,11 +568,19 @@ fn candidate_needs_and_notice_recheck_on_an_init_campaign() {
     assert!(err.contains("w-a") && err.contains("GATE-VETO"), "{err}");
     assert!(err.contains("w-b"), "{err}");
     assert!(!err.contains("w-c") && !err.contains("w-d"), "{err}");
-    w.ok(
-        "chair",
-        "2017-12-01T09:30:00+08:00",
-        &["publish", "window", "--candidates", "w-c,w-d"],
+    // by default `publish` puts on the notice only the entries that pass now
+    let out = w.run("chair", "2017-12-01T09:30:00+08:00", &["publish", "window"]);
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("w-a") && text.contains("w-b"),
+        "named: {text}"
     );
+    let rulings: Rulings =
+        ron::from_str(std::str::from_utf8(&w.read(layout::RULINGS)).expect("utf-8"))
+            .expect("rulings");
+    assert_eq!(rulings.notices.len(), 1);
+    assert_eq!(rulings.notices[0].candidates, ["w-c", "w-d"]);
     // a fraud report during the notice keeps w-d off the final list
     w.ok(
         "office",

@@ -247,6 +247,27 @@ fn every_write_command_is_one_signed_commit() {
     let epath = layout::evaluation_path(ID, &format!("20170915-103000-{REVIEWER}")).unwrap();
     assert_eq!(paths, vec![epath.clone()]);
     assert!(w.blob(&epath).contains("Routine") && w.blob(&epath).contains("92"));
+    // CANDIDATE-NEEDS: the site visit and the interview a candidate decision needs
+    for (at, kind) in [
+        ("2017-09-16T10:30:00+08:00", "site-visit"),
+        ("2017-09-17T10:30:00+08:00", "interview"),
+    ] {
+        let paths = w.write(
+            &w.reviewer,
+            at,
+            &[
+                "evaluate",
+                ID,
+                "--kind",
+                kind,
+                "--findings",
+                "實地考察、座談走訪",
+            ],
+            "evaluate",
+            Some(ID),
+        );
+        assert_eq!(paths.len(), 1, "{paths:?}");
+    }
 
     // score
     let campaign: Campaign =

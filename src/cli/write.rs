@@ -552,16 +552,31 @@ pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
             .category(&a.category)
             .ok_or_else(|| anyhow!("unknown category {:?}", a.category))?;
         let candidates = if a.candidates.is_empty() {
-            s.records
-                .values()
-                .filter(|r| {
-                    r.nomination.category == cat.id
-                        && r.decision
-                            .as_ref()
-                            .is_some_and(|d| d.outcome == Outcome::Candidate)
-                })
-                .map(|r| r.nomination.id.clone())
-                .collect()
+            // NOTICE-RECHECK: by default only the candidates that pass every gate now;
+            // each one kept off is named, with why
+            let mut on = Vec::new();
+            for r in s.records.values().filter(|r| {
+                r.nomination.category == cat.id
+                    && r.decision
+                        .as_ref()
+                        .is_some_and(|d| d.outcome == Outcome::Candidate)
+            }) {
+                let off = crate::rules::needs::recheck(s, r);
+                match off.first() {
+                    None => on.push(r.nomination.id.clone()),
+                    Some(why) => eprintln!(
+                        "{}",
+                        crate::text::sanitize(
+                            &crate::rules::Refusal::Recheck {
+                                nomination: r.nomination.id.clone(),
+                                reason: Box::new(why.clone()),
+                            }
+                            .message(cx.lang.zh())
+                        )
+                    ),
+                }
+            }
+            on
         } else {
             a.candidates
         };
