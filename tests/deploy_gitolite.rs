@@ -356,6 +356,7 @@ fn six_members_syncing_at_once_through_gitolite_land_every_action() {
                 c.member
             );
             *reruns.lock().expect("reruns") += 1;
+            eprintln!("{} runs sync again after: {text}", c.member);
             std::thread::sleep(Duration::from_millis(1000 + rng.below(2000)));
         }
     };
