@@ -236,6 +236,8 @@ pub fn campaign() -> Campaign {
             disagreement_spread: 20.0,
         },
         signing_required: false,
+        objection_contact: None,
+        commendation: None,
     }
 }
 
@@ -317,6 +319,10 @@ pub fn nomination(id: &str, category: &str, unit: &str) -> Nomination {
             workplace: None,
             post: None,
             front_line: true,
+            gender: None,
+            born: None,
+            political_status: None,
+            education: None,
         },
         brand: (category == "brand").then(|| "暖心服務".to_string()),
         registered: day(6, 20),
