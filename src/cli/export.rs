@@ -1,41 +1,27 @@
-//! `export <what> [ID] [--category C] [--format md|html|csv|json] [--out FILE]`:
-//! the documents of `crate::export`, to a file or to standard output.
+//! `export KIND [ID] [--category C] [--format F] [--out FILE]`: the documents of
+//! `crate::export` (one list, [`Kind`], shared with the TUI's export menu), to a
+//! file or to standard output.
 
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::Context;
-use crate::export::{self, Format, Options, What};
+use crate::export::{self, ExportError, Format, Kind, Options, What};
 use crate::i18n::Lang;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WhatArg {
-    /// The public notice (公示) of the candidate list.
-    Notice,
-    /// The commended list per category in rank order.
-    Final,
-    /// The application form (申报表) of one nomination: `form ID`.
-    Form,
-    /// Scores per reviewer and criterion, with aggregates, spread and flags.
-    Scores,
-    /// The signed history with signature states.
-    Audit,
-    /// The whole snapshot as JSON.
-    Json,
-}
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// What to export.
-    pub what: WhatArg,
+    /// Which document.
+    pub what: Kind,
     /// The nomination, for `form`.
     pub id: Option<String>,
     /// Only this category (id, name or alias); default every category.
     #[arg(long)]
     pub category: Option<String>,
-    /// md, html, csv or json; default from the --out extension, else md (json for `json`).
+    /// md, html, docx, xlsx, csv or json; default from the --out extension, else
+    /// md (json for `json`). `.pdf` is refused: print the HTML.
     #[arg(long)]
     pub format: Option<String>,
     /// Write to this file instead of standard output.
@@ -44,66 +30,82 @@ pub struct ExportArgs {
 }
 
 fn format_of(cx: &Context, a: &ExportArgs) -> Result<Format> {
+    let refuse = |e: ExportError| anyhow!(e.message(cx.lang.zh()));
     if let Some(f) = &a.format {
+        if f.trim().eq_ignore_ascii_case("pdf") {
+            return Err(refuse(ExportError::Pdf));
+        }
         return Format::parse(f).ok_or_else(|| {
             anyhow!(match cx.lang {
-                Lang::Zh => format!("未知格式 {f:?}:可用 md、html、csv、json"),
-                Lang::En => format!("unknown format {f:?}: use md, html, csv or json"),
+                Lang::Zh => format!("未知格式 {f:?}：可用 md、html、docx、xlsx、csv、json"),
+                Lang::En => format!("unknown format {f:?}: use md, html, docx, xlsx, csv or json"),
             })
         });
     }
-    if let Some(f) = a.out.as_deref().and_then(Format::from_path) {
-        return Ok(f);
+    if let Some(out) = &a.out {
+        if let Some(f) = Format::for_path(out).map_err(refuse)? {
+            return Ok(f);
+        }
     }
-    Ok(if a.what == WhatArg::Json {
-        Format::Json
-    } else {
-        Format::Markdown
-    })
+    Ok(a.what.default_format())
 }
 
 pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
+    let format = format_of(cx, &a)?;
+    if a.id.is_some() && !a.what.needs_id() {
+        bail!(cx
+            .lang
+            .pick("只有 form 需要編號", "only `form` takes a nomination id"));
+    }
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
-    let format = format_of(cx, &a)?;
     let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
     opts.category = a.category.clone();
     let log;
     let what = match a.what {
-        WhatArg::Notice => What::Notice,
-        WhatArg::Final => What::Final,
-        WhatArg::Form => match a.id.as_deref() {
+        Kind::Notice => What::Notice,
+        Kind::Final => What::Final,
+        Kind::Form => match a.id.as_deref() {
             Some(id) => What::Form { id },
             None => bail!(cx.lang.pick(
-                "用法:pingxuan export form ID",
+                "用法：pingxuan export form 編號",
                 "usage: pingxuan export form ID"
             )),
         },
-        WhatArg::Scores => What::Scores,
-        WhatArg::Audit => {
+        Kind::Scores => What::Scores,
+        Kind::Audit => {
+            if !Kind::Audit.formats().contains(&format) {
+                // refuse before the (slow) verification
+                return Err(anyhow!(ExportError::Unsupported {
+                    what: "audit",
+                    format: format.extension(),
+                }
+                .message(cx.lang.zh())));
+            }
             log = export::audit_log::from_history(&store, cx.lang)?;
             What::Audit(&log)
         }
-        WhatArg::Json => What::Json,
+        Kind::Json => What::Json,
+        Kind::Decision => What::Decision,
+        Kind::Registration => What::Registration,
+        Kind::ScoreSheet => What::ScoreSheet,
+        Kind::Ballot => What::Ballot,
+        Kind::Votes => What::Votes,
+        Kind::Letter => What::Letter,
+        Kind::Opinions => What::Opinions,
+        Kind::Objections => What::Objections,
     };
-    if a.id.is_some() && a.what != WhatArg::Form {
-        bail!(cx
-            .lang
-            .pick("只有 form 需要编号", "only `form` takes a nomination id"));
-    }
     let bytes = export::render(&snapshot, &what, format, &opts)
         .map_err(|e| anyhow!(e.message(cx.lang.zh())))?;
     match &a.out {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| path.display().to_string())?;
             let commit = export::source_commit(&snapshot);
-            errln!(
-                "{} {} ({} {})",
-                cx.lang.pick("已写入", "wrote"),
-                path.display(),
-                cx.lang.pick("来源提交", "source commit"),
-                commit.get(..12).unwrap_or(&commit)
-            );
+            let short = commit.get(..12).unwrap_or(&commit);
+            match cx.lang {
+                Lang::Zh => errln!("已寫入 {}（來源提交 {short}）", path.display()),
+                Lang::En => errln!("wrote {} (source commit {short})", path.display()),
+            }
         }
         None => {
             use std::io::Write;

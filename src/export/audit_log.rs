@@ -1,81 +1,130 @@
 //! The rows of the `audit` export read from the signed history: the one place
 //! under `export` that reads git (through [`crate::history`]); the CLI and the
 //! TUI both call [`from_history`], then render the [`AuditLog`] purely.
+//!
+//! Each signature is verified once. The audit ([`history::audit`]) verifies every
+//! commit's signature against `members.ron` at its parent and reports a
+//! violation of OPEN for every signature that is not a good one by the commit's
+//! own author; the rows take their signature state from that one result (no
+//! violation of that kind: good) and read the rest — time, author, action,
+//! record, summary — from the commits without running `ssh-keygen` or `gpg`
+//! again. (Before, the log verified every signature a second time: 1,988 runs
+//! of `ssh-keygen` for 994 commits.)
 
 use std::collections::HashMap;
 
+use git2::Sort;
+
 use super::{AuditLog, AuditRow};
-use crate::history::{self, AuditOptions, HistoryError, LogOptions, Verifier};
+use crate::history::{self, walk, AuditOptions, HistoryError, Verifier, ViolationKind};
 use crate::i18n::Lang;
+use crate::model::ActionKind;
 use crate::store::Store;
 
-/// The history from HEAD, oldest first, with each signature verified against the
-/// member registry at the commit's parent and the audit's violations attached.
-/// Signature checks run `ssh-keygen`/`gpg` (the repository's git configuration
-/// names them), so call this off any draw path.
+/// Whether a violation is about the signature itself.
+pub fn is_signature_violation(kind: ViolationKind) -> bool {
+    matches!(
+        kind,
+        ViolationKind::Unsigned
+            | ViolationKind::BadSignature
+            | ViolationKind::UnknownKey
+            | ViolationKind::KeyRevoked
+            | ViolationKind::KeyNotYetValid
+            | ViolationKind::SignerNotAuthor
+    )
+}
+
+/// The history from HEAD, oldest first, with each signature verified (once)
+/// against the member registry at the commit's parent and the audit's
+/// violations attached. Signature checks run `ssh-keygen`/`gpg` (the
+/// repository's git configuration names them), so call this off any draw path.
 pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError> {
     let verifier = Verifier::from_git_config(&store.repo().config()?);
-    // Both the log and the audit verify every signature: side by side, the
-    // audit with its own repository handle (a git2 repository is not Sync).
-    let git_dir = store.git_dir();
-    let (entries, report) = std::thread::scope(|scope| {
-        let audit_verifier = verifier.clone();
-        let audit = scope.spawn(move || -> Result<_, HistoryError> {
-            let own = Store::open(&git_dir)?;
-            history::audit(
-                &own,
-                &AuditOptions {
-                    lang,
-                    verifier: audit_verifier,
-                    since: None,
-                },
-            )
-        });
-        let entries = history::log(
-            store,
-            None,
-            &LogOptions {
-                lang,
-                verifier,
-                limit: None,
-            },
-        );
-        (entries, audit.join())
-    });
-    let entries = entries?;
-    let report = match report {
-        Ok(r) => r?,
-        Err(_) => history::audit(
-            store,
-            &AuditOptions {
-                lang,
-                verifier: Verifier::from_git_config(&store.repo().config()?),
-                since: None,
-            },
-        )?,
-    };
-    let mut violations: HashMap<&str, Vec<String>> = HashMap::new();
+    let report = history::audit(
+        store,
+        &AuditOptions {
+            lang,
+            verifier,
+            since: None,
+        },
+    )?;
+    let mut violations: HashMap<&str, Vec<&history::Violation>> = HashMap::new();
     for v in &report.violations {
-        violations
-            .entry(v.commit.as_str())
-            .or_default()
-            .push(format!("{}: {}", v.rule, v.message));
+        violations.entry(v.commit.as_str()).or_default().push(v);
     }
-    let rows = entries
-        .iter()
-        .rev()
-        .map(|e| AuditRow {
-            commit: e.commit.clone(),
-            time: e.time,
-            actor: e.actor.clone().unwrap_or_else(|| e.email.clone()),
-            action: e.action.clone().unwrap_or_default(),
-            record: e.changes.iter().find_map(|c| c.record.clone()),
-            summary: e.summary.clone(),
-            signature: e.signature.describe(lang.zh()),
-            signature_ok: e.signature.is_good(),
-            violations: violations.remove(e.commit.as_str()).unwrap_or_default(),
-        })
-        .collect();
+    let repo = store.repo();
+    let Some(head) = store.head()? else {
+        return Ok(AuditLog {
+            verified: true,
+            rows: Vec::new(),
+        });
+    };
+    let members = store.snapshot().map(|s| s.members).unwrap_or_default();
+    let mut revs = repo.revwalk()?;
+    revs.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    revs.push(head)?;
+    let mut rows = Vec::new();
+    for oid in revs {
+        let oid = oid?;
+        let commit = repo.find_commit(oid)?;
+        let id = oid.to_string();
+        let found = violations.remove(id.as_str()).unwrap_or_default();
+        let email = commit.author().email().unwrap_or("").to_string();
+        let actor = found.iter().find_map(|v| v.member.clone()).or_else(|| {
+            members
+                .iter()
+                .find(|m| m.email.eq_ignore_ascii_case(email.trim()))
+                .map(|m| m.id.clone())
+        });
+        let sig: Vec<&&history::Violation> = found
+            .iter()
+            .filter(|v| is_signature_violation(v.kind))
+            .collect();
+        let signature_ok = sig.is_empty();
+        let signature = if signature_ok {
+            let who = actor.as_deref().unwrap_or(email.as_str());
+            let name = members
+                .iter()
+                .find(|m| m.id == who)
+                .map_or(who, |m| m.name.as_str());
+            match lang {
+                Lang::Zh => format!("簽名有效（{name}的登記密鑰）"),
+                Lang::En => format!("good signature by {who} (registered key)"),
+            }
+        } else {
+            sig.iter()
+                .map(|v| v.message.clone())
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; "))
+        };
+        let message = commit.message().unwrap_or("");
+        let action = walk::trailer(message, "Pingxuan-Action")
+            .and_then(|a| ActionKind::parse(&a))
+            .map(|k| lang.action(k).to_string())
+            .unwrap_or_default();
+        let record = walk::own_deltas(repo, &commit)?.iter().find_map(|d| {
+            let mut parts = d.path.split('/');
+            (parts.next() == Some("nominations"))
+                .then(|| parts.nth(1).map(str::to_string))
+                .flatten()
+        });
+        rows.push(AuditRow {
+            commit: id,
+            time: walk::author_time(&commit),
+            actor: actor.unwrap_or(email),
+            action,
+            record,
+            summary: crate::text::sanitize(&String::from_utf8_lossy(
+                commit.summary_bytes().unwrap_or_default(),
+            )),
+            signature,
+            signature_ok,
+            violations: found
+                .iter()
+                .map(|v| format!("{}: {}", v.rule, v.message))
+                .collect(),
+        });
+    }
     Ok(AuditLog {
         verified: true,
         rows,

@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::sheet::{headers, Cell, Sheet};
 use super::{
-    categories, category_name, csv, date, exported_label, html, md, nominee_line, source_commit,
+    categories, category_name, date, exported_label, html, md, nominee_line, source_commit,
     unit_name, ExportError, Format, Options,
 };
 use crate::i18n::Lang;
@@ -25,6 +26,7 @@ pub struct FinalCategory {
     pub category: String,
     pub name: String,
     pub slots: Option<u32>,
+    pub nominee: crate::model::NomineeKind,
     pub entries: Vec<FinalRow>,
     /// Final decisions no longer in the ranked selection (shown as a warning).
     pub outside_selection: Vec<String>,
@@ -66,6 +68,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<FinalDoc, ExportErro
             category: cat.id.clone(),
             name: category_name(cat, opts.lang).to_string(),
             slots: cat.slots,
+            nominee: cat.nominee,
             entries,
             outside_selection: list.outside_selection,
         });
@@ -85,39 +88,55 @@ pub fn render(snapshot: &Snapshot, format: Format, opts: &Options) -> Result<Vec
     Ok(match format {
         Format::Markdown => markdown(&doc, l).into_bytes(),
         Format::Html => to_html(&doc, l).into_bytes(),
-        Format::Csv => to_csv(&doc, l)?,
+        Format::Csv | Format::Xlsx => {
+            super::sheets_out(&[sheet(&doc, l)], format, &doc.commit, opts)?
+        }
         Format::Json => super::json::to_vec(&doc)?,
+        Format::Docx => {
+            return Err(ExportError::Unsupported {
+                what: "final",
+                format: "docx",
+            })
+        }
     })
 }
 
 fn title(l: Lang) -> &'static str {
-    l.pick("评选结果(入选名单)", "Results: the commended list")
+    l.pick("評選結果（入選名單）", "Results: the commended list")
 }
 
 fn heading(cat: &FinalCategory, l: Lang) -> String {
     match (cat.slots, l) {
-        (Some(s), Lang::Zh) => format!("{}(共{}名,名额{}个)", cat.name, cat.entries.len(), s),
-        (None, Lang::Zh) => format!("{}(共{}名)", cat.name, cat.entries.len()),
+        (Some(s), Lang::Zh) => format!("{}（共{}，名額{}個）", cat.name, count(cat), s),
+        (None, Lang::Zh) => format!("{}（共{}）", cat.name, count(cat)),
         (Some(s), Lang::En) => format!("{} ({} of at most {})", cat.name, cat.entries.len(), s),
         (None, Lang::En) => format!("{} ({})", cat.name, cat.entries.len()),
     }
 }
 
-fn headers(l: Lang, brand: bool) -> Vec<String> {
+/// `9個` for organisations, `10名` for people.
+fn count(cat: &FinalCategory) -> String {
+    match cat.nominee {
+        crate::model::NomineeKind::Organisation => format!("{}個", cat.entries.len()),
+        crate::model::NomineeKind::Person => format!("{}名", cat.entries.len()),
+    }
+}
+
+fn head_cells(l: Lang, brand: bool) -> Vec<String> {
     let mut h = vec![
         l.pick("名次", "Rank").to_string(),
-        l.pick("入选对象", "Commended").to_string(),
-        l.pick("申报单位", "Unit").to_string(),
+        l.pick("入選對象", "Commended").to_string(),
+        l.pick("申報單位", "Unit").to_string(),
     ];
     if brand {
-        h.push(l.pick("服务品牌", "Brand").to_string());
+        h.push(l.pick("服務品牌", "Brand").to_string());
     }
     h
 }
 
 fn empty_text(l: Lang) -> &'static str {
     l.pick(
-        "本类尚无入选(宁缺毋滥)。",
+        "本類尚無入選（尚未決定，或無對象達到要求）。",
         "No one is commended in this category (none yet, or none qualified).",
     )
 }
@@ -126,7 +145,9 @@ fn outside_text(cat: &FinalCategory, l: Lang) -> Option<String> {
     (!cat.outside_selection.is_empty()).then(|| {
         let ids = crate::rules::text::join(&cat.outside_selection, l.zh());
         match l {
-            Lang::Zh => format!("注意:{ids} 已决定入选,但不在当前排名的入选范围内,未列入本名单。"),
+            Lang::Zh => {
+                format!("注意：{ids} 已決定入選，但不在當前排名的入選範圍內，未列入本名單。")
+            }
             Lang::En => format!(
                 "Note: {ids} decided final but no longer within the ranked selection; not listed."
             ),
@@ -161,7 +182,7 @@ pub fn markdown(doc: &FinalDoc, l: Lang) -> String {
                     r
                 })
                 .collect();
-            out.push_str(&md::table(&headers(l, brand), &[0], &rows));
+            out.push_str(&md::table(&head_cells(l, brand), &[0], &rows));
             out.push('\n');
         }
         if let Some(t) = outside_text(cat, l) {
@@ -208,7 +229,7 @@ pub fn to_html(doc: &FinalDoc, l: Lang) -> String {
                     r
                 })
                 .collect();
-            body.push_str(&html::table("final", &headers(l, brand), &[0], &rows));
+            body.push_str(&html::table("final", &head_cells(l, brand), &[0], &rows));
         }
         if let Some(t) = outside_text(cat, l) {
             body.push_str(&format!("<p class=\"warn\">{}</p>\n", html::esc(&t)));
@@ -223,36 +244,32 @@ pub fn to_html(doc: &FinalDoc, l: Lang) -> String {
     html::page(l, title(l), &doc.commit, &body)
 }
 
-pub fn to_csv(doc: &FinalDoc, l: Lang) -> Result<Vec<u8>, ExportError> {
-    let h: Vec<String> = [
-        l.pick("类别", "category"),
-        l.pick("类别名称", "category name"),
-        l.pick("名次", "rank"),
-        l.pick("编号", "id"),
-        l.pick("入选对象", "nominee"),
-        l.pick("申报单位", "unit"),
-        l.pick("服务品牌", "brand"),
-        l.pick("最终得分", "final score"),
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<String>> = doc
-        .categories
-        .iter()
-        .flat_map(|cat| {
-            cat.entries.iter().map(move |e| {
-                vec![
-                    cat.category.clone(),
-                    cat.name.clone(),
-                    e.position.to_string(),
-                    e.id.clone(),
-                    e.nominee.clone(),
-                    e.unit.clone(),
-                    e.brand.clone().unwrap_or_default(),
-                    csv::num(e.final_score),
-                ]
-            })
-        })
-        .collect();
-    csv::write(&h, &rows, super::source_label(l), &doc.commit)
+/// One row per commended entry, typed: rank and final score are numbers.
+pub fn sheet(doc: &FinalDoc, l: Lang) -> Sheet {
+    let mut s = Sheet::new(
+        l.pick("入選名單", "Final list"),
+        headers(&[
+            l.pick("類別", "Category"),
+            l.pick("名次", "Rank"),
+            l.pick("編號", "Id"),
+            l.pick("入選對象", "Nominee"),
+            l.pick("申報單位", "Unit"),
+            l.pick("服務品牌", "Brand"),
+            l.pick("最終得分", "Final score"),
+        ]),
+    );
+    for cat in &doc.categories {
+        for e in &cat.entries {
+            s.push(vec![
+                Cell::text(cat.name.clone()),
+                Cell::int(e.position as i64),
+                Cell::text(e.id.clone()),
+                Cell::text(e.nominee.clone()),
+                Cell::text(e.unit.clone()),
+                Cell::opt(e.brand.as_deref()),
+                Cell::num(e.final_score),
+            ]);
+        }
+    }
+    s
 }

@@ -19,7 +19,7 @@ pub fn esc(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // control characters (other than line breaks and tabs) are shown, not obeyed
             '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if c.is_control() || super::is_bidi_control(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -36,9 +36,10 @@ pub const CSS: &str = r#"
 @page { size: A4 portrait; margin: 18mm 16mm 20mm 16mm; }
 * { box-sizing: border-box; }
 html {
-  font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN",
-    "Songti SC", "STSong", "SimSun", "Noto Sans CJK SC", "Source Han Sans SC",
-    "Microsoft YaHei", serif;
+  font-family: "Noto Serif CJK TC", "Source Han Serif TC", "Noto Serif CJK SC",
+    "Source Han Serif SC", "Source Han Serif CN", "Songti TC", "Songti SC", "STSong",
+    "PMingLiU", "MingLiU", "SimSun", "Noto Sans CJK TC", "Noto Sans CJK SC",
+    "Source Han Sans SC", "Microsoft JhengHei", "Microsoft YaHei", serif;
   font-size: 11pt; line-height: 1.55; color: #000; background: #fff;
 }
 body { margin: 0; }
@@ -60,7 +61,6 @@ table.form { font-size: 10pt; line-height: 1.3; margin: 1mm 0 2mm; }
 .form th, .form td { padding: 1mm 1.5mm; }
 .copy h1 { font-size: 16pt; margin-bottom: 1mm; }
 .copy .sub { margin-bottom: 2mm; font-size: 9.5pt; }
-.form th { width: 24%; }
 .form td.tall { height: 30mm; }
 .form td.sign { height: 24mm; vertical-align: bottom; text-align: right; }
 table.signs th { width: 33%; white-space: normal; }
@@ -84,6 +84,23 @@ table.layout > tfoot { display: table-footer-group; }
   font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 7pt; color: #444;
   text-align: right; padding-top: 2mm;
 }
+td.label { background: #f0f0f0; font-weight: bold; }
+td.center, th.center { text-align: center; }
+table.candidates td:first-child, table.candidates th:first-child { white-space: nowrap; }
+td.box { vertical-align: top; position: relative; }
+td.box .signline { position: absolute; right: 3mm; bottom: 2mm; white-space: pre; }
+tr.split { break-inside: auto; page-break-inside: auto; }
+.pagebreak { break-after: page; page-break-after: always; height: 0; }
+.signature.seal { min-height: 45mm; padding-top: 6mm; }
+table.form th { background: #fff; font-weight: normal; text-align: center; }
+table.form:not(.depts) thead th { border-left: none; border-right: none; border-top: none; }
+table.form:not(.depts) thead tr:first-child th { font-size: 16pt; font-weight: bold; letter-spacing: 0.05em; padding-bottom: 2mm; }
+table.form:not(.depts) thead tr:nth-child(2) th { font-size: 9.5pt; text-align: left; }
+table.form:not(.depts) thead tr:nth-child(2) th.num { text-align: right; }
+table.depts { break-inside: avoid; page-break-inside: avoid; }
+table.depts thead th { border: 0.6pt solid #000; text-align: left; font-size: 10pt; }
+table.audit td, table.audit th { white-space: nowrap; }
+table.audit td:nth-child(6), table.audit td:nth-child(8) { white-space: normal; }
 code { font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 0.9em; }
 @media screen {
   body { max-width: 190mm; margin: 10mm auto; }
@@ -93,7 +110,7 @@ code { font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 
 
 /// A whole HTML document: `title` (already plain text), `body` (already HTML).
 pub fn page(lang: Lang, title: &str, commit: &str, body: &str) -> String {
-    let lang_attr = lang.pick("zh-CN", "en");
+    let lang_attr = lang.pick("zh-Hant", "en");
     let label = super::source_label(lang);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang_attr}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -106,6 +123,14 @@ pub fn page(lang: Lang, title: &str, commit: &str, body: &str) -> String {
         c = esc(commit),
         t = esc(title),
     )
+}
+
+/// A whole HTML document on landscape A4 pages (wide tables).
+pub fn page_landscape(lang: Lang, title: &str, commit: &str, body: &str) -> String {
+    let body = format!(
+        "<style>@page {{ size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }}</style>\n{body}"
+    );
+    page(lang, title, commit, &body)
 }
 
 /// A table: headers (plain text) and rows of already-escaped cells; `num` marks

@@ -7,7 +7,7 @@ use crate::text::sanitize;
 /// character that Markdown or inline HTML could act on backslash-escaped, `|`
 /// included, so a value can never break out of its table cell.
 pub fn esc(s: &str) -> String {
-    let clean = sanitize(s.trim());
+    let clean = super::no_bidi(&sanitize(s.trim()));
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
         if matches!(

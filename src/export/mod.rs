@@ -3,8 +3,8 @@
 //! Nothing here touches git or the file system, except [`audit_log`], which reads
 //! the signed history into the `audit` export's rows.
 //!
-//! One module per document — [`notice`] (公示), [`final_list`] (入选名单),
-//! [`form`] (申报表), [`scores`] (评分明细), [`audit`] (签名历史), [`json`] (the
+//! One module per document — [`notice`] (公示), [`final_list`] (入選名單),
+//! [`form`] (申報表), [`scores`] (評分明細), [`audit`] (簽名歷史), [`json`] (the
 //! whole snapshot) — and one per format: [`md`], [`html`], [`csv`].
 //!
 //! Every export names the commit it was made from (`snapshot.commit`), so a printed
@@ -31,13 +31,20 @@
 pub mod audit;
 pub mod audit_log;
 pub mod csv;
+pub mod decision;
+pub mod doc;
+pub mod docx;
 pub mod final_list;
 pub mod form;
 pub mod html;
 pub mod json;
+pub mod kind;
 pub mod md;
 pub mod notice;
 pub mod scores;
+pub mod sheet;
+pub mod sheets;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -47,6 +54,7 @@ use crate::i18n::Lang;
 use crate::model::{Category, Nomination, Snapshot};
 
 pub use audit::{AuditLog, AuditRow};
+pub use kind::Kind;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +66,10 @@ pub enum Format {
     /// UTF-8 with a byte-order mark, so that Excel reads Chinese text correctly.
     Csv,
     Json,
+    /// An Excel workbook with typed cells.
+    Xlsx,
+    /// A Word document an office edits before sealing.
+    Docx,
 }
 
 impl Format {
@@ -68,6 +80,8 @@ impl Format {
             "html" | "htm" => Some(Format::Html),
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -77,6 +91,43 @@ impl Format {
         Format::parse(path.extension()?.to_str()?)
     }
 
+    /// The format a file name asks for: `Ok(None)` without an extension, a
+    /// refusal for `.pdf` (print the HTML instead) and for any extension that
+    /// names no format this tool writes.
+    pub fn for_path(path: &Path) -> Result<Option<Format>, ExportError> {
+        let Some(ext) = path.extension() else {
+            return Ok(None);
+        };
+        let ext = ext.to_string_lossy().to_string();
+        match Format::parse(&ext) {
+            Some(f) => Ok(Some(f)),
+            None if ext.eq_ignore_ascii_case("pdf") => Err(ExportError::Pdf),
+            None => Err(ExportError::UnknownExtension(ext)),
+        }
+    }
+
+    /// Every format, in the order menus offer them.
+    pub const ALL: [Format; 6] = [
+        Format::Html,
+        Format::Markdown,
+        Format::Docx,
+        Format::Xlsx,
+        Format::Csv,
+        Format::Json,
+    ];
+
+    /// The name menus show.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Html => "HTML",
+            Format::Markdown => "Markdown",
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Xlsx => "Excel (xlsx)",
+            Format::Docx => "Word (docx)",
+        }
+    }
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
@@ -84,6 +135,8 @@ impl Format {
             Format::Html => "html",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
         }
     }
 }
@@ -95,7 +148,7 @@ pub enum What<'a> {
     Notice,
     /// The commended list per category in rank order (COMMEND).
     Final,
-    /// The application form (申报表) of one nomination, three copies when printed.
+    /// The application form (申報表) of one nomination, three copies when printed.
     Form { id: &'a str },
     /// Scores per reviewer and criterion, with aggregates, spread and flags.
     Scores,
@@ -103,17 +156,46 @@ pub enum What<'a> {
     Audit(&'a AuditLog),
     /// The whole snapshot (JSON only).
     Json,
+    /// The commendation decision (表彰決定).
+    Decision,
+    /// The registration summary per reporting unit (擬參與名單匯總表).
+    Registration,
+    /// A blank score sheet per category, for a reviewer to fill by hand.
+    ScoreSheet,
+    /// The democratic-evaluation ballot (民主測評票), per category.
+    Ballot,
+    /// The democratic-evaluation vote summary.
+    Votes,
+    /// The letter asking the departments for their opinions (徵求意見函).
+    Letter,
+    /// The departments' answers per candidate.
+    Opinions,
+    /// The record of objections and how each was handled.
+    Objections,
 }
 
 impl What<'_> {
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The document kind.
+    pub fn kind(&self) -> Kind {
         match self {
-            What::Notice => "notice",
-            What::Final => "final",
-            What::Form { .. } => "form",
-            What::Scores => "scores",
-            What::Audit(_) => "audit",
-            What::Json => "json",
+            What::Notice => Kind::Notice,
+            What::Final => Kind::Final,
+            What::Form { .. } => Kind::Form,
+            What::Scores => Kind::Scores,
+            What::Audit(_) => Kind::Audit,
+            What::Json => Kind::Json,
+            What::Decision => Kind::Decision,
+            What::Registration => Kind::Registration,
+            What::ScoreSheet => Kind::ScoreSheet,
+            What::Ballot => Kind::Ballot,
+            What::Votes => Kind::Votes,
+            What::Letter => Kind::Letter,
+            What::Opinions => Kind::Opinions,
+            What::Objections => Kind::Objections,
         }
     }
 }
@@ -163,6 +245,14 @@ pub enum ExportError {
     Csv(String),
     #[error("JSON: {0}")]
     Json(String),
+    #[error("xlsx: {0}")]
+    Xlsx(String),
+    #[error("docx: {0}")]
+    Docx(String),
+    #[error("PDF is not written directly: export HTML (--out FILE.html) and print it to PDF on A4 with a browser's Print (or scripts/print-pdf.sh FILE.html)")]
+    Pdf,
+    #[error("the file name's extension .{0} names no format: use .md, .html, .csv, .xlsx, .docx or .json")]
+    UnknownExtension(String),
 }
 
 impl ExportError {
@@ -172,12 +262,20 @@ impl ExportError {
             return self.to_string();
         }
         match self {
-            ExportError::UnknownCategory(c) => format!("没有类别 {c:?}"),
+            ExportError::UnknownCategory(c) => format!("沒有類別 {c:?}"),
             ExportError::UnknownNomination(id) => {
-                format!("没有申报项目 {id:?}(pingxuan list 查看全部)")
+                format!("沒有申報項目 {id:?}（pingxuan list 查看全部）")
             }
             ExportError::Unsupported { what, format } => {
-                format!("`{what}` 不能导出为 {format}")
+                let kind = Kind::from_name(what).map_or_else(|| what.to_string(), |k| k.label(Lang::Zh));
+                let can: Vec<&str> = Kind::from_name(what)
+                    .map(|k| k.formats().iter().map(|f| f.extension()).collect())
+                    .unwrap_or_default();
+                format!("「{kind}」不能導出為 {format}（可用：{}）", can.join("、"))
+            }
+            ExportError::Pdf => "不直接生成 PDF：請導出 HTML（--out 文件.html），再用瀏覽器「打印」為 A4 PDF（或運行 scripts/print-pdf.sh 文件.html）".to_string(),
+            ExportError::UnknownExtension(ext) => {
+                format!("文件擴展名 .{ext} 不對應任何格式：請用 .md、.html、.csv、.xlsx、.docx 或 .json")
             }
             other => other.to_string(),
         }
@@ -191,20 +289,77 @@ pub fn render(
     format: Format,
     opts: &Options,
 ) -> Result<Vec<u8>, ExportError> {
+    let kind = what.kind();
+    if !kind.formats().contains(&format) {
+        return Err(ExportError::Unsupported {
+            what: kind.name(),
+            format: format.extension(),
+        });
+    }
     match what {
         What::Notice => notice::render(snapshot, format, opts),
         What::Final => final_list::render(snapshot, format, opts),
         What::Form { id } => form::render(snapshot, id, format, opts),
         What::Scores => scores::render(snapshot, format, opts),
         What::Audit(log) => audit::render(snapshot, log, format, opts),
-        What::Json => match format {
-            Format::Json => json::render(snapshot),
-            other => Err(ExportError::Unsupported {
-                what: "json",
-                format: other.extension(),
-            }),
-        },
+        What::Json => json::render(snapshot),
+        What::Decision => decision::render(snapshot, format, opts),
+        What::Registration
+        | What::ScoreSheet
+        | What::Ballot
+        | What::Votes
+        | What::Letter
+        | What::Opinions
+        | What::Objections => sheets::render(snapshot, kind, format, opts),
     }
+}
+
+/// A document in a block format (Markdown, HTML, `.docx`).
+pub(crate) fn blocks_out(d: &doc::Document, format: Format) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Markdown => Ok(doc::to_markdown(d).into_bytes()),
+        Format::Html => Ok(doc::to_html(d).into_bytes()),
+        Format::Docx => docx::write(d),
+        other => Err(ExportError::Unsupported {
+            what: "document",
+            format: other.extension(),
+        }),
+    }
+}
+
+/// Sheets in a spreadsheet format: CSV takes the first sheet, `.xlsx` all.
+pub(crate) fn sheets_out(
+    sheets: &[sheet::Sheet],
+    format: Format,
+    commit: &str,
+    opts: &Options,
+) -> Result<Vec<u8>, ExportError> {
+    let label = source_label(opts.lang);
+    match format {
+        Format::Csv => match sheets.first() {
+            Some(s) => csv::write_sheet(s, label, commit),
+            None => csv::write(&[], &[], label, commit),
+        },
+        Format::Xlsx => xlsx::write(sheets, label, commit, opts.day),
+        other => Err(ExportError::Unsupported {
+            what: "sheet",
+            format: other.extension(),
+        }),
+    }
+}
+
+/// True for the bidirectional embedding, override and isolate controls, which
+/// could make record text display in another order than it is stored (a
+/// reversed name, a cell that reads as something else).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Record text with bidi controls shown as `\u{fffd}`, never obeyed.
+pub fn no_bidi(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// The commit the snapshot was read from, or a stand-in for an unsaved snapshot.
@@ -254,7 +409,7 @@ pub fn office_name(snapshot: &Snapshot) -> String {
     unit_name(snapshot, &snapshot.campaign.office_unit)
 }
 
-/// The nominee with workplace and post, e.g. `孔祥伟(滕州市公安局…,民警)`.
+/// The nominee with workplace and post, e.g. `孔祥偉(滕州市公安局…,民警)`.
 pub fn nominee_line(n: &Nomination, lang: Lang) -> String {
     let extra: Vec<&str> = [n.nominee.workplace.as_deref(), n.nominee.post.as_deref()]
         .into_iter()
@@ -264,7 +419,7 @@ pub fn nominee_line(n: &Nomination, lang: Lang) -> String {
     if extra.is_empty() || n.nominee.kind == crate::model::NomineeKind::Organisation {
         n.nominee.name.clone()
     } else if lang.zh() {
-        format!("{}({})", n.nominee.name, extra.join(","))
+        format!("{}（{}）", n.nominee.name, extra.join("，"))
     } else {
         format!("{} ({})", n.nominee.name, extra.join(", "))
     }
@@ -284,23 +439,36 @@ pub fn score(s: Option<f64>) -> String {
     s.map_or_else(|| "\u{2014}".to_string(), |s| format!("{s:.2}"))
 }
 
-/// The first sentence or so of `deeds`: at most `max` characters, cut after a
-/// full stop or semicolon where possible, `…` when cut.
+/// The first sentences of `deeds`: at most `max` characters (a text at most a
+/// tenth and two characters longer is kept whole), cut after a full stop where possible, else after
+/// a semicolon or anywhere, and then always marked `…` so the reader knows it
+/// is shortened.
 pub fn summary(deeds: &str, max: usize) -> String {
     let text = crate::text::sanitize(deeds.trim());
     let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= max {
+    if chars.len() <= max + max / 10 + 2 {
         return text;
     }
-    let stops = ['\u{3002}', '\u{ff1b}', ';', '\u{ff01}', '!', '.'];
-    let cut = chars[..max]
-        .iter()
-        .rposition(|c| stops.contains(c))
-        .filter(|&i| i + 1 >= max / 2)
-        .map(|i| i + 1);
-    match cut {
-        Some(i) => chars[..i].iter().collect(),
-        None => {
+    let full = ['\u{3002}', '\u{ff01}', '!', '.'];
+    let half = ['\u{ff1b}', ';', '\u{ff0c}', ','];
+    let at = |stops: &[char]| {
+        chars[..max]
+            .iter()
+            .rposition(|c| stops.contains(c))
+            .filter(|&i| i + 1 >= max / 2)
+    };
+    match (at(&full), at(&half)) {
+        (Some(i), _) => {
+            let mut s: String = chars[..=i].iter().collect();
+            s.push('\u{2026}');
+            s
+        }
+        (None, Some(i)) => {
+            let mut s: String = chars[..i].iter().collect();
+            s.push('\u{2026}');
+            s
+        }
+        (None, None) => {
             let mut s: String = chars[..max.saturating_sub(1)].iter().collect();
             s.push('\u{2026}');
             s
@@ -310,11 +478,11 @@ pub fn summary(deeds: &str, max: usize) -> String {
 
 /// Labels common to every document.
 pub(crate) fn source_label(lang: Lang) -> &'static str {
-    lang.pick("来源提交", "Source commit")
+    lang.pick("來源提交", "Source commit")
 }
 
 pub(crate) fn exported_label(lang: Lang) -> &'static str {
-    lang.pick("导出依据日期", "As of")
+    lang.pick("導出依據日期", "As of")
 }
 
 #[cfg(test)]
@@ -324,10 +492,12 @@ mod tests {
     #[test]
     fn summary_cuts_at_a_sentence_end_or_with_an_ellipsis() {
         assert_eq!(summary("short", 10), "short");
-        let s = "\u{4e00}\u{4e8c}\u{4e09}\u{3002}\u{56db}\u{4e94}\u{516d}\u{4e03}";
-        assert_eq!(summary(s, 6), "\u{4e00}\u{4e8c}\u{4e09}\u{3002}");
+        assert_eq!(summary("一二三。四五六七八九十", 6), "一二三。\u{2026}");
+        assert_eq!(summary("一二三；四五六七八九十", 6), "一二三\u{2026}");
         assert_eq!(summary("abcdefghij", 5), "abcd\u{2026}");
         assert_eq!(summary("a\x1b[2Jb", 10), "a\\e[2Jb");
+        // a text barely over the limit is kept whole, never cut two characters short
+        assert_eq!(summary("無一起有效投訴。", 7), "無一起有效投訴。");
     }
 
     #[test]

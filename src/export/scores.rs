@@ -5,9 +5,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::sheet::{headers, Cell, Sheet};
 use super::{
-    categories, category_name, csv, date, exported_label, html, md, member_name, score,
-    source_commit, unit_name, ExportError, Format, Options,
+    categories, category_name, date, exported_label, html, md, member_name, score, source_commit,
+    unit_name, ExportError, Format, Options,
 };
 use crate::i18n::Lang;
 use crate::model::{AggregateMethod, Mark, Snapshot};
@@ -68,18 +69,18 @@ pub struct ScoresNomination {
 fn mark(m: Option<&Mark>, l: Lang) -> String {
     match m.copied().unwrap_or(Mark::NotScored) {
         Mark::Points(p) => num(p),
-        Mark::NotScored => l.pick("未评", "not scored").to_string(),
-        Mark::Abstain => l.pick("弃权", "abstain").to_string(),
-        Mark::NotApplicable => l.pick("不适用", "n/a").to_string(),
-        Mark::Recused => l.pick("回避", "recused").to_string(),
+        Mark::NotScored => l.pick("未評", "not scored").to_string(),
+        Mark::Abstain => l.pick("棄權", "abstain").to_string(),
+        Mark::NotApplicable => l.pick("不適用", "n/a").to_string(),
+        Mark::Recused => l.pick("迴避", "recused").to_string(),
     }
 }
 
 fn method_name(m: AggregateMethod, l: Lang) -> &'static str {
     match m {
         AggregateMethod::Mean => l.pick("平均", "mean"),
-        AggregateMethod::Median => l.pick("中位数", "median"),
-        AggregateMethod::TrimmedMean => l.pick("去掉最高最低分后平均", "trimmed mean"),
+        AggregateMethod::Median => l.pick("中位數", "median"),
+        AggregateMethod::TrimmedMean => l.pick("去掉最高最低分後平均", "trimmed mean"),
     }
 }
 
@@ -90,7 +91,7 @@ fn flags(a: &Aggregate, ineligible: &[String], snapshot: &Snapshot, l: Lang) -> 
         let spread = a.stats.as_ref().map_or(0.0, |s| s.spread);
         out.push(match l {
             Lang::Zh => format!(
-                "评分分歧大:极差 {} > {}",
+                "評分分歧大：極差 {} > {}",
                 num(spread),
                 num(a.disagreement_spread)
             ),
@@ -109,18 +110,18 @@ fn flags(a: &Aggregate, ineligible: &[String], snapshot: &Snapshot, l: Lang) -> 
             .collect();
         out.push(format!(
             "{}:{}",
-            l.pick("未评分", "not scored by"),
+            l.pick("未評分", "not scored by"),
             crate::rules::text::join(&names, zh)
         ));
     }
     for x in &a.excluded {
         let why = match &x.why {
             Excluded::Conflict { reason } => reason.message(zh),
-            Excluded::NotAReviewer => l.pick("不是评委", "not a reviewer").to_string(),
+            Excluded::NotAReviewer => l.pick("不是評委", "not a reviewer").to_string(),
         };
         out.push(format!(
             "{} {}:{why}",
-            l.pick("不计入", "excluded"),
+            l.pick("不計入", "excluded"),
             member_name(snapshot, &x.reviewer)
         ));
     }
@@ -146,7 +147,11 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
                 let why = e
                     .reasons
                     .iter()
-                    .map(|r| format!("[{}] {}", r.rule(), r.message(l.zh())))
+                    .map(|r| match l {
+                        // no rule ids in a Chinese document
+                        Lang::Zh => r.message(true),
+                        Lang::En => format!("[{}] {}", r.rule(), r.message(false)),
+                    })
                     .collect();
                 (e.id.clone(), None, why)
             }))
@@ -179,7 +184,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
                         .map(|x| match &x.why {
                             Excluded::Conflict { reason } => reason.message(l.zh()),
                             Excluded::NotAReviewer => {
-                                l.pick("不是评委", "not a reviewer").to_string()
+                                l.pick("不是評委", "not a reviewer").to_string()
                             }
                         });
                 reviews.push(ReviewRow {
@@ -239,14 +244,22 @@ pub fn render(snapshot: &Snapshot, format: Format, opts: &Options) -> Result<Vec
     Ok(match format {
         Format::Markdown => markdown(&doc, l).into_bytes(),
         Format::Html => to_html(&doc, l).into_bytes(),
-        Format::Csv => to_csv(&doc, l)?,
+        Format::Csv | Format::Xlsx => {
+            super::sheets_out(&sheets(&doc, l), format, &doc.commit, opts)?
+        }
         Format::Json => super::json::to_vec(&doc)?,
+        Format::Docx => {
+            return Err(ExportError::Unsupported {
+                what: "scores",
+                format: "docx",
+            })
+        }
     })
 }
 
 fn title(l: Lang) -> &'static str {
     l.pick(
-        "评分明细与汇总",
+        "評分明細與匯總",
         "Scores: per reviewer and criterion, with aggregates",
     )
 }
@@ -255,7 +268,7 @@ fn rule_text(doc: &ScoresDoc, l: Lang) -> String {
     let w = num(doc.evaluation_weight * 100.0);
     match l {
         Lang::Zh => format!(
-            "评委汇总方法:{};最终得分 = 评委汇总 × {}% + 日常测评、明察暗访平均分(折算)× {w}%;极差超过 {} 标记为分歧大。未评、弃权、不适用、回避不计为0分。",
+            "評委匯總方法：{}；最終得分 = 評委匯總 × {}% + 日常測評、明察暗訪平均分（折算）× {w}%；極差超過 {} 標記為分歧大。未評、棄權、不適用、迴避不計為0分。",
             method_name(doc.method, l),
             num(100.0 - doc.evaluation_weight * 100.0),
             num(doc.disagreement_spread)
@@ -270,13 +283,13 @@ fn rule_text(doc: &ScoresDoc, l: Lang) -> String {
 }
 
 fn head_row(cat: &ScoresCategory, l: Lang) -> Vec<String> {
-    let mut h = vec![l.pick("评委", "Reviewer").to_string()];
+    let mut h = vec![l.pick("評委", "Reviewer").to_string()];
     h.extend(
         cat.criteria
             .iter()
             .map(|c| format!("{} ({})", c.id, num(c.max))),
     );
-    h.push(l.pick("合计", "Total").to_string());
+    h.push(l.pick("合計", "Total").to_string());
     h
 }
 
@@ -288,7 +301,7 @@ fn body_rows(nom: &ScoresNomination, l: Lang) -> Vec<Vec<String>> {
         .map(|r| {
             let mut who = r.name.clone();
             if let Some(x) = &r.excluded {
-                who = format!("{who} [{}: {x}]", l.pick("不计入", "excluded"));
+                who = format!("{who} [{}: {x}]", l.pick("不計入", "excluded"));
             }
             let mut row = vec![who];
             row.extend(r.marks.iter().cloned());
@@ -296,7 +309,7 @@ fn body_rows(nom: &ScoresNomination, l: Lang) -> Vec<Vec<String>> {
             row
         })
         .collect();
-    let mut mean = vec![l.pick("各项平均", "Criterion mean").to_string()];
+    let mut mean = vec![l.pick("各項平均", "Criterion mean").to_string()];
     mean.extend(
         nom.criterion_means
             .iter()
@@ -322,7 +335,7 @@ fn stats_line(nom: &ScoresNomination, l: Lang) -> String {
     );
     match l {
         Lang::Zh => format!(
-            "评分 {}/{} 份;平均 {};中位数 {};去极值平均 {};标准差 {};最低 {};最高 {};极差 {};评委汇总 {};日常测评平均 {};最终得分 {}",
+            "評分 {}/{} 份；平均 {}；中位數 {}；去極值平均 {}；標準差 {}；最低 {}；最高 {}；極差 {}；評委匯總 {}；日常測評平均 {}；最終得分 {}",
             a.n, a.expected_n,
             f(s.map(|s| s.mean)), f(s.map(|s| s.median)), f(s.map(|s| s.trimmed_mean)),
             f(s.and_then(|s| s.std_dev)), f(s.map(|s| s.min)), f(s.map(|s| s.max)), f(s.map(|s| s.spread)),
@@ -340,7 +353,7 @@ fn stats_line(nom: &ScoresNomination, l: Lang) -> String {
 
 fn nom_heading(nom: &ScoresNomination, l: Lang) -> String {
     let pos = nom.position.map_or_else(
-        || l.pick("不参与排名", "out of the ranking").to_string(),
+        || l.pick("不參與排名", "out of the ranking").to_string(),
         |p| format!("{} {p}", l.pick("名次", "rank")),
     );
     format!("{} {} \u{2014} {} ({pos})", nom.id, nom.nominee, nom.unit)
@@ -355,8 +368,8 @@ fn legend(cat: &ScoresCategory) -> Vec<Vec<String>> {
 
 fn legend_head(l: Lang) -> Vec<String> {
     [
-        l.pick("代号", "Id"),
-        l.pick("评选标准", "Criterion"),
+        l.pick("代號", "Id"),
+        l.pick("評選標準", "Criterion"),
         l.pick("分值", "Max"),
     ]
     .map(String::from)
@@ -456,113 +469,121 @@ pub fn to_html(doc: &ScoresDoc, l: Lang) -> String {
     html::page(l, title(l), &doc.commit, &body)
 }
 
-/// One row per score sheet and one aggregate row per nomination; criterion columns
-/// are the union of the exported categories' criteria, in campaign order.
-pub fn to_csv(doc: &ScoresDoc, l: Lang) -> Result<Vec<u8>, ExportError> {
-    let mut crit_ids: Vec<String> = Vec::new();
+/// Two sheets: one row per score sheet (criterion columns hold numbers only;
+/// the no-score states are listed in a text column of their own), then one row
+/// per nomination with the aggregates. CSV takes the first.
+pub fn sheets(doc: &ScoresDoc, l: Lang) -> Vec<Sheet> {
+    let mut crits: Vec<(String, String)> = Vec::new();
     for cat in &doc.categories {
         for c in &cat.criteria {
-            if !crit_ids.contains(&c.id) {
-                crit_ids.push(c.id.clone());
+            if !crits.iter().any(|(id, _)| id == &c.id) {
+                crits.push((
+                    c.id.clone(),
+                    match l {
+                        Lang::Zh => format!("{} {}（{}分）", c.id, c.title, num(c.max)),
+                        Lang::En => format!("{} {} ({})", c.id, c.title, num(c.max)),
+                    },
+                ));
             }
         }
     }
-    let mut h: Vec<String> = [
-        l.pick("类别", "category"),
-        l.pick("编号", "nomination"),
-        l.pick("申报对象", "nominee"),
-        l.pick("申报单位", "unit"),
-        l.pick("名次", "rank"),
-        l.pick("行类型", "row"),
-        l.pick("评委", "reviewer"),
-        l.pick("评委姓名", "reviewer name"),
-    ]
-    .map(String::from)
-    .to_vec();
-    h.extend(crit_ids.iter().cloned());
-    h.extend(
-        [
-            l.pick("合计", "total"),
-            l.pick("份数", "n"),
-            l.pick("平均", "mean"),
-            l.pick("中位数", "median"),
-            l.pick("去极值平均", "trimmed mean"),
-            l.pick("标准差", "std dev"),
-            l.pick("最低", "min"),
-            l.pick("最高", "max"),
-            l.pick("极差", "spread"),
-            l.pick("评委汇总", "reviewer aggregate"),
-            l.pick("日常测评平均", "evaluation mean"),
-            l.pick("最终得分", "final score"),
-            l.pick("标记", "flags"),
-        ]
-        .map(String::from),
+    let mut h = headers(&[
+        l.pick("類別", "Category"),
+        l.pick("編號", "Id"),
+        l.pick("申報對象", "Nominee"),
+        l.pick("申報單位", "Unit"),
+        l.pick("名次", "Rank"),
+        l.pick("評委", "Reviewer"),
+        l.pick("是否計入", "Counted"),
+    ]);
+    h.extend(crits.iter().map(|(_, t)| t.clone()));
+    h.extend(headers(&[
+        l.pick("未計分項", "Not scored"),
+        l.pick("合計（折算）", "Total (prorated)"),
+        l.pick("不計入原因", "Why excluded"),
+    ]));
+    let mut reviews = Sheet::new(l.pick("評分明細", "Reviews"), h);
+    let mut summary = Sheet::new(
+        l.pick("匯總", "Aggregates"),
+        headers(&[
+            l.pick("類別", "Category"),
+            l.pick("編號", "Id"),
+            l.pick("申報對象", "Nominee"),
+            l.pick("申報單位", "Unit"),
+            l.pick("名次", "Rank"),
+            l.pick("評分份數", "Reviews"),
+            l.pick("應評份數", "Expected"),
+            l.pick("平均", "Mean"),
+            l.pick("中位數", "Median"),
+            l.pick("去極值平均", "Trimmed mean"),
+            l.pick("標準差", "Std dev"),
+            l.pick("最低", "Min"),
+            l.pick("最高", "Max"),
+            l.pick("極差", "Spread"),
+            l.pick("評委匯總", "Reviewer aggregate"),
+            l.pick("日常測評平均", "Evaluation mean"),
+            l.pick("日常測評次數", "Evaluations"),
+            l.pick("最終得分", "Final score"),
+            l.pick("標記", "Flags"),
+        ]),
     );
-    let mut rows = Vec::new();
     for cat in &doc.categories {
-        let col = |id: &str| crit_ids.iter().position(|c| c == id);
         for nom in &cat.nominations {
-            let lead = |kind: &str, reviewer: &str, name: &str| {
+            let lead = || {
                 vec![
-                    cat.category.clone(),
-                    nom.id.clone(),
-                    nom.nominee.clone(),
-                    nom.unit.clone(),
-                    nom.position.map(|p| p.to_string()).unwrap_or_default(),
-                    kind.to_string(),
-                    reviewer.to_string(),
-                    name.to_string(),
+                    Cell::text(cat.name.clone()),
+                    Cell::text(nom.id.clone()),
+                    Cell::text(nom.nominee.clone()),
+                    Cell::text(nom.unit.clone()),
+                    nom.position.map_or(Cell::Empty, |p| Cell::int(p as i64)),
                 ]
             };
             for r in &nom.reviews {
-                let mut row = lead(
-                    if r.excluded.is_some() {
-                        "excluded"
-                    } else {
-                        "review"
-                    },
-                    &r.reviewer,
-                    &r.name,
-                );
-                let mut cells = vec![String::new(); crit_ids.len()];
+                let mut row = lead();
+                row.push(Cell::text(r.name.clone()));
+                row.push(Cell::text(if r.excluded.is_some() {
+                    l.pick("否", "no")
+                } else {
+                    l.pick("是", "yes")
+                }));
+                let mut cells = vec![Cell::Empty; crits.len()];
+                let mut states = Vec::new();
                 for (c, m) in cat.criteria.iter().zip(&r.marks) {
-                    if let Some(i) = col(&c.id) {
-                        cells[i] = m.clone();
+                    let Some(i) = crits.iter().position(|(id, _)| id == &c.id) else {
+                        continue;
+                    };
+                    match m.parse::<f64>() {
+                        Ok(v) => cells[i] = Cell::Num(v),
+                        Err(_) => states.push(format!("{} {m}", c.id)),
                     }
                 }
                 row.extend(cells);
-                row.push(csv::num(r.total));
-                row.extend(std::iter::repeat_n(String::new(), 11));
-                row.push(r.excluded.clone().unwrap_or_default());
-                rows.push(row);
+                row.push(Cell::text(states.join(l.pick("；", "; "))));
+                row.push(Cell::num(r.total));
+                row.push(Cell::opt(r.excluded.as_deref()));
+                reviews.push(row);
             }
             let a = &nom.aggregate;
-            let s = a.stats.as_ref();
-            let mut row = lead("aggregate", "", "");
-            let mut cells = vec![String::new(); crit_ids.len()];
-            for (c, m) in cat.criteria.iter().zip(&nom.criterion_means) {
-                if let Some(i) = col(&c.id) {
-                    cells[i] = csv::num(*m);
-                }
-            }
-            row.extend(cells);
+            let st = a.stats.as_ref();
+            let mut row = lead();
             row.extend([
-                String::new(),
-                a.n.to_string(),
-                csv::num(s.map(|s| s.mean)),
-                csv::num(s.map(|s| s.median)),
-                csv::num(s.map(|s| s.trimmed_mean)),
-                csv::num(s.and_then(|s| s.std_dev)),
-                csv::num(s.map(|s| s.min)),
-                csv::num(s.map(|s| s.max)),
-                csv::num(s.map(|s| s.spread)),
-                csv::num(a.reviewer_aggregate),
-                csv::num(a.evaluation.mean),
-                csv::num(a.final_score),
-                nom.flags.join("; "),
+                Cell::int(a.n as i64),
+                Cell::int(a.expected_n as i64),
+                Cell::num(st.map(|s| s.mean)),
+                Cell::num(st.map(|s| s.median)),
+                Cell::num(st.map(|s| s.trimmed_mean)),
+                Cell::num(st.and_then(|s| s.std_dev)),
+                Cell::num(st.map(|s| s.min)),
+                Cell::num(st.map(|s| s.max)),
+                Cell::num(st.map(|s| s.spread)),
+                Cell::num(a.reviewer_aggregate),
+                Cell::num(a.evaluation.mean),
+                Cell::int(a.evaluation.n as i64),
+                Cell::num(a.final_score),
+                Cell::text(nom.flags.join(l.pick("；", "; "))),
             ]);
-            rows.push(row);
+            summary.push(row);
         }
     }
-    csv::write(&h, &rows, super::source_label(l), &doc.commit)
+    vec![reviews, summary]
 }

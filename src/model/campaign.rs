@@ -48,6 +48,14 @@ pub struct Campaign {
     /// CANDIDATE-NEEDS: what a candidate decision requires besides the gates.
     #[serde(default)]
     pub candidate_needs: CandidateNeeds,
+    /// CANDIDATES: where the public lodges an objection during the notice; printed
+    /// on the public notice. `None` in campaigns written before it existed.
+    #[serde(default)]
+    pub objection_contact: Option<ObjectionContact>,
+    /// COMMEND: the body issuing the commendation decision (表彰決定) and its
+    /// document number (文號); `None` leaves both blank on the draft.
+    #[serde(default)]
+    pub commendation: Option<Commendation>,
 }
 
 /// TIME-FORWARD: `max_offline` when `campaign.ron` does not set it (hours).
@@ -105,6 +113,41 @@ impl Default for CandidateNeeds {
             assessments: default_assessments(),
         }
     }
+    }
+}
+
+/// The objection channel of the public notice (公示): office, address, telephone,
+/// mailbox and office hours. Empty strings are left off the notice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionContact {
+    /// The office that takes objections, e.g. 滕州市文明辦.
+    pub office: String,
+    /// Postal address for letters.
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail or a letter box (信箱).
+    #[serde(default)]
+    pub mailbox: String,
+    /// When the office receives visitors, e.g. 工作日 8:30–12:00、14:00–17:30.
+    #[serde(default)]
+    pub hours: String,
+}
+
+/// The commendation decision's heading data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commendation {
+    /// The issuing body, e.g. 中共滕州市委宣傳部、滕州市文明辦; empty: the campaign's `issuer`.
+    #[serde(default)]
+    pub issuer: String,
+    /// The document number (文號), e.g. 滕文明辦〔2017〕21號.
+    #[serde(default)]
+    pub number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -56,6 +56,18 @@ pub struct Nominee {
     /// Serves the public directly (SCOPE-WINDOW, SCOPE-STAR).
     #[serde(default)]
     pub front_line: bool,
+    /// For a person, as the application form asks: 性別.
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// 出生年月, e.g. `1985-03` or 1985年3月.
+    #[serde(default)]
+    pub born: Option<String>,
+    /// 政治面貌, e.g. 中共黨員.
+    #[serde(default)]
+    pub political_status: Option<String>,
+    /// 學歷, e.g. 大學本科.
+    #[serde(default)]
+    pub education: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -239,6 +239,8 @@ pub fn campaign() -> Campaign {
         max_offline: 24,
         time_zone: default_time_zone(),
         candidate_needs: CandidateNeeds::default(),
+        objection_contact: None,
+        commendation: None,
     }
 }
 
@@ -320,6 +322,10 @@ pub fn nomination(id: &str, category: &str, unit: &str) -> Nomination {
             workplace: None,
             post: None,
             front_line: true,
+            gender: None,
+            born: None,
+            political_status: None,
+            education: None,
         },
         brand: (category == "brand").then(|| "暖心服務".to_string()),
         registered: day(6, 20),

@@ -901,7 +901,7 @@ impl App {
                         return None;
                     }
                     Cmd::Export => {
-                        self.export_menu(vec![ExportKind::Audit], None, None);
+                        self.export_menu(every_kind(false, ExportKind::Audit), None, None);
                         return None;
                     }
                     Cmd::Open => {
@@ -1127,11 +1127,7 @@ impl App {
                     }
                     Cmd::Export => {
                         let category = self.snap.record(&id).map(|r| r.nomination.category.clone());
-                        self.export_menu(
-                            vec![ExportKind::Form, ExportKind::Scores],
-                            category,
-                            Some(id),
-                        );
+                        self.export_menu(every_kind(true, ExportKind::Form), category, Some(id));
                     }
                     Cmd::Back => {
                         self.screen = Screen::List;
@@ -1149,11 +1145,7 @@ impl App {
                 if cmd == Cmd::Export {
                     if let Screen::Rankings { cat, .. } = self.screen {
                         let category = self.snap.campaign.categories.get(cat).map(|c| c.id.clone());
-                        self.export_menu(
-                            vec![ExportKind::Notice, ExportKind::Final],
-                            category,
-                            None,
-                        );
+                        self.export_menu(every_kind(false, ExportKind::Notice), category, None);
                     }
                     return None;
                 }
@@ -1201,4 +1193,18 @@ fn standing(r: &Refusal) -> bool {
             | Refusal::Unknown { .. }
             | Refusal::FraudNotDisqualified
     )
+}
+
+/// Every document the export menu offers, `first` first; the form only where a
+/// nomination is in view (the detail screen).
+pub fn every_kind(with_form: bool, first: ExportKind) -> Vec<ExportKind> {
+    let mut kinds: Vec<ExportKind> = ExportKind::ALL
+        .into_iter()
+        .filter(|k| with_form || !k.needs_id())
+        .collect();
+    if let Some(i) = kinds.iter().position(|k| *k == first) {
+        let k = kinds.remove(i);
+        kinds.insert(0, k);
+    }
+    kinds
 }

@@ -16,16 +16,13 @@ use super::app::App;
 use super::jobs::{ExportJob, ExportKind, Exported};
 use super::view::popup;
 
-/// The formats offered, print-ready HTML first.
-pub const FORMATS: [Format; 4] = [Format::Html, Format::Markdown, Format::Csv, Format::Json];
+/// The formats a document comes in, print-ready HTML first (as the command line's).
+pub fn formats(kind: ExportKind) -> &'static [Format] {
+    kind.formats()
+}
 
 pub fn format_label(f: Format) -> &'static str {
-    match f {
-        Format::Html => "HTML",
-        Format::Markdown => "Markdown",
-        Format::Csv => "CSV",
-        Format::Json => "JSON",
-    }
+    f.label()
 }
 
 /// The export menu's state.
@@ -33,7 +30,7 @@ pub fn format_label(f: Format) -> &'static str {
 pub struct ExportMenu {
     pub kinds: Vec<ExportKind>,
     pub kind: usize,
-    /// Index into [`FORMATS`].
+    /// Index into the current document's [`formats`].
     pub format: usize,
     pub path: String,
     /// The user typed the path: changing the document or format keeps it.
@@ -81,7 +78,8 @@ impl ExportMenu {
     }
 
     pub fn format(&self) -> Format {
-        FORMATS[self.format % FORMATS.len()]
+        let f = formats(self.current());
+        f[self.format % f.len()]
     }
 
     /// `form-2017-star-001.html`, `notice-window.csv`, `audit.md`: in the current directory.
@@ -109,8 +107,16 @@ impl ExportMenu {
             }
         };
         match self.focus {
-            0 => self.kind = step(self.kind, self.kinds.len()),
-            1 => self.format = step(self.format, FORMATS.len()),
+            0 => {
+                // keep the format when the new document has it, else its first
+                let was = self.format();
+                self.kind = step(self.kind, self.kinds.len());
+                self.format = formats(self.current())
+                    .iter()
+                    .position(|f| *f == was)
+                    .unwrap_or(0);
+            }
+            1 => self.format = step(self.format, formats(self.current()).len()),
             _ => return,
         }
         if !self.edited {
@@ -162,11 +168,10 @@ impl ExportMenu {
             kind,
             format: self.format(),
             path: PathBuf::from(path),
-            category: match kind {
-                ExportKind::Notice | ExportKind::Final | ExportKind::Scores => {
-                    self.category.clone()
-                }
-                _ => None,
+            category: if kind.by_category() {
+                self.category.clone()
+            } else {
+                None
             },
             id: (kind == ExportKind::Form)
                 .then(|| self.id.clone())
@@ -284,4 +289,36 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, m: &ExportMenu) {
         }
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::every_kind;
+
+    #[test]
+    fn the_menu_reaches_every_document_in_the_formats_it_comes_in() {
+        // one document list for the command line and the TUI
+        let kinds = every_kind(true, ExportKind::Form);
+        assert_eq!(kinds.len(), ExportKind::ALL.len());
+        assert_eq!(kinds[0], ExportKind::Form);
+        let ranking = every_kind(false, ExportKind::Notice);
+        assert_eq!(ranking.len(), ExportKind::ALL.len() - 1);
+        assert!(
+            !ranking.contains(&ExportKind::Form),
+            "the form needs a nomination"
+        );
+        let mut m = ExportMenu::new(kinds, Some("window".into()), Some("x-1".into()), "x".into());
+        for _ in 0..ExportKind::ALL.len() {
+            m.focus = 1;
+            for _ in 0..8 {
+                m.change(true);
+                assert!(m.current().formats().contains(&m.format()));
+                assert!(m.path.ends_with(m.format().extension()), "{}", m.path);
+            }
+            m.focus = 0;
+            m.change(true);
+            assert!(m.current().formats().contains(&m.format()));
+        }
+    }
 }

@@ -13,39 +13,8 @@ use crate::i18n::Lang;
 
 use super::tr;
 
-/// A document the TUI exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportKind {
-    Notice,
-    Final,
-    Form,
-    Scores,
-    Audit,
-}
-
-impl ExportKind {
-    /// The name `pingxuan export` uses, also the file name's stem.
-    pub fn name(self) -> &'static str {
-        match self {
-            ExportKind::Notice => "notice",
-            ExportKind::Final => "final",
-            ExportKind::Form => "form",
-            ExportKind::Scores => "scores",
-            ExportKind::Audit => "audit",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> String {
-        let (zh, en) = match self {
-            ExportKind::Notice => ("公示", "public notice"),
-            ExportKind::Final => ("入選名單", "final list"),
-            ExportKind::Form => ("申報表", "application form"),
-            ExportKind::Scores => ("評分明細", "scores"),
-            ExportKind::Audit => ("簽名歷史與審計", "signed history and audit"),
-        };
-        tr(lang, zh, en)
-    }
-}
+/// A document the TUI exports: the command line's list ([`crate::export::Kind`]).
+pub use crate::export::Kind as ExportKind;
 
 /// One export to write.
 #[derive(Debug, Clone, PartialEq)]

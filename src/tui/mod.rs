@@ -242,6 +242,15 @@ fn export(cx: &Context, job: &ExportJob, snapshot: &Snapshot) -> Result<Exported
             log = export::audit_log::from_history(&cx.open()?, job.lang)?;
             What::Audit(&log)
         }
+        ExportKind::Json => What::Json,
+        ExportKind::Decision => What::Decision,
+        ExportKind::Registration => What::Registration,
+        ExportKind::ScoreSheet => What::ScoreSheet,
+        ExportKind::Ballot => What::Ballot,
+        ExportKind::Votes => What::Votes,
+        ExportKind::Letter => What::Letter,
+        ExportKind::Opinions => What::Opinions,
+        ExportKind::Objections => What::Objections,
     };
     let bytes = export::render(snapshot, &what, job.format, &opts)
         .map_err(|e| anyhow::anyhow!(e.message(job.lang.zh())))?;
