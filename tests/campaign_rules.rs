@@ -247,6 +247,10 @@ fn star(id: &str, unit: &str) -> Nomination {
         workplace: Some("官橋鎮便民服務中心".into()),
         post: Some("代辦員".into()),
         front_line: true,
+        gender: None,
+        born: None,
+        political_status: None,
+        education: None,
     };
     n.metrics = Metrics::default();
     n

@@ -113,7 +113,6 @@ impl Default for CandidateNeeds {
             assessments: default_assessments(),
         }
     }
-    }
 }
 
 /// The objection channel of the public notice (公示): office, address, telephone,
