@@ -484,7 +484,8 @@ fn attacks(w: &World) -> Vec<Attack> {
         tip: merge,
         bad: merge,
         rule: "ONE-CHAIN",
-        kinds: &["merge"],
+        // (sync names the foreign root it meets first)
+        kinds: &["merge", "foreign-root"],
     });
     out.push(Attack {
         name: "forged root (the root itself)",

@@ -214,8 +214,20 @@ fn cli_errors_quoting_input_are_inert() {
 fn cli_audit_shows_hostile_file_names_as_escapes() {
     let f = hostile_repo();
     let repo = f.repo();
-    let name = "nominations/evil\u{1b}[2K\r\u{202e}nor.txt".to_string();
-    let commit = f.commit_files(&repo, &[(name, b"x".to_vec())], "plain git");
+    let name = "nominations/evil\u{1b}[2K\r\u{202e}nor.txt";
+    // Made by the office clerk with plain git: a known member, so the audit
+    // judges the file itself (ROLES: not a campaign file).
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    b.upsert(name, repo.blob(b"x").unwrap(), git2::FileMode::Blob);
+    let tree = repo
+        .find_tree(b.create_updated(&repo, &head.tree().unwrap()).unwrap())
+        .unwrap();
+    let when = git2::Time::new(head.committer().when().seconds() + 60, 480);
+    let sig = git2::Signature::new("劉洋", CLERK_EMAIL, &when).unwrap();
+    let commit = repo
+        .commit(Some("HEAD"), &sig, &sig, "plain git", &tree, &[&head])
+        .unwrap();
     let o = f.run(&["--lang", "en", "audit"]);
     assert_no_crash(&o, "audit");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
