@@ -39,6 +39,34 @@ fn benches(c: &mut Criterion) {
         })
     });
     let snapshot = store.snapshot_at(head).expect("load");
+    // P6: the list filter, one keystroke at a time, as typed in the TUI.
+    {
+        use pingxuan::tui::app::{App, Session};
+        let session = Session {
+            lang: pingxuan::i18n::Lang::Zh,
+            now: chrono::DateTime::parse_from_rfc3339("2017-11-20T10:00:00+08:00").expect("time"),
+            actor: None,
+            read_only: None,
+            signer: None,
+            theme: pingxuan::tui::theme::Theme { color: false },
+            clock_fixed: true,
+        };
+        let mut app = App::new(snapshot.clone(), session);
+        c.bench_function("P6 filter, every keystroke of 5 queries", |b| {
+            b.iter(|| {
+                for q in ["zwfw", "wangfang", "\u{670d}\u{52a1}", "g-window-001", "lz"] {
+                    app.query.clear();
+                    for ch in q.chars() {
+                        app.query.push(ch);
+                        app.refilter();
+                    }
+                    black_box(app.view.len());
+                }
+                app.query.clear();
+                app.refilter();
+            })
+        });
+    }
     let id = snapshot.records.keys().next().expect("a record").clone();
     pingxuan::history::index::load(store.repo(), head).expect("index");
     c.bench_function("P4 one record's history (index)", |b| {

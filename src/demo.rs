@@ -1,6 +1,11 @@
 //! `pingxuan demo`: the sample campaign built into a real repository, every
 //! scripted action signed by its member's own ssh key at its scripted time.
 //! Keys live beside the repository, never in it.
+//!
+//! Time only moves forward, so the demo is built up to the moment it opens on
+//! ([`DemoOptions::until`], by default [`REVIEW_DAY`]) and no further: what
+//! the script does later is still to do, by whoever the repository is set up
+//! to act as ([`DemoOptions::member`], by default the first reviewer).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,6 +52,24 @@ pub enum DemoError {
     Git(#[from] git2::Error),
     #[error("the sample has no chair")]
     NoChair,
+    #[error("no member {given:?} in the sample; members: {known}")]
+    UnknownMember { given: String, known: String },
+    #[error("{until} is before the campaign's first commit ({first})")]
+    TooEarly { until: String, first: String },
+}
+
+/// The moment `demo` opens on without `--at`: the first day of the review
+/// (評議檢查), with the reviewers' scoring of the stars still to do.
+pub const REVIEW_DAY: &str = "2017-11-20T10:00:00+08:00";
+
+/// How far to build the demo and whom to act as.
+#[derive(Debug, Clone, Default)]
+pub struct DemoOptions {
+    /// Play the script up to this moment (its steps at or before it); `None`: all of it.
+    pub until: Option<DateTime<FixedOffset>>,
+    /// The member the repository is configured as (`user.email`, signing key);
+    /// `None`: the first reviewer of the sample.
+    pub member: Option<String>,
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DemoError {
@@ -62,6 +85,12 @@ pub struct Demo {
     pub allowed_signers: PathBuf,
     pub chair: Member,
     pub commits: usize,
+    /// The member the repository acts as.
+    pub member: Member,
+    /// Scripted steps not played (after [`DemoOptions::until`]).
+    pub left: usize,
+    /// Every member of the sample, for choosing another with `--as`.
+    pub members: Vec<Member>,
 }
 
 /// The parsed sample files.
@@ -136,11 +165,36 @@ fn at_nine(campaign: &Campaign) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| tz.from_utc_datetime(&naive))
 }
 
-/// Builds the demo: `dir` (new or empty) becomes the repository; keys go to a
-/// sibling folder `<dir>.keys`. `progress` hears (done, total) after each commit.
+/// Builds the whole scripted year, acting as the chair: `dir` (new or empty)
+/// becomes the repository; keys go to a sibling folder `<dir>.keys`.
+/// `progress` hears (done, total) after each commit.
 pub fn build(
     dir: &Path,
     lang: Lang,
+    progress: impl FnMut(usize, usize),
+) -> Result<Demo, DemoError> {
+    let chair = sample()?
+        .members
+        .iter()
+        .find(|m| m.has_role(Role::Chair))
+        .map(|m| m.id.clone())
+        .ok_or(DemoError::NoChair)?;
+    build_with(
+        dir,
+        lang,
+        &DemoOptions {
+            until: None,
+            member: Some(chair),
+        },
+        progress,
+    )
+}
+
+/// Builds the demo up to `opts.until`, configured to act as `opts.member`.
+pub fn build_with(
+    dir: &Path,
+    lang: Lang,
+    opts: &DemoOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Demo, DemoError> {
     if dir.exists()
@@ -155,8 +209,35 @@ pub fn build(
         campaign,
         units,
         mut members,
-        history,
+        mut history,
     } = sample()?;
+    let me = match &opts.member {
+        Some(id) => members.iter().find(|m| &m.id == id),
+        None => members.iter().find(|m| m.has_role(Role::Reviewer)),
+    }
+    .map(|m| m.id.clone())
+    .ok_or_else(|| DemoError::UnknownMember {
+        given: opts.member.clone().unwrap_or_default(),
+        known: members
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })?;
+    if let Some(until) = opts.until {
+        let first = at_nine(&campaign);
+        if until < first {
+            return Err(DemoError::TooEarly {
+                until: until.to_rfc3339(),
+                first: first.to_rfc3339(),
+            });
+        }
+    }
+    let scripted = history.len();
+    if let Some(until) = opts.until {
+        history.retain(|step| step.at <= until);
+    }
+    let left = scripted - history.len();
     let keys = PathBuf::from(format!("{}.keys", dir.display()));
     std::fs::create_dir_all(&keys).map_err(io(keys.display().to_string()))?;
     #[cfg(unix)]
@@ -183,18 +264,24 @@ pub fn build(
         .cloned()
         .ok_or(DemoError::NoChair)?;
 
+    let member = members
+        .iter()
+        .find(|m| m.id == me)
+        .cloned()
+        .ok_or(DemoError::NoChair)?;
+
     let store = Store::init(dir, false)?;
     {
         let mut cfg = store
             .repo()
             .config()?
             .open_level(git2::ConfigLevel::Local)?;
-        cfg.set_str("user.name", &chair.name)?;
-        cfg.set_str("user.email", &chair.email)?;
+        cfg.set_str("user.name", &member.name)?;
+        cfg.set_str("user.email", &member.email)?;
         cfg.set_str("gpg.format", "ssh")?;
         cfg.set_str(
             "user.signingkey",
-            &keys.join(&chair.id).display().to_string(),
+            &keys.join(&member.id).display().to_string(),
         )?;
         cfg.set_str(
             "gpg.ssh.allowedSignersFile",
@@ -263,5 +350,8 @@ pub fn build(
         allowed_signers,
         chair,
         commits: total,
+        member,
+        left,
+        members,
     })
 }

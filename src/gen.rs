@@ -124,6 +124,20 @@ fn ron_of<T: serde::Serialize>(v: &T) -> String {
 
 /// Generates the repository (bare) at `dir` with `n` nominations.
 pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
+    generate_with(dir, n, seed, &mut |_, _| {})
+}
+
+/// [`generate`], telling `progress` (commits written, commits expected) as it goes.
+pub fn generate_with(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<u64, GenError> {
+    // Per nomination: its registration, 3 evaluations, 5 scores, the
+    // departments' opinions, the votes, about one objection and the decision.
+    let expected = 1 + n * 19;
+    let mut tell = |done: u64| progress((done as usize).min(expected), expected);
     if dir.exists() {
         return Err(GenError::Exists(dir.display().to_string()));
     }
@@ -229,6 +243,9 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
     let clerk = |i: usize| &clerks[i % clerks.len()];
     // June: registrations.
     for (k, (id, cat, unit)) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(s.mark);
+        }
         let person = *cat == "star";
         let nom = Nomination {
             id: id.clone(),
@@ -285,6 +302,9 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
         .single()
         .unwrap_or(start);
     for (k, (id, cat, _)) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(s.mark);
+        }
         let kinds = [
             EvaluationKind::Routine,
             EvaluationKind::Unannounced,
@@ -393,6 +413,9 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
         .single()
         .unwrap_or(start);
     for (k, (id, _, _)) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(s.mark);
+        }
         for j in 0..rng.below(3) {
             let filed = s.when + Duration::seconds(7);
             let o = Objection {
@@ -437,6 +460,7 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
         .map_err(w)?;
     }
     let commits = s.mark;
+    progress(commits as usize, commits as usize);
     s.out.write_all(b"done\n").map_err(w)?;
     s.out.flush().map_err(w)?;
     drop(s);

@@ -17,7 +17,8 @@ fn demo() -> &'static (Sandbox, std::path::PathBuf) {
         let dir = sb.path().join("demo");
         let out = sb
             .cmd(env!("CARGO_BIN_EXE_pingxuan"))
-            .args(["--lang", "en", "demo"])
+            // The whole scripted year: the demo stops at its --at (default the review day).
+            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
             .arg(&dir)
             .arg("--no-tui")
             .output()

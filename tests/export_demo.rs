@@ -63,7 +63,8 @@ fn demo() -> &'static Demo {
         std::fs::write(root.join("home/.gitconfig"), "").unwrap();
         let repo = root.join("demo");
         let out = command(&root)
-            .args(["--lang", "en", "demo"])
+            // The whole scripted year: the demo stops at its --at (default the review day).
+            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
             .arg(&repo)
             .arg("--no-tui")
             .output()

@@ -33,7 +33,8 @@ fn demo() -> &'static Demo {
         let dir = sb.path().join("demo");
         let out = sb
             .cmd(BIN)
-            .args(["--lang", "en", "demo"])
+            // The whole scripted year: the demo stops at its --at (default the review day).
+            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
             .arg(&dir)
             .arg("--no-tui")
             .output()

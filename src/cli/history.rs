@@ -163,7 +163,9 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
         verifier: verifier(&store),
         since: a.since,
     };
-    let report = history::audit(&store, &opts)?;
+    let report = super::progress::while_running(cx.lang.pick("審計中", "auditing"), || {
+        history::audit(&store, &opts)
+    })?;
     if a.json {
         out::json(&report)?;
     } else {

@@ -29,6 +29,7 @@ mod export;
 mod history;
 pub mod out;
 mod perf;
+mod progress;
 mod rank;
 mod read;
 mod sync;
@@ -168,7 +169,15 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::List(a)) => read::list(&cx, a),
         Some(Command::Show(a)) => read::show(&cx, a),
         Some(Command::Gen(a)) => {
-            let n = crate::gen::generate(&a.dir, a.nominations, a.seed)?;
+            let mut p = progress::Progress::new(
+                lang.pick("生成", "generating"),
+                lang.pick("個提交(估計)", "commits (estimated)"),
+            );
+            let n =
+                crate::gen::generate_with(&a.dir, a.nominations, a.seed, &mut |done, total| {
+                    p.set(done, total)
+                })?;
+            p.finish();
             outln!(
                 "{} commits, {} nominations: {}",
                 n,

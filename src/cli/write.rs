@@ -564,7 +564,7 @@ pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
                 let off = crate::rules::needs::recheck(s, r);
                 match off.first() {
                     None => on.push(r.nomination.id.clone()),
-                    Some(why) => eprintln!(
+                    Some(why) => errln!(
                         "{}",
                         crate::text::sanitize(
                             &crate::rules::Refusal::Recheck {

@@ -139,6 +139,61 @@ fn compact_window(needle: &str, hay: &str, limit: usize) -> bool {
     })
 }
 
+/// The score of a query that is a record's whole id (`2017-window-011`).
+pub const EXACT_ID: i64 = 1 << 40;
+/// The score of a query that is a record's number (`011` of `2017-window-011`).
+pub const EXACT_NUMBER: i64 = 1 << 39;
+
+/// How well `query` (already [`normalise`]d) names the record `id` by its
+/// number, as every paper form, notice and phone call does: the whole id or
+/// the number exactly ranks above every other match; the start of the id, or
+/// of any of its `-` parts on to the end (`window-01`, `01`), ranks as a good
+/// name match. The matched characters of `id` come with the score. A query
+/// that fails an id fails every extension of it (the filter narrows on that).
+pub fn id_match(id: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+    let (score, at) = id_hit(id, query)?;
+    let qlen = query.chars().count();
+    Some((score, (at..at + qlen).collect()))
+}
+
+/// [`id_match`] without the positions: the score alone, no allocation (the
+/// filter runs it on every row per keystroke).
+pub fn id_score(id: &str, query: &str) -> Option<i64> {
+    id_hit(id, query).map(|(score, _)| score)
+}
+
+/// The score and the char index where the match starts. Ids are
+/// `[a-z0-9-]` (validated), so bytes are chars; anything else is compared as is.
+fn id_hit(id: &str, query: &str) -> Option<(i64, usize)> {
+    if query.is_empty() || query.len() > id.len() {
+        return None;
+    }
+    if id.eq_ignore_ascii_case(query) {
+        return Some((EXACT_ID, 0));
+    }
+    let number_at = id.rfind('-').map_or(0, |i| i + 1);
+    let chars_before = |b: usize| id.get(..b).map_or(0, |s| s.chars().count());
+    if id
+        .get(number_at..)
+        .is_some_and(|n| n.eq_ignore_ascii_case(query))
+    {
+        return Some((EXACT_NUMBER, chars_before(number_at)));
+    }
+    // The id's parts on to its end: the whole id, then after each '-'.
+    let starts = std::iter::once(0).chain(id.match_indices('-').map(|(b, _)| b + 1));
+    for start in starts {
+        let rest = id.get(start..).unwrap_or("");
+        if rest
+            .get(..query.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(query))
+        {
+            let qlen = query.chars().count() as i64;
+            return Some((200 + 16 * qlen, chars_before(start)));
+        }
+    }
+    None
+}
+
 pub struct Searcher {
     matcher: SkimMatcherV2,
 }
@@ -365,6 +420,31 @@ mod tests {
                 s.find(&k, q, false).is_some(),
                 "{q}"
             );
+        }
+    }
+
+    /// Issue 15: `/2017-window-011` or `/011` finds the nomination by its
+    /// number, the exact number first; a part of the id finds it too.
+    #[test]
+    fn the_number_finds_its_record_exact_first() {
+        let id = "2017-window-011";
+        assert_eq!(id_match(id, "2017-window-011").map(|m| m.0), Some(EXACT_ID));
+        let (score, chars) = id_match(id, "011").expect("the number");
+        assert_eq!(score, EXACT_NUMBER);
+        assert_eq!(chars, vec![12, 13, 14]);
+        let part = id_match(id, "window-01").expect("a part").0;
+        assert!(part < EXACT_NUMBER && part > 0);
+        assert!(id_match(id, "01").is_some());
+        assert!(id_match("2017-window-001", "011").is_none());
+        assert!(
+            id_match(id, "11").is_none(),
+            "not from the middle of a part"
+        );
+        assert!(id_match(id, "indow").is_none());
+        assert!(id_match(id, "").is_none());
+        // Prefixes of a matching query match (the filter narrows on it).
+        for q in ["2", "2017-w", "w", "window-", "0", "01"] {
+            assert!(id_match(id, q).is_some(), "{q}");
         }
     }
 

@@ -7,25 +7,38 @@
 //!
 //! - ssh (`-----BEGIN SSH SIGNATURE-----`): the public key is read from the
 //!   signature blob itself (the SSHSIG format) and matched against the ssh
-//!   keys registered; the signature is checked with
+//!   keys registered; the signature is checked in this process (the `ssh-key`
+//!   crate: namespace `git`, the key the blob carries, sha256 or sha512) when
+//!   it is an ed25519 signature the crate can read, else with
 //!   `<gpg.ssh.program | ssh-keygen> -Y check-novalidate -n git -s <file>`,
-//!   the signed buffer on stdin (the key match replaces the allowed-signers
-//!   lookup of `-Y verify`, since the registry has dates git's file cannot hold
-//!   per commit).
+//!   the signed buffer on stdin, exactly what the program would say (the key
+//!   match replaces the allowed-signers lookup of `-Y verify`, since the
+//!   registry has dates git's file cannot hold per commit).
 //! - OpenPGP (`-----BEGIN PGP SIGNATURE-----`):
 //!   `<gpg.program | gpg> --status-fd=1 --verify <file> -` exactly as git runs
 //!   it, honouring `GNUPGHOME`; `VALIDSIG` gives the signing key's and the
 //!   primary key's fingerprints, either of which may be registered.
 //!
+//! Each cryptographic check is done once per process: its result is kept under
+//! a SHA-256 of the signature and the signed buffer (what the commit id names),
+//! so the audit, the history tab, the hook and the audit export share one
+//! verification of a commit. The registry is applied afresh on every call
+//! ([`judge`]), since the trust in a key depends on the member and the day.
+//! An OpenPGP signature that gpg could not check for want of the public key is
+//! not kept: importing the key later must change the answer.
+//!
 //! Registered keys are ssh public key lines (`ssh-ed25519 AAAA… comment`) or
 //! OpenPGP fingerprints (hex, spaces ignored, any case).
 
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
+use std::sync::{Mutex, OnceLock};
 
 use base64::Engine;
 use chrono::NaiveDate;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::program::Program;
 use super::SignError;
@@ -152,6 +165,8 @@ pub struct Verifier {
     ssh_program: String,
     gpg_program: String,
     env: Vec<(OsString, OsString)>,
+    /// Check ed25519 ssh signatures in this process (else always run the program).
+    in_process: bool,
 }
 
 impl Default for Verifier {
@@ -160,8 +175,20 @@ impl Default for Verifier {
             ssh_program: "ssh-keygen".into(),
             gpg_program: "gpg".into(),
             env: Vec::new(),
+            in_process: true,
         }
     }
+}
+
+/// Results of cryptographic checks, by [`Verifier::cache_key`].
+static CHECKED: OnceLock<Mutex<HashMap<[u8; 32], RawCheck>>> = OnceLock::new();
+
+/// Past this many kept results the cache starts afresh (a bound on memory:
+/// about 200 bytes each).
+const CHECKED_LIMIT: usize = 1 << 20;
+
+fn checked() -> &'static Mutex<HashMap<[u8; 32], RawCheck>> {
+    CHECKED.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 impl Verifier {
@@ -182,6 +209,48 @@ impl Verifier {
     pub fn with_env(mut self, env: Vec<(OsString, OsString)>) -> Verifier {
         self.env = env;
         self
+    }
+
+    /// Check every ssh signature with the program, as before the in-process
+    /// check existed (for comparisons and benchmarks).
+    pub fn program_only(mut self) -> Verifier {
+        self.in_process = false;
+        self
+    }
+
+    /// Whether the check of `signature` over `payload` by this verifier is
+    /// already kept (it will not run again in this process).
+    pub fn is_cached(&self, signature: &str, payload: &[u8]) -> bool {
+        let key = self.cache_key(signature, payload);
+        checked()
+            .lock()
+            .map(|m| m.contains_key(&key))
+            .unwrap_or(false)
+    }
+
+    /// What a cached result is kept under: the signature and the signed buffer
+    /// (together, the commit), and what checks them (the in-process path or
+    /// the programs and their environment).
+    fn cache_key(&self, signature: &str, payload: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        let mut part = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes);
+        };
+        part(if self.in_process {
+            b"in-process"
+        } else {
+            b"programs"
+        });
+        part(self.ssh_program.as_bytes());
+        part(self.gpg_program.as_bytes());
+        for (k, v) in &self.env {
+            part(k.as_encoded_bytes());
+            part(v.as_encoded_bytes());
+        }
+        part(signature.as_bytes());
+        part(payload);
+        h.finalize().into()
     }
 
     /// Verifies the commit `oid` of `repo` against `registry` on `day`.
@@ -228,8 +297,28 @@ impl Verifier {
         judge(&raw, registry, author_email, day)
     }
 
-    /// The cryptographic check alone.
+    /// The cryptographic check alone, done once per process for a given
+    /// signature and buffer.
     pub fn check(&self, signature: &str, payload: &[u8]) -> Result<RawCheck, SignError> {
+        let key = self.cache_key(signature, payload);
+        if let Some(hit) = checked().lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let raw = self.check_uncached(signature, payload)?;
+        let keep = !matches!(raw, RawCheck::OpenPgp { key_id: Some(_), good: false, ref detail, .. } if !detail.starts_with("BADSIG"));
+        if keep {
+            if let Ok(mut m) = checked().lock() {
+                if m.len() >= CHECKED_LIMIT {
+                    m.clear();
+                }
+                m.insert(key, raw.clone());
+            }
+        }
+        Ok(raw)
+    }
+
+    /// The cryptographic check, done now whatever is kept (for benchmarks).
+    pub fn check_uncached(&self, signature: &str, payload: &[u8]) -> Result<RawCheck, SignError> {
         if signature.contains("-----BEGIN SSH SIGNATURE-----") {
             self.check_ssh(signature, payload)
         } else if signature.contains("-----BEGIN PGP SIGNATURE-----") {
@@ -268,6 +357,11 @@ impl Verifier {
             Ok(k) => k,
             Err(e) => return Ok(RawCheck::Unreadable(e)),
         };
+        if self.in_process {
+            if let Some(raw) = check_ssh_in_process(&key, signature, payload) {
+                return Ok(raw);
+            }
+        }
         let file = self.sig_file(signature)?;
         let args: [&OsStr; 6] = [
             "-Y".as_ref(),
@@ -348,6 +442,32 @@ impl Verifier {
             },
         })
     }
+}
+
+/// `ssh-keygen -Y check-novalidate -n git` done here, for the signatures this
+/// process can read and check exactly as the program would: an SSHSIG of an
+/// ed25519 key. `None` for anything else (the program then decides).
+fn check_ssh_in_process(key: &str, signature: &str, payload: &[u8]) -> Option<RawCheck> {
+    let sig = ssh_key::SshSig::from_pem(signature.trim().as_bytes()).ok()?;
+    if sig.public_key().algorithm() != ssh_key::Algorithm::Ed25519 {
+        return None;
+    }
+    let public = ssh_key::PublicKey::from(sig.public_key().clone());
+    let (good, detail) = match public.verify("git", payload, &sig) {
+        Ok(()) => (
+            true,
+            format!(
+                "Good \"git\" signature with ED25519 key {}",
+                public.fingerprint(ssh_key::HashAlg::Sha256)
+            ),
+        ),
+        Err(e) => (false, format!("Signature verification failed: {e}")),
+    };
+    Some(RawCheck::Ssh {
+        key: key.to_string(),
+        good,
+        detail,
+    })
 }
 
 /// Whether a registered key is an ssh public key line (else an OpenPGP fingerprint).

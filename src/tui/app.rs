@@ -289,7 +289,16 @@ impl App {
             let found: Vec<(usize, (usize, i64))> = candidates
                 .par_iter()
                 .with_min_len(256)
-                .filter_map(|&i| searcher.score_any(&rows[i].keys, &q).map(|hit| (i, hit)))
+                .filter_map(|&i| {
+                    let r = &rows[i];
+                    let by_text = searcher.score_any(&r.keys, &q);
+                    let by_id = crate::search::id_score(&r.id, &q).map(|s| (r.keys.len(), s));
+                    match (by_text, by_id) {
+                        (Some(t), Some(n)) => Some(if n.1 >= t.1 { n } else { t }),
+                        (t, n) => t.or(n),
+                    }
+                    .map(|hit| (i, hit))
+                })
                 .collect();
             let view = found.iter().map(|(i, _)| *i).collect();
             self.scores = found.into_iter().collect();
@@ -315,11 +324,26 @@ impl App {
             return;
         }
         let q = normalise(&self.query);
-        if let Some(hit) = self
-            .rows
-            .get(ri)
-            .and_then(|r| self.searcher.find_any(&r.keys, &q))
-        {
+        let Some(r) = self.rows.get(ri) else {
+            return;
+        };
+        let by_text = self.searcher.find_any(&r.keys, &q);
+        // The number, as the filter scored it (field: one past the text keys).
+        let by_id = crate::search::id_match(&r.id, &q).map(|(score, chars)| {
+            (
+                r.keys.len(),
+                Match {
+                    score,
+                    via: crate::search::Via::Text,
+                    chars,
+                },
+            )
+        });
+        let hit = match (by_text, by_id) {
+            (Some(t), Some(n)) => Some(if n.1.score >= t.1.score { n } else { t }),
+            (t, n) => t.or(n),
+        };
+        if let Some(hit) = hit {
             self.hits.insert(ri, hit);
         }
     }

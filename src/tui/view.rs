@@ -395,7 +395,7 @@ fn draw_list(app: &mut App, f: &mut Frame, area: Rect) {
         };
         let mut spans = Vec::new();
         if wide {
-            spans.extend(cell(&r.id, idw, &[], first, th.plain()));
+            spans.extend(cell(&r.id, idw, &hl(r.keys.len()), first, th.highlight()));
             spans.push(Span::styled(" ", base));
         }
         // A match in brand or deeds is named after the nominee.
