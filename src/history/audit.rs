@@ -900,7 +900,15 @@ impl Judge<'_> {
             // Reported as another member's file; the action is theirs, not this one's.
             let a = reconstruct(kind, path, old.as_deref(), new.as_deref());
             if let Ok(action) = a {
-                self.check(snap, actor, &action, snap.campaign.day_of(when), path, false, true);
+                self.check(
+                    snap,
+                    actor,
+                    &action,
+                    snap.campaign.day_of(when),
+                    path,
+                    false,
+                    true,
+                );
             }
             return;
         }
