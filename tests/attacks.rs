@@ -827,7 +827,13 @@ fn attacks_one_chain_time_forward_every_change_refused_by_audit_hook_and_sync() 
         );
         assert_eq!(rev(&w, &server, "main"), w.good.to_string(), "{}", a.name);
 
-        // (c) sync in a member's clone refuses it; HEAD stays.
+        // (c) sync in a member's clone refuses it; HEAD stays. The clone knows
+        // the remote at the honest tip, as a member who synced before the
+        // attack would (a sync remembers a remote it saw rewritten).
+        w.sb.git_ok(
+            &clone,
+            &["update-ref", "refs/remotes/origin/main", &w.good.to_string()],
+        );
         w.sb.git_ok(&w.dir, &["push", "-f", &evil_url, "try:main"]);
         let before = rev(&w, &clone, "HEAD");
         let out = w.cli_in(&clone, None, &["sync"]);
