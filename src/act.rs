@@ -217,13 +217,7 @@ pub fn perform(
                 return Err("no signer".into());
             };
             let signature = sign(buf)?;
-            let status = verifier.verify(
-                &signature,
-                buf,
-                &registry,
-                &meta.email,
-                day,
-            );
+            let status = verifier.verify(&signature, buf, &registry, &meta.email, day);
             match key_refusal(req.lang, req.actor, &status, &registry) {
                 None => Ok(signature),
                 Some(why) => {

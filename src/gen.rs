@@ -423,6 +423,7 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
             fraud: false,
             by: chair.id.clone(),
             date: day(12, 12),
+            reopened: None,
         };
         s.commit(
             &chair,

@@ -465,6 +465,7 @@ fn attacks(w: &World) -> Vec<Attack> {
         fraud: false,
         by: "mallory".into(),
         date: fixture::day("2017-12-06"),
+        reopened: None,
     };
     let merge_tree = w.tree(
         Some(g),

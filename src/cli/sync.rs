@@ -115,11 +115,15 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
             match (report.pushed, lang) {
                 (true, Lang::Zh) => outln!(
                     "已推送到 {}/{}({} 次重試)",
-                    report.remote, report.branch, report.retries
+                    report.remote,
+                    report.branch,
+                    report.retries
                 ),
                 (true, Lang::En) => outln!(
                     "pushed to {}/{} ({} retries)",
-                    report.remote, report.branch, report.retries
+                    report.remote,
+                    report.branch,
+                    report.retries
                 ),
                 (false, Lang::Zh) => outln!("已是最新 {}", head.unwrap_or("-")),
                 (false, Lang::En) => outln!("up to date {}", head.unwrap_or("-")),

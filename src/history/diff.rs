@@ -470,6 +470,23 @@ fn opinion(o: &mut Out, dept: &str, a: Option<Opinion>, b: Option<Opinion>, name
 fn decision(o: &mut Out, a: Option<Decision>, b: Option<Decision>) {
     let Some(b) = b else { return };
     let lang = o.lang;
+    // FREEZE: the same decision, reopened by the chair.
+    if let (Some(old), Some(r)) = (a.as_ref(), b.reopened.as_ref()) {
+        let mut same = b.clone();
+        same.reopened = None;
+        if old.reopened.is_none() && same == *old {
+            let label = lang.pick("重新開啟評審", "reopened");
+            o.push(
+                "decision.reopened".into(),
+                ChangeKind::Added,
+                None,
+                Some(r.date.to_string()),
+                Some(&r.by),
+                format!("{label}: {}", r.reason),
+            );
+            return;
+        }
+    }
     let old = a.as_ref().map(|x| outcome_text(x.outcome, lang));
     let new = outcome_text(b.outcome, lang);
     let old_id = a
@@ -890,6 +907,7 @@ mod tests {
             fraud: false,
             by: "chair".into(),
             date: "2017-12-01".parse().expect("d"),
+            reopened: None,
         };
         let a = to_ron(&d).expect("ron");
         d.outcome = Outcome::Disqualified;

@@ -166,4 +166,18 @@ pub struct Decision {
     pub fraud: bool,
     pub by: String,
     pub date: NaiveDate,
+    /// FREEZE: the chair reopened the committee's assessment after this
+    /// decision; scores, evaluations and votes may change again until the
+    /// chair decides anew (a new decision has no `reopened`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reopened: Option<Reopening>,
+}
+
+/// FREEZE: the chair's recorded reopening of a decided nomination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopening {
+    pub by: String,
+    pub date: NaiveDate,
+    pub reason: String,
 }
