@@ -169,7 +169,8 @@ pub struct Decision {
     /// FREEZE: the chair reopened the committee's assessment after this
     /// decision; scores, evaluations and votes may change again until the
     /// chair decides anew (a new decision has no `reopened`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always written (also as `None`): the snapshot cache's postcard needs every field.
+    #[serde(default)]
     pub reopened: Option<Reopening>,
 }
 
