@@ -922,5 +922,23 @@ mod tests {
             Lang::En,
         );
         assert_eq!(c[0].text, "decision candidate → disqualified: fraud");
+
+        // FREEZE: the same decision reopened by the chair reads as a reopening.
+        let mut r = d.clone();
+        r.reopened = Some(crate::model::Reopening {
+            by: "chair".into(),
+            date: "2017-12-02".parse().expect("d"),
+            reason: "recount".into(),
+        });
+        let c = file_changes(
+            "p",
+            &FileKind::Decision { id: "x".into() },
+            Some(b.as_bytes()),
+            Some(to_ron(&r).expect("ron").as_bytes()),
+            &names(),
+            Lang::En,
+        );
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].text, "reopened: recount");
     }
 }
