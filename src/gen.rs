@@ -450,6 +450,7 @@ pub fn generate_with(
             fraud: false,
             by: chair.id.clone(),
             date: day(12, 12),
+            reopened: None,
         };
         s.commit(
             &chair,

@@ -70,6 +70,8 @@ impl Lang {
             ActionKind::Members => ("更新成員", "update members"),
             ActionKind::Units => ("更新單位", "update units"),
             ActionKind::Campaign => ("修改評選設置", "change campaign"),
+            ActionKind::Reopen => ("重新開啟評審", "reopen assessment"),
+            ActionKind::Withdraw => ("撤回評分", "withdraw score"),
         };
         match self {
             Lang::Zh => zh,

@@ -465,6 +465,7 @@ fn attacks(w: &World) -> Vec<Attack> {
         fraud: false,
         by: "mallory".into(),
         date: fixture::day("2017-12-06"),
+        reopened: None,
     };
     let merge_tree = w.tree(
         Some(g),
@@ -599,12 +600,15 @@ fn attacks(w: &World) -> Vec<Attack> {
     });
     let tree = w.tree(Some(g), &[(score_path(W1, REVIEWER), None)]);
     let del_score = w.commit(&Craft::by(REVIEWER, Some(REVIEWER), tree, vec![g]));
+    // Deleting one's own score is the `withdraw` action (FREEZE, EVERY-CHANGE),
+    // allowed only while scoring is open and the entry is not decided: after
+    // every phase closed it is refused by the clock.
     out.push(Attack {
         name: "reviewer deletes their own score",
         tip: del_score,
         bad: del_score,
-        rule: "EVERY-CHANGE",
-        kinds: &["not-an-action"],
+        rule: "PHASES",
+        kinds: &["outside-phase"],
     });
 
     // 7. A 5 MB file at the reviewer's own score path.

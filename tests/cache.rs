@@ -67,7 +67,7 @@ fn corrupt_truncated_deleted_or_garbage_cache_changes_nothing() {
     check_equal(&store, "deleted");
 
     // Garbage with a valid magic.
-    let mut junk = b"PXCACHE\x01".to_vec();
+    let mut junk = b"PXCACHE\x02".to_vec();
     junk.extend(std::iter::repeat_n(0xffu8, 4096));
     std::fs::write(&file, &junk).unwrap();
     check_equal(&store, "garbage");

@@ -662,6 +662,7 @@ fn candidate_needs_is_checked_by_the_audit_and_gate_sentences_are_true() {
         fraud: false,
         by: "chair".into(),
         date: fixture::day("2017-11-20"),
+        reopened: None,
     };
     let path = layout::decision_path("w-e").expect("path");
     let bad = w.git_commit(

@@ -56,6 +56,7 @@ fn snapshot() -> Snapshot {
         fraud: false,
         by: "liguohua".into(),
         date: day,
+        reopened: None,
     });
     let mut records = BTreeMap::new();
     records.insert("2017-star-099".to_string(), record);

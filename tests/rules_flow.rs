@@ -103,6 +103,25 @@ fn apply(s: &mut Snapshot, actor: &str, action: &Action, d: NaiveDate) {
         Action::Members(m) => s.members = m,
         Action::Units(u) => s.units = u,
         Action::Campaign(c) => s.campaign = *c,
+        Action::Reopen {
+            nomination,
+            reason,
+            date,
+        } => {
+            if let Some(d) = rec(s, &nomination).decision.as_mut() {
+                d.reopened = Some(Reopening {
+                    by: actor.into(),
+                    date,
+                    reason,
+                });
+            }
+        }
+        Action::Withdraw {
+            nomination,
+            reviewer,
+        } => {
+            rec(s, &nomination).scores.remove(&reviewer);
+        }
         Action::Setup { .. } => unreachable!(),
     }
     let _ = d;

@@ -111,6 +111,10 @@ pub enum Command {
     Resolve(write::ResolveArgs),
     /// Decide a nomination: candidate, final, rejected or disqualified (chair).
     Decide(write::DecideArgs),
+    /// Reopen a decided nomination's scores, evaluations and votes, with a reason (chair; FREEZE).
+    Reopen(write::ReopenArgs),
+    /// Withdraw your own score of a nomination while scoring is open (reviewer).
+    Withdraw(write::WithdrawArgs),
     /// Publish a category's candidate list; the public notice opens (chair).
     Publish(write::PublishArgs),
     /// Grant a deadline exception to one nomination (chair).
@@ -209,6 +213,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Object(a)) => write::object(&cx, a),
         Some(Command::Resolve(a)) => write::resolve(&cx, a),
         Some(Command::Decide(a)) => write::decide(&cx, a),
+        Some(Command::Reopen(a)) => write::reopen(&cx, a),
+        Some(Command::Withdraw(a)) => write::withdraw(&cx, a),
         Some(Command::Publish(a)) => write::publish(&cx, a),
         Some(Command::Exception(a)) => write::exception(&cx, a),
         Some(Command::Override(a)) => write::override_phase(&cx, a),

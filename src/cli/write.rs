@@ -179,6 +179,19 @@ pub struct DecideArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReopenArgs {
+    pub id: String,
+    /// Why the committee's assessment is reopened (recorded in decision.ron).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
 pub struct PublishArgs {
     pub category: String,
     /// Candidate ids, comma separated (default: every nomination decided Candidate in the category).
@@ -520,6 +533,31 @@ pub fn resolve(cx: &Context, a: ResolveArgs) -> Result<i32> {
     })
 }
 
+/// FREEZE: the chair reopens a decided nomination's assessment.
+pub fn reopen(cx: &Context, a: ReopenArgs) -> Result<i32> {
+    let now = cx.now()?;
+    cx.act(|s, _| {
+        let today = s.campaign.day_of(&now);
+        cx.require_record(s, &a.id)?;
+        Ok(Action::Reopen {
+            nomination: a.id,
+            reason: a.reason,
+            date: today,
+        })
+    })
+}
+
+/// A reviewer withdraws their own score.
+pub fn withdraw(cx: &Context, a: WithdrawArgs) -> Result<i32> {
+    cx.act(|s, me| {
+        cx.require_record(s, &a.id)?;
+        Ok(Action::Withdraw {
+            nomination: a.id,
+            reviewer: me.id.clone(),
+        })
+    })
+}
+
 pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
     let now = cx.now()?;
     cx.act(|s, me| {
@@ -538,6 +576,7 @@ pub fn decide(cx: &Context, a: DecideArgs) -> Result<i32> {
                 fraud: a.fraud,
                 by: me.id.clone(),
                 date: today,
+                reopened: None,
             },
         })
     })

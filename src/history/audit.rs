@@ -789,6 +789,7 @@ impl Judge<'_> {
                             same_content(kind, path, planned.as_bytes(), new)
                         })
                 }
+                ([c], None) => c.path == path && c.content.is_none(),
                 _ => false,
             },
             Err(_) => false,
@@ -871,8 +872,13 @@ impl Judge<'_> {
             }
         }
         if new.is_none() {
-            // EVERY-CHANGE: no action deletes a record, whoever's it is.
-            self.not_an_action(path, &NotAction::Deleted);
+            // EVERY-CHANGE: the one deletion an action makes is a reviewer
+            // withdrawing their own score; no other deletes a record.
+            if matches!(kind, FileKind::Score { .. }) && !others {
+                self.action_of(snap, actor, kind, path, old, new, when, false, false);
+            } else {
+                self.not_an_action(path, &NotAction::Deleted);
+            }
             return;
         }
         // The path names the author too: it must agree with the content.
@@ -916,7 +922,8 @@ impl Judge<'_> {
     }
 }
 
-/// The chair resolving an open objection: only status and resolution change.
+/// The chair resolving an open objection (only status and resolution change),
+/// or reopening a decision (FREEZE).
 fn is_resolution(
     kind: &FileKind,
     path: &str,
@@ -924,7 +931,17 @@ fn is_resolution(
     new: &Option<Vec<u8>>,
     actor: &Member,
 ) -> bool {
-    if !matches!(kind, FileKind::Objection { .. }) || !actor.has_role(Role::Chair) {
+    if !actor.has_role(Role::Chair) {
+        return false;
+    }
+    // FREEZE: any chair may reopen a decision another chair made.
+    if matches!(kind, FileKind::Decision { .. }) {
+        return matches!(
+            reconstruct(kind, path, old.as_deref(), new.as_deref()),
+            Ok(Action::Reopen { .. })
+        );
+    }
+    if !matches!(kind, FileKind::Objection { .. }) {
         return false;
     }
     match (parse::<Objection>(path, old), parse::<Objection>(path, new)) {

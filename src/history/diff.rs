@@ -470,6 +470,23 @@ fn opinion(o: &mut Out, dept: &str, a: Option<Opinion>, b: Option<Opinion>, name
 fn decision(o: &mut Out, a: Option<Decision>, b: Option<Decision>) {
     let Some(b) = b else { return };
     let lang = o.lang;
+    // FREEZE: the same decision, reopened by the chair.
+    if let (Some(old), Some(r)) = (a.as_ref(), b.reopened.as_ref()) {
+        let mut same = b.clone();
+        same.reopened = None;
+        if old.reopened.is_none() && same == *old {
+            let label = lang.pick("重新開啟評審", "reopened");
+            o.push(
+                "decision.reopened".into(),
+                ChangeKind::Added,
+                None,
+                Some(r.date.to_string()),
+                Some(&r.by),
+                format!("{label}: {}", r.reason),
+            );
+            return;
+        }
+    }
     let old = a.as_ref().map(|x| outcome_text(x.outcome, lang));
     let new = outcome_text(b.outcome, lang);
     let old_id = a
@@ -890,6 +907,7 @@ mod tests {
             fraud: false,
             by: "chair".into(),
             date: "2017-12-01".parse().expect("d"),
+            reopened: None,
         };
         let a = to_ron(&d).expect("ron");
         d.outcome = Outcome::Disqualified;
@@ -904,5 +922,23 @@ mod tests {
             Lang::En,
         );
         assert_eq!(c[0].text, "decision candidate → disqualified: fraud");
+
+        // FREEZE: the same decision reopened by the chair reads as a reopening.
+        let mut r = d.clone();
+        r.reopened = Some(crate::model::Reopening {
+            by: "chair".into(),
+            date: "2017-12-02".parse().expect("d"),
+            reason: "recount".into(),
+        });
+        let c = file_changes(
+            "p",
+            &FileKind::Decision { id: "x".into() },
+            Some(b.as_bytes()),
+            Some(to_ron(&r).expect("ron").as_bytes()),
+            &names(),
+            Lang::En,
+        );
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].text, "reopened: recount");
     }
 }

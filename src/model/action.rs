@@ -32,10 +32,12 @@ pub enum ActionKind {
     Members,
     Units,
     Campaign,
+    Reopen,
+    Withdraw,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 19] = [
+    pub const ALL: [ActionKind; 21] = [
         ActionKind::Setup,
         ActionKind::Nominate,
         ActionKind::Activity,
@@ -55,6 +57,8 @@ impl ActionKind {
         ActionKind::Members,
         ActionKind::Units,
         ActionKind::Campaign,
+        ActionKind::Reopen,
+        ActionKind::Withdraw,
     ];
 
     /// The name used in `Pingxuan-Action:` trailers.
@@ -79,6 +83,8 @@ impl ActionKind {
             ActionKind::Members => "members",
             ActionKind::Units => "units",
             ActionKind::Campaign => "campaign",
+            ActionKind::Reopen => "reopen",
+            ActionKind::Withdraw => "withdraw",
         }
     }
 
@@ -159,6 +165,17 @@ pub enum Action {
     Members(Vec<Member>),
     Units(Vec<Unit>),
     Campaign(Box<Campaign>),
+    /// FREEZE: the chair reopens a decided nomination's assessment, with a reason.
+    Reopen {
+        nomination: String,
+        reason: String,
+        date: NaiveDate,
+    },
+    /// A reviewer withdraws their own score (deletes `scores/<reviewer>.ron`).
+    Withdraw {
+        nomination: String,
+        reviewer: String,
+    },
 }
 
 impl Action {
@@ -183,6 +200,8 @@ impl Action {
             Action::Members(_) => ActionKind::Members,
             Action::Units(_) => ActionKind::Units,
             Action::Campaign(_) => ActionKind::Campaign,
+            Action::Reopen { .. } => ActionKind::Reopen,
+            Action::Withdraw { .. } => ActionKind::Withdraw,
         }
     }
 
@@ -199,7 +218,9 @@ impl Action {
             | Action::Vote { nomination, .. }
             | Action::Object { nomination, .. }
             | Action::Resolve { nomination, .. }
-            | Action::Decide { nomination, .. } => Some(nomination),
+            | Action::Decide { nomination, .. }
+            | Action::Reopen { nomination, .. }
+            | Action::Withdraw { nomination, .. } => Some(nomination),
             _ => None,
         }
     }

@@ -166,4 +166,19 @@ pub struct Decision {
     pub fraud: bool,
     pub by: String,
     pub date: NaiveDate,
+    /// FREEZE: the chair reopened the committee's assessment after this
+    /// decision; scores, evaluations and votes may change again until the
+    /// chair decides anew (a new decision has no `reopened`).
+    /// Always written (also as `None`): the snapshot cache's postcard needs every field.
+    #[serde(default)]
+    pub reopened: Option<Reopening>,
+}
+
+/// FREEZE: the chair's recorded reopening of a decided nomination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopening {
+    pub by: String,
+    pub date: NaiveDate,
+    pub reason: String,
 }

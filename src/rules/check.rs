@@ -3,7 +3,7 @@
 //! OPEN (a known member acts), PHASES, REG-DEADLINE, FORM-DEADLINE, roles, scope,
 //! QUOTA and REPORTING-UNIT, LATE-CHANGE, conflicts, EVIDENCE, the notice and
 //! objection rules (CANDIDATES, CANDIDATE-NEEDS, NOTICE-RECHECK), FRAUD, NO-FILLER,
-//! COMMEND and references (unknown nomination, criterion, department…).
+//! COMMEND, FREEZE (the committee's assessment of a decided entry) and references (unknown nomination, criterion, department…).
 //! Roles are read from the snapshot's `members.ron`, not from the `actor` passed in.
 
 use chrono::NaiveDate;
@@ -15,6 +15,7 @@ use crate::model::{
 
 use super::conflict::check_conflict;
 use super::deadline::{check_form, check_registration, FORM_DEADLINE, REG_DEADLINE};
+use super::freeze::check_freeze;
 use super::late_change::check_late_change;
 use super::notice::{check_decide, check_object, check_publish, check_resolve};
 use super::phase::check_action_phase;
@@ -42,6 +43,7 @@ pub fn check_action(
     }
     out.extend(check_roles(snapshot, member, action));
     out.extend(check_content(snapshot, member, action, day));
+    out.extend(check_freeze(snapshot, action));
     if out.is_empty() {
         Ok(())
     } else {
@@ -468,6 +470,10 @@ fn check_content(
         Action::Members(members) => out.extend(check_members(members)),
         Action::Units(units) => out.extend(check_units(units)),
         Action::Campaign(c) => out.extend(check_campaign(c)),
+        // FREEZE: their own conditions are in `freeze.rs`.
+        Action::Reopen { nomination, .. } | Action::Withdraw { nomination, .. } => {
+            record_of(snapshot, nomination, &mut out);
+        }
     }
     out
 }

@@ -439,6 +439,7 @@ pub fn decision(outcome: Outcome, by: &str, date: NaiveDate) -> Decision {
         fraud: false,
         by: by.into(),
         date,
+        reopened: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod check;
 pub mod conflict;
 pub mod deadline;
 pub mod eligibility;
+pub mod freeze;
 pub mod gates;
 pub mod late_change;
 pub mod needs;

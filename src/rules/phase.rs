@@ -6,7 +6,8 @@
 //!
 //! Always allowed, whatever the clock says (see `schema/phases.md`):
 //! - the chair's own actions `Setup`, `Override`, `Exception`, `TieOrder`,
-//!   `Members`, `Units`, `Campaign`;
+//!   `Members`, `Units`, `Campaign`, `Reopen` (FREEZE);
+//! - `Withdraw` (a reviewer's score) is allowed wherever `Score` is;
 //! - FRAUD: an objection with `fraud: true`, a `Decide` with outcome `Disqualified`
 //!   and `fraud: true`, and the resolution of an objection that reports fraud;
 //! - REG-DEADLINE / FORM-DEADLINE: a `Nominate` or `FileForm` of a nomination for
@@ -76,7 +77,7 @@ pub fn open_phases<'a>(
 }
 
 /// Chair actions that the phase clock never restricts.
-pub const CHAIR_ANYTIME: [ActionKind; 7] = [
+pub const CHAIR_ANYTIME: [ActionKind; 8] = [
     ActionKind::Setup,
     ActionKind::Override,
     ActionKind::Exception,
@@ -84,7 +85,16 @@ pub const CHAIR_ANYTIME: [ActionKind; 7] = [
     ActionKind::Members,
     ActionKind::Units,
     ActionKind::Campaign,
+    ActionKind::Reopen,
 ];
+
+/// The kind whose phases gate `kind`: a score is withdrawn while scoring is open.
+fn gated_as(kind: ActionKind) -> ActionKind {
+    match kind {
+        ActionKind::Withdraw => ActionKind::Score,
+        k => k,
+    }
+}
 
 /// Whether an action of `kind` is allowed on `day` by the phase table alone
 /// (an open phase allows it, or it is a chair action allowed at any time).
@@ -97,7 +107,7 @@ pub fn phase_allows(
     CHAIR_ANYTIME.contains(&kind)
         || open_phases(campaign, rulings, day)
             .iter()
-            .any(|p| p.allows.contains(&kind))
+            .any(|p| p.allows.contains(&gated_as(kind)))
 }
 
 /// Why an action is exempt from the phase clock.
@@ -158,7 +168,7 @@ pub fn check_phase(
         allowed_in: campaign
             .phases
             .iter()
-            .filter(|p| p.allows.contains(&kind))
+            .filter(|p| p.allows.contains(&gated_as(kind)))
             .map(|p| window(p, rulings))
             .collect(),
         open: open_phases(campaign, rulings, day)

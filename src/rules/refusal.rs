@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{ActionKind, ObjectionStatus, Role};
+use crate::model::{ActionKind, ObjectionStatus, Outcome, Role};
 
 use super::conflict::ConflictReason;
 use super::eligibility::Ineligible;
@@ -278,6 +278,26 @@ pub enum Refusal {
         nomination: String,
         reason: Box<Refusal>,
     },
+    /// FREEZE: the committee's assessment of a decided nomination is frozen.
+    #[error("{}", self.message(false))]
+    Frozen {
+        nomination: String,
+        action: ActionKind,
+        outcome: Outcome,
+        decided: NaiveDate,
+    },
+    /// FREEZE: only a decided nomination not yet reopened can be reopened.
+    #[error("{}", self.message(false))]
+    NotFrozen { nomination: String },
+    /// FREEZE: a decision is made afresh; only `reopen` records a reopening.
+    #[error("{}", self.message(false))]
+    DecisionReopened,
+    /// A reviewer withdraws a score they do not have.
+    #[error("{}", self.message(false))]
+    NoScore {
+        nomination: String,
+        reviewer: String,
+    },
 }
 
 fn windows(ws: &[PhaseWindow], zh: bool) -> String {
@@ -324,6 +344,8 @@ impl Refusal {
             LateChange { .. } => "LATE-CHANGE".into(),
             CandidateNeeds { .. } => "CANDIDATE-NEEDS".into(),
             Recheck { .. } => "NOTICE-RECHECK".into(),
+            Frozen { .. } | NotFrozen { .. } | DecisionReopened => "FREEZE".into(),
+            NoScore { .. } => "REFERENCE".into(),
         }
     }
 
@@ -717,6 +739,43 @@ impl Refusal {
                 zh,
                 format!("NOTICE-RECHECK:{nomination} 現在不能列入公示:{}", reason.message(true)),
                 format!("NOTICE-RECHECK: {nomination} cannot go on the notice now: {}", reason.message(false)),
+            ),
+            Frozen {
+                nomination,
+                action,
+                outcome,
+                decided,
+            } => {
+                let o = format!("{outcome:?}").to_lowercase();
+                pick(
+                    zh,
+                    format!(
+                        "FREEZE:{nomination} 已于 {decided} 作出決定({o}),評分、測評和民主測評已凍結,不能再{};如需改動,須由主任說明理由重新開啟(pingxuan reopen)",
+                        action_label(*action, true)
+                    ),
+                    format!(
+                        "FREEZE: {nomination} was decided ({o}) on {decided}; its scores, evaluations and votes are frozen, so no {} is allowed unless the chair reopens it with a reason (pingxuan reopen)",
+                        action_label(*action, false)
+                    ),
+                )
+            }
+            NotFrozen { nomination } => pick(
+                zh,
+                format!("FREEZE:{nomination} 尚無決定或已重新開啟,無需重新開啟"),
+                format!("FREEZE: {nomination} has no decision or is already reopened; nothing to reopen"),
+            ),
+            DecisionReopened => pick(
+                zh,
+                "FREEZE:決定不能自帶重新開啟記錄;重新開啟請用 reopen".into(),
+                "FREEZE: a decision cannot carry a reopening; use reopen".into(),
+            ),
+            NoScore {
+                nomination,
+                reviewer,
+            } => pick(
+                zh,
+                format!("{reviewer} 對 {nomination} 沒有評分,無可撤回"),
+                format!("{reviewer} has no score on {nomination} to withdraw"),
             ),
         }
     }

@@ -17,7 +17,7 @@ use super::refusal::Refusal;
 /// The roles any one of which may take `kind`.
 pub fn roles_for(kind: ActionKind) -> &'static [Role] {
     match kind {
-        ActionKind::Score => &[Role::Reviewer],
+        ActionKind::Score | ActionKind::Withdraw => &[Role::Reviewer],
         ActionKind::Evaluate => &[Role::Reviewer, Role::Chair],
         ActionKind::Nominate
         | ActionKind::Activity
@@ -35,7 +35,8 @@ pub fn roles_for(kind: ActionKind) -> &'static [Role] {
         | ActionKind::TieOrder
         | ActionKind::Members
         | ActionKind::Units
-        | ActionKind::Campaign => &[Role::Chair],
+        | ActionKind::Campaign
+        | ActionKind::Reopen => &[Role::Chair],
     }
 }
 
@@ -55,6 +56,7 @@ pub fn acts_for_unit(units: &[Unit], member: &Member, office_unit: &str, unit: &
 fn self_field(action: &Action) -> Option<(&'static str, &str)> {
     match action {
         Action::Score { score, .. } => Some(("score.reviewer", &score.reviewer)),
+        Action::Withdraw { reviewer, .. } => Some(("withdraw.reviewer", reviewer)),
         Action::Evaluate { evaluation, .. } => Some(("evaluation.author", &evaluation.author)),
         Action::Opinion { opinion, .. } => Some(("opinion.recorded_by", &opinion.recorded_by)),
         Action::Vote { votes, .. } => Some(("votes.recorded_by", &votes.recorded_by)),

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Problem, Record, TopIds};
 
-const MAGIC: &[u8; 8] = b"PXCACHE\x01";
+/// `\x02`: `Decision` gained `reopened` (FREEZE); older caches are stale.
+const MAGIC: &[u8; 8] = b"PXCACHE\x02";
 /// Records per independently decoded chunk, so a warm open decodes in parallel.
 const CHUNK: usize = 256;
 

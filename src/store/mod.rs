@@ -51,6 +51,8 @@ pub enum StoreError {
     },
     #[error("{0} already exists")]
     Exists(String),
+    #[error("{0} does not exist")]
+    Missing(String),
     #[error("campaign.ron has format {found}; this build writes format {supported} only (run `pingxuan migrate` with a newer build)")]
     NewerFormat { found: u32, supported: u32 },
     #[error("{path}: {source}")]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::codec::to_ron;
 use super::layout;
 use super::StoreError;
-use crate::model::{Action, ObjectionStatus, Record, Resolution, Rulings, Snapshot};
+use crate::model::{Action, ObjectionStatus, Record, Reopening, Resolution, Rulings, Snapshot};
 
 /// One path set to new content, or removed when `content` is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +184,37 @@ pub fn plan(
         Action::Members(m) => one(put(layout::MEMBERS.into(), m)),
         Action::Units(u) => one(put(layout::UNITS.into(), u)),
         Action::Campaign(c) => one(put(layout::CAMPAIGN.into(), c.as_ref())),
+        Action::Reopen {
+            nomination,
+            reason,
+            date,
+        } => {
+            let path = layout::decision_path(nomination)?;
+            let mut d = record(snapshot, nomination)?
+                .decision
+                .clone()
+                .ok_or_else(|| StoreError::Missing(path.clone()))?;
+            d.reopened = Some(Reopening {
+                by: actor.to_string(),
+                date: *date,
+                reason: reason.clone(),
+            });
+            one(put(path, &d))
+        }
+        // The one action that removes a file: the reviewer's own score.
+        Action::Withdraw {
+            nomination,
+            reviewer,
+        } => {
+            let path = layout::score_path(nomination, reviewer)?;
+            if !record(snapshot, nomination)?.scores.contains_key(reviewer) {
+                return Err(StoreError::Missing(path));
+            }
+            Ok(vec![FileChange {
+                path,
+                content: None,
+            }])
+        }
     }
 }
 
@@ -206,6 +237,10 @@ pub fn apply(
     use super::layout::FileKind;
     for change in plan(Some(snapshot), actor, when, action)? {
         let Some(text) = change.content else {
+            // Only a withdrawn score is ever removed.
+            if let FileKind::Score { id, reviewer } = layout::classify(&change.path) {
+                rec(snapshot, &id)?.scores.remove(&reviewer);
+            }
             continue;
         };
         let bytes = text.as_bytes();

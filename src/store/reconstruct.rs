@@ -89,7 +89,14 @@ pub fn reconstruct(
     new: Option<&[u8]>,
 ) -> Result<Action, NotAction> {
     if new.is_none() {
-        return Err(NotAction::Deleted);
+        // The one deletion an action makes: a reviewer withdraws a score.
+        return match kind {
+            FileKind::Score { id, reviewer } if old.is_some() => Ok(Action::Withdraw {
+                nomination: id.clone(),
+                reviewer: reviewer.clone(),
+            }),
+            _ => Err(NotAction::Deleted),
+        };
     }
     match kind {
         FileKind::Campaign => Ok(Action::Campaign(Box::new(need::<Campaign>(path, new)?))),
@@ -133,10 +140,25 @@ pub fn reconstruct(
             nomination: id.clone(),
             votes: need(path, new)?,
         }),
-        FileKind::Decision { id } => Ok(Action::Decide {
-            nomination: id.clone(),
-            decision: need(path, new)?,
-        }),
+        FileKind::Decision { id } => {
+            let b: Decision = need(path, new)?;
+            // FREEZE: the same decision with a reopening added is the chair's `reopen`.
+            if let (Some(a), Some(r)) = (parse::<Decision>(path, old), b.reopened.clone()) {
+                let mut unreopened = b.clone();
+                unreopened.reopened = None;
+                if a.reopened.is_none() && unreopened == a {
+                    return Ok(Action::Reopen {
+                        nomination: id.clone(),
+                        reason: r.reason,
+                        date: r.date,
+                    });
+                }
+            }
+            Ok(Action::Decide {
+                nomination: id.clone(),
+                decision: b,
+            })
+        }
         FileKind::Objection { id, stem } => {
             let b: Objection = need(path, new)?;
             match parse::<Objection>(path, old) {
@@ -306,11 +328,12 @@ mod tests {
         let again = plan(Some(snap), actor, &when, &back).expect("plan again");
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].path, c.path);
-        let (a, b) = (
-            again[0].content.as_deref().unwrap_or("").as_bytes(),
-            new.unwrap_or(b""),
-        );
-        assert!(same_content(&kind, &c.path, a, b), "{action:?}");
+        match (again[0].content.as_deref(), new) {
+            (Some(a), Some(b)) => {
+                assert!(same_content(&kind, &c.path, a.as_bytes(), b), "{action:?}")
+            }
+            (a, b) => assert!(a.is_none() && b.is_none(), "{action:?}"),
+        }
         Ok(back)
     }
 
@@ -357,6 +380,16 @@ mod tests {
             "20170920-100000-1".into(),
             fixture::objection(false, ObjectionStatus::Open),
         );
+        // A score to withdraw and a decision to reopen.
+        let cat = s.campaign.category("window").expect("window").clone();
+        let rec = s.records.get_mut(W).expect("record");
+        rec.scores
+            .insert("r2".into(), fixture::uniform_score(&cat, "r2", 0.5));
+        rec.decision = Some(fixture::decision(
+            Outcome::Candidate,
+            "chair",
+            fixture::day(11, 20),
+        ));
         s
     }
 
@@ -529,6 +562,15 @@ mod tests {
                 c.title = format!("{}{t}", c.title);
                 Action::Campaign(Box::new(c))
             }
+            ActionKind::Reopen => Action::Reopen {
+                nomination: W.into(),
+                reason: format!("r{t}"),
+                date: d,
+            },
+            ActionKind::Withdraw => Action::Withdraw {
+                nomination: W.into(),
+                reviewer: "r2".into(),
+            },
         }
     }
 
@@ -594,7 +636,7 @@ mod tests {
         let path = crate::store::layout::objection_path(W, "20170920-100000-1").expect("path");
         let kind = classify(&path);
         let open = crate::store::codec::to_ron(&rec.objections["20170920-100000-1"]).expect("ron");
-        // A deletion is no action.
+        // A deletion is no action, but for a withdrawn score.
         assert_eq!(
             reconstruct(&kind, &path, Some(open.as_bytes()), None),
             Err(NotAction::Deleted)

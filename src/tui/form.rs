@@ -558,6 +558,7 @@ impl Form {
                     fraud: self.flag_of("decision.fraud"),
                     by: me.id.clone(),
                     date: day,
+                    reopened: None,
                 },
             },
             ActionKind::Nominate => {

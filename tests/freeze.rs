@@ -1,0 +1,543 @@
+//! FREEZE on FRESH campaigns made with `pingxuan init` (the sample campaign,
+//! its units, and a members.ron of our own with real ssh keys), driven through
+//! the real binary: once the chair has decided a nomination, its scores,
+//! evaluations and votes are frozen. The command line refuses before writing; a
+//! commit made with plain `git commit -S` is flagged by `pingxuan audit` (exit 1,
+//! rule FREEZE). Department opinions still arrive. The chair reopens with a
+//! recorded reason (`pingxuan reopen`), which lasts until the next decision. A
+//! reviewer withdraws their own score (`pingxuan withdraw`), the one deletion an
+//! action makes; deleting another member's score stays a violation (EVERY-CHANGE).
+
+mod common;
+mod fixture;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{output_text, Sandbox, SshKey};
+use pingxuan::model::*;
+use pingxuan::store::layout;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pingxuan");
+
+/// Member id, unit, role.
+const MEMBERS: &[(&str, &str, Role)] = &[
+    ("chair", "wenmingban", Role::Chair),
+    ("office", "wenmingban", Role::Clerk),
+    // a department's clerk: gonganju reports its two window units
+    ("gaj", "gonganju", Role::Clerk),
+    // a town's clerk
+    ("gq", "guanqiao-zhen", Role::Clerk),
+    ("r1", "xuanchuanbu", Role::Reviewer),
+    ("r2", "zonggonghui", Role::Reviewer),
+];
+
+const DEPARTMENTS: [&str; 7] = [
+    "jijian",
+    "zongzhiban",
+    "wangguanban",
+    "xinfang",
+    "huanbao",
+    "jisheng",
+    "anquan",
+];
+
+/// Points of W1..W10 at their maximum in the sample campaign.
+const WINDOW_MAX: [f64; 10] = [10.0, 10.0, 10.0, 8.0, 12.0, 10.0, 12.0, 10.0, 10.0, 8.0];
+
+struct World {
+    sb: Sandbox,
+    dir: PathBuf,
+    keys: BTreeMap<&'static str, SshKey>,
+}
+
+fn email(id: &str) -> String {
+    format!("{id}@campaign.example")
+}
+
+impl World {
+    /// `pingxuan init` of a fresh campaign, as its chair.
+    fn new() -> World {
+        let sb = Sandbox::new();
+        let mut keys = BTreeMap::new();
+        let mut members = Vec::new();
+        for (id, unit, role) in MEMBERS {
+            let key = sb.ssh_keygen(id, &email(id));
+            members.push(Member {
+                id: (*id).into(),
+                name: (*id).into(),
+                email: email(id),
+                roles: vec![*role],
+                unit: (*unit).into(),
+                keys: vec![PublicKey {
+                    key: key.line.clone(),
+                    valid_from: fixture::day("2017-06-01"),
+                    revoked: None,
+                }],
+                conflicts: vec![],
+            });
+            keys.insert(*id, key);
+        }
+        let file = sb.path().join("members.ron");
+        std::fs::write(&file, fixture::ron(&members)).expect("members file");
+        let dir = sb.path().join("campaign");
+        let w = World { sb, dir, keys };
+        w.identity("chair");
+        let out =
+            w.sb.cmd(BIN)
+                .args(["--lang", "en", "--at", "2017-06-10T09:00:00+08:00", "init"])
+                .arg(&w.dir)
+                .arg("--members")
+                .arg(&file)
+                .output()
+                .expect("init");
+        assert!(out.status.success(), "init: {}", output_text(&out));
+        w
+    }
+
+    /// Git's identity and signing key become `who`'s.
+    fn identity(&self, who: &str) {
+        self.sb.set_identity(who, &email(who));
+        self.sb.set_config("gpg.format", "ssh");
+        self.sb.set_config(
+            "user.signingkey",
+            self.keys[who].private.to_str().expect("utf-8"),
+        );
+    }
+
+    fn head(&self) -> String {
+        self.sb
+            .git_ok(&self.dir, &["rev-parse", "HEAD"])
+            .trim()
+            .to_string()
+    }
+
+    /// `pingxuan <args>` as `who` at `at`.
+    fn run(&self, who: &str, at: &str, args: &[&str]) -> Output {
+        self.identity(who);
+        self.sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "--at", at])
+            .args(args)
+            .output()
+            .expect("run pingxuan")
+    }
+
+    /// A write that must succeed.
+    fn ok(&self, who: &str, at: &str, args: &[&str]) {
+        let out = self.run(who, at, args);
+        assert!(
+            out.status.success(),
+            "{who} {args:?} at {at}: {}",
+            output_text(&out)
+        );
+    }
+
+    /// A write that must be refused before anything is written; its stderr.
+    fn refused(&self, who: &str, at: &str, args: &[&str]) -> String {
+        let before = self.head();
+        let out = self.run(who, at, args);
+        let text = output_text(&out);
+        assert!(
+            !out.status.success(),
+            "{who} {args:?} at {at} passed: {text}"
+        );
+        assert_eq!(self.head(), before, "a refused write leaves HEAD alone");
+        text
+    }
+
+    fn nomination_file(&self, n: &Nomination) -> String {
+        let path = self.sb.path().join(format!("{}.ron", n.id));
+        std::fs::write(&path, fixture::ron(n)).expect("nomination file");
+        path.to_str().expect("utf-8").to_string()
+    }
+
+    fn nominate(&self, who: &str, at: &str, n: &Nomination) -> Output {
+        let file = self.nomination_file(n);
+        self.run(who, at, &["nominate", "--file", &file])
+    }
+
+    fn read(&self, path: &str) -> Vec<u8> {
+        self.sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .args(["show", &format!("HEAD:{path}")])
+            .output()
+            .expect("git show")
+            .stdout
+    }
+
+    /// A commit made with plain git by `who`, signed with their key, dated `at`.
+    fn git_commit(&self, who: &str, at: &str, files: &[(String, Vec<u8>)]) -> String {
+        self.identity(who);
+        for (path, bytes) in files {
+            let full = self.dir.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&full, bytes).expect("write");
+            self.sb.git_ok(&self.dir, &["add", path]);
+        }
+        let out = self
+            .sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .args(["commit", "-q", "-S", "-m", "by hand"])
+            .output()
+            .expect("git commit");
+        assert!(out.status.success(), "git commit: {}", output_text(&out));
+        self.head()
+    }
+
+    /// `pingxuan audit --json`: (commit, rule) of every violation.
+    fn audit(&self) -> Vec<(String, String)> {
+        let out = self
+            .sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "audit", "--json"])
+            .output()
+            .expect("audit");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("audit json: {e}: {}", output_text(&out));
+        });
+        report["violations"]
+            .as_array()
+            .expect("violations")
+            .iter()
+            .map(|v| {
+                (
+                    v["commit"].as_str().unwrap_or_default().to_string(),
+                    v["rule"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The audit flags `rule` on `commit`, and nothing on any other commit.
+    fn audit_flags(&self, commit: &str, rule: &str) {
+        let found = self.audit();
+        assert!(
+            found.iter().any(|(c, r)| c == commit && r == rule),
+            "{rule} not flagged on {commit}: {found:?}"
+        );
+        let elsewhere: Vec<_> = found.iter().filter(|(c, _)| c != commit).collect();
+        assert!(
+            elsewhere.is_empty(),
+            "the good history is clean: {elsewhere:?}"
+        );
+    }
+}
+
+impl World {
+    /// A commit made with plain git by `who`, dated `at`, removing `path`.
+    fn git_delete(&self, who: &str, at: &str, path: &str) -> String {
+        self.identity(who);
+        self.sb.git_ok(&self.dir, &["rm", "-q", path]);
+        let out = self
+            .sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .args(["commit", "-q", "-S", "-m", "by hand"])
+            .output()
+            .expect("git commit");
+        assert!(out.status.success(), "git commit: {}", output_text(&out));
+        self.head()
+    }
+
+    /// `pingxuan audit`'s exit code.
+    fn audit_code(&self) -> Option<i32> {
+        self.sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "audit"])
+            .output()
+            .expect("audit")
+            .status
+            .code()
+    }
+
+    /// The audit finds nothing.
+    fn audit_clean(&self) {
+        let found = self.audit();
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(self.audit_code(), Some(0));
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .args(["cat-file", "-e", &format!("HEAD:{path}")])
+            .output()
+            .expect("git cat-file")
+            .status
+            .success()
+    }
+}
+
+fn window(id: &str, unit: &str) -> Nomination {
+    let mut n = fixture::window(id, unit);
+    n.nominee.name = format!("窗口 {id}");
+    n
+}
+
+/// Everything a window entry needs up to its candidate decision, but the interview.
+fn prepare(w: &World, id: &str, unit: &str) {
+    let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
+    assert!(out.status.success(), "{}", output_text(&out));
+    w.ok(
+        "r1",
+        "2017-10-10T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "routine",
+            "--rating",
+            "95",
+            "--findings",
+            "窗口服務規范",
+        ],
+    );
+    w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
+    for d in DEPARTMENTS {
+        w.ok(
+            "office",
+            "2017-11-10T10:00:00+08:00",
+            &["opinion", id, "--department", d, "--stance", "approve"],
+        );
+    }
+    for r in ["r1", "r2"] {
+        let marks: Vec<String> = WINDOW_MAX
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("W{}={m}", i + 1))
+            .collect();
+        let mut args = vec!["score", id];
+        for m in &marks {
+            args.extend(["-m", m.as_str()]);
+        }
+        w.ok(r, "2017-11-12T10:00:00+08:00", &args);
+    }
+    w.ok(
+        "office",
+        "2017-11-15T10:00:00+08:00",
+        &[
+            "vote",
+            id,
+            "--satisfied",
+            "180",
+            "--basically-satisfied",
+            "15",
+            "--dissatisfied",
+            "2",
+        ],
+    );
+    w.ok(
+        "r2",
+        "2017-11-16T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "site-visit",
+            "--findings",
+            "實地考察,群眾評價滿意",
+        ],
+    );
+}
+
+fn interview(w: &World, id: &str) {
+    w.ok(
+        "r1",
+        "2017-11-17T10:00:00+08:00",
+        &[
+            "evaluate",
+            id,
+            "--kind",
+            "interview",
+            "--findings",
+            "座談走訪,反映良好",
+        ],
+    );
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn score_args(id: &str) -> Vec<String> {
+    let mut args = vec!["score".to_string(), id.to_string()];
+    for (i, m) in WINDOW_MAX.iter().enumerate() {
+        args.push("-m".into());
+        args.push(format!("W{}={}", i + 1, m - 1.0));
+    }
+    args
+}
+
+const DECIDE: [&str; 6] = [
+    "decide",
+    "w-a",
+    "--outcome",
+    "candidate",
+    "--reason",
+    "評委會研究決定",
+];
+
+/// A score of `who` as plain git would write it.
+fn score_file(who: &str, at: &str) -> Vec<u8> {
+    let marks = WINDOW_MAX
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (format!("W{}", i + 1), Mark::Points(m - 2.0)))
+        .collect();
+    fixture::ron(&Score {
+        reviewer: who.into(),
+        marks,
+        comment: String::new(),
+        time: chrono::DateTime::parse_from_rfc3339(at).expect("time"),
+    })
+}
+
+#[test]
+fn freeze_after_a_candidate_decision_until_the_chair_reopens_it() {
+    // FREEZE, NOTICE-RECHECK (opinions still arrive), EVERY-CHANGE
+    let w = World::new();
+    prepare(&w, "w-a", "gongdian-yingye-ting");
+    interview(&w, "w-a");
+    w.ok("chair", "2017-11-20T11:00:00+08:00", &DECIDE);
+
+    // FREEZE: no score, withdrawal, evaluation or vote after the candidate decision
+    let err = w.refused("r1", "2017-11-21T10:00:00+08:00", &args(&score_args("w-a")));
+    assert!(err.contains("FREEZE") && err.contains("reopen"), "{err}");
+    let err = w.refused("r2", "2017-11-21T10:05:00+08:00", &["withdraw", "w-a"]);
+    assert!(err.contains("FREEZE"), "{err}");
+    let err = w.refused(
+        "r2",
+        "2017-11-21T10:10:00+08:00",
+        &[
+            "evaluate",
+            "w-a",
+            "--kind",
+            "routine",
+            "--rating",
+            "60",
+            "--findings",
+            "復查",
+        ],
+    );
+    assert!(err.contains("FREEZE"), "{err}");
+    let err = w.refused(
+        "office",
+        "2017-11-21T10:15:00+08:00",
+        &[
+            "vote",
+            "w-a",
+            "--satisfied",
+            "1",
+            "--basically-satisfied",
+            "0",
+            "--dissatisfied",
+            "0",
+        ],
+    );
+    assert!(err.contains("FREEZE"), "{err}");
+
+    // a department's opinion after candidacy is still accepted
+    w.ok(
+        "office",
+        "2017-11-21T11:00:00+08:00",
+        &[
+            "opinion",
+            "w-a",
+            "--department",
+            "xinfang",
+            "--stance",
+            "concern",
+            "--reason",
+            "有一件信訪待核實",
+        ],
+    );
+
+    // only the chair reopens, and only with a reason
+    let err = w.refused(
+        "r1",
+        "2017-11-22T09:00:00+08:00",
+        &["reopen", "w-a", "--reason", "重新評分"],
+    );
+    assert!(err.contains("needs the role chair"), "{err}");
+    let err = w.refused(
+        "chair",
+        "2017-11-22T09:05:00+08:00",
+        &["reopen", "w-a", "--reason", " "],
+    );
+    assert!(err.contains("FREEZE"), "{err}");
+    w.ok(
+        "chair",
+        "2017-11-22T09:10:00+08:00",
+        &["reopen", "w-a", "--reason", "信訪意見需評委復核"],
+    );
+    let decision =
+        String::from_utf8(w.read(&layout::decision_path("w-a").expect("path"))).expect("utf-8");
+    assert!(
+        decision.contains("reopened") && decision.contains("信訪意見需評委復核"),
+        "{decision}"
+    );
+    // reopened: the score is accepted again, and a withdrawal too
+    w.ok("r1", "2017-11-22T10:00:00+08:00", &args(&score_args("w-a")));
+    w.ok("r1", "2017-11-22T11:00:00+08:00", &["withdraw", "w-a"]);
+    assert!(!w.exists(&layout::score_path("w-a", "r1").expect("path")));
+    w.ok("r1", "2017-11-22T12:00:00+08:00", &args(&score_args("w-a")));
+    // the chair decides again: frozen again
+    w.ok("chair", "2017-11-23T09:00:00+08:00", &DECIDE);
+    let err = w.refused("r2", "2017-11-23T10:00:00+08:00", &args(&score_args("w-a")));
+    assert!(err.contains("FREEZE"), "{err}");
+    w.audit_clean();
+
+    // plain git: a score written after the new decision is flagged by the audit
+    let path = layout::score_path("w-a", "r2").expect("path");
+    let at = "2017-11-24T10:00:00+08:00";
+    let bad = w.git_commit("r2", at, &[(path, score_file("r2", at))]);
+    w.audit_flags(&bad, "FREEZE");
+    assert_eq!(w.audit_code(), Some(1));
+}
+
+#[test]
+fn freeze_withdraw_own_score_audits_clean_deleting_anothers_is_a_violation() {
+    // FREEZE (withdraw while scoring is open), EVERY-CHANGE, ROLES
+    let w = World::new();
+    prepare(&w, "w-b", "gongjijin-fuwu-dating");
+    let r1 = layout::score_path("w-b", "r1").expect("path");
+    let r2 = layout::score_path("w-b", "r2").expect("path");
+    // the reviewer withdraws through the command line …
+    w.ok("r1", "2017-11-18T10:00:00+08:00", &["withdraw", "w-b"]);
+    assert!(!w.exists(&r1));
+    // … not twice, and not someone else's
+    let err = w.refused("r1", "2017-11-18T10:30:00+08:00", &["withdraw", "w-b"]);
+    assert!(err.contains("r1"), "{err}");
+    w.ok("r1", "2017-11-18T11:00:00+08:00", &args(&score_args("w-b")));
+    // … or with plain git: their own score file removed is the withdraw action
+    w.git_delete("r1", "2017-11-18T12:00:00+08:00", &r1);
+    assert!(!w.exists(&r1));
+    w.audit_clean();
+    // after scoring closed, no withdrawal
+    let err = w.refused("r2", "2017-12-02T10:00:00+08:00", &["withdraw", "w-b"]);
+    assert!(err.contains("withdraw is allowed in"), "{err}");
+    // a reviewer deleting another reviewer's score is still a violation
+    let bad = w.git_delete("r1", "2017-11-19T10:00:00+08:00", &r2);
+    w.audit_flags(&bad, "EVERY-CHANGE");
+    let found = w.audit();
+    assert!(
+        found.iter().any(|(c, r)| c == &bad && r == "ROLES"),
+        "{found:?}"
+    );
+    assert_eq!(w.audit_code(), Some(1));
+}
