@@ -1089,7 +1089,12 @@ fn the_audit_verifies_each_signature_once_open() {
     let commits = rows.len();
     let calls = std::fs::read_to_string(&count).unwrap_or_default();
     let runs = calls.lines().count();
-    assert_eq!(runs, commits, "one ssh-keygen run per commit ({commits})");
+    // ed25519 signatures are now verified in process (issue 18), so the program
+    // may not run at all; it never runs more than once a commit.
+    assert!(
+        runs <= commits,
+        "at most one ssh-keygen run per commit ({runs} for {commits})"
+    );
     let sig = col(&h, "簽名");
     assert!(rows.iter().all(|r| r[sig].contains("簽名有效")));
     // the actor is a name, the time a date-time a spreadsheet reads
