@@ -836,7 +836,11 @@ fn attacks_one_chain_time_forward_every_change_refused_by_audit_hook_and_sync() 
         // attack would (a sync remembers a remote it saw rewritten).
         w.sb.git_ok(
             &clone,
-            &["update-ref", "refs/remotes/origin/main", &w.good.to_string()],
+            &[
+                "update-ref",
+                "refs/remotes/origin/main",
+                &w.good.to_string(),
+            ],
         );
         w.sb.git_ok(&w.dir, &["push", "-f", &evil_url, "try:main"]);
         let before = rev(&w, &clone, "HEAD");
