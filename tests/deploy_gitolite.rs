@@ -9,6 +9,9 @@
 //! OPEN / EVERY-CHANGE: a forged or out-of-role push is refused by the hook with
 //! a message the member's own `git push` shows; a member removed from gitolite
 //! can no longer push; six members syncing at once land every action.
+//! TIME-FORWARD: the server's hook runs on a fixed 2017 clock
+//! (`PINGXUAN_NOW` in every ssh session, [`office::SERVER_NOW`]); every action
+//! and sync takes its time from the world's shared forward-only clock.
 //! Needs sshd (openssh-server) and gitolite (gitolite3); .ci/run installs both.
 
 mod common;
@@ -101,13 +104,16 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
     assert_eq!(pinned, root, "the hook pins the campaign's first commit");
 
     // A clerk acts with the binary and pushes with plain git: the hook passes it.
+    // Every time comes from the world's shared forward-only clock, within a
+    // day of the server's (TIME-FORWARD).
     let clerk = clone_member(&w, &g, "liuyang", "clerk");
+    let t = clerk.now();
     let (ok, text) = pingxuan(
         &w.sb,
         Some(&clerk.dir),
         &[
             "--at",
-            "2017-09-10T10:00:00+08:00",
+            &t,
             "opinion",
             "2017-window-001",
             "--department",
@@ -127,24 +133,15 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
 
     // A reviewer scores and syncs through the binary.
     let reviewer = clone_member(&w, &g, "wangjianguo", "reviewer");
+    let t = reviewer.now();
     let (ok, text) = pingxuan(
         &w.sb,
         Some(&reviewer.dir),
-        &[
-            "--at",
-            "2017-09-12T10:00:00+08:00",
-            "score",
-            "2017-window-001",
-            "-m",
-            "W1=8",
-        ],
+        &["--at", &t, "score", "2017-window-001", "-m", "W1=8"],
     );
     assert!(ok, "{text}");
-    let (ok, text) = pingxuan(
-        &w.sb,
-        Some(&reviewer.dir),
-        &["--at", "2017-12-31T12:00:00+08:00", "sync"],
-    );
+    let t = reviewer.now();
+    let (ok, text) = pingxuan(&w.sb, Some(&reviewer.dir), &["--at", &t, "sync"]);
     assert!(ok, "the reviewer's sync: {text}");
     assert_eq!(server_head(&w, &g), reviewer.head());
     w.sb.git_ok(&clerk.dir, &["pull", "--quiet", "--ff-only"]);
@@ -154,13 +151,14 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
     // with plain git, signed with the clerk's own key.
     let path = pingxuan::store::layout::score_path("2017-window-002", "wangjianguo").expect("path");
     let clerk_m = w.member("liuyang").clone();
+    let t = clerk.now();
     plain_commit(
         &w.sb,
         &clerk.dir,
         &path,
-        &score_ron("wangjianguo", 5.0, "2017-09-13T10:00:00+08:00"),
+        &score_ron("wangjianguo", 5.0, &t),
         (&clerk_m.name, &clerk_m.email),
-        "2017-09-13T10:00:00+08:00",
+        &t,
     );
     let (ok, text) = push(&w, &clerk);
     assert!(!ok, "an out-of-role push is refused: {text}");
@@ -178,13 +176,14 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
     // Forged: the same sheet authored as the reviewer, signed with the clerk's key.
     w.sb.git_ok(&clerk.dir, &["reset", "--quiet", "--hard", "origin/main"]);
     let reviewer_m = w.member("wangjianguo").clone();
+    let t = clerk.now();
     plain_commit(
         &w.sb,
         &clerk.dir,
         &path,
-        &score_ron("wangjianguo", 5.0, "2017-09-13T10:00:00+08:00"),
+        &score_ron("wangjianguo", 5.0, &t),
         (&reviewer_m.name, &reviewer_m.email),
-        "2017-09-13T10:00:00+08:00",
+        &t,
     );
     let (ok, text) = push(&w, &clerk);
     assert!(!ok, "a forged push is refused: {text}");
@@ -219,17 +218,11 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
         ),
         "gitolite dropped the key"
     );
+    let t = leaver.now();
     let (ok, text) = pingxuan(
         &w.sb,
         Some(&leaver.dir),
-        &[
-            "--at",
-            "2017-09-12T11:00:00+08:00",
-            "score",
-            "2017-window-002",
-            "-m",
-            "W1=7",
-        ],
+        &["--at", &t, "score", "2017-window-002", "-m", "W1=7"],
     );
     assert!(ok, "the removed member may still write locally: {text}");
     let (ok, text) = push(&w, &leaver);
@@ -238,19 +231,13 @@ fn through_gitolite_members_push_the_hook_refuses_forged_and_out_of_role_and_a_r
         text.contains("Permission denied") || text.contains("DENIED"),
         "{text}"
     );
-    let (ok, text) = pingxuan(
-        &w.sb,
-        Some(&leaver.dir),
-        &["--at", "2017-12-31T12:00:00+08:00", "sync"],
-    );
+    let t = leaver.now();
+    let (ok, text) = pingxuan(&w.sb, Some(&leaver.dir), &["--at", &t, "sync"]);
     assert!(!ok, "nor sync: {text}");
     assert_eq!(server_head(&w, &g), before, "nothing landed");
     // Everyone else still can.
-    let (ok, text) = pingxuan(
-        &w.sb,
-        Some(&clerk.dir),
-        &["--at", "2017-12-31T12:00:00+08:00", "sync"],
-    );
+    let t = clerk.now();
+    let (ok, text) = pingxuan(&w.sb, Some(&clerk.dir), &["--at", &t, "sync"]);
     assert!(ok, "{text}");
     // What the server holds passes the audit; git checks every signature.
     let (ok, text) = pingxuan(&w.sb, Some(&server), &["audit"]);
@@ -310,6 +297,17 @@ fn cli_args(action: &Action) -> Vec<String> {
             objection.text.clone(),
             s("--fraud"),
         ],
+        Action::Activity {
+            nomination,
+            activity,
+        } => vec![
+            s("activity"),
+            nomination.clone(),
+            s("--summary"),
+            activity.summary.clone(),
+            s("--date"),
+            activity.date.to_string(),
+        ],
         other => panic!("not planned: {:?}", other.kind()),
     }
 }
@@ -338,12 +336,9 @@ fn six_members_syncing_at_once_through_gitolite_land_every_action() {
         (out.status.success(), output_text(&out))
     };
     let sync = |c: &Clone, rng: &mut Rng| {
-        let args = [
-            "--at".into(),
-            "2017-12-31T12:00:00+08:00".into(),
-            "sync".into(),
-        ];
         for attempt in 0..4 {
+            // Each run at the shared clock's next time (TIME-FORWARD).
+            let args = ["--at".to_string(), c.now(), "sync".to_string()];
             let (ok, text) = run(c, &args);
             if ok {
                 stats.lock().expect("stats").syncs += 1;
@@ -365,19 +360,28 @@ fn six_members_syncing_at_once_through_gitolite_land_every_action() {
             let (run, sync, stats) = (&run, &sync, &stats);
             scope.spawn(move || {
                 let mut rng = Rng::new(19 + k as u64);
-                for (action, when) in plan(&c.member, k) {
-                    let mut args = vec!["--at".to_string(), when];
-                    args.extend(cli_args(&action));
+                for (action, _) in plan(&c.member, k) {
+                    // Taken now on the shared forward-only clock, as sync_local does.
+                    let when = c.now();
+                    let mut args = vec!["--at".to_string(), when.clone()];
+                    args.extend(cli_args(&retime(&action, &when)));
                     let (ok, text) = run(c, &args);
                     assert!(ok, "{} {args:?}: {text}", c.member);
                     {
+                        let paths: Vec<String> = text
+                            .lines()
+                            .filter_map(|l| l.strip_prefix("  "))
+                            .map(str::to_string)
+                            .collect();
                         let mut s = stats.lock().expect("stats");
                         s.actions += 1;
-                        s.written.extend(
-                            text.lines()
-                                .filter_map(|l| l.strip_prefix("  "))
-                                .map(str::to_string),
-                        );
+                        s.written.extend(paths.iter().cloned());
+                        s.taken.push(Taken {
+                            member: c.member.clone(),
+                            time: at(&when).timestamp(),
+                            paths,
+                            action: action.clone(),
+                        });
                     }
                     std::thread::sleep(Duration::from_millis(100 + rng.below(400)));
                     if rng.below(2) == 0 {
@@ -394,9 +398,17 @@ fn six_members_syncing_at_once_through_gitolite_land_every_action() {
             sync(c, &mut rng);
         }
     }
-    let stats = stats.into_inner().expect("stats");
+    let mut stats = stats.into_inner().expect("stats");
     assert_eq!(stats.written.len(), stats.actions, "one file an action");
     check_converged(&w, &clones, &stats, &g.repo_dir(REPO));
+    // The two clerks' activities on one nomination.ron: the second to sync had
+    // its action set aside; it retries it or takes it again, then all sync.
+    settle_set_aside(&clones, &mut stats);
+    check_converged(&w, &clones, &stats, &g.repo_dir(REPO));
+    for c in &clones {
+        let left = pingxuan::sync::aside::list(&c.store()).expect("list");
+        assert!(left.is_empty(), "{}: {left:?}", c.member);
+    }
     eprintln!(
         "gitolite, 6 members: {stats:?}, syncs run again: {}",
         reruns.into_inner().expect("reruns")

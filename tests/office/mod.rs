@@ -18,6 +18,12 @@ use pingxuan::sync::GitProgram;
 pub use crate::sync_world::BIN;
 /// The campaign's repository on the gitolite server.
 pub const REPO: &str = "tengzhou-2017";
+/// The gitolite server's clock (`PINGXUAN_NOW` in every ssh session, so in
+/// the pre-receive hook; TIME-FORWARD): the evening of the day the sync
+/// world's shared clock starts ([`crate::sync_world::CLOCK_START`]), after
+/// every time the tests take from that clock and within the sample campaign's
+/// `max_offline` (24 h) of all of them.
+pub const SERVER_NOW: &str = "2017-09-14T22:00:00+08:00";
 
 /// A test-started sshd.
 pub struct Sshd {
@@ -177,6 +183,7 @@ impl Gitolite {
                 ("PATH", path),
                 ("GIT_CONFIG_NOSYSTEM", "1".into()),
                 ("LANG", "C".into()),
+                ("PINGXUAN_NOW", SERVER_NOW.into()),
             ],
             false,
         );
