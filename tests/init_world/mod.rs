@@ -1,0 +1,226 @@
+//! A FRESH campaign made with `pingxuan init` (the sample campaign, its units,
+//! and a members.ron of our own with real ssh keys), driven through the real
+//! binary: the world the rule tests on init campaigns share
+//! (`tests/campaign_rules.rs`, `tests/freeze.rs`).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::common::{output_text, Sandbox, SshKey};
+use pingxuan::model::*;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_pingxuan");
+
+/// Member id, unit, role.
+pub const MEMBERS: &[(&str, &str, Role)] = &[
+    ("chair", "wenmingban", Role::Chair),
+    ("office", "wenmingban", Role::Clerk),
+    // a department's clerk: gonganju reports its two window units
+    ("gaj", "gonganju", Role::Clerk),
+    // a town's clerk
+    ("gq", "guanqiao-zhen", Role::Clerk),
+    ("r1", "xuanchuanbu", Role::Reviewer),
+    ("r2", "zonggonghui", Role::Reviewer),
+];
+
+pub const DEPARTMENTS: [&str; 7] = [
+    "jijian",
+    "zongzhiban",
+    "wangguanban",
+    "xinfang",
+    "huanbao",
+    "jisheng",
+    "anquan",
+];
+
+/// Points of W1..W10 at their maximum in the sample campaign.
+pub const WINDOW_MAX: [f64; 10] = [10.0, 10.0, 10.0, 8.0, 12.0, 10.0, 12.0, 10.0, 10.0, 8.0];
+
+pub struct World {
+    pub sb: Sandbox,
+    pub dir: PathBuf,
+    pub keys: BTreeMap<&'static str, SshKey>,
+}
+
+pub fn email(id: &str) -> String {
+    format!("{id}@campaign.example")
+}
+
+impl World {
+    /// `pingxuan init` of a fresh campaign, as its chair.
+    pub fn new() -> World {
+        let sb = Sandbox::new();
+        let mut keys = BTreeMap::new();
+        let mut members = Vec::new();
+        for (id, unit, role) in MEMBERS {
+            let key = sb.ssh_keygen(id, &email(id));
+            members.push(Member {
+                id: (*id).into(),
+                name: (*id).into(),
+                email: email(id),
+                roles: vec![*role],
+                unit: (*unit).into(),
+                keys: vec![PublicKey {
+                    key: key.line.clone(),
+                    valid_from: crate::fixture::day("2017-06-01"),
+                    revoked: None,
+                }],
+                conflicts: vec![],
+            });
+            keys.insert(*id, key);
+        }
+        let file = sb.path().join("members.ron");
+        std::fs::write(&file, crate::fixture::ron(&members)).expect("members file");
+        let dir = sb.path().join("campaign");
+        let w = World { sb, dir, keys };
+        w.identity("chair");
+        let out =
+            w.sb.cmd(BIN)
+                .args(["--lang", "en", "--at", "2017-06-10T09:00:00+08:00", "init"])
+                .arg(&w.dir)
+                .arg("--members")
+                .arg(&file)
+                .output()
+                .expect("init");
+        assert!(out.status.success(), "init: {}", output_text(&out));
+        w
+    }
+
+    /// Git's identity and signing key become `who`'s.
+    pub fn identity(&self, who: &str) {
+        self.sb.set_identity(who, &email(who));
+        self.sb.set_config("gpg.format", "ssh");
+        self.sb.set_config(
+            "user.signingkey",
+            self.keys[who].private.to_str().expect("utf-8"),
+        );
+    }
+
+    pub fn head(&self) -> String {
+        self.sb
+            .git_ok(&self.dir, &["rev-parse", "HEAD"])
+            .trim()
+            .to_string()
+    }
+
+    /// `pingxuan <args>` as `who` at `at`.
+    pub fn run(&self, who: &str, at: &str, args: &[&str]) -> Output {
+        self.identity(who);
+        self.sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "--at", at])
+            .args(args)
+            .output()
+            .expect("run pingxuan")
+    }
+
+    /// A write that must succeed.
+    pub fn ok(&self, who: &str, at: &str, args: &[&str]) {
+        let out = self.run(who, at, args);
+        assert!(
+            out.status.success(),
+            "{who} {args:?} at {at}: {}",
+            output_text(&out)
+        );
+    }
+
+    /// A write that must be refused before anything is written; its stderr.
+    pub fn refused(&self, who: &str, at: &str, args: &[&str]) -> String {
+        let before = self.head();
+        let out = self.run(who, at, args);
+        let text = output_text(&out);
+        assert!(
+            !out.status.success(),
+            "{who} {args:?} at {at} passed: {text}"
+        );
+        assert_eq!(self.head(), before, "a refused write leaves HEAD alone");
+        text
+    }
+
+    pub fn nomination_file(&self, n: &Nomination) -> String {
+        let path = self.sb.path().join(format!("{}.ron", n.id));
+        std::fs::write(&path, crate::fixture::ron(n)).expect("nomination file");
+        path.to_str().expect("utf-8").to_string()
+    }
+
+    pub fn nominate(&self, who: &str, at: &str, n: &Nomination) -> Output {
+        let file = self.nomination_file(n);
+        self.run(who, at, &["nominate", "--file", &file])
+    }
+
+    pub fn read(&self, path: &str) -> Vec<u8> {
+        self.sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .args(["show", &format!("HEAD:{path}")])
+            .output()
+            .expect("git show")
+            .stdout
+    }
+
+    /// A commit made with plain git by `who`, signed with their key, dated `at`.
+    pub fn git_commit(&self, who: &str, at: &str, files: &[(String, Vec<u8>)]) -> String {
+        self.identity(who);
+        for (path, bytes) in files {
+            let full = self.dir.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&full, bytes).expect("write");
+            self.sb.git_ok(&self.dir, &["add", path]);
+        }
+        let out = self
+            .sb
+            .cmd("git")
+            .current_dir(&self.dir)
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .args(["commit", "-q", "-S", "-m", "by hand"])
+            .output()
+            .expect("git commit");
+        assert!(out.status.success(), "git commit: {}", output_text(&out));
+        self.head()
+    }
+
+    /// `pingxuan audit --json`: (commit, rule) of every violation.
+    pub fn audit(&self) -> Vec<(String, String)> {
+        let out = self
+            .sb
+            .cmd(BIN)
+            .arg("--repo")
+            .arg(&self.dir)
+            .args(["--lang", "en", "audit", "--json"])
+            .output()
+            .expect("audit");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("audit json: {e}: {}", output_text(&out));
+        });
+        report["violations"]
+            .as_array()
+            .expect("violations")
+            .iter()
+            .map(|v| {
+                (
+                    v["commit"].as_str().unwrap_or_default().to_string(),
+                    v["rule"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The audit flags `rule` on `commit`, and nothing on any other commit.
+    pub fn audit_flags(&self, commit: &str, rule: &str) {
+        let found = self.audit();
+        assert!(
+            found.iter().any(|(c, r)| c == commit && r == rule),
+            "{rule} not flagged on {commit}: {found:?}"
+        );
+        let elsewhere: Vec<_> = found.iter().filter(|(c, _)| c != commit).collect();
+        assert!(
+            elsewhere.is_empty(),
+            "the good history is clean: {elsewhere:?}"
+        );
+    }
+}
