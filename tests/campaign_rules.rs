@@ -17,12 +17,6 @@ use init_world::*;
 use pingxuan::model::*;
 use pingxuan::store::layout;
 
-fn window(id: &str, unit: &str) -> Nomination {
-    let mut n = fixture::window(id, unit);
-    n.nominee.name = format!("窗口 {id}");
-    n
-}
-
 fn star(id: &str, unit: &str) -> Nomination {
     let mut n = fixture::window(id, unit);
     n.category = "star".into();
@@ -171,103 +165,6 @@ fn late_change_of_the_nominee_is_a_new_registration_unless_excepted() {
     w.audit_flags(&bad, "LATE-CHANGE");
 }
 
-/// Everything a window entry needs up to its candidate decision, but the
-/// interview. Stage by stage over all entries, since time only moves forward
-/// on the campaign branch (TIME-FORWARD).
-fn prepare(w: &World, entries: &[(&str, &str)]) {
-    for &(id, unit) in entries {
-        let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
-        assert!(out.status.success(), "{}", output_text(&out));
-    }
-    for &(id, _) in entries {
-        w.ok(
-            "r1",
-            "2017-10-10T10:00:00+08:00",
-            &[
-                "evaluate",
-                id,
-                "--kind",
-                "routine",
-                "--rating",
-                "95",
-                "--findings",
-                "窗口服務規范",
-            ],
-        );
-    }
-    for &(id, _) in entries {
-        w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
-    }
-    for &(id, _) in entries {
-        for d in DEPARTMENTS {
-            w.ok(
-                "office",
-                "2017-11-10T10:00:00+08:00",
-                &["opinion", id, "--department", d, "--stance", "approve"],
-            );
-        }
-    }
-    for &(id, _) in entries {
-        for r in ["r1", "r2"] {
-            let marks: Vec<String> = WINDOW_MAX
-                .iter()
-                .enumerate()
-                .map(|(i, m)| format!("W{}={m}", i + 1))
-                .collect();
-            let mut args = vec!["score", id];
-            for m in &marks {
-                args.extend(["-m", m.as_str()]);
-            }
-            w.ok(r, "2017-11-12T10:00:00+08:00", &args);
-        }
-    }
-    for &(id, _) in entries {
-        w.ok(
-            "office",
-            "2017-11-15T10:00:00+08:00",
-            &[
-                "vote",
-                id,
-                "--satisfied",
-                "180",
-                "--basically-satisfied",
-                "15",
-                "--dissatisfied",
-                "2",
-            ],
-        );
-    }
-    for &(id, _) in entries {
-        w.ok(
-            "r2",
-            "2017-11-16T10:00:00+08:00",
-            &[
-                "evaluate",
-                id,
-                "--kind",
-                "site-visit",
-                "--findings",
-                "實地考察,群眾評價滿意",
-            ],
-        );
-    }
-}
-
-fn interview(w: &World, id: &str) {
-    w.ok(
-        "r1",
-        "2017-11-17T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "interview",
-            "--findings",
-            "座談走訪,反映良好",
-        ],
-    );
-}
-
 fn decide(id: &str, outcome: &'static str) -> Vec<String> {
     [
         "decide",
@@ -280,10 +177,6 @@ fn decide(id: &str, outcome: &'static str) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect()
-}
-
-fn args(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
 }
 
 #[test]

@@ -68,97 +68,6 @@ impl World {
     }
 }
 
-fn window(id: &str, unit: &str) -> Nomination {
-    let mut n = fixture::window(id, unit);
-    n.nominee.name = format!("窗口 {id}");
-    n
-}
-
-/// Everything a window entry needs up to its candidate decision, but the interview.
-fn prepare(w: &World, id: &str, unit: &str) {
-    let out = w.nominate("office", "2017-06-20T10:00:00+08:00", &window(id, unit));
-    assert!(out.status.success(), "{}", output_text(&out));
-    w.ok(
-        "r1",
-        "2017-10-10T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "routine",
-            "--rating",
-            "95",
-            "--findings",
-            "窗口服務規范",
-        ],
-    );
-    w.ok("office", "2017-11-01T10:00:00+08:00", &["file-form", id]);
-    for d in DEPARTMENTS {
-        w.ok(
-            "office",
-            "2017-11-10T10:00:00+08:00",
-            &["opinion", id, "--department", d, "--stance", "approve"],
-        );
-    }
-    for r in ["r1", "r2"] {
-        let marks: Vec<String> = WINDOW_MAX
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("W{}={m}", i + 1))
-            .collect();
-        let mut args = vec!["score", id];
-        for m in &marks {
-            args.extend(["-m", m.as_str()]);
-        }
-        w.ok(r, "2017-11-12T10:00:00+08:00", &args);
-    }
-    w.ok(
-        "office",
-        "2017-11-15T10:00:00+08:00",
-        &[
-            "vote",
-            id,
-            "--satisfied",
-            "180",
-            "--basically-satisfied",
-            "15",
-            "--dissatisfied",
-            "2",
-        ],
-    );
-    w.ok(
-        "r2",
-        "2017-11-16T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "site-visit",
-            "--findings",
-            "實地考察,群眾評價滿意",
-        ],
-    );
-}
-
-fn interview(w: &World, id: &str) {
-    w.ok(
-        "r1",
-        "2017-11-17T10:00:00+08:00",
-        &[
-            "evaluate",
-            id,
-            "--kind",
-            "interview",
-            "--findings",
-            "座談走訪,反映良好",
-        ],
-    );
-}
-
-fn args(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
 fn score_args(id: &str) -> Vec<String> {
     let mut args = vec!["score".to_string(), id.to_string()];
     for (i, m) in WINDOW_MAX.iter().enumerate() {
@@ -196,7 +105,7 @@ fn score_file(who: &str, at: &str) -> Vec<u8> {
 fn freeze_after_a_candidate_decision_until_the_chair_reopens_it() {
     // FREEZE, NOTICE-RECHECK (opinions still arrive), EVERY-CHANGE
     let w = World::new();
-    prepare(&w, "w-a", "gongdian-yingye-ting");
+    prepare(&w, &[("w-a", "gongdian-yingye-ting")]);
     interview(&w, "w-a");
     w.ok("chair", "2017-11-20T11:00:00+08:00", &DECIDE);
 
@@ -299,7 +208,7 @@ fn freeze_after_a_candidate_decision_until_the_chair_reopens_it() {
 fn freeze_withdraw_own_score_audits_clean_deleting_anothers_is_a_violation() {
     // FREEZE (withdraw while scoring is open), EVERY-CHANGE, ROLES
     let w = World::new();
-    prepare(&w, "w-b", "gongjijin-fuwu-dating");
+    prepare(&w, &[("w-b", "gongjijin-fuwu-dating")]);
     let r1 = layout::score_path("w-b", "r1").expect("path");
     let r2 = layout::score_path("w-b", "r2").expect("path");
     // the reviewer withdraws through the command line …
