@@ -70,22 +70,7 @@ impl Store {
     ) -> Result<Oid, StoreError> {
         let repo = &self.repo;
         let branch = self.branch()?;
-        // A file the loader would refuse unread must never be committed.
-        for change in changes {
-            let size = change.content.as_ref().map_or(0, String::len);
-            if size > super::load::MAX_FILE_BYTES {
-                return Err(StoreError::Invalid(crate::model::Problem {
-                    path: change.path.clone(),
-                    line: None,
-                    column: None,
-                    field: None,
-                    message: format!(
-                        "would be {size} bytes; records are limited to {}",
-                        super::load::MAX_FILE_BYTES
-                    ),
-                }));
-            }
-        }
+        check_sizes(changes)?;
         let parent_commit = parent.map(|p| repo.find_commit(p)).transpose()?;
         let tree = match &parent_commit {
             Some(c) => {
@@ -389,6 +374,27 @@ pub struct NewCommit<'a> {
     pub message: String,
 }
 
+/// A file the loader would refuse unread must never be committed, by an action
+/// or by a replay.
+fn check_sizes(changes: &[FileChange]) -> Result<(), StoreError> {
+    for change in changes {
+        let size = change.content.as_ref().map_or(0, String::len);
+        if size > super::load::MAX_FILE_BYTES {
+            return Err(StoreError::Invalid(crate::model::Problem {
+                path: change.path.clone(),
+                line: None,
+                column: None,
+                field: None,
+                message: format!(
+                    "would be {size} bytes; records are limited to {}",
+                    super::load::MAX_FILE_BYTES
+                ),
+            }));
+        }
+    }
+    Ok(())
+}
+
 /// Env var naming milliseconds to sleep right after a branch move, before the
 /// work tree follows: lets the crash tests SIGKILL a sync at exactly that point.
 pub const PAUSE_AFTER_MOVE: &str = "PINGXUAN_PAUSE_AFTER_BRANCH_MOVE";
@@ -397,21 +403,7 @@ impl Store {
     /// Writes `c` as a signed commit object; no ref, index or work tree changes.
     pub fn commit_object(&self, c: &NewCommit, sign: SignFn) -> Result<Oid, StoreError> {
         let repo = &self.repo;
-        for change in c.changes {
-            let size = change.content.as_ref().map_or(0, String::len);
-            if size > super::load::MAX_FILE_BYTES {
-                return Err(StoreError::Invalid(crate::model::Problem {
-                    path: change.path.clone(),
-                    line: None,
-                    column: None,
-                    field: None,
-                    message: format!(
-                        "would be {size} bytes; records are limited to {}",
-                        super::load::MAX_FILE_BYTES
-                    ),
-                }));
-            }
-        }
+        check_sizes(c.changes)?;
         let parent = c.parent.map(|p| repo.find_commit(p)).transpose()?;
         let base = parent.as_ref().map(|p| p.tree()).transpose()?;
         let mut update = TreeUpdateBuilder::new();
