@@ -304,8 +304,10 @@ pub fn build_with(
         let s = signers.get(id);
         let id = id.to_string();
         move |buf: &[u8]| match s {
-            Some(s) => s.sign(buf).map_err(|e| e.to_string()),
-            None => Err(format!("no key for member {id:?}")),
+            Some(s) => s.sign(buf),
+            None => Err(crate::sign::SignError::Refused(format!(
+                "no key for member {id:?}"
+            ))),
         }
     };
     let chair_sign = sign_with(&chair.id);

@@ -74,7 +74,10 @@ fn corrupt_truncated_deleted_or_garbage_cache_changes_nothing() {
 
     // `reindex` rebuilds from scratch.
     let head = store.head().unwrap().unwrap();
-    assert_eq!(store.reindex().unwrap(), store.snapshot_cold(head).unwrap());
+    assert_eq!(
+        pingxuan::act::history::reindex(&store).unwrap(),
+        store.snapshot_cold(head).unwrap()
+    );
 }
 
 #[test]
@@ -104,7 +107,7 @@ fn stale_cache_after_new_commits_is_refreshed_record_by_record() {
         .unwrap();
     let gone = snap.records.keys().nth(5).unwrap().clone();
     let dir = pingxuan::store::layout::record_dir(&gone).unwrap();
-    let repo = store.repo();
+    let repo = &git2::Repository::open(store.git_dir()).unwrap();
     let tree = repo.find_commit(c1).unwrap().tree().unwrap();
     let mut b = git2::build::TreeUpdateBuilder::new();
     let rec_tree = tree
@@ -179,7 +182,7 @@ fn touching_by_walk(repo: &git2::Repository, id: &str) -> Vec<git2::Oid> {
 fn history_index_equals_a_full_walk_and_survives_corruption() {
     use pingxuan::history::index;
     let (_d, store) = generated(45, 6);
-    let repo = store.repo();
+    let repo = &git2::Repository::open(store.git_dir()).unwrap();
     let head = store.head().unwrap().unwrap();
     let snap = store.snapshot().unwrap();
     let ids: Vec<String> = snap.records.keys().take(6).cloned().collect();
@@ -228,7 +231,11 @@ fn history_index_equals_a_full_walk_and_survives_corruption() {
     check("deleted");
     // An index from another history (tip not an ancestor of HEAD) is rebuilt.
     let (_o, other) = generated(45, 7);
-    index::load(other.repo(), other.head().unwrap().unwrap()).unwrap();
+    index::load(
+        &git2::Repository::open(other.git_dir()).unwrap(),
+        other.head().unwrap().unwrap(),
+    )
+    .unwrap();
     std::fs::copy(index::path(&other.git_dir()), &file).unwrap();
     check("foreign");
 }

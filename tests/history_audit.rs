@@ -243,7 +243,7 @@ impl World {
 
     fn act_with(&self, store: &Store, actor: &str, action: Action, when: &str, key: &str) -> Oid {
         let s = signer(&self.sb, &self.keys[key]);
-        let sign = |b: &[u8]| s.sign(b).map_err(|e| e.to_string());
+        let sign = |b: &[u8]| s.sign(b);
         let mut snapshot = None;
         act::perform(
             store,

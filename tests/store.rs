@@ -91,7 +91,7 @@ fn concurrent_writers_lose_no_action() {
                         date: day("2017-11-21"),
                     },
                 };
-                let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+                let sign = |b: &[u8]| signer.sign(b);
                 let mut snapshot = None;
                 act::perform(
                     &store,
@@ -155,7 +155,7 @@ fn refresh_after_a_commit_equals_a_cold_load() {
     let store = Store::open(f.path()).unwrap();
     let sb = Sandbox::new();
     let signer = signer(&sb, &f, REVIEWER);
-    let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+    let sign = |b: &[u8]| signer.sign(b);
     let mut snapshot = Some(store.snapshot().unwrap());
     let action = Action::Evaluate {
         nomination: "2017-window-002".into(),
@@ -185,4 +185,185 @@ fn refresh_after_a_commit_equals_a_cold_load() {
     let cold = store.snapshot().unwrap();
     assert_eq!(snapshot.unwrap(), cold);
     assert_eq!(cold.records["2017-window-002"].evaluations.len(), 1);
+}
+
+/// `f`'s own (local) git config: it wins over any global one, so what the
+/// service reads is what this test wrote.
+fn local_config(f: &Fixture, pairs: &[(&str, &str)]) {
+    let mut cfg = f
+        .repo()
+        .config()
+        .unwrap()
+        .open_level(git2::ConfigLevel::Local)
+        .unwrap();
+    for (k, v) in pairs {
+        cfg.set_str(k, v).unwrap();
+    }
+}
+
+/// The service layer's write (`Session::perform`, what the CLI and the TUI
+/// call): the identity and the key come from git's config, and the snapshot
+/// it hands back — refreshed incrementally from the one it was given — is the
+/// snapshot a cold load at the new commit gives; the TUI uses it as it is.
+#[test]
+fn session_perform_hands_back_the_snapshot_a_cold_load_gives() {
+    let f = Fixture::new(&[
+        (
+            layout::nomination_path("2017-window-001").unwrap(),
+            ron(&window("2017-window-001", "zhengwu-fuwu-zhongxin")),
+        ),
+        (
+            layout::nomination_path("2017-window-002").unwrap(),
+            ron(&window("2017-window-002", "renmin-yiyuan-menzhen")),
+        ),
+    ]);
+    let sb = Sandbox::new();
+    let key = sb.ssh_keygen(REVIEWER, "reviewer@example.invalid");
+    f.register_keys(&[(REVIEWER, &key.line)]);
+    let store = Store::open(f.path()).unwrap();
+    let before = store.snapshot().unwrap();
+    let email = before.member(REVIEWER).unwrap().email.clone();
+    local_config(
+        &f,
+        &[
+            ("user.email", &email),
+            ("gpg.format", "ssh"),
+            ("user.signingkey", key.private.to_str().unwrap()),
+        ],
+    );
+    let session = act::Session::new(
+        Some(f.path().to_path_buf()),
+        Lang::En,
+        Some("2017-10-09T15:00:00+08:00".into()),
+    );
+    // OPEN: the actor is the member whose email is git's user.email.
+    let actor = session.actor(&store, &before).unwrap().id.clone();
+    assert_eq!(actor, REVIEWER);
+    let action = Action::Evaluate {
+        nomination: "2017-window-002".into(),
+        evaluation: Evaluation {
+            kind: EvaluationKind::Unannounced,
+            author: REVIEWER.into(),
+            date: day("2017-10-09"),
+            rating: Some(88.0),
+            findings: "暗訪:服務熱情".into(),
+            knowledge_rate: Some(93.0),
+            service_satisfaction: None,
+            incidents: vec![],
+        },
+    };
+    let (done, after) = session
+        .perform(&store, Some(before.clone()), &actor, &action)
+        .unwrap();
+    assert_eq!(store.head().unwrap(), Some(done.commit));
+    assert_eq!(after.commit, Some(done.commit.to_string()));
+    assert_eq!(after, store.snapshot_cold(done.commit).unwrap());
+    assert_ne!(
+        after, before,
+        "the evaluation is in the snapshot handed back"
+    );
+    assert_eq!(after.records["2017-window-002"].evaluations.len(), 1);
+    // Only the evaluated record's rows need rebuilding.
+    assert_eq!(done.changed_records(), vec!["2017-window-002".to_string()]);
+    // The commit is signed with the configured key, as git checks it.
+    sb.write_allowed_signers(&[(&email, &key.line)]);
+    sb.git_ok(f.path(), &["verify-commit", &done.commit.to_string()]);
+
+    // Without a snapshot (the TUI's writer), the same: one load, refreshed.
+    let action = Action::Evaluate {
+        nomination: "2017-window-001".into(),
+        evaluation: Evaluation {
+            kind: EvaluationKind::Unannounced,
+            author: REVIEWER.into(),
+            date: day("2017-10-09"),
+            rating: Some(90.0),
+            findings: "暗訪".into(),
+            knowledge_rate: None,
+            service_satisfaction: None,
+            incidents: vec![],
+        },
+    };
+    let (done, after) = session.perform(&store, None, &actor, &action).unwrap();
+    assert_eq!(after, store.snapshot_cold(done.commit).unwrap());
+    assert_eq!(done.changed_records(), vec!["2017-window-001".to_string()]);
+}
+
+/// Who may write is the member git's `user.email` names; any other email is
+/// read-only with a message that says why, and a signing config git itself
+/// would reject stops a write before anything is written.
+#[test]
+fn session_identity_and_signer_come_from_git_config() {
+    let f = Fixture::new(&[(
+        layout::nomination_path("2017-window-001").unwrap(),
+        ron(&window("2017-window-001", "zhengwu-fuwu-zhongxin")),
+    )]);
+    let store = Store::open(f.path()).unwrap();
+    let snap = store.snapshot().unwrap();
+    let session = act::Session::new(
+        Some(f.path().to_path_buf()),
+        Lang::En,
+        Some("2017-10-09T15:00:00+08:00".into()),
+    );
+    local_config(&f, &[("user.email", "stranger@example.invalid")]);
+    let err = session.actor(&store, &snap).unwrap_err();
+    assert!(matches!(err, act::ActError::ReadOnly(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("stranger@example.invalid is not a member"),
+        "{err}"
+    );
+
+    // The signer is the one the repository's git config names (ssh, a key file).
+    let sb = Sandbox::new();
+    let key = sb.ssh_keygen(REVIEWER, "reviewer@example.invalid");
+    local_config(
+        &f,
+        &[
+            ("gpg.format", "ssh"),
+            ("user.signingkey", key.private.to_str().unwrap()),
+        ],
+    );
+    let id = act::Identity::of(&store).unwrap();
+    assert_eq!(id.email(), Some("stranger@example.invalid"));
+    let signer = id.signer().unwrap().expect("a signer");
+    assert_eq!(signer.format(), pingxuan::sign::SignFormat::Ssh);
+    assert!(
+        signer.describe().contains(key.private.to_str().unwrap()),
+        "{}",
+        signer.describe()
+    );
+
+    // gpg.format = x509 is refused before anything is written.
+    local_config(&f, &[("gpg.format", "x509")]);
+    assert!(matches!(
+        act::Identity::of(&store).unwrap().signer(),
+        Err(pingxuan::sign::SignError::X509NotSupported)
+    ));
+    let email = snap.member(REVIEWER).unwrap().email.clone();
+    local_config(&f, &[("user.email", &email)]);
+    let head = store.head().unwrap();
+    let action = Action::Evaluate {
+        nomination: "2017-window-001".into(),
+        evaluation: Evaluation {
+            kind: EvaluationKind::Unannounced,
+            author: REVIEWER.into(),
+            date: day("2017-10-09"),
+            rating: Some(88.0),
+            findings: String::new(),
+            knowledge_rate: None,
+            service_satisfaction: None,
+            incidents: vec![],
+        },
+    };
+    let err = session
+        .perform(&store, None, REVIEWER, &action)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            act::ActError::Sign(pingxuan::sign::SignError::X509NotSupported)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(store.head().unwrap(), head, "nothing written");
 }

@@ -69,8 +69,8 @@ fn act(c: &Clone, action: &Action) -> pingxuan::act::Done {
 }
 
 fn tracking(c: &Clone) -> String {
-    c.store()
-        .repo()
+    git2::Repository::open(c.store().git_dir())
+        .expect("open")
         .refname_to_id("refs/remotes/origin/main")
         .expect("tracking ref")
         .to_string()

@@ -82,7 +82,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
                 }
                 .message(cx.lang.zh())));
             }
-            log = export::audit_log::from_history(&store, cx.lang)?;
+            log = crate::act::audit_log::from_history(&store, cx.lang)?;
             What::Audit(&log)
         }
         Kind::Json => What::Json,

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::history::{self, AuditOptions, Entry, LogOptions, Verifier};
+use crate::act::verifier;
+use crate::history::{self, AuditOptions, Entry, LogOptions};
 use crate::i18n::Lang;
 use crate::model::{Action, PublicKey};
 use crate::sign::verify::{abbreviate, check_key_syntax, is_ssh_key, same_key};
@@ -86,15 +87,6 @@ pub struct KeyRevokeArgs {
     /// First day the key no longer counts (default: today).
     #[arg(long)]
     pub on: Option<NaiveDate>,
-}
-
-/// The verification programs of the repository's git config (`gpg.ssh.program`, `gpg.program`).
-fn verifier(store: &crate::store::Store) -> Verifier {
-    store
-        .repo()
-        .config()
-        .map(|c| Verifier::from_git_config(&c))
-        .unwrap_or_default()
 }
 
 pub fn log(cx: &Context, a: LogArgs) -> Result<i32> {

@@ -191,7 +191,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Some(Command::Reindex) => {
-            let s = cx.open()?.reindex()?;
+            let s = crate::act::history::reindex(&cx.open()?)?;
             outln!(
                 "{} {}",
                 s.records.len(),

@@ -162,9 +162,10 @@ fn action(cx: &Context, runs: usize) -> Result<i32> {
         let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;
         cx.actor(&store, s)?.clone()
     };
-    let signer = crate::sign::Signer::from_git_config(&store.repo().config()?)?
+    let signer = crate::act::Identity::of(&store)?
+        .signer()?
         .ok_or_else(|| anyhow!("no signing key configured"))?;
-    let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
+    let sign = |b: &[u8]| signer.sign(b);
     let mut times = Vec::new();
     for i in 0..runs {
         let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;

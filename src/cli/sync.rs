@@ -7,11 +7,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::history::Verifier;
+use crate::act;
 use crate::i18n::Lang;
-use crate::sign::Signer;
-use crate::store::Store;
-use crate::sync::{self, aside, Integrated, Progress, SetAside, SyncError, SyncOptions};
+use crate::sync::{self, aside, Integrated, Progress, SetAside, SyncError};
 use crate::text::{sanitize, sanitize_multiline};
 
 #[derive(Debug, Args)]
@@ -50,45 +48,17 @@ pub enum SetAsideCommand {
     Drop { id: String },
 }
 
-/// The signer and identity of git's config, as a sync needs them.
-struct Identity {
-    email: Option<String>,
-    signer: Option<Signer>,
-    verifier: Verifier,
-}
-
-fn identity(store: &Store) -> Result<Identity> {
-    let config = store.repo().config()?;
-    Ok(Identity {
-        email: config
-            .get_string("user.email")
-            .ok()
-            .filter(|e| !e.trim().is_empty()),
-        // No key is fine for pulling; a replay asks for one.
-        signer: Signer::from_git_config(&config).ok().flatten(),
-        verifier: Verifier::from_git_config(&config),
-    })
-}
-
 pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
     let store = cx.open()?;
-    let id = identity(&store)?;
-    let sign_fn = id
-        .signer
-        .as_ref()
-        .map(|s| move |buf: &[u8]| s.sign(buf).map_err(|e| e.to_string()));
     let lang = cx.lang;
     let progress = move |p: &Progress| errln!("{}", p.describe(lang));
-    let mut opts = SyncOptions::new(&a.remote, lang, cx.now()?);
-    opts.verifier = id.verifier.clone();
-    opts.email = id.email.clone();
-    opts.sign = sign_fn
-        .as_ref()
-        .map(|f| f as &dyn Fn(&[u8]) -> Result<String, String>);
-    if !a.quiet && !a.json {
-        opts.progress = Some(&progress);
-    }
-    match sync::sync(&store, &opts) {
+    let req = act::sync::Request {
+        remote: &a.remote,
+        lang,
+        when: cx.now()?,
+        progress: (!a.quiet && !a.json).then_some(&progress as &dyn Fn(&Progress)),
+    };
+    match act::sync::sync(&store, &req) {
         Ok(report) => {
             if a.json {
                 out::json(&report)?;
@@ -231,18 +201,13 @@ pub fn set_aside(cx: &Context, a: SetAsideArgs) -> Result<i32> {
             Ok(0)
         }
         SetAsideCommand::Retry { id } => {
-            let ident = identity(&store)?;
-            let sign_fn = ident
-                .signer
-                .as_ref()
-                .map(|s| move |buf: &[u8]| s.sign(buf).map_err(|e| e.to_string()));
-            let mut opts = SyncOptions::new("origin", lang, cx.now()?);
-            opts.verifier = ident.verifier.clone();
-            opts.email = ident.email.clone();
-            opts.sign = sign_fn
-                .as_ref()
-                .map(|f| f as &dyn Fn(&[u8]) -> Result<String, String>);
-            match aside::retry(&store, &id, &opts) {
+            let req = act::sync::Request {
+                remote: "origin",
+                lang,
+                when: cx.now()?,
+                progress: None,
+            };
+            match act::sync::retry_set_aside(&store, &id, &req) {
                 Ok(commit) => {
                     let c = commit.to_string();
                     outln!(

@@ -250,14 +250,12 @@ pub fn init(cx: &Context, a: InitArgs) -> Result<i32> {
             .map_err(|p| anyhow!("{p}"))?,
     };
     let store = Store::init(&a.dir, a.bare)?;
-    let config = store.repo().config()?;
+    let identity = crate::act::Identity::of(&store)?;
     let members: Vec<Member> = match &a.members {
         Some(p) => read_ron(p)?,
         None => {
-            let name = config
-                .get_string("user.name")
-                .unwrap_or_else(|_| "chair".into());
-            let email = config.get_string("user.email").map_err(|_| {
+            let name = identity.name.clone().unwrap_or_else(|| "chair".into());
+            let email = identity.email.clone().ok_or_else(|| {
                 anyhow!("set git's user.email first: it names the chair in members.ron")
             })?;
             let id: String = email
@@ -279,17 +277,17 @@ pub fn init(cx: &Context, a: InitArgs) -> Result<i32> {
             }]
         }
     };
-    let email = config.get_string("user.email").unwrap_or_default();
+    let email = identity.email.clone().unwrap_or_default();
     // OPEN: the chair's signing key is registered with the campaign it sets
     // up, so that the first commit verifies against its own members.ron.
     let mut members = members;
-    if let Some(signer) = crate::sign::Signer::from_git_config(&config)? {
+    if let Some(signer) = identity.signer()? {
         let probe = b"pingxuan init: which key signs\n";
         let signature = signer.sign(probe)?;
-        let verifier = crate::sign::verify::Verifier::from_git_config(&config);
+        let verifier = &identity.verifier;
         let today = cx.now()?.date_naive();
         if let (Some(key), Some(m)) = (
-            crate::sign::verify::signing_key(&verifier, &signature, probe),
+            crate::sign::verify::signing_key(verifier, &signature, probe),
             members.iter_mut().find(|m| {
                 m.has_role(Role::Chair) && m.email.eq_ignore_ascii_case(&email) && m.keys.is_empty()
             }),
@@ -318,7 +316,7 @@ pub fn init(cx: &Context, a: InitArgs) -> Result<i32> {
     };
     let done = cx.perform(&store, None, &chair, &action)?;
     // ONE-CHAIN: this repository knows its genesis from the start.
-    crate::history::hook::pin_genesis(store.repo(), done.commit)?;
+    crate::act::history::pin_genesis(&store, done.commit)?;
     cx.report(&done);
     Ok(0)
 }

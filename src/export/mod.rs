@@ -1,7 +1,7 @@
 //! Exports the office publishes, prints and opens in a spreadsheet (COMMEND,
 //! CANDIDATES): pure renderers over a loaded [`Snapshot`] and the rules' outputs.
-//! Nothing here touches git or the file system, except [`audit_log`], which reads
-//! the signed history into the `audit` export's rows.
+//! Nothing here touches git or the file system; the `audit` export's rows are
+//! read from the signed history by [`crate::act::audit_log`].
 //!
 //! One module per document — [`notice`] (公示), [`final_list`] (入選名單),
 //! [`form`] (申報表), [`scores`] (評分明細), [`audit`] (簽名歷史), [`json`] (the
@@ -29,7 +29,6 @@
 //! backslash-escaped.
 
 pub mod audit;
-pub mod audit_log;
 pub mod csv;
 pub mod decision;
 pub mod doc;

@@ -78,4 +78,9 @@ pub enum SignError {
     /// the login was made without agent forwarding.
     #[error("the signing key {key} lives in an ssh-agent, but this session has no agent ({reason}); nothing was written. If you logged in over SSH, log out and log in again with `ssh -A` so your own computer's agent signs (your private key stays there)")]
     NoAgent { key: String, reason: String },
+
+    /// The signing callback declined to sign (the key is not the actor's, no
+    /// key for this member, a commit buffer that is not UTF-8…).
+    #[error("{0}")]
+    Refused(String),
 }

@@ -39,7 +39,7 @@ pub enum StoreError {
     #[error("{path} has uncommitted changes in the work tree or index; commit or stash them first (nothing was written)")]
     Dirty { path: String },
     #[error("signing failed: {0}")]
-    Sign(String),
+    Sign(crate::sign::SignError),
     #[error("cannot write RON for {path}: {message}")]
     Encode { path: String, message: String },
     #[error("no nomination {0:?}")]
@@ -104,7 +104,9 @@ impl Store {
         Ok(())
     }
 
-    pub fn repo(&self) -> &Repository {
+    /// The repository handle, for the git layers of this crate only
+    /// (`store`, `history`, `sync`, `act`, `deploy`).
+    pub(crate) fn repo(&self) -> &Repository {
         &self.repo
     }
 
@@ -187,20 +189,12 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes and rebuilds the snapshot cache and the history index (`pingxuan reindex`).
-    pub fn reindex(&self) -> Result<Snapshot, StoreError> {
-        let io = |path: PathBuf| {
-            move |source| StoreError::Io {
-                path: path.display().to_string(),
-                source,
-            }
-        };
-        cache::remove(self.repo.path()).map_err(io(cache::path(self.repo.path())))?;
-        let index = crate::history::index::path(self.repo.path());
-        crate::history::index::remove(self.repo.path()).map_err(io(index))?;
-        if let Some(head) = self.head()? {
-            crate::history::index::load(&self.repo, head)?;
-        }
-        self.snapshot()
+    /// Deletes the snapshot cache (`pingxuan reindex`, with the history
+    /// index, through `act::history::reindex`).
+    pub fn remove_cache(&self) -> Result<(), StoreError> {
+        cache::remove(self.repo.path()).map_err(|source| StoreError::Io {
+            path: cache::path(self.repo.path()).display().to_string(),
+            source,
+        })
     }
 }

@@ -8,9 +8,10 @@ use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Signature, Time}
 
 use super::plan::FileChange;
 use super::{Store, StoreError};
+use crate::sign::SignError;
 
 /// Signs a commit buffer, returning the armored signature.
-pub type SignFn<'a> = &'a dyn Fn(&[u8]) -> Result<String, String>;
+pub type SignFn<'a> = &'a dyn Fn(&[u8]) -> Result<String, SignError>;
 
 /// Who makes the commit, when, and what its message says.
 pub struct CommitMeta {
@@ -112,8 +113,11 @@ impl Store {
             Some(sign) => {
                 let buffer = repo.commit_create_buffer(&sig, &sig, &message, &tree, &parents)?;
                 let signature = sign(&buffer).map_err(StoreError::Sign)?;
-                let text = std::str::from_utf8(&buffer)
-                    .map_err(|e| StoreError::Sign(format!("commit buffer is not UTF-8: {e}")))?;
+                let text = std::str::from_utf8(&buffer).map_err(|e| {
+                    StoreError::Sign(SignError::Refused(format!(
+                        "commit buffer is not UTF-8: {e}"
+                    )))
+                })?;
                 repo.commit_signed(text, &signature, None)?
             }
             None => repo.commit(None, &sig, &sig, &message, &tree, &parents)?,
@@ -435,8 +439,11 @@ impl Store {
         let buffer =
             repo.commit_create_buffer(&c.author, &c.committer, &c.message, &tree, &parents)?;
         let signature = sign(&buffer).map_err(StoreError::Sign)?;
-        let text = std::str::from_utf8(&buffer)
-            .map_err(|e| StoreError::Sign(format!("commit buffer is not UTF-8: {e}")))?;
+        let text = std::str::from_utf8(&buffer).map_err(|e| {
+            StoreError::Sign(SignError::Refused(format!(
+                "commit buffer is not UTF-8: {e}"
+            )))
+        })?;
         Ok(repo.commit_signed(text, &signature, None)?)
     }
 

@@ -16,7 +16,7 @@ use crate::text::display;
 
 use super::export::ExportMenu;
 use super::form::Form;
-use super::jobs::{AuditData, Done, ExportKind, Job};
+use super::jobs::{AuditData, Done, ExportKind, Job, Written};
 use super::keys::{lookup, Cmd, Ctx};
 use super::rows::{self, Filter, Row, Sort};
 use super::theme::Theme;
@@ -406,10 +406,12 @@ impl App {
     }
 
     /// The runner's answer to [`Effect::Write`].
-    pub fn write_done(&mut self, result: Result<(String, Snapshot), String>) {
+    pub fn write_done(&mut self, result: Result<Written, String>) {
         self.pending = None;
         match result {
-            Ok((summary, snap)) => {
+            Ok(Written {
+                summary, snapshot, ..
+            }) => {
                 // The form is done; its record's history changed.
                 if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
                     self.overlays.pop();
@@ -418,7 +420,7 @@ impl App {
                     self.history.remove(&id);
                 }
                 self.message = Some(format!("{} {}", self.t("已提交:", "committed:"), summary));
-                self.set_snapshot(snap);
+                self.set_snapshot(snapshot);
             }
             Err(e) => self.overlays.push(Overlay::Error(e)),
         }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use crate::export::Format;
 use crate::history::{Blame, Entry, Violation};
 use crate::i18n::Lang;
+use crate::model::Snapshot;
 
 use super::tr;
 
@@ -140,4 +141,18 @@ impl Done {
             _ => false,
         }
     }
+}
+
+/// The writer's answer to an action: what was committed and the snapshot at
+/// the new commit, read on the writer (`act` refreshed it incrementally).
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// `abc1234 summary` of the commit.
+    pub summary: String,
+    pub snapshot: Snapshot,
+    /// Ids of the nominations whose files changed; empty when unknown (a
+    /// campaign-wide file changed): rebuild every row.
+    pub changed: Vec<String>,
+    /// (ahead, behind) against the sync remote after the write.
+    pub counts: Option<(usize, usize)>,
 }

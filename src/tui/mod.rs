@@ -2,8 +2,10 @@
 //! ([`app`], [`view`]); this runner owns the terminal and does what the state
 //! asks for: writes go to a worker thread through `act` (the same path as the
 //! CLI), reads of the history (log, audit, blame) and exports to a reader thread
-//! through `history` and `export`; answers come back over channels. Nothing here
-//! knows git beyond the library's own functions.
+//! through `act` and `export`, a sync to its own thread ([`jobs`] holds the
+//! work each thread does); answers come back over channels with the snapshot
+//! and the ahead/behind counts already read. The UI thread holds no
+//! repository; nothing here knows git beyond the service layer [`crate::act`].
 
 pub mod app;
 mod detail;
@@ -17,24 +19,21 @@ pub mod rows;
 pub mod sync;
 pub mod theme;
 pub mod view;
+mod worker;
 
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use crossterm::event::{self, Event};
 
-use crate::cli::Context;
 use crate::i18n::Lang;
 use crate::model::{Action, Snapshot};
-use crate::sign::Signer;
-use crate::store::Store;
 use crate::text::strip_annotations;
 
 use app::{App, Effect, Session};
-use jobs::{AuditData, Done, ExportJob, ExportKind, Exported, Job};
+use jobs::{Done, Job, Written};
 
 /// A UI string in the session language (annotations in the source stripped).
 pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
@@ -44,36 +43,24 @@ pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
-/// What the TUI opens: the repository, the language and the clock.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub repo: Option<PathBuf>,
-    pub lang: Lang,
-    /// `--at` / `PINGXUAN_NOW`: the time writes are recorded at and rules judged by.
-    pub at: Option<String>,
-}
+/// What the TUI opens: the repository, the language and the clock (the
+/// service layer's session; `Options { repo, lang, at }`).
+pub type Options = crate::act::Session;
 
-impl Options {
-    fn context(&self) -> Context {
-        Context::new(self.repo.clone(), self.lang, self.at.clone())
-    }
-}
-
-/// Opens the repository and works out who acts, with which key, when.
-pub fn open(opts: &Options) -> Result<(Store, App)> {
-    let cx = opts.context();
-    let store = cx.open()?;
+/// Opens the repository and works out who acts, with which key, when; the
+/// repository is closed again before the interface starts (workers open
+/// their own).
+pub fn open(opts: &Options) -> Result<App> {
+    let store = opts.open()?;
     let snapshot = store.snapshot()?;
-    let now = cx.now()?;
-    let (actor, read_only) = match cx.actor(&store, &snapshot) {
+    let now = opts.now()?;
+    let (actor, read_only) = match opts.actor(&store, &snapshot) {
         Ok(m) => (Some(m.id.clone()), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let signer = store
-        .repo()
-        .config()
+    let signer = crate::act::Identity::of(&store)
         .ok()
-        .and_then(|c| Signer::from_git_config(&c).ok().flatten())
+        .and_then(|id| id.signer().ok().flatten())
         .map(|s| s.describe());
     let session = Session {
         lang: opts.lang,
@@ -82,14 +69,17 @@ pub fn open(opts: &Options) -> Result<(Store, App)> {
         read_only,
         signer,
         theme: theme::Theme::from_env(),
-        clock_fixed: opts.at.is_some(),
+        clock_fixed: opts.clock_fixed(),
     };
-    Ok((store, App::new(snapshot, session)))
+    let mut app = App::new(snapshot, session);
+    app.sync.counts = crate::act::sync::counts(&store, sync::REMOTE);
+    Ok(app)
 }
 
-type WriteResult = Result<(String, Snapshot), String>;
+type WriteResult = Result<Written, String>;
 
-/// The writer: one action at a time, signed and committed through `act`.
+/// The writer: one action at a time, signed and committed through `act`; the
+/// snapshot it hands back is the one `act` refreshed to the new commit.
 fn spawn_writer(
     opts: Options,
     actor: String,
@@ -98,14 +88,7 @@ fn spawn_writer(
     let (tx_done, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for action in rx_jobs {
-            let cx = opts.context();
-            let result = (|| -> Result<(String, Snapshot)> {
-                let store = cx.open()?;
-                let done = cx.perform(&store, None, &actor, &action)?;
-                let short: String = done.commit.to_string().chars().take(7).collect();
-                Ok((format!("{short} {}", done.summary), store.snapshot()?))
-            })()
-            .map_err(|e| format!("{e:#}"));
+            let result = worker::write(&opts, &actor, &action);
             if tx_done.send(result).is_err() {
                 break;
             }
@@ -125,143 +108,13 @@ fn spawn_reader(opts: Options) -> Reader {
     let (tx_done, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for (job, snapshot) in rx_jobs {
-            let done = read(&opts, job, snapshot.as_deref());
+            let done = worker::read(&opts, job, snapshot.as_deref());
             if tx_done.send(done).is_err() {
                 break;
             }
         }
     });
     (tx, rx)
-}
-
-fn log_options(store: &Store, lang: Lang) -> crate::history::LogOptions {
-    crate::history::LogOptions {
-        lang,
-        verifier: store
-            .repo()
-            .config()
-            .map(|c| crate::history::Verifier::from_git_config(&c))
-            .unwrap_or_default(),
-        limit: None,
-    }
-}
-
-/// Does one job of the reader.
-fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
-    let cx = opts.context();
-    let lang = opts.lang;
-    let err = |e: anyhow::Error| format!("{e:#}");
-    match job {
-        Job::RecordLog(id) => Done::RecordLog {
-            result: (|| {
-                let store = cx.open()?;
-                Ok(crate::history::log(
-                    &store,
-                    Some(&id),
-                    &log_options(&store, lang),
-                )?)
-            })()
-            .map_err(err),
-            id,
-        },
-        Job::Audit => Done::Audit(
-            (|| {
-                // The log and the audit each verify every signature: run them
-                // side by side, each with its own repository handle.
-                let store = cx.open()?;
-                let lo = log_options(&store, lang);
-                let verifier = lo.verifier.clone();
-                let (entries, report) = std::thread::scope(|scope| {
-                    let audit = scope.spawn(|| -> Result<_> {
-                        let store = cx.open()?;
-                        Ok(crate::history::audit(
-                            &store,
-                            &crate::history::AuditOptions {
-                                lang,
-                                verifier,
-                                since: None,
-                            },
-                        )?)
-                    });
-                    let entries = crate::history::log(&store, None, &lo);
-                    let report = audit
-                        .join()
-                        .unwrap_or_else(|_| Err(anyhow::anyhow!("the audit thread panicked")));
-                    (entries, report)
-                });
-                Ok(AuditData {
-                    entries: entries?,
-                    violations: report?.violations,
-                })
-            })()
-            .map_err(err),
-        ),
-        Job::Blame { id, field, log } => {
-            let store = cx.open();
-            let (result, log) = match store {
-                Err(e) => (Err(err(e)), None),
-                Ok(store) => {
-                    let lo = log_options(&store, lang);
-                    let result = crate::history::blame_with(&store, &id, &field, &lo)
-                        .map(|b| b.map(Box::new))
-                        .map_err(|e| e.to_string());
-                    let log = log.then(|| {
-                        crate::history::log(&store, Some(&id), &lo).map_err(|e| e.to_string())
-                    });
-                    (result, log)
-                }
-            };
-            Done::Blame {
-                id,
-                field,
-                result,
-                log,
-            }
-        }
-        Job::Export(e) => Done::Export(match snapshot {
-            Some(s) => export(&cx, &e, s).map_err(err),
-            None => Err("no snapshot to export".into()),
-        }),
-    }
-}
-
-/// Renders an export of the app's snapshot and writes it.
-fn export(cx: &Context, job: &ExportJob, snapshot: &Snapshot) -> Result<Exported> {
-    use crate::export::{self, What};
-    let mut opts = export::Options::new(job.day, job.lang);
-    opts.category = job.category.clone();
-    let log;
-    let what = match job.kind {
-        ExportKind::Notice => What::Notice,
-        ExportKind::Final => What::Final,
-        ExportKind::Form => What::Form {
-            id: job.id.as_deref().unwrap_or_default(),
-        },
-        ExportKind::Scores => What::Scores,
-        ExportKind::Audit => {
-            log = export::audit_log::from_history(&cx.open()?, job.lang)?;
-            What::Audit(&log)
-        }
-        ExportKind::Json => What::Json,
-        ExportKind::Decision => What::Decision,
-        ExportKind::Registration => What::Registration,
-        ExportKind::ScoreSheet => What::ScoreSheet,
-        ExportKind::Ballot => What::Ballot,
-        ExportKind::Votes => What::Votes,
-        ExportKind::Letter => What::Letter,
-        ExportKind::Opinions => What::Opinions,
-        ExportKind::Objections => What::Objections,
-    };
-    let bytes = export::render(snapshot, &what, job.format, &opts)
-        .map_err(|e| anyhow::anyhow!(e.message(job.lang.zh())))?;
-    std::fs::write(&job.path, &bytes).with_context(|| job.path.display().to_string())?;
-    let path = std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
-    Ok(Exported {
-        path: path.display().to_string(),
-        commit: export::source_commit(snapshot),
-        format: job.format,
-        bytes: bytes.len(),
-    })
 }
 
 /// Hands a job to the reader (an export takes the snapshot on screen).
@@ -336,7 +189,7 @@ fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
 /// Runs the TUI until the user quits. The terminal is restored on every exit,
 /// including a panic (ratatui's hook) and Ctrl-C (a key in raw mode).
 pub fn run(opts: Options) -> Result<i32> {
-    let (store, mut app) = open(&opts)?;
+    let mut app = open(&opts)?;
     let writer = app
         .session
         .actor
@@ -344,20 +197,26 @@ pub fn run(opts: Options) -> Result<i32> {
         .map(|a| spawn_writer(opts.clone(), a));
     let reader = spawn_reader(opts.clone());
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let result = event_loop(&mut terminal, &mut app, &store, writer.as_ref(), &reader);
-    drop(store);
+    let result = event_loop(&mut terminal, &mut app, &opts, writer.as_ref(), &reader);
     ratatui::restore();
     result.map(|()| 0)
+}
+
+/// Takes a write's answer: the counts the writer read, then the app's part.
+fn write_done(app: &mut App, result: WriteResult) {
+    if let Ok(w) = &result {
+        app.sync.counts = w.counts;
+    }
+    app.write_done(result);
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    store: &Store,
+    opts: &Options,
     writer: Option<&(mpsc::Sender<Action>, mpsc::Receiver<WriteResult>)>,
     reader: &Reader,
 ) -> Result<()> {
-    sync::refresh_counts(app, store);
     loop {
         // What the screen shows and has not read yet.
         while let Some(job) = app.next_job() {
@@ -376,14 +235,13 @@ fn event_loop(
         };
         if let Some((_, rx)) = writer {
             while let Ok(r) = rx.try_recv() {
-                app.write_done(r);
-                sync::refresh_counts(app, store);
+                write_done(app, r);
             }
         }
         while let Ok(done) = reader.1.try_recv() {
             app.job_done(done);
         }
-        sync::poll(app, store);
+        sync::poll(app);
         if app.busy() {
             app.tick();
         }
@@ -397,7 +255,7 @@ fn event_loop(
                 if app.pending.is_some() {
                     if let Some((_, rx)) = writer {
                         if let Ok(r) = rx.recv() {
-                            app.write_done(r);
+                            write_done(app, r);
                         }
                     }
                 }
@@ -419,7 +277,7 @@ fn event_loop(
                 None => app.write_done(Err(app.t("只讀:不能寫入", "read-only: cannot write"))),
             },
             Some(Effect::Job(job)) => send_job(reader, app, job),
-            Some(Effect::Sync) => sync::start(app, store.git_dir()),
+            Some(Effect::Sync) => sync::start(app, opts),
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));

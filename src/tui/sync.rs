@@ -1,36 +1,37 @@
-//! Sync in the terminal interface: `S` runs [`crate::sync::sync`] on its own
-//! thread (like writes), a popup shows its progress and outcome (with every
+//! Sync in the terminal interface: `S` runs [`crate::act::sync`] on its own
+//! thread (like writes; the work is [`super::worker::sync`]), a popup shows its progress and outcome (with every
 //! action set aside and why), and the header shows how many commits the clone
 //! is ahead of and behind the remote-tracking branch. The popup's keys are the
 //! key table's `Popup` ones (close, scroll).
 
-use std::path::PathBuf;
 use std::sync::mpsc;
 
-use chrono::{DateTime, FixedOffset};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::history::Verifier;
-use crate::i18n::Lang;
-use crate::sign::Signer;
-use crate::store::Store;
-use crate::sync::{SetAside, SyncOptions};
+use crate::model::Snapshot;
+use crate::sync::SetAside;
 use crate::text::{display, truncate};
 
 use super::app::{App, Effect};
 use super::keys::{self, Cmd, Ctx};
-use super::tr;
+use super::{tr, Options};
 
 /// The remote the interface syncs with.
 pub const REMOTE: &str = "origin";
 
 pub enum Msg {
     Progress(String),
-    Finished(Result<Outcome, String>),
+    /// The outcome, with the snapshot and the ahead/behind counts read on
+    /// the sync's thread after it (whether it succeeded or not).
+    Finished {
+        result: Result<Outcome, String>,
+        snapshot: Option<Box<Snapshot>>,
+        counts: Option<(usize, usize)>,
+    },
 }
 
 /// A finished sync: its summary and the actions set aside in the clone.
@@ -70,13 +71,9 @@ pub fn header(app: &App) -> String {
     }
 }
 
-/// Re-reads the ahead/behind counts (no network).
-pub fn refresh_counts(app: &mut App, store: &Store) {
-    app.sync.counts = crate::sync::ahead_behind(store, REMOTE).ok().flatten();
-}
-
-/// Starts a sync of the repository at `git_dir` on its own thread.
-pub fn start(app: &mut App, git_dir: PathBuf) {
+/// Starts a sync of the session's repository on its own thread
+/// ([`super::worker::sync`]).
+pub fn start(app: &mut App, opts: &Options) {
     if app.sync.running() {
         return;
     }
@@ -89,71 +86,13 @@ pub fn start(app: &mut App, git_dir: PathBuf) {
     let (tx, rx) = mpsc::channel();
     app.sync.rx = Some(rx);
     app.sync.popup = Some(Popup::Running(vec![tr(lang, "正在同步…", "syncing…")]));
-    std::thread::spawn(move || {
-        let result = run(&git_dir, lang, when, &tx);
-        let _ = tx.send(Msg::Finished(result));
-    });
+    let opts = opts.clone();
+    std::thread::spawn(move || super::worker::sync(&opts, when, &tx));
 }
 
-fn run(
-    git_dir: &std::path::Path,
-    lang: Lang,
-    when: DateTime<FixedOffset>,
-    tx: &mpsc::Sender<Msg>,
-) -> Result<Outcome, String> {
-    let message = |e: &dyn std::fmt::Display| e.to_string();
-    let store = Store::open(git_dir).map_err(|e| message(&e))?;
-    let config = store.repo().config().map_err(|e| message(&e))?;
-    let email = config.get_string("user.email").ok();
-    let signer = Signer::from_git_config(&config).ok().flatten();
-    let sign = signer
-        .as_ref()
-        .map(|s| move |b: &[u8]| s.sign(b).map_err(|e| e.to_string()));
-    let progress = |p: &crate::sync::Progress| {
-        let _ = tx.send(Msg::Progress(p.describe(lang)));
-    };
-    let mut opts = SyncOptions::new(REMOTE, lang, when);
-    opts.verifier = Verifier::from_git_config(&config);
-    opts.email = email;
-    opts.sign = sign
-        .as_ref()
-        .map(|f| f as &dyn Fn(&[u8]) -> Result<String, String>);
-    opts.progress = Some(&progress);
-    let r = crate::sync::sync(&store, &opts).map_err(|e| message(&e))?;
-    let replayed = r.replayed();
-    let text = match lang {
-        Lang::Zh => format!(
-            "同步完成:收到 {} 個提交,重放 {} 項操作,{},重試 {} 次",
-            r.incoming,
-            replayed,
-            if r.pushed {
-                "已推送"
-            } else {
-                "無需推送"
-            },
-            r.retries
-        ),
-        Lang::En => format!(
-            "synced: {} commits in, {} actions replayed, {}, {} retries",
-            r.incoming,
-            replayed,
-            if r.pushed {
-                "pushed"
-            } else {
-                "nothing to push"
-            },
-            r.retries
-        ),
-    };
-    Ok(Outcome {
-        text,
-        fresh: r.new_set_aside(),
-        set_aside: r.set_aside,
-    })
-}
-
-/// Takes what the sync thread sent; reloads the snapshot once it is done.
-pub fn poll(app: &mut App, store: &Store) {
+/// Takes what the sync thread sent; once it is done, the snapshot and the
+/// counts it read.
+pub fn poll(app: &mut App) {
     let Some(rx) = &app.sync.rx else {
         return;
     };
@@ -165,10 +104,14 @@ pub fn poll(app: &mut App, store: &Store) {
                     lines.push(line);
                 }
             }
-            Msg::Finished(r) => finished = Some(r),
+            Msg::Finished {
+                result,
+                snapshot,
+                counts,
+            } => finished = Some((result, snapshot, counts)),
         }
     }
-    let Some(result) = finished else {
+    let Some((result, snapshot, counts)) = finished else {
         return;
     };
     app.sync.rx = None;
@@ -176,10 +119,10 @@ pub fn poll(app: &mut App, store: &Store) {
         Ok(outcome) => Popup::Done { outcome, scroll: 0 },
         Err(m) => Popup::Failed(m),
     });
-    if let Ok(s) = store.snapshot() {
-        app.set_snapshot(s);
+    if let Some(s) = snapshot {
+        app.set_snapshot(*s);
     }
-    refresh_counts(app, store);
+    app.sync.counts = counts;
 }
 
 /// Keys while a sync popup is open (the key table's `Popup` bindings);

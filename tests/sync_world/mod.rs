@@ -166,7 +166,7 @@ impl World {
 
     pub fn act(&self, store: &Store, actor: &str, action: &Action, when: &str) -> act::Done {
         let s = signer(&self.sb, &self.keys[actor]);
-        let sign = |b: &[u8]| s.sign(b).map_err(|e| e.to_string());
+        let sign = |b: &[u8]| s.sign(b);
         let mut snapshot = None;
         act::perform(
             store,
@@ -278,7 +278,7 @@ impl Clone {
 
     pub fn act(&self, action: &Action, when: &str) -> act::Done {
         let store = self.store();
-        let sign = |b: &[u8]| self.signer.sign(b).map_err(|e| e.to_string());
+        let sign = |b: &[u8]| self.signer.sign(b);
         let mut snapshot = None;
         act::perform(
             &store,
@@ -304,7 +304,7 @@ impl Clone {
         edit: impl FnOnce(&mut SyncOptions),
     ) -> Result<SyncReport, SyncError> {
         let store = self.store();
-        let sign = |b: &[u8]| self.signer.sign(b).map_err(|e| e.to_string());
+        let sign = |b: &[u8]| self.signer.sign(b);
         let mut opts = SyncOptions::new("origin", Lang::En, at(&self.now()));
         opts.git = self.git.clone();
         opts.verifier = self.verifier.clone();
@@ -593,7 +593,7 @@ pub fn settle_set_aside(clones: &[Clone], stats: &mut Stats) {
     for c in clones {
         let store = c.store();
         for s in sync::aside::list(&store).expect("list") {
-            let sign = |b: &[u8]| c.signer.sign(b).map_err(|e| e.to_string());
+            let sign = |b: &[u8]| c.signer.sign(b);
             let mut opts = SyncOptions::new("origin", Lang::En, at(&c.now()));
             opts.verifier = c.verifier.clone();
             opts.email = Some(c.email.clone());
@@ -677,7 +677,7 @@ pub fn check_converged(w: &World, clones: &[Clone], stats: &Stats, remote_dir: &
 
     // None lost: on the remote or set aside, exactly one of the two.
     let remote = Store::open(remote_dir).expect("open remote");
-    let repo = remote.repo();
+    let repo = &git2::Repository::open(remote.git_dir()).expect("open remote repository");
     let tip = git2::Oid::from_str(&head).expect("oid");
     let tree = repo.find_commit(tip).expect("commit").tree().expect("tree");
     let mut on_remote = std::collections::BTreeSet::new();

@@ -1,6 +1,6 @@
-//! The rows of the `audit` export read from the signed history: the one place
-//! under `export` that reads git (through [`crate::history`]); the CLI and the
-//! TUI both call [`from_history`], then render the [`AuditLog`] purely.
+//! The rows of the `audit` export read from the signed history (through
+//! [`crate::history`]); the CLI and the TUI both call [`from_history`], then
+//! render the [`AuditLog`] purely with [`crate::export`].
 //!
 //! Each signature is verified once. The audit ([`history::audit`]) verifies every
 //! commit's signature against `members.ron` at its parent and reports a
@@ -15,8 +15,8 @@ use std::collections::HashMap;
 
 use git2::Sort;
 
-use super::{AuditLog, AuditRow};
-use crate::history::{self, walk, AuditOptions, HistoryError, Verifier, ViolationKind};
+use crate::export::{AuditLog, AuditRow};
+use crate::history::{self, walk, AuditOptions, HistoryError, ViolationKind};
 use crate::i18n::Lang;
 use crate::model::ActionKind;
 use crate::store::Store;
@@ -39,7 +39,7 @@ pub fn is_signature_violation(kind: ViolationKind) -> bool {
 /// violations attached. Signature checks run `ssh-keygen`/`gpg` (the
 /// repository's git configuration names them), so call this off any draw path.
 pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError> {
-    let verifier = Verifier::from_git_config(&store.repo().config()?);
+    let verifier = super::verifier(store);
     let report = history::audit(
         store,
         &AuditOptions {

@@ -1,0 +1,188 @@
+//! The work of the runner's threads, off the UI thread: a write through
+//! [`act::Session::perform`] (the snapshot it refreshed handed back as it
+//! is), the reader's jobs (log, audit, blame through [`act::history`],
+//! exports), and a sync through [`act::sync`]. Each opens its own store;
+//! the answers carry everything the interface shows (the snapshot after a
+//! write or sync, the ahead/behind counts), so the UI thread never touches
+//! the repository.
+
+use std::sync::mpsc;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset};
+
+use super::jobs::{AuditData, Done, ExportJob, ExportKind, Exported, Job, Written};
+use super::sync::{Msg, Outcome, REMOTE};
+use super::Options;
+use crate::act::{self, history::log_options};
+use crate::i18n::Lang;
+use crate::model::{Action, Snapshot};
+
+/// Performs one action as `actor`: one snapshot load and one rule check on
+/// this thread, the refreshed snapshot handed back.
+pub fn write(opts: &Options, actor: &str, action: &Action) -> Result<Written, String> {
+    (|| -> Result<Written> {
+        let store = opts.open()?;
+        let (done, snapshot) = opts.perform(&store, None, actor, action)?;
+        let short: String = done.commit.to_string().chars().take(7).collect();
+        Ok(Written {
+            summary: format!("{short} {}", done.summary),
+            snapshot,
+            changed: done.changed_records(),
+            counts: act::sync::counts(&store, REMOTE),
+        })
+    })()
+    .map_err(|e| format!("{e:#}"))
+}
+
+/// Does one job of the reader.
+pub fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
+    let lang = opts.lang;
+    let err = |e: anyhow::Error| format!("{e:#}");
+    match job {
+        Job::RecordLog(id) => Done::RecordLog {
+            result: (|| {
+                let store = opts.open()?;
+                Ok(crate::history::log(
+                    &store,
+                    Some(&id),
+                    &log_options(&store, lang),
+                )?)
+            })()
+            .map_err(err),
+            id,
+        },
+        Job::Audit => Done::Audit(
+            act::history::log_and_audit(opts)
+                .map(|(entries, report)| AuditData {
+                    entries,
+                    violations: report.violations,
+                })
+                .map_err(|e| err(e.into())),
+        ),
+        Job::Blame { id, field, log } => {
+            let store = opts.open();
+            let (result, log) = match store {
+                Err(e) => (Err(err(e.into())), None),
+                Ok(store) => {
+                    let lo = log_options(&store, lang);
+                    let result = crate::history::blame_with(&store, &id, &field, &lo)
+                        .map(|b| b.map(Box::new))
+                        .map_err(|e| e.to_string());
+                    let log = log.then(|| {
+                        crate::history::log(&store, Some(&id), &lo).map_err(|e| e.to_string())
+                    });
+                    (result, log)
+                }
+            };
+            Done::Blame {
+                id,
+                field,
+                result,
+                log,
+            }
+        }
+        Job::Export(e) => Done::Export(match snapshot {
+            Some(s) => export(opts, &e, s).map_err(err),
+            None => Err("no snapshot to export".into()),
+        }),
+    }
+}
+
+/// Renders an export of the app's snapshot and writes it.
+fn export(session: &Options, job: &ExportJob, snapshot: &Snapshot) -> Result<Exported> {
+    use crate::export::{self, What};
+    let mut opts = export::Options::new(job.day, job.lang);
+    opts.category = job.category.clone();
+    let log;
+    let what = match job.kind {
+        ExportKind::Notice => What::Notice,
+        ExportKind::Final => What::Final,
+        ExportKind::Form => What::Form {
+            id: job.id.as_deref().unwrap_or_default(),
+        },
+        ExportKind::Scores => What::Scores,
+        ExportKind::Audit => {
+            log = act::audit_log::from_history(&session.open()?, job.lang)?;
+            What::Audit(&log)
+        }
+        ExportKind::Json => What::Json,
+        ExportKind::Decision => What::Decision,
+        ExportKind::Registration => What::Registration,
+        ExportKind::ScoreSheet => What::ScoreSheet,
+        ExportKind::Ballot => What::Ballot,
+        ExportKind::Votes => What::Votes,
+        ExportKind::Letter => What::Letter,
+        ExportKind::Opinions => What::Opinions,
+        ExportKind::Objections => What::Objections,
+    };
+    let bytes = export::render(snapshot, &what, job.format, &opts)
+        .map_err(|e| anyhow::anyhow!(e.message(job.lang.zh())))?;
+    std::fs::write(&job.path, &bytes).with_context(|| job.path.display().to_string())?;
+    let path = std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
+    Ok(Exported {
+        path: path.display().to_string(),
+        commit: export::source_commit(snapshot),
+        format: job.format,
+        bytes: bytes.len(),
+    })
+}
+
+/// Syncs the session's repository, telling `tx` of progress, and finishes
+/// with the outcome, the snapshot and the counts after it.
+pub fn sync(opts: &Options, when: DateTime<FixedOffset>, tx: &mpsc::Sender<Msg>) {
+    let lang = opts.lang;
+    let progress = |p: &crate::sync::Progress| {
+        let _ = tx.send(Msg::Progress(p.describe(lang)));
+    };
+    let req = act::sync::Request {
+        remote: REMOTE,
+        lang,
+        when,
+        progress: Some(&progress),
+    };
+    let synced = act::sync::sync_session(opts, &req);
+    let result = synced
+        .result
+        .map(|r| outcome(&r, lang))
+        .map_err(|e| e.to_string());
+    let _ = tx.send(Msg::Finished {
+        result,
+        snapshot: synced.snapshot.map(Box::new),
+        counts: synced.counts,
+    });
+}
+
+/// The popup's summary of a finished sync.
+fn outcome(r: &crate::sync::SyncReport, lang: Lang) -> Outcome {
+    let replayed = r.replayed();
+    let text = match lang {
+        Lang::Zh => format!(
+            "同步完成:收到 {} 個提交,重放 {} 項操作,{},重試 {} 次",
+            r.incoming,
+            replayed,
+            if r.pushed {
+                "已推送"
+            } else {
+                "無需推送"
+            },
+            r.retries
+        ),
+        Lang::En => format!(
+            "synced: {} commits in, {} actions replayed, {}, {} retries",
+            r.incoming,
+            replayed,
+            if r.pushed {
+                "pushed"
+            } else {
+                "nothing to push"
+            },
+            r.retries
+        ),
+    };
+    Outcome {
+        text,
+        fresh: r.new_set_aside(),
+        set_aside: r.set_aside.clone(),
+    }
+}
