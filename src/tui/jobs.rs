@@ -1,7 +1,7 @@
 //! Background work the app asks for and the answers that come back: reading a
 //! record's history, auditing the repository, blaming a field, writing an export.
-//! Plain data only; the runner's reader thread does the work (`history::*`,
-//! `export::render`), so the interface never waits on git, `ssh-keygen` or `gpg`.
+//! Plain data only; the runner's threads do the work (`tui/worker.rs`), so
+//! the interface never waits on git, `ssh-keygen` or `gpg`.
 
 use std::path::PathBuf;
 

@@ -1,7 +1,8 @@
 //! Sync in the terminal interface: `S` runs [`crate::act::sync`] on its own
-//! thread (like writes; the work is [`super::worker::sync`]), a popup shows its progress and outcome (with every
-//! action set aside and why), and the header shows how many commits the clone
-//! is ahead of and behind the remote-tracking branch. The popup's keys are the
+//! thread (like writes; the work is `worker::sync`), a popup shows its
+//! progress and outcome (with every action set aside and why), and the header
+//! shows how many commits the clone is ahead of and behind the
+//! remote-tracking branch (counted on the worker threads). The popup's keys are the
 //! key table's `Popup` ones (close, scroll).
 
 use std::sync::mpsc;
@@ -72,7 +73,7 @@ pub fn header(app: &App) -> String {
 }
 
 /// Starts a sync of the session's repository on its own thread
-/// ([`super::worker::sync`]).
+/// (`worker::sync`).
 pub fn start(app: &mut App, opts: &Options) {
     if app.sync.running() {
         return;
