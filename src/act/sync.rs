@@ -10,7 +10,7 @@ use super::Identity;
 use crate::i18n::Lang;
 use crate::model::Snapshot;
 use crate::store::Store;
-use crate::sync::{self, aside, Progress, SyncError, SyncOptions, SyncReport};
+use crate::sync::{self, aside, GitProgram, Progress, SyncError, SyncOptions, SyncReport};
 
 /// What a sync needs beyond the store: where to, in which language, when,
 /// and who to tell about progress.
@@ -20,6 +20,21 @@ pub struct Request<'a> {
     /// The committer time of replayed actions and of set-aside records.
     pub when: DateTime<FixedOffset>,
     pub progress: Option<&'a dyn Fn(&Progress)>,
+    /// How `git fetch` and `git push` run (default: the user's own git).
+    pub git: GitProgram,
+}
+
+impl<'a> Request<'a> {
+    /// Syncs with `remote` through the user's own git, without progress.
+    pub fn new(remote: &'a str, lang: Lang, when: DateTime<FixedOffset>) -> Request<'a> {
+        Request {
+            remote,
+            lang,
+            when,
+            progress: None,
+            git: GitProgram::default(),
+        }
+    }
 }
 
 /// Runs `f` with the sync options of the configured user: `user.email`
@@ -38,6 +53,7 @@ fn with_options<R>(
         opts.email = id.email().map(str::to_string);
         opts.sign = sign;
         opts.progress = req.progress;
+        opts.git = req.git.clone();
         f(&opts)
     })
 }

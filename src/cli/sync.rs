@@ -52,12 +52,10 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
     let store = cx.open()?;
     let lang = cx.lang;
     let progress = move |p: &Progress| errln!("{}", p.describe(lang));
-    let req = act::sync::Request {
-        remote: &a.remote,
-        lang,
-        when: cx.now()?,
-        progress: (!a.quiet && !a.json).then_some(&progress as &dyn Fn(&Progress)),
-    };
+    let mut req = act::sync::Request::new(&a.remote, lang, cx.now()?);
+    if !a.quiet && !a.json {
+        req.progress = Some(&progress);
+    }
     match act::sync::sync(&store, &req) {
         Ok(report) => {
             if a.json {
@@ -201,12 +199,7 @@ pub fn set_aside(cx: &Context, a: SetAsideArgs) -> Result<i32> {
             Ok(0)
         }
         SetAsideCommand::Retry { id } => {
-            let req = act::sync::Request {
-                remote: "origin",
-                lang,
-                when: cx.now()?,
-                progress: None,
-            };
+            let req = act::sync::Request::new("origin", lang, cx.now()?);
             match act::sync::retry_set_aside(&store, &id, &req) {
                 Ok(commit) => {
                     let c = commit.to_string();

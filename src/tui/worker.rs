@@ -135,12 +135,8 @@ pub fn sync(opts: &Options, when: DateTime<FixedOffset>, tx: &mpsc::Sender<Msg>)
     let progress = |p: &crate::sync::Progress| {
         let _ = tx.send(Msg::Progress(p.describe(lang)));
     };
-    let req = act::sync::Request {
-        remote: REMOTE,
-        lang,
-        when,
-        progress: Some(&progress),
-    };
+    let mut req = act::sync::Request::new(REMOTE, lang, when);
+    req.progress = Some(&progress);
     let synced = act::sync::sync_session(opts, &req);
     let result = synced
         .result
