@@ -1,32 +1,83 @@
-//! `pingxuan perf` (hidden): in-process timings for the benchmark script
-//! (benches/compare.sh), printed as JSON. Medians of several runs.
+//! In-process timings for the benchmark script (benches/compare.sh), printed as
+//! JSON; medians of several runs. A bench target, not part of the shipped
+//! binary (it was `pingxuan perf` before issue 14):
+//!
+//! ```text
+//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action]
+//! ```
+//!
+//! - default: P1 cold open, P2 warm open, P4 one record's history;
+//!   `--write` adds P3, a reload after one new (unsigned) commit (writes to DIR);
+//! - `--tui`: P6 filter per keystroke (p95), P8 bytes per cursor move and per
+//!   full repaint at 200×50, P7 peak memory with the campaign open;
+//! - `--action`: P5, one signed score action as the configured user with the
+//!   snapshot loaded, as in the TUI (writes to DIR).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Result};
-use clap::Args;
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::{DateTime, FixedOffset};
+use pingxuan::i18n::Lang;
+use pingxuan::model::{Mark, Member, Score, Snapshot};
+use pingxuan::rules;
+use pingxuan::store::{layout, CommitMeta, FileChange, Store};
 
-use super::Context;
-use crate::model::{Mark, Score};
-use crate::rules;
-use crate::store::{layout, CommitMeta, FileChange};
+/// What compare.sh asks for.
+struct Args {
+    repo: PathBuf,
+    at: Option<String>,
+    lang: Lang,
+    runs: usize,
+    write: bool,
+    tui: bool,
+    action: bool,
+}
 
-#[derive(Debug, Args)]
-pub struct PerfArgs {
-    /// Runs per measure; the median is reported.
-    #[arg(long, default_value_t = 5)]
-    pub runs: usize,
-    /// Also measure a reload after one new (unsigned) commit; this writes to the repository.
-    #[arg(long)]
-    pub write: bool,
-    /// Measure the TUI: filter per keystroke (p95), bytes per cursor move and
-    /// per full repaint at 200×50, peak memory with the campaign open.
-    #[arg(long)]
-    pub tui: bool,
-    /// Only measure one signed score action as the configured user, with the
-    /// snapshot already loaded (as in the TUI); this writes to the repository.
-    #[arg(long)]
-    pub action: bool,
+impl Args {
+    fn parse() -> Result<Args> {
+        let mut a = Args {
+            repo: PathBuf::from("."),
+            at: None,
+            lang: Lang::Zh,
+            runs: 5,
+            write: false,
+            tui: false,
+            action: false,
+        };
+        let mut lang = None;
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            let mut value = || it.next().ok_or_else(|| anyhow!("{arg} needs a value"));
+            match arg.as_str() {
+                "--repo" => a.repo = PathBuf::from(value()?),
+                "--at" => a.at = Some(value()?),
+                "--lang" => lang = Some(value()?),
+                "--runs" => a.runs = value()?.parse().context("--runs")?,
+                "--write" => a.write = true,
+                "--tui" => a.tui = true,
+                "--action" => a.action = true,
+                // `cargo bench` passes --bench to a bench without a harness.
+                "--bench" => {}
+                other => bail!(
+                    "unknown argument {other:?}; usage: perf --repo DIR --at TIME \
+                     [--lang LANG] [--runs N] [--write | --tui | --action]"
+                ),
+            }
+        }
+        // As the command line decides it: --lang, else the locale.
+        a.lang = Lang::detect(lang.as_deref());
+        Ok(a)
+    }
+
+    /// The action time: `--at`, else now in the local offset.
+    fn now(&self) -> Result<DateTime<FixedOffset>> {
+        match &self.at {
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .with_context(|| format!("--at {s:?}: expected RFC 3339 time")),
+            None => Ok(chrono::Local::now().fixed_offset()),
+        }
+    }
 }
 
 fn median(mut xs: Vec<Duration>) -> f64 {
@@ -42,18 +93,19 @@ fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
-    let store = cx.open()?;
-    let head = store.head()?.ok_or_else(|| anyhow!("empty repository"))?;
-    let now = cx.now()?;
+fn main() -> Result<()> {
+    let a = Args::parse()?;
     let runs = a.runs.max(1);
-
     if a.action {
-        return action(cx, runs);
+        return action(&a, runs);
     }
     if a.tui {
-        return tui(cx);
+        return tui(&a);
     }
+    let store = Store::open(&a.repo)?;
+    let repo = git2::Repository::open(&a.repo)?;
+    let head = store.head()?.ok_or_else(|| anyhow!("empty repository"))?;
+    let now = a.now()?;
     let mut cold = Vec::new();
     let mut load = Vec::new();
     let mut rank = Vec::new();
@@ -81,7 +133,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
     }
     // P4: one record's history from the index (built first, then warm).
     let t = Instant::now();
-    crate::history::index::load(store.repo(), head)?;
+    pingxuan::history::index::load(&repo, head)?;
     let index_build = t.elapsed();
     let some_id = snapshot
         .records
@@ -93,7 +145,7 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
     let mut touching = 0;
     for _ in 0..runs {
         let t = Instant::now();
-        let list = crate::history::index::load(store.repo(), head)?.touching(&some_id);
+        let list = pingxuan::history::index::load(&repo, head)?.touching(&some_id);
         history.push(t.elapsed());
         touching = list.len();
     }
@@ -132,12 +184,12 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
             }
             let change = FileChange {
                 path: layout::score_path(id, reviewer)?,
-                content: Some(crate::store::codec::to_ron(&score)?),
+                content: Some(pingxuan::store::codec::to_ron(&score)?),
             };
             let meta = CommitMeta {
                 name: "perf".into(),
                 email: "perf@example.invalid".into(),
-                when: cx.now()?,
+                when: a.now()?,
                 summary: "perf: one new commit".into(),
                 trailers: vec![],
             };
@@ -150,19 +202,30 @@ pub fn run(cx: &Context, a: PerfArgs) -> Result<i32> {
         out["reload_ms"] = serde_json::json!(median(reload));
     }
     out["peak_rss_kb"] = serde_json::json!(peak_rss_kb());
-    outln!("{out}");
-    Ok(0)
+    println!("{out}");
+    Ok(())
+}
+
+/// The member whose email is git's `user.email`.
+fn actor<'s>(config: &git2::Config, snapshot: &'s Snapshot) -> Result<&'s Member> {
+    let email = config
+        .get_string("user.email")
+        .map_err(|_| anyhow!("git user.email is not set"))?;
+    snapshot
+        .member_by_email(&email)
+        .ok_or_else(|| anyhow!("{email} is not a member of this campaign"))
 }
 
 /// P5: signed score actions through `act::perform` with a warm snapshot.
-fn action(cx: &Context, runs: usize) -> Result<i32> {
-    let store = cx.open()?;
+fn action(a: &Args, runs: usize) -> Result<()> {
+    let store = Store::open(&a.repo)?;
+    let config = git2::Repository::open(&a.repo)?.config()?;
     let mut snapshot = Some(store.snapshot()?);
     let me = {
         let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;
-        cx.actor(&store, s)?.clone()
+        actor(&config, s)?.clone()
     };
-    let signer = crate::sign::Signer::from_git_config(&store.repo().config()?)?
+    let signer = pingxuan::sign::Signer::from_git_config(&config)?
         .ok_or_else(|| anyhow!("no signing key configured"))?;
     let sign = |b: &[u8]| signer.sign(b).map_err(|e| e.to_string());
     let mut times = Vec::new();
@@ -175,23 +238,23 @@ fn action(cx: &Context, runs: usize) -> Result<i32> {
             .nth(i)
             .ok_or_else(|| anyhow!("{} has scored nothing", me.id))?;
         let mut score = record.scores[&me.id].clone();
-        score.time = cx.now()?;
-        let action = crate::model::Action::Score {
+        score.time = a.now()?;
+        let action = pingxuan::model::Action::Score {
             nomination: id.clone(),
             score,
         };
-        let req = crate::act::Request {
+        let req = pingxuan::act::Request {
             actor: &me.id,
             action: &action,
-            when: cx.now()?,
-            lang: cx.lang,
+            when: a.now()?,
+            lang: a.lang,
         };
         let t = Instant::now();
-        crate::act::perform(&store, &mut snapshot, &req, Some(&sign))?;
+        pingxuan::act::perform(&store, &mut snapshot, &req, Some(&sign))?;
         times.push(t.elapsed());
     }
-    outln!("{}", serde_json::json!({ "action_ms": median(times) }));
-    Ok(0)
+    println!("{}", serde_json::json!({ "action_ms": median(times) }));
+    Ok(())
 }
 
 /// A writer that only counts bytes, standing in for the terminal.
@@ -209,24 +272,24 @@ impl std::io::Write for Counter {
 }
 
 /// P6, P7, P8 on the real TUI state and drawing code.
-fn tui(cx: &Context) -> Result<i32> {
+fn tui(a: &Args) -> Result<()> {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::CrosstermBackend;
     use ratatui::layout::Rect;
     use ratatui::{Terminal, TerminalOptions, Viewport};
 
-    use crate::tui::app::{App, Session};
+    use pingxuan::tui::app::{App, Session};
 
-    let store = cx.open()?;
+    let store = Store::open(&a.repo)?;
     let snapshot = store.snapshot()?;
     let records = snapshot.records.len();
     let session = Session {
-        lang: cx.lang,
-        now: cx.now()?,
+        lang: a.lang,
+        now: a.now()?,
         actor: None,
         read_only: None,
         signer: None,
-        theme: crate::tui::theme::Theme { color: true },
+        theme: pingxuan::tui::theme::Theme { color: true },
         clock_fixed: true,
     };
     let mut app = App::new(snapshot, session);
@@ -274,7 +337,7 @@ fn tui(cx: &Context) -> Result<i32> {
             term.backend_mut(),
             crossterm::terminal::BeginSynchronizedUpdate
         )?;
-        term.draw(|f| crate::tui::view::draw(app, f))?;
+        term.draw(|f| pingxuan::tui::view::draw(app, f))?;
         crossterm::execute!(
             term.backend_mut(),
             crossterm::terminal::EndSynchronizedUpdate
@@ -289,7 +352,7 @@ fn tui(cx: &Context) -> Result<i32> {
     }
     moves.sort_unstable();
     let cursor_move = moves.get(moves.len() / 2).copied().unwrap_or(0);
-    outln!(
+    println!(
         "{}",
         serde_json::json!({
             "records": records,
@@ -300,5 +363,5 @@ fn tui(cx: &Context) -> Result<i32> {
             "peak_rss_kb": peak_rss_kb(),
         })
     );
-    Ok(0)
+    Ok(())
 }
