@@ -11,8 +11,7 @@
 //!
 //! Rules: ONE-CHAIN, TIME-FORWARD, EVERY-CHANGE, OPEN.
 
-mod common;
-mod fixture;
+use crate::{common, fixture};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

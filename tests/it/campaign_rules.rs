@@ -7,10 +7,7 @@
 //! REPORTING-UNIT, CAMPAIGN-TZ, LATE-CHANGE, CANDIDATE-NEEDS, NOTICE-RECHECK, and the
 //! true gate sentences (`88.5% < 90%`).
 
-mod common;
-mod fixture;
-
-mod init_world;
+use crate::{common, fixture, init_world};
 
 use common::output_text;
 use init_world::*;

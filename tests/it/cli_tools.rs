@@ -2,7 +2,7 @@
 //! zsh and fish (clap_complete), a man page (clap_mangen),
 //! and `--version` naming the commit it was built from (build.rs).
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 

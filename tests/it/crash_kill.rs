@@ -4,8 +4,7 @@
 //! or the old one), and the next action succeeds (a stale write lock or
 //! half-finished work-tree update left by the killed process never blocks it).
 
-mod fixture;
-mod hostile;
+use crate::{fixture, hostile};
 
 use std::path::Path;
 use std::process::Stdio;

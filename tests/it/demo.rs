@@ -2,37 +2,25 @@
 //! real git verifies every commit as signed by its scripted member at its
 //! scripted time, and `git fsck` is clean.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
 use common::Sandbox;
 use pingxuan::model::{Member, ScriptStep};
 
-/// The demo, built once per test binary.
+/// A copy of the demo built once per test run (tests/common/demo.rs: `pingxuan
+/// --lang en --at 2017-12-12T12:00:00+08:00 demo DIR --no-tui`, the whole
+/// scripted year; the demo stops at its --at, default the review day).
 fn demo() -> &'static (Sandbox, std::path::PathBuf) {
     static DEMO: OnceLock<(Sandbox, std::path::PathBuf)> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let sb = Sandbox::new();
-        let dir = sb.path().join("demo");
-        let out = sb
-            .cmd(env!("CARGO_BIN_EXE_pingxuan"))
-            // The whole scripted year: the demo stops at its --at (default the review day).
-            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
-            .arg(&dir)
-            .arg("--no-tui")
-            .output()
-            .unwrap();
+        let d = common::demo::year();
         assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains(dir.to_str().unwrap()),
+            d.stdout.contains(d.built.to_str().unwrap()),
             "the path is printed"
         );
-        (sb, dir)
+        (d.sb, d.dir)
     })
 }
 

@@ -4,7 +4,7 @@
 //! after the moment it opens on, so the user's first action there is never
 //! before its parent.
 
-mod common;
+use crate::common;
 
 use chrono::DateTime;
 use common::{output_text, Sandbox};
@@ -25,17 +25,14 @@ fn config(sb: &Sandbox, dir: &std::path::Path, key: &str) -> String {
 /// TIME-FORWARD: the default demo stops at the review day, as the first reviewer.
 #[test]
 fn default_demo_stops_on_the_review_day_as_a_reviewer_time_forward() {
-    let sb = Sandbox::new();
-    let dir = sb.path().join("demo");
-    let out = sb
-        .cmd(BIN)
-        .args(["--lang", "en", "demo"])
-        .arg(&dir)
-        .arg("--no-tui")
-        .output()
-        .expect("demo");
-    assert!(out.status.success(), "{}", output_text(&out));
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    // `pingxuan --lang en demo DIR --no-tui`, run once per test run and
+    // copied (tests/common/demo.rs); its output is that run's.
+    let common::demo::Demo {
+        sb,
+        dir,
+        stdout: text,
+        built,
+    } = common::demo::copy(None);
     let until = DateTime::parse_from_rfc3339(pingxuan::demo::REVIEW_DAY).expect("time");
     let steps = script();
     let played = steps.iter().filter(|s| s.at <= until).count();
@@ -64,9 +61,10 @@ fn default_demo_stops_on_the_review_day_as_a_reviewer_time_forward() {
         text.contains(&format!("{} steps still to come", steps.len() - played)),
         "{text}"
     );
-    // Exports go beside the repository, outside its work tree.
-    let exports = sb.path().join("demo.exports");
-    assert!(exports.is_dir() && text.contains(exports.to_str().expect("utf-8")));
+    // Exports go beside the repository, outside its work tree (the run that
+    // built the copy printed its own path).
+    let exports = format!("{}.exports", built.display());
+    assert!(sb.path().join("demo.exports").is_dir() && text.contains(&exports));
     // That reviewer's work is still to do: the stars are not all scored by them.
     let list = sb
         .cmd(BIN)

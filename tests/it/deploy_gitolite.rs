@@ -14,10 +14,7 @@
 //! and sync takes its time from the world's shared forward-only clock.
 //! Needs sshd (openssh-server) and gitolite (gitolite3); .ci/run installs both.
 
-mod common;
-mod fixture;
-mod office;
-mod sync_world;
+use crate::{common, office, sync_world};
 
 use std::process::Stdio;
 use std::sync::Mutex;

@@ -6,10 +6,7 @@
 //! action passes, an out-of-role commit made with plain git is refused with
 //! the hook's message in the member's `git push` output (OPEN, EVERY-CHANGE).
 
-mod common;
-mod fixture;
-mod office;
-mod sync_world;
+use crate::{common, office, sync_world};
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -9,10 +9,7 @@
 //! and nothing is written (OPEN: every action signed by its member).
 //! Needs sshd (openssh-server) and tmux.
 
-mod common;
-mod fixture;
-mod office;
-mod sync_world;
+use crate::{common, office, sync_world};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -6,10 +6,7 @@
 //! behind the last commit, no repository. On the server's own repository it
 //! checks the hook and pinned genesis there.
 
-mod common;
-mod fixture;
-mod office;
-mod sync_world;
+use crate::{common, office, sync_world};
 
 use std::path::Path;
 

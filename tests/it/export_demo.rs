@@ -6,6 +6,7 @@
 //! The demo is built once per test binary with the real binary and reused; the
 //! clock is the end of the 2017 campaign (`--at`).
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -22,65 +23,32 @@ struct Demo {
     root: PathBuf,
     repo: PathBuf,
     head: String,
+    /// The copy of the demo (its sandbox is `root`), kept for the whole run.
+    _copy: common::demo::Demo,
 }
 
 /// A private HOME and an empty global git config for every command.
 fn command(root: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_pingxuan"));
-    for v in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_CONFIG_PARAMETERS",
-        "PINGXUAN_REPO",
-        "PINGXUAN_NOW",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("HOME", root.join("home"))
-        .env("GIT_CONFIG_GLOBAL", root.join("home/.gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("XDG_CONFIG_HOME", root.join("home/.config"));
-    c
+    common::isolated(env!("CARGO_BIN_EXE_pingxuan"), &root.join("home"))
 }
 
+/// A copy of the demo built once per test run (tests/common/demo.rs).
 fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        // demos of earlier runs (statics are never dropped), left alone while recent
-        for e in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 3600));
-            if old && e.file_name().to_string_lossy().starts_with("export-demo-") {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-        let root = tmp.join(format!("export-demo-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(root.join("home/.config")).unwrap();
-        std::fs::write(root.join("home/.gitconfig"), "").unwrap();
-        let repo = root.join("demo");
-        let out = command(&root)
-            // The whole scripted year: the demo stops at its --at (default the review day).
-            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
-            .arg(&repo)
-            .arg("--no-tui")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let head = Store::open(&repo)
+        let copy = common::demo::year();
+        let head = Store::open(&copy.dir)
             .unwrap()
             .head()
             .unwrap()
             .unwrap()
             .to_string();
-        Demo { root, repo, head }
+        Demo {
+            root: copy.sb.path().to_path_buf(),
+            repo: copy.dir.clone(),
+            head,
+            _copy: copy,
+        }
     })
 }
 
@@ -569,7 +537,7 @@ fn out_writes_a_file_in_the_format_its_name_says() {
 fn html_prints_to_pdf_with_headless_chromium() {
     // Needs Debian's chromium (and fonts-noto-cjk for the glyphs). Missing chromium
     // fails the test unless PINGXUAN_SKIP_CHROMIUM=1 says to skip it.
-    let has = Command::new("sh")
+    let has = common::scrubbed("sh")
         .args(["-c", "command -v chromium || command -v chromium-browser"])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -602,11 +570,10 @@ fn html_prints_to_pdf_with_headless_chromium() {
         let mut a = args.clone();
         a.extend(["--format", "html", "--out", html.to_str().unwrap()]);
         export("zh", &a);
-        let out = Command::new("bash")
+        let out = common::isolated("bash", &d.root.join("home"))
             .arg(&script)
             .arg(&html)
             .arg(&pdf)
-            .env("HOME", d.root.join("home"))
             .output()
             .unwrap();
         assert!(
@@ -1042,13 +1009,10 @@ fn the_audit_verifies_each_signature_once_open() {
     let d = demo();
     let repo = d.root.join("audit-once");
     let _ = std::fs::remove_dir_all(&repo);
-    let st = Command::new("git")
+    let st = common::isolated("git", &d.root.join("home"))
         .args(["clone", "-q"])
         .arg(&d.repo)
         .arg(&repo)
-        .env("HOME", d.root.join("home"))
-        .env("GIT_CONFIG_GLOBAL", d.root.join("home/.gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .status()
         .unwrap();
     assert!(st.success());
@@ -1064,7 +1028,7 @@ fn the_audit_verifies_each_signature_once_open() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let st = Command::new("git")
+    let st = common::isolated("git", &d.root.join("home"))
         .arg("-C")
         .arg(&repo)
         .args(["config", "gpg.ssh.program"])

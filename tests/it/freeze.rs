@@ -8,10 +8,7 @@
 //! reviewer withdraws their own score (`pingxuan withdraw`), the one deletion an
 //! action makes; deleting another member's score stays a violation (EVERY-CHANGE).
 
-mod common;
-mod fixture;
-
-mod init_world;
+use crate::{common, fixture, init_world};
 
 use common::output_text;
 use init_world::*;

@@ -6,8 +6,7 @@
 //! repository with `pingxuan hook pre-receive` installed must take a `git push`
 //! of the good history and refuse each bad commit with its refs unchanged.
 
-mod common;
-mod fixture;
+use crate::{common, fixture};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

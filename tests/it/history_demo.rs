@@ -2,9 +2,10 @@
 //! member's ssh key): the audit finds nothing, a record's log reads as
 //! semantic diffs with signature states, blame finds the commit behind a field,
 //! and the whole history pushed through the pre-receive hook lands.
-//! The demo is built once per test binary (`pingxuan demo DIR --no-tui`).
+//! The demo is built once per test run (`pingxuan demo DIR --no-tui`) and
+//! copied (tests/common/demo.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -29,18 +30,12 @@ struct Demo {
 fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let sb = Sandbox::new();
-        let dir = sb.path().join("demo");
-        let out = sb
-            .cmd(BIN)
-            // The whole scripted year: the demo stops at its --at (default the review day).
-            .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
-            .arg(&dir)
-            .arg("--no-tui")
-            .output()
-            .expect("run demo");
-        assert!(out.status.success(), "{}", output_text(&out));
-        Demo { sb, dir }
+        // The whole scripted year, built once per test run (tests/common/demo.rs).
+        let d = common::demo::year();
+        Demo {
+            sb: d.sb,
+            dir: d.dir,
+        }
     })
 }
 

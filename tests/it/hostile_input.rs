@@ -3,8 +3,7 @@
 //! the file and the field or position, no panic, nothing written, and the rest
 //! of the campaign must still load.
 
-mod fixture;
-mod hostile;
+use crate::{fixture, hostile};
 
 use fixture::*;
 use git2::FileMode;

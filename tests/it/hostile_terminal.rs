@@ -3,8 +3,7 @@
 //! the CLI's `list`, `show`, `status`, `rank`, `validate` and `log`, and the
 //! TUI's screens on ratatui's TestBackend.
 
-mod fixture;
-mod hostile;
+use crate::{fixture, hostile};
 
 use chrono::{DateTime, FixedOffset};
 use fixture::*;

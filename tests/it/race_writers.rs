@@ -2,8 +2,7 @@
 //! never lose an action (the write lock makes them take turns; the branch
 //! moves by compare-and-swap).
 
-mod fixture;
-mod hostile;
+use crate::{fixture, hostile};
 
 use std::process::Stdio;
 

@@ -3,11 +3,8 @@
 //! ACTIVITY, ROUTINE-EVAL, FORM-DEADLINE, ASSESS, DEPT-OPINIONS, GATE-VETO,
 //! CANDIDATES, COMMEND, OPEN.
 
-mod model {
-    pub use pingxuan::model::*;
-}
-
-#[path = "../src/rules/fixture.rs"]
+// The library's own rule fixture (`crate::model` in it is tests/it/main.rs's `model`).
+#[path = "../../src/rules/fixture.rs"]
 mod fixture;
 
 use chrono::NaiveDate;

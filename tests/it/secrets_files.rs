@@ -1,68 +1,19 @@
-//! Issue 9, secrets: `$EDITOR` temporary files are private (0600) and removed,
-//! and no key material is ever written into the repository.
+//! Issue 9, secrets: no key material is ever written into the repository
+//! (`$EDITOR` temporary files: tests/process_env).
 
-mod fixture;
-mod hostile;
+use crate::{fixture, hostile};
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 use fixture::*;
 use hostile::*;
 
-/// An editor that records the file it was given, its mode, and appends a line.
-fn fake_editor(dir: &Path, exit: i32) -> std::path::PathBuf {
-    let script = dir.join("editor.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho \"$1\" > '{log}'\nstat -c %a \"$1\" >> '{log}'\necho edited >> \"$1\"\nexit {exit}\n",
-            log = dir.join("editor.log").display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    script
-}
-
-// Both cases live in one test: `$VISUAL` is process-wide.
-#[test]
-fn editor_temp_file_is_private_and_always_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    std::env::set_var("VISUAL", fake_editor(dir.path(), 0));
-    let out = pingxuan::tui::edit("\u{4e8b}\u{8e5f} secret draft\n").unwrap();
-    assert!(out.starts_with("\u{4e8b}\u{8e5f} secret draft\n") && out.ends_with("edited\n"));
-    let log = std::fs::read_to_string(dir.path().join("editor.log")).unwrap();
-    let mut lines = log.lines();
-    let file = lines.next().unwrap();
-    assert_eq!(
-        lines.next(),
-        Some("600"),
-        "only the user can read it: {log}"
-    );
-    assert!(!Path::new(file).exists(), "{file} is removed after editing");
-
-    // An editor that fails: an error, and the file is removed all the same.
-    std::env::set_var("VISUAL", fake_editor(dir.path(), 3));
-    assert!(pingxuan::tui::edit("draft").is_err());
-    let log = std::fs::read_to_string(dir.path().join("editor.log")).unwrap();
-    let file = log.lines().next().unwrap();
-    assert!(
-        !Path::new(file).exists(),
-        "{file} is removed after a failed edit"
-    );
-    std::env::remove_var("VISUAL");
-}
+// The `$EDITOR` temporary-file test lives in tests/process_env: `$VISUAL` is
+// process-wide and every test of this binary shares the process.
 
 /// Every object in the repository and every file of its git directory and work tree.
 fn everything(repo: &Path) -> Vec<u8> {
-    let mut all = Command::new("git")
-        .args(["cat-file", "--batch-all-objects", "--batch"])
-        .current_dir(repo)
-        .output()
-        .unwrap()
-        .stdout;
+    let mut all = git(repo, &["cat-file", "--batch-all-objects", "--batch"]).stdout;
     let mut stack = vec![repo.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap().flatten() {
@@ -86,7 +37,8 @@ fn signed_writes_put_no_key_material_in_the_repository() {
     let f = repo_with(&[]);
     let key = f.home.path().join(".ssh").join("id_ed25519");
     std::fs::create_dir_all(key.parent().unwrap()).unwrap();
-    let o = Command::new("ssh-keygen")
+    let o = f
+        .program("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-C", "wangjianguo", "-f"])
         .arg(&key)
         .output()

@@ -1,7 +1,7 @@
 //! Commits signed by `pingxuan::sign::Signer` must satisfy real git:
 //! `git verify-commit`, `git log --show-signature` and `git fsck`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! Rule OPEN: anyone with a clone can verify the whole history, and the
 //! tool's verdict is git's.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -312,16 +312,8 @@ fn in_process_verification_agrees_with_git_verify_commit_on_forged_commits_open(
 /// and a second reader (the audit after the log) verifies nothing again.
 #[test]
 fn demo_signatures_agree_with_git_on_every_commit_and_are_checked_once_open() {
-    let sb = Sandbox::new();
-    let dir = sb.path().join("demo");
-    let out = sb
-        .cmd(env!("CARGO_BIN_EXE_pingxuan"))
-        .args(["--lang", "en", "--at", "2017-12-12T12:00:00+08:00", "demo"])
-        .arg(&dir)
-        .arg("--no-tui")
-        .output()
-        .expect("demo");
-    assert!(out.status.success(), "{}", output_text(&out));
+    // The whole demo year, built once per test run (tests/common/demo.rs).
+    let common::demo::Demo { sb, dir, .. } = common::demo::year();
     let out = sb.git(&dir, &["log", "--format=%H %G?"]);
     assert!(out.status.success(), "{}", output_text(&out));
     let git_says = String::from_utf8_lossy(&out.stdout).into_owned();

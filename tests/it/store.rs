@@ -1,8 +1,7 @@
 //! The store at library level: compare-and-swap on the branch, retries after a
 //! lost race, incremental refresh equal to a cold load.
 
-mod common;
-mod fixture;
+use crate::{common, fixture};
 
 use std::sync::Arc;
 
@@ -130,13 +129,7 @@ fn concurrent_writers_lose_no_action() {
         2 + departments.len(),
         "one commit per action, linear"
     );
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain"])
-        .current_dir(f.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", sb.home())
-        .output()
-        .unwrap();
+    let status = sb.git(f.path(), &["status", "--porcelain"]);
     assert_eq!(stdout(&status).trim(), "", "index and work tree match HEAD");
 }
 

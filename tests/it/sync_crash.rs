@@ -3,9 +3,7 @@
 //! journal; the next start repairs the work tree from it, and the sync then
 //! pushes what it had replayed. `git fsck` stays clean throughout.
 
-mod common;
-mod fixture;
-mod sync_world;
+use crate::{common, sync_world};
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -9,9 +9,7 @@
 //! on the remote or set aside (none lost), `git verify-commit` verifies every
 //! commit, the audit is clean and no push needed more than 5 retries.
 
-mod common;
-mod fixture;
-mod sync_world;
+use crate::sync_world;
 
 use sync_world::*;
 

@@ -10,9 +10,7 @@
 //! incoming file stops the sync; a push rejected again and again stops after
 //! 5 retries with the local work intact.
 
-mod common;
-mod fixture;
-mod sync_world;
+use crate::{common, fixture, sync_world};
 
 use std::path::Path;
 use std::process::{Output, Stdio};

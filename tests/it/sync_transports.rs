@@ -8,9 +8,7 @@
 //! every commit verified and at most 5 retries a push. Needs `sshd`
 //! (openssh-server; .ci/run installs it).
 
-mod common;
-mod fixture;
-mod sync_world;
+use crate::{common, sync_world};
 
 use std::ffi::OsString;
 use std::process::Stdio;

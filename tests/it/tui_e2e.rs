@@ -6,7 +6,7 @@
 //! exactly one new commit, with the right file content, that `git verify-commit`
 //! accepts. Needs tmux (CI installs it).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -88,16 +88,8 @@ fn git(sb: &Sandbox, dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn a_reviewer_finds_by_initials_scores_in_the_form_and_one_signed_commit_lands() {
-    let sb = Sandbox::new();
-    let dir = sb.path().join("demo");
-    let out = sb
-        .cmd(env!("CARGO_BIN_EXE_pingxuan"))
-        .args(["--lang", "en", "demo"])
-        .arg(&dir)
-        .arg("--no-tui")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", common::output_text(&out));
+    // `pingxuan --lang en demo DIR --no-tui`, built once per test run (tests/common/demo.rs).
+    let common::demo::Demo { sb, dir, .. } = common::demo::copy(None);
 
     // Act as a reviewer: their email and key in the demo repository's config.
     let members: Vec<Member> = ron::from_str(pingxuan::sample::MEMBERS).unwrap();

@@ -2,7 +2,7 @@
 //! column and semantic faults with file and field; a broken record never stops
 //! the rest from loading; a refused write writes nothing.
 
-mod fixture;
+use crate::fixture;
 
 use fixture::*;
 use pingxuan::model::*;
@@ -282,11 +282,7 @@ fn refused_writes_write_nothing() {
     assert!(stderr(&o).contains("2017-window-404"), "{}", stderr(&o));
 
     assert_eq!(f.head(), before, "nothing was committed");
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain"])
-        .current_dir(f.path())
-        .output()
-        .unwrap();
+    let status = f.git(&["status", "--porcelain"]);
     assert!(
         stdout(&status).trim().is_empty(),
         "work tree untouched: {}",

@@ -3,8 +3,7 @@
 //! real `git verify-commit` accepts, a clean `git fsck`, and a work tree that
 //! matches HEAD. Signing uses throw-away ssh and gpg keys in sandboxed homes.
 
-mod common;
-mod fixture;
+use crate::{common, fixture};
 
 use std::path::Path;
 use std::process::Output;
@@ -557,13 +556,16 @@ fn uncommitted_edit_of_the_same_file_is_never_overwritten() {
 fn bare_repository_takes_actions() {
     let w = world();
     let bare = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("git")
-        .args(["clone", "-q", "--bare"])
-        .arg(w.fixture.path())
-        .arg(bare.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    w.clerk.sb.git_ok(
+        w.clerk.sb.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            w.fixture.path().to_str().unwrap(),
+            bare.path().to_str().unwrap(),
+        ],
+    );
     let file = w.clerk.sb.path().join("n.ron");
     std::fs::write(&file, ron(&window(ID, UNIT))).unwrap();
     let out = w.clerk.run(
