@@ -20,8 +20,10 @@ use super::{output_text, Sandbox};
 const BIN: &str = env!("CARGO_BIN_EXE_pingxuan");
 /// The whole scripted year (the demo stops at its `--at`, default the review day).
 pub const YEAR: &str = "2017-12-12T12:00:00+08:00";
-/// Cache entries of other builds are removed once this old.
+/// Cache entries of other builds, and copies, are removed once this old.
 const STALE: Duration = Duration::from_secs(3600);
+/// The folder name of a copy's sandbox starts with this.
+const COPY_PREFIX: &str = "px-demo-";
 
 /// A private copy of the demo.
 pub struct Demo {
@@ -72,22 +74,25 @@ fn cached(at: Option<&str>) -> PathBuf {
         assert!(out.status.success(), "pingxuan demo: {}", output_text(&out));
         std::fs::write(entry.join("stdout"), &out.stdout).expect("demo stdout");
         std::fs::write(entry.join("done"), "").expect("demo done");
-        prune(&root, &key);
+        prune(&root, "", Some(&key));
+        prune(&std::env::temp_dir(), COPY_PREFIX, None);
     }
     drop(lock);
     built.push((want, entry.clone()));
     entry
 }
 
-/// Removes the cache entries of earlier builds (not touched for an hour).
-fn prune(root: &Path, key: &str) {
+/// Removes the entries of `root` whose name starts with `prefix` and not with
+/// `keep` and that were not touched for an hour: cache entries of earlier
+/// builds, and copies a test kept in a static (never dropped) in earlier runs.
+fn prune(root: &Path, prefix: &str, keep: Option<&str>) {
     for e in std::fs::read_dir(root).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let stale = e
             .metadata()
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE));
-        if stale && !name.starts_with(key) {
+        if stale && name.starts_with(prefix) && !keep.is_some_and(|k| name.starts_with(k)) {
             let p = e.path();
             let _ = if p.is_dir() {
                 std::fs::remove_dir_all(&p)
@@ -101,7 +106,7 @@ fn prune(root: &Path, key: &str) {
 /// A fresh copy of the demo built `--at at` (the default when `None`).
 pub fn copy(at: Option<&str>) -> Demo {
     let entry = cached(at);
-    let sb = Sandbox::new();
+    let sb = Sandbox::with_prefix(COPY_PREFIX);
     let dir = sb.path().join("demo");
     let keys = sb.path().join("demo.keys");
     // The repository, its keys and (made by the command) its exports folder.

@@ -115,8 +115,13 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh sandbox with an empty global git config.
     pub fn new() -> Sandbox {
+        Sandbox::with_prefix("px-")
+    }
+
+    /// A fresh sandbox whose folder (in the temporary directory) starts with `prefix`.
+    pub fn with_prefix(prefix: &str) -> Sandbox {
         let dir = tempfile::Builder::new()
-            .prefix("px-")
+            .prefix(prefix)
             .tempdir()
             .expect("sandbox tempdir");
         let root = dir.path().to_path_buf();
