@@ -4,6 +4,8 @@
 #   N=2000 RUNS=3 bash benches/compare.sh
 # Generates (once, cached under $WORK) a deterministic campaign with `pingxuan gen`,
 # then prints each measure: ours, the git peer, the ratio and the target.
+# The in-process timings come from the bench target benches/perf.rs (not in the
+# shipped binary), built here with the release settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}
@@ -15,6 +17,10 @@ RUNS_SLOW=${RUNS_SLOW:-3}        # runs of the measures that take seconds (P10, 
 mkdir -p "$WORK"
 cargo build --release --quiet
 PX="$PWD/target/release/pingxuan"
+# (the JSON names each artifact built: the pingxuan binary too; keep the perf bench's)
+PERF=$(cargo bench --quiet --bench perf --no-run --message-format=json 2>/dev/null |
+    grep '"name":"perf"' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+[ -x "$PERF" ] || { echo "building the perf bench failed: cargo bench --bench perf --no-run" >&2; exit 1; }
 GEN="$WORK/gen-$N.git"
 if [ ! -d "$GEN" ]; then
     echo "generating $N nominations into $GEN ..." >&2
@@ -39,11 +45,11 @@ row() { printf '| %-3s | %-60s | %14s | %10s | %6s | %-20s |\n' "$1" "$2" "$(fmt
 fmt() { case "$1" in *[!0-9.]*|"") echo "$1" ;; *) awk -v x="$1" 'BEGIN{printf "%.1f", x}' ;; esac; }
 
 echo "machine: $(nproc) cores, $(uname -sr); N=$N nominations, $(git -C "$RUN" rev-list --count HEAD) commits" >&2
-perf=$("$PX" --repo "$RUN" --at "$AT" perf --runs "$RUNS" --write)
+perf=$("$PERF" --repo "$RUN" --at "$AT" --runs "$RUNS" --write)
 j() { echo "$perf" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
 cold=$(j cold_ms); warm=$(j warm_ms); warm_load=$(j warm_load_ms); reload=$(j reload_ms); hist=$(j history_ms)
 hist_id=$(echo "$perf" | sed -E 's/.*"history_record":"([^"]*)".*/\1/')
-tui=$("$PX" --repo "$RUN" --at "$AT" perf --tui)
+tui=$("$PERF" --repo "$RUN" --at "$AT" --tui)
 t() { echo "$tui" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
 p95=$(t filter_p95_ms); move=$(t cursor_move_bytes); full=$(t full_repaint_bytes); rss=$(t peak_rss_kb)
 
@@ -64,7 +70,7 @@ git -C "$CLONE" config user.name bench
 git -C "$CLONE" config user.email reviewer-00@gen.example
 git -C "$CLONE" config gpg.format ssh
 git -C "$CLONE" config user.signingkey "$HOME/key"
-ours5=$("$PX" --repo "$CLONE" --at "$AT" perf --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/')
+ours5=$("$PERF" --repo "$CLONE" --at "$AT" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/')
 FILE=$(git -C "$CLONE" ls-tree -r --name-only HEAD | grep "/scores/reviewer-00.ron" | head -1 || true)
 peer5=$(time_ms "cd '$CLONE' && echo '// x' \$RANDOM >> '$FILE' && git add '$FILE' && git commit -q -S -m bench")
 

@@ -8,7 +8,7 @@
 # enables them. Built without a sanitizer (-s none: the targets run no unsafe
 # code of ours) and with debug assertions (-a: arithmetic overflow panics).
 # Crashes land in fuzz/artifacts/<target>/; turn each into a regression test
-# in tests/hostile_input.rs. A summary per target is printed at the end.
+# in tests/it/hostile_input.rs. A summary per target is printed at the end.
 #
 #   MINUTES=1 TARGETS=records scripts/fuzz.sh
 set -euo pipefail

@@ -28,7 +28,6 @@ mod deploy;
 mod export;
 mod history;
 pub mod out;
-mod perf;
 mod progress;
 mod rank;
 mod read;
@@ -81,9 +80,6 @@ pub enum Command {
     Gen(GenArgs),
     /// Rebuild the snapshot cache from scratch.
     Reindex,
-    /// In-process timings for benches/compare.sh (JSON).
-    #[command(hide = true)]
-    Perf(perf::PerfArgs),
     /// Rank each category: cut line, minimum-score line, ties, and why each
     /// ineligible entry is out.
     Rank(rank::RankArgs),
@@ -199,7 +195,6 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
-        Some(Command::Perf(a)) => perf::run(&cx, a),
         Some(Command::Rank(a)) => rank::rank(&cx, a),
         Some(Command::Status(a)) => rank::status(&cx, a),
         Some(Command::Nominate(a)) => write::nominate(&cx, a),

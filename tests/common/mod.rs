@@ -1,9 +1,15 @@
-//! A sandbox for integration tests: a private HOME, global git config,
-//! GNUPGHOME, TMPDIR and (on request) ssh-agent, applied only to the commands
-//! it builds. Tests run as threads of one process, so nothing here sets the
-//! process environment; pass [`Sandbox::envs`] to library code that spawns
-//! programs (e.g. `SigningConfig::env`).
+//! The one test harness: every process a test spawns (git, pingxuan, ssh-keygen,
+//! gpg, sshd, …) is built by [`scrubbed`], [`isolated`] or [`Sandbox::cmd`], which
+//! drop the test process's git environment (`GIT_DIR`, `GIT_INDEX_FILE`, … all
+//! `GIT_*`, as a git hook sets them when `cargo test` runs inside one) and give
+//! the command a private HOME, global git config, GNUPGHOME, TMPDIR and (on
+//! request) ssh-agent. Tests run as threads of one process, so nothing here sets
+//! the process environment; pass [`Sandbox::envs`] to library code that spawns
+//! programs (e.g. `SigningConfig::env`). [`demo`] builds the signed demo once per
+//! test run.
 #![allow(dead_code)] // each test binary uses a different part
+
+pub mod demo;
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -12,27 +18,81 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Variables that would let the outer environment leak into a test.
+/// Variables besides every `GIT_*` that would let the outer environment leak
+/// into a test: identities, agents, the clock and repository of pingxuan.
 const SCRUBBED: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CEILING_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "GIT_CONFIG_SYSTEM",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
+    "EMAIL",
+    "GNUPGHOME",
     "GPG_AGENT_INFO",
     "SSH_AGENT_PID",
+    "PINGXUAN_NOW",
+    "PINGXUAN_REPO",
 ];
+
+/// True for a variable [`scrub`] removes.
+pub fn is_scrubbed(name: &OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b"GIT_") || SCRUBBED.iter().any(|v| OsStr::new(v) == name)
+}
+
+/// Removes from `cmd` every variable of the test process's environment that
+/// could point it outside the test: all `GIT_*` (GIT_DIR, GIT_WORK_TREE,
+/// GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES,
+/// GIT_NAMESPACE, GIT_PREFIX, GIT_CONFIG*, GIT_AUTHOR_*, GIT_COMMITTER_*, …) and
+/// [`SCRUBBED`]. What the caller sets afterwards is kept.
+pub fn scrub(cmd: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        if is_scrubbed(&name) {
+            cmd.env_remove(&name);
+        }
+    }
+    for name in SCRUBBED {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
+/// A command for `program` with the test process's git environment scrubbed
+/// and no global or system git config.
+pub fn scrubbed(program: impl AsRef<OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    scrub(&mut cmd)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TERMINAL_PROMPT", "0");
+    cmd
+}
+
+/// The variables that give a command `home` as its HOME, `home/.gitconfig` as
+/// its global git config (no system config) and `home/.gnupg` as GNUPGHOME.
+pub fn home_envs(home: &Path) -> Vec<(OsString, OsString)> {
+    let pairs: [(&str, OsString); 6] = [
+        ("HOME", home.into()),
+        ("GIT_CONFIG_GLOBAL", home.join(".gitconfig").into()),
+        ("GIT_CONFIG_NOSYSTEM", "1".into()),
+        ("XDG_CONFIG_HOME", home.join(".config").into()),
+        ("GNUPGHOME", home.join(".gnupg").into()),
+        ("GIT_TERMINAL_PROMPT", "0".into()),
+    ];
+    pairs.into_iter().map(|(k, v)| (k.into(), v)).collect()
+}
+
+/// A command for `program`, scrubbed, living in `home` ([`home_envs`]).
+pub fn isolated(program: impl AsRef<OsStr>, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    scrub(&mut cmd).envs(home_envs(home));
+    cmd
+}
+
+/// Run `git <args>` in `dir` with no global or system config; the output
+/// whatever the status.
+pub fn git_bare_config(dir: &Path, args: &[&str]) -> Output {
+    scrubbed("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run git")
+}
 
 /// An ssh key pair made by [`Sandbox::ssh_keygen`].
 #[derive(Debug, Clone)]
@@ -55,8 +115,13 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh sandbox with an empty global git config.
     pub fn new() -> Sandbox {
+        Sandbox::with_prefix("px-")
+    }
+
+    /// A fresh sandbox whose folder (in the temporary directory) starts with `prefix`.
+    pub fn with_prefix(prefix: &str) -> Sandbox {
         let dir = tempfile::Builder::new()
-            .prefix("px-")
+            .prefix(prefix)
             .tempdir()
             .expect("sandbox tempdir");
         let root = dir.path().to_path_buf();
@@ -103,35 +168,28 @@ impl Sandbox {
     }
 
     /// The environment every sandboxed command gets (on top of the process
-    /// environment minus [`SCRUBBED`]).
+    /// environment minus what [`scrub`] removes).
     pub fn envs(&self) -> Vec<(OsString, OsString)> {
         let sock = match self.ssh_auth_sock() {
             Some(sock) => sock.to_path_buf(),
             // Never the developer's own agent; a path that does not exist.
             None => self.path().join("no-ssh-agent"),
         };
-        let pairs: [(&str, OsString); 10] = [
-            ("HOME", self.home.clone().into()),
-            ("GIT_CONFIG_GLOBAL", self.global.clone().into()),
-            ("GIT_CONFIG_NOSYSTEM", "1".into()),
-            ("XDG_CONFIG_HOME", self.home.join(".config").into()),
-            ("GNUPGHOME", self.gnupghome.clone().into()),
+        let mut envs = home_envs(&self.home);
+        let pairs: [(&str, OsString); 4] = [
             ("TMPDIR", self.tmp.clone().into()),
             ("SSH_AUTH_SOCK", sock.into()),
             ("LC_ALL", "C".into()),
             ("LANGUAGE", "C".into()),
-            ("GIT_TERMINAL_PROMPT", "0".into()),
         ];
-        pairs.into_iter().map(|(k, v)| (k.into(), v)).collect()
+        envs.extend(pairs.into_iter().map(|(k, v)| (k.into(), v)));
+        envs
     }
 
     /// A command for `program` with the sandbox environment.
     pub fn cmd(&self, program: impl AsRef<OsStr>) -> Command {
         let mut cmd = Command::new(program);
-        for var in SCRUBBED {
-            cmd.env_remove(var);
-        }
-        cmd.envs(self.envs());
+        scrub(&mut cmd).envs(self.envs());
         cmd.current_dir(self.path());
         cmd
     }

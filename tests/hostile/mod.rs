@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use git2::{build::TreeUpdateBuilder, FileMode, Oid, Repository, Signature};
 use pingxuan::store::layout;
@@ -55,14 +55,9 @@ pub fn repo_with_bad_record(files: &[(String, Vec<u8>)]) -> Fixture {
     )
 }
 
+/// `git <args>` in `dir`, scrubbed, with no global or system config.
 pub fn git(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git")
+    crate::common::git_bare_config(dir, args)
 }
 
 /// No panic message, no signal, no stack overflow.

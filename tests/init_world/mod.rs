@@ -1,7 +1,7 @@
 //! A FRESH campaign made with `pingxuan init` (the sample campaign, its units,
 //! and a members.ron of our own with real ssh keys), driven through the real
 //! binary: the world the rule tests on init campaigns share
-//! (`tests/campaign_rules.rs`, `tests/freeze.rs`).
+//! (`tests/it/campaign_rules.rs`, `tests/it/freeze.rs`).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

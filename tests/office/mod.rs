@@ -86,7 +86,7 @@ pub fn start_sshd(
     )
     .expect("sshd_config");
     let log = std::fs::File::create(dir.join("sshd.log")).expect("log");
-    let mut child = std::process::Command::new(SSHD)
+    let mut child = crate::common::scrubbed(SSHD)
         .arg("-D")
         .arg("-e")
         .arg("-f")

@@ -844,7 +844,7 @@ pub fn sshd(w: &World, client: &SshKey) -> (Server, u16) {
     )
     .expect("sshd_config");
     let log = std::fs::File::create(dir.join("sshd.log")).expect("log");
-    let mut child = std::process::Command::new(SSHD)
+    let mut child = crate::common::scrubbed(SSHD)
         .arg("-D")
         .arg("-e")
         .arg("-f")
@@ -861,7 +861,7 @@ pub fn sshd(w: &World, client: &SshKey) -> (Server, u16) {
 }
 
 pub fn whoami() -> String {
-    let out = std::process::Command::new("id")
+    let out = crate::common::scrubbed("id")
         .arg("-un")
         .output()
         .expect("id -un");
