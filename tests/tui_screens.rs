@@ -8,9 +8,9 @@ use pingxuan::export::Format;
 use pingxuan::history::{Blame, Change, ChangeKind, Entry, SigStatus, Violation, ViolationKind};
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
-use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session};
-use pingxuan::tui::form::Form;
+use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session, Tab};
 use pingxuan::tui::jobs::{AuditData, Done, ExportKind, Exported, Job};
+use pingxuan::tui::popups::form::Form;
 use pingxuan::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -170,7 +170,7 @@ fn detail_tabs() {
         .unwrap();
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 0,
+        tab: Tab::Overview,
         scroll: 0,
     };
     let names = [
@@ -221,8 +221,12 @@ fn action_menu_says_why_an_action_is_not_offered() {
     let mut app = app_as(Some(REVIEWER), Lang::Zh);
     key(&mut app, KeyCode::Char('a'));
     match app.overlays.last() {
-        Some(Overlay::Menu { items, .. }) => {
-            let decide = items.iter().find(|i| i.kind == ActionKind::Decide).unwrap();
+        Some(Overlay::Menu(m)) => {
+            let decide = m
+                .items
+                .iter()
+                .find(|i| i.kind == ActionKind::Decide)
+                .unwrap();
             assert!(decide.why_not.is_some(), "a reviewer does not decide");
         }
         other => panic!("{other:?}"),
@@ -501,7 +505,7 @@ fn detail_app(actor: &str) -> (App, String) {
         .unwrap();
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 0,
+        tab: Tab::Overview,
         scroll: 0,
     };
     (app, id)
@@ -552,7 +556,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     });
     // The history tab, the commit that last changed it under the cursor.
     match &app.screen {
-        Screen::Detail { tab, .. } => assert_eq!(*tab, 6),
+        Screen::Detail { tab, .. } => assert_eq!(*tab, Tab::History),
         other => panic!("{other:?}"),
     }
     assert_eq!(app.cursor.0, 1);
@@ -563,7 +567,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     key(&mut app, KeyCode::Right);
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 1,
+        tab: Tab::Scores,
         scroll: 0,
     };
     app.cursor = (0, 2);
@@ -572,7 +576,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     // An opinion row blames the department's opinion.
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 3,
+        tab: Tab::Opinions,
         scroll: 0,
     };
     app.cursor = (3, 0);
@@ -648,7 +652,10 @@ fn audit_screen_highlights_violations_on_their_commits() {
         } => assert_eq!((sel, only_violations), (0, true)),
         ref other => panic!("{other:?}"),
     }
-    assert_eq!(pingxuan::tui::history::audit_rows(&app, true), vec![2, 5]);
+    assert_eq!(
+        pingxuan::tui::screens::audit::audit_rows(&app, true),
+        vec![2, 5]
+    );
     snap_both("audit_violations_only", &mut app);
     // A new commit drops the audit: it is read again.
     let mut snap = app.snap.clone();

@@ -51,6 +51,8 @@ pub enum Ctx {
     Export,
     Form,
     Popup,
+    /// The sync popup (over everything, whatever else is open).
+    Sync,
 }
 
 impl Ctx {
@@ -66,6 +68,7 @@ impl Ctx {
             Ctx::Menu => ("操作菜單", "Action menu"),
             Ctx::Form => ("表單", "Form"),
             Ctx::Popup => ("彈窗", "Popup"),
+            Ctx::Sync => ("同步彈窗", "Sync popup"),
         };
         lang.pick(zh, en)
     }
@@ -493,6 +496,21 @@ pub const TABLE: &[Binding] = &[
         Back,
         true
     ),
+    // The sync popup scrolls with the global keys (a page is ten lines).
+    b!(
+        Sync,
+        [
+            (Esc, NONE),
+            (Enter, NONE),
+            (Char('q'), NONE),
+            (Char('?'), NONE)
+        ],
+        "Esc",
+        "關閉",
+        "close",
+        Back,
+        true
+    ),
     b!(
         Global,
         [(Up, NONE), (Char('k'), NONE)],
@@ -612,6 +630,7 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Export,
         Ctx::Form,
         Ctx::Popup,
+        Ctx::Sync,
     ];
     order
         .into_iter()
@@ -630,4 +649,110 @@ pub fn markdown(lang: Lang) -> String {
         out.push('\n');
     }
     out
+}
+
+/// How one key is written in a label: `k`, `Enter`, `↑`, `^S`, `S-Tab`, `F2`.
+pub fn key_name(code: KeyCode, mods: KeyModifiers) -> String {
+    match code {
+        Char(' ') => "Space".to_string(),
+        Char(c) if mods.contains(CTRL) => format!("^{}", c.to_ascii_uppercase()),
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Up => "↑".into(),
+        Down => "↓".into(),
+        Left => "←".into(),
+        Right => "→".into(),
+        Tab => "Tab".into(),
+        BackTab => "S-Tab".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+        F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Why `b`'s label does not match its keys: each `/`-separated part of the
+/// label names one of its keys, or is a run of arrows (`←→`) of which this
+/// binding has one and its context the others (a pair written once).
+pub fn label_mismatch(b: &Binding) -> Option<String> {
+    let own: Vec<String> = b.keys.iter().map(|(c, m)| key_name(*c, *m)).collect();
+    let in_ctx: Vec<String> = TABLE
+        .iter()
+        .filter(|o| o.ctx == b.ctx)
+        .flat_map(|o| o.keys.iter().map(|(c, m)| key_name(*c, *m)))
+        .collect();
+    // A label that is one key's name whole (`/`) is not split.
+    if own.iter().any(|k| k == b.label) {
+        return None;
+    }
+    for part in b.label.split('/') {
+        if own.iter().any(|k| k == part) {
+            continue;
+        }
+        let arrows: Vec<String> = part.chars().map(|c| c.to_string()).collect();
+        let is_arrows = arrows.len() > 1 && arrows.iter().all(|a| "←→↑↓".contains(a.as_str()));
+        if is_arrows
+            && arrows.iter().any(|a| own.contains(a))
+            && arrows.iter().all(|a| in_ctx.contains(a))
+        {
+            continue;
+        }
+        return Some(format!(
+            "{:?} {:?}: {part:?} is none of its keys {own:?}",
+            b.ctx, b.cmd
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn every_label_names_its_own_keys() {
+        let wrong: Vec<String> = TABLE.iter().filter_map(label_mismatch).collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_label_naming_another_key_is_caught() {
+        let b = Binding {
+            ctx: Ctx::Detail,
+            keys: &[(Char('x'), NONE)],
+            label: "y",
+            zh: "",
+            en: "",
+            cmd: Cmd::Export,
+            footer: false,
+        };
+        assert!(label_mismatch(&b).is_some());
+        let arrows = Binding {
+            ctx: Ctx::Audit,
+            keys: &[(Left, NONE)],
+            label: "←→",
+            zh: "",
+            en: "",
+            cmd: Cmd::PrevTab,
+            footer: false,
+        };
+        // The audit screen binds no → for the pair.
+        assert!(label_mismatch(&arrows).is_some());
+    }
+
+    #[test]
+    fn the_sync_popup_keys_are_in_the_table_and_the_help() {
+        let esc = KeyEvent::new(Esc, NONE);
+        assert_eq!(lookup(Ctx::Sync, &esc), Some(Cmd::Back));
+        // Scrolling falls through to the global keys.
+        let down = KeyEvent::new(Char('j'), NONE);
+        assert_eq!(lookup(Ctx::Sync, &down), Some(Cmd::Down));
+        assert!(groups()
+            .iter()
+            .any(|(c, bs)| *c == Ctx::Sync && bs.iter().any(|b| b.cmd == Cmd::Back)));
+        assert!(markdown(Lang::En).contains("| Sync popup | |"));
+    }
 }

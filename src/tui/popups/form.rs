@@ -12,10 +12,19 @@ use crate::model::{
     Metrics, Nomination, Nominee, Objection, ObjectionStatus, Opinion, Outcome, Score, Snapshot,
     Stance, Votes,
 };
-use crate::rules::Refusal;
-use crate::text::display;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
 
-use super::tr;
+use crate::rules::{self, Refusal};
+use crate::text::{display, pad, truncate, width};
+
+use super::super::app::{App, Effect, Overlay, Pending};
+use super::super::keys::Cmd;
+use super::super::tr;
+use super::super::view::popup;
 
 /// The four no-score states after `Points` (index 0).
 pub const MARK_STATES: usize = 5;
@@ -722,4 +731,285 @@ impl Form {
             *value = text;
         }
     }
+}
+
+/// Typing into the focused field (Enter moves on, and submits on the last);
+/// `Some` when the key was taken. Nothing is typed while a write is under way.
+pub fn typed(app: &mut App, key: &KeyEvent) -> Option<Option<Effect>> {
+    if app.pending.is_some() {
+        return None;
+    }
+    let Some(Overlay::Form(f)) = app.overlays.last_mut() else {
+        return None;
+    };
+    let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char(c) if plain && (c != ' ' || f.focus_is_text()) => {
+            f.type_char(c);
+            f.error = None;
+            Some(None)
+        }
+        KeyCode::Backspace => {
+            f.backspace();
+            Some(None)
+        }
+        KeyCode::Enter => {
+            if f.focus + 1 < f.fields.len() {
+                f.focus += 1;
+                return Some(None);
+            }
+            Some(submit(app))
+        }
+        _ => None,
+    }
+}
+
+/// The form's commands: move between fields, change a choice, `$EDITOR`,
+/// submit, cancel. Nothing while a write is under way.
+pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
+    if app.pending.is_some() {
+        return None;
+    }
+    let Some(Overlay::Form(f)) = app.overlays.last_mut() else {
+        return None;
+    };
+    let n = f.fields.len().max(1);
+    match cmd {
+        Cmd::NextField | Cmd::Down => f.focus = (f.focus + 1) % n,
+        Cmd::PrevField | Cmd::Up => f.focus = (f.focus + n - 1) % n,
+        Cmd::Change => f.change(true),
+        Cmd::PrevTab => f.change(false),
+        Cmd::Editor => {
+            if let Some(t) = f.long_text() {
+                return Some(Effect::Editor(t));
+            }
+        }
+        Cmd::Submit => return submit(app),
+        Cmd::Back => {
+            app.overlays.pop();
+        }
+        _ => {}
+    }
+    None
+}
+
+/// Checks the form and, when the rules accept it, hands it to the writer.
+pub fn submit(app: &mut App) -> Option<Effect> {
+    let me = app.me().cloned()?;
+    let (lang, now) = (app.lang(), app.session.now);
+    let Some(Overlay::Form(form)) = app.overlays.last() else {
+        return None;
+    };
+    let result = form.action(&app.snap, &me, now, lang).and_then(|a| {
+        match rules::check_action(&app.snap, &me, &a, app.snap.campaign.day_of(&now)) {
+            Ok(()) => Ok(a),
+            Err(refusals) => {
+                let field = refusals.iter().find_map(|r| form.field_of(r));
+                let msg: Vec<String> = refusals
+                    .iter()
+                    .map(|r| display(&r.message(lang.zh())))
+                    .collect();
+                Err((field, msg.join("\n")))
+            }
+        }
+    });
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else {
+        return None;
+    };
+    match result {
+        Ok(action) => {
+            form.error = None;
+            let what = crate::act::summary(lang, &action, &display(&me.name));
+            app.pending = Some(Pending {
+                what: display(&what),
+                frame: 0,
+            });
+            Some(Effect::Write(Box::new(action)))
+        }
+        Err((field, msg)) => {
+            if let Some(i) = field {
+                form.focus = i;
+            }
+            form.error = Some((field, msg));
+            None
+        }
+    }
+}
+
+fn input_text(app: &App, input: &Input, focused: bool, cols: usize) -> String {
+    let tail = |v: &str| {
+        if width(v) <= cols {
+            v.to_string()
+        } else {
+            // Show the end of what is being typed.
+            let mut out: Vec<char> = Vec::new();
+            let mut used = 1;
+            for c in v.chars().rev() {
+                let cw = width(&c.to_string());
+                if used + cw > cols {
+                    break;
+                }
+                used += cw;
+                out.push(c);
+            }
+            out.reverse();
+            format!("…{}", out.into_iter().collect::<String>())
+        }
+    };
+    match input {
+        Input::Text { value, long } => {
+            let v = display(value);
+            if v.is_empty() && *long && !focused {
+                app.t("(^E 用編輯器)", "(^E editor)")
+            } else if focused {
+                tail(&v)
+            } else {
+                truncate(&v, cols)
+            }
+        }
+        Input::Number { value } => value.clone(),
+        Input::Choice { options, sel } => {
+            let o = options.get(*sel).map_or(String::new(), |o| o.1.clone());
+            truncate(&format!("‹ {o} ›"), cols)
+        }
+        Input::Flag(v) => if *v { "[x]" } else { "[ ]" }.to_string(),
+        Input::Mark { value, state, max } => {
+            let m = rules::text::num(*max);
+            if *state == 0 {
+                format!("[{}] /{m}", pad(value, 5))
+            } else {
+                format!("[{}] /{m}", mark_state_label(*state, app.lang()))
+            }
+        }
+    }
+}
+
+/// The form: one line per field (the focused one marked, its error under
+/// it), then what would be committed, its files, and who signs it.
+pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
+    let th = app.session.theme;
+    let inner = popup(
+        f,
+        area,
+        78,
+        area.height,
+        &form.title(app.lang()),
+        th.title(),
+    );
+    let w = inner.width as usize;
+    if w < 10 || inner.height < 2 {
+        return;
+    }
+    let lw = if w >= 50 { 20 } else { (w / 2).min(12) };
+    let iw = w.saturating_sub(lw + 2);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_line = 0;
+    let mut cursor = None;
+    for (i, fd) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
+        let mark = if focused { "▸" } else { " " };
+        let value = input_text(app, &fd.input, focused, iw);
+        let vstyle = if focused { th.selected() } else { th.plain() };
+        if focused && matches!(fd.input, Input::Text { .. } | Input::Number { .. }) {
+            cursor = Some((lines.len(), lw + 2 + width(&value)));
+        }
+        if focused {
+            if let Input::Mark {
+                value: v, state: 0, ..
+            } = &fd.input
+            {
+                cursor = Some((lines.len(), lw + 3 + width(v)));
+            }
+        }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{mark}{}", pad(&fd.label, lw)),
+                if focused { th.key() } else { th.plain() },
+            ),
+            Span::raw(" "),
+            Span::styled(value, vstyle),
+        ]));
+        if let Some((Some(ei), msg)) = &form.error {
+            if *ei == i {
+                for m in msg.lines() {
+                    lines.push(Line::from(Span::styled(
+                        truncate(&format!("  ✗ {m}"), w),
+                        th.bad(),
+                    )));
+                }
+            }
+        }
+    }
+    if let Some((None, msg)) = &form.error {
+        for m in msg.lines() {
+            lines.push(Line::from(Span::styled(
+                truncate(&format!("✗ {m}"), w),
+                th.bad(),
+            )));
+        }
+    }
+    // What will be committed, and who signs it.
+    lines.push(Line::from(Span::styled("─".repeat(w), th.dim())));
+    if let Some(me) = app.me() {
+        match form.action(&app.snap, me, app.session.now, app.lang()) {
+            Ok(action) => {
+                let summary = crate::act::summary(app.lang(), &action, &display(&me.name));
+                lines.push(Line::from(vec![
+                    Span::styled(app.t("提交:", "commit: "), th.dim()),
+                    Span::raw(truncate(&display(&summary), w.saturating_sub(8))),
+                ]));
+                if let Ok(changes) =
+                    crate::store::plan::plan(Some(&app.snap), &me.id, &app.session.now, &action)
+                {
+                    for c in changes {
+                        lines.push(Line::from(Span::styled(
+                            truncate(&format!("  {}", c.path), w),
+                            th.dim(),
+                        )));
+                    }
+                }
+            }
+            Err((_, e)) => lines.push(Line::from(Span::styled(
+                truncate(&format!("{} {}", app.t("提交:", "commit: "), e), w),
+                th.warn(),
+            ))),
+        }
+        let key = app
+            .session
+            .signer
+            .clone()
+            .unwrap_or_else(|| app.t("未配置簽名密鑰", "no signing key configured"));
+        lines.push(Line::from(vec![
+            Span::styled(app.t("簽名:", "signer: "), th.dim()),
+            Span::raw(truncate(
+                &format!("{} <{}> · {key}", display(&me.name), me.email),
+                w.saturating_sub(8),
+            )),
+        ]));
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "{} · {}",
+                    app.session.now.format("%Y-%m-%d %H:%M %:z"),
+                    app.t("^S 提交  Esc 取消", "^S submit  Esc cancel")
+                ),
+                w,
+            ),
+            th.dim(),
+        )));
+    }
+    let h = inner.height as usize;
+    let scroll = (focus_line + 2).saturating_sub(h);
+    if let Some((row, col)) = cursor {
+        if row >= scroll && row - scroll < h && col < w {
+            f.set_cursor_position(Position::new(
+                inner.x + col as u16,
+                inner.y + (row - scroll) as u16,
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }
