@@ -9,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use crate::i18n::Lang;
 use crate::model::{
     Action, ActionKind, Category, Contact, Decision, Evaluation, EvaluationKind, Mark, Member,
-    Metrics, Nomination, Nominee, Objection, ObjectionStatus, Opinion, Outcome, Score, Snapshot,
-    Stance, Votes,
+    Metrics, Nomination, Nominee, Objection, ObjectionStatus, Opinion, Outcome, Record, Score,
+    Snapshot, Stance, Votes,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
@@ -141,205 +141,26 @@ impl Form {
     ) -> Option<Form> {
         let record = nomination.and_then(|id| snap.record(id));
         let category = record.and_then(|r| snap.campaign.category(&r.nomination.category));
-        let l = lang;
-        let f = match kind {
-            ActionKind::Score => {
-                let cat = category?;
-                let mine = record.and_then(|r| r.scores.get(&me.id));
-                let mut fields: Vec<Field> = cat
-                    .criteria
-                    .iter()
-                    .map(|c| {
-                        let (value, state) = match mine.and_then(|s| s.marks.get(&c.id)) {
-                            Some(Mark::Points(p)) => (crate::rules::text::num(*p), 0),
-                            Some(Mark::NotScored) | None => (String::new(), 0),
-                            Some(Mark::Abstain) => (String::new(), 2),
-                            Some(Mark::NotApplicable) => (String::new(), 3),
-                            Some(Mark::Recused) => (String::new(), 4),
-                        };
-                        Field {
-                            key: c.id.clone(),
-                            label: format!("{} {}", c.id, display(l.pick(&c.title, &c.title_en))),
-                            input: Input::Mark {
-                                value,
-                                state,
-                                max: c.max,
-                            },
-                        }
-                    })
-                    .collect();
-                fields.push(text(
-                    "score.comment",
-                    tr(l, "評語", "comment"),
-                    mine.map_or("", |s| s.comment.as_str()),
-                    true,
-                ));
-                Form::new(kind, nomination, fields)
-            }
-            ActionKind::Evaluate => Form::new(
-                kind,
-                nomination,
-                vec![
-                    choice(
-                        "evaluation.kind",
-                        tr(l, "類型", "kind"),
-                        vec![
-                            opt("routine", "日常測評", "routine", l),
-                            opt("unannounced", "明察暗訪", "unannounced", l),
-                            opt("site-visit", "實地考察", "site visit", l),
-                            opt("interview", "座談走訪", "interview", l),
-                        ],
-                        0,
-                    ),
-                    number(
-                        "evaluation.rating",
-                        tr(l, "評分(0-100)", "rating 0-100"),
-                        "",
-                    ),
-                    text("evaluation.findings", tr(l, "發現", "findings"), "", true),
-                ],
-            ),
-            ActionKind::Opinion => {
-                let depts = snap
-                    .campaign
-                    .departments
-                    .iter()
-                    .map(|d| (d.id.clone(), display(l.pick(&d.name, &d.name_en))))
-                    .collect::<Vec<_>>();
-                // The first department that has not answered yet.
-                let sel = depts
-                    .iter()
-                    .position(|(id, _)| record.is_some_and(|r| !r.opinions.contains_key(id)))
-                    .unwrap_or(0);
-                Form::new(
-                    kind,
-                    nomination,
-                    vec![
-                        choice(
-                            "opinion.department",
-                            tr(l, "部門", "department"),
-                            depts,
-                            sel,
-                        ),
-                        choice(
-                            "opinion.stance",
-                            tr(l, "意見", "stance"),
-                            vec![
-                                opt("approve", "同意", "approve", l),
-                                opt("concern", "有保留", "concern", l),
-                                opt("veto", "否決", "veto", l),
-                            ],
-                            0,
-                        ),
-                        text("opinion.reason", tr(l, "理由", "reason"), "", true),
-                    ],
-                )
-            }
-            ActionKind::Vote => Form::new(
-                kind,
-                nomination,
-                vec![
-                    number("votes.satisfied", tr(l, "滿意", "satisfied"), ""),
-                    number(
-                        "votes.basically_satisfied",
-                        tr(l, "基本滿意", "basically satisfied"),
-                        "",
-                    ),
-                    number("votes.dissatisfied", tr(l, "不滿意", "dissatisfied"), ""),
-                ],
-            ),
-            ActionKind::Object => Form::new(
-                kind,
-                nomination,
-                vec![
-                    text("objection.source", tr(l, "來源", "source"), "", false),
-                    text("objection.text", tr(l, "內容", "text"), "", true),
-                    flag(
-                        "objection.fraud",
-                        tr(l, "舉報弄虛作假", "fraud report"),
-                        false,
-                    ),
-                ],
-            ),
-            ActionKind::Resolve => {
-                let open: Vec<(String, String)> = record?
-                    .objections
-                    .iter()
-                    .filter(|(_, o)| o.status == ObjectionStatus::Open)
-                    .map(|(stem, o)| (stem.clone(), format!("{stem} {}", display(&o.source))))
-                    .collect();
-                if open.is_empty() {
-                    return None;
-                }
-                Form::new(
-                    kind,
-                    nomination,
-                    vec![
-                        choice("objection", tr(l, "異議", "objection"), open, 0),
-                        choice(
-                            "upheld",
-                            tr(l, "結論", "finding"),
-                            vec![
-                                opt("dismissed", "不成立", "dismissed", l),
-                                opt("upheld", "成立", "upheld", l),
-                            ],
-                            0,
-                        ),
-                        text("resolution.reason", tr(l, "理由", "reason"), "", true),
-                    ],
-                )
-            }
-            ActionKind::Decide => Form::new(
-                kind,
-                nomination,
-                vec![
-                    choice(
-                        "decision.outcome",
-                        tr(l, "決定", "outcome"),
-                        vec![
-                            opt("candidate", "候選", "candidate", l),
-                            opt("final", "當選", "final", l),
-                            opt("rejected", "落選", "rejected", l),
-                            opt("disqualified", "取消資格", "disqualified", l),
-                        ],
-                        0,
-                    ),
-                    text("decision.reason", tr(l, "理由", "reason"), "", true),
-                    flag("decision.fraud", tr(l, "弄虛作假", "fraud"), false),
-                ],
-            ),
-            ActionKind::Nominate => {
-                let cats = snap
-                    .campaign
-                    .categories
-                    .iter()
-                    .map(|c| (c.id.clone(), display(l.pick(&c.name, &c.name_en))))
-                    .collect();
-                let units: Vec<(String, String)> = snap
-                    .units
-                    .iter()
-                    .map(|u| (u.id.clone(), display(&u.name)))
-                    .collect();
-                let sel = units.iter().position(|(id, _)| *id == me.unit).unwrap_or(0);
-                Form::new(
-                    kind,
-                    None,
-                    vec![
-                        text("id", tr(l, "編號", "id"), "", false),
-                        choice("category", tr(l, "類別", "category"), cats, 0),
-                        choice("unit", tr(l, "申報單位", "unit"), units, sel),
-                        text("nominee.name", tr(l, "名稱/姓名", "nominee"), "", false),
-                        text("brand", tr(l, "服務品牌", "brand"), "", false),
-                        flag("nominee.front_line", tr(l, "一線窗口", "front line"), true),
-                        text("contact.name", tr(l, "聯系人", "contact"), "", false),
-                        text("contact.phone", tr(l, "電話", "phone"), "", false),
-                        text("deeds", tr(l, "事跡", "deeds"), "", true),
-                    ],
-                )
-            }
-            _ => return None,
+        let cx = OpenCx {
+            kind,
+            snap,
+            me,
+            record,
+            category,
+            nomination,
+            l: lang,
         };
-        Some(f)
+        match kind {
+            ActionKind::Score => open_score(&cx),
+            ActionKind::Evaluate => open_evaluate(&cx),
+            ActionKind::Opinion => open_opinion(&cx),
+            ActionKind::Vote => open_vote(&cx),
+            ActionKind::Object => open_object(&cx),
+            ActionKind::Resolve => open_resolve(&cx),
+            ActionKind::Decide => open_decide(&cx),
+            ActionKind::Nominate => open_nominate(&cx),
+            _ => None,
+        }
     }
 
     pub fn title(&self, lang: Lang) -> String {
@@ -409,216 +230,273 @@ impl Form {
     ) -> Result<Action, (Option<usize>, String)> {
         let day = snap.campaign.day_of(&now);
         let id = self.nomination.clone().unwrap_or_default();
-        let a = match self.kind {
-            ActionKind::Score => {
-                let mut marks = BTreeMap::new();
-                for (i, f) in self.fields.iter().enumerate() {
-                    if let Input::Mark { value, state, max } = &f.input {
-                        let mark = match state {
-                            1 => Mark::NotScored,
-                            2 => Mark::Abstain,
-                            3 => Mark::NotApplicable,
-                            4 => Mark::Recused,
-                            _ if value.trim().is_empty() => Mark::NotScored,
-                            _ => {
-                                let p: f64 = value.trim().parse().map_err(|_| {
-                                    (
-                                        Some(i),
-                                        match lang {
-                                            Lang::Zh => format!("{}:「{value}」不是數字", f.key),
-                                            Lang::En => {
-                                                format!("{}: {value:?} is not a number", f.key)
-                                            }
-                                        },
-                                    )
-                                })?;
-                                if !(0.0..=*max).contains(&p) {
-                                    return Err((
-                                        Some(i),
-                                        match lang {
-                                            Lang::Zh => format!("{}:{value} 超出 0..{max}", f.key),
-                                            Lang::En => {
-                                                format!("{}: {value} is outside 0..{max}", f.key)
-                                            }
-                                        },
-                                    ));
-                                }
-                                Mark::Points(p)
-                            }
-                        };
-                        marks.insert(f.key.clone(), mark);
+        let cx = BuildCx {
+            snap,
+            me,
+            now,
+            lang,
+            day,
+            id,
+        };
+        match self.kind {
+            ActionKind::Score => self.action_score(cx),
+            ActionKind::Evaluate => self.action_evaluate(cx),
+            ActionKind::Opinion => self.action_opinion(cx),
+            ActionKind::Vote => self.action_vote(cx),
+            ActionKind::Object => self.action_object(cx),
+            ActionKind::Resolve => self.action_resolve(cx),
+            ActionKind::Decide => self.action_decide(cx),
+            ActionKind::Nominate => self.action_nominate(cx),
+            _ => Err((None, "unsupported form".into())),
+        }
+    }
+
+    /// The score action of this form.
+    fn action_score(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx {
+            me, now, lang, id, ..
+        } = cx;
+        let mut marks = BTreeMap::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if let Input::Mark { value, state, max } = &f.input {
+                let mark = match state {
+                    1 => Mark::NotScored,
+                    2 => Mark::Abstain,
+                    3 => Mark::NotApplicable,
+                    4 => Mark::Recused,
+                    _ if value.trim().is_empty() => Mark::NotScored,
+                    _ => {
+                        let p: f64 = value.trim().parse().map_err(|_| {
+                            (
+                                Some(i),
+                                match lang {
+                                    Lang::Zh => format!("{}:「{value}」不是數字", f.key),
+                                    Lang::En => {
+                                        format!("{}: {value:?} is not a number", f.key)
+                                    }
+                                },
+                            )
+                        })?;
+                        if !(0.0..=*max).contains(&p) {
+                            return Err((
+                                Some(i),
+                                match lang {
+                                    Lang::Zh => format!("{}:{value} 超出 0..{max}", f.key),
+                                    Lang::En => {
+                                        format!("{}: {value} is outside 0..{max}", f.key)
+                                    }
+                                },
+                            ));
+                        }
+                        Mark::Points(p)
                     }
-                }
-                Action::Score {
-                    nomination: id,
-                    score: Score {
-                        reviewer: me.id.clone(),
-                        marks,
-                        comment: self.text_of("score.comment"),
-                        time: now,
-                    },
-                }
-            }
-            ActionKind::Evaluate => {
-                let rating = self.text_of("evaluation.rating");
-                let rating = if rating.is_empty() {
-                    None
-                } else {
-                    Some(rating.parse::<f64>().map_err(|_| {
-                        self.err(
-                            "evaluation.rating",
-                            tr(
-                                lang,
-                                "評分須為 0 到 100 的數字",
-                                "the rating is a number 0-100",
-                            ),
-                        )
-                    })?)
                 };
-                let kind = match self.choice_of("evaluation.kind").as_str() {
-                    "unannounced" => EvaluationKind::Unannounced,
-                    "site-visit" => EvaluationKind::SiteVisit,
-                    "interview" => EvaluationKind::Interview,
-                    _ => EvaluationKind::Routine,
-                };
-                let findings = self.text_of("evaluation.findings");
-                if findings.is_empty() {
-                    return Err(self.err(
-                        "evaluation.findings",
-                        tr(lang, "請填寫發現", "findings are required"),
-                    ));
-                }
-                Action::Evaluate {
-                    nomination: id,
-                    evaluation: Evaluation {
-                        kind,
-                        author: me.id.clone(),
-                        date: day,
-                        rating,
-                        findings,
-                        knowledge_rate: None,
-                        service_satisfaction: None,
-                        incidents: vec![],
-                    },
-                }
+                marks.insert(f.key.clone(), mark);
             }
-            ActionKind::Opinion => Action::Opinion {
-                nomination: id,
-                opinion: Opinion {
-                    department: self.choice_of("opinion.department"),
-                    stance: match self.choice_of("opinion.stance").as_str() {
-                        "veto" => Stance::Veto,
-                        "concern" => Stance::Concern,
-                        _ => Stance::Approve,
-                    },
-                    reason: self.text_of("opinion.reason"),
-                    recorded_by: me.id.clone(),
-                    date: day,
-                },
+        }
+        Ok(Action::Score {
+            nomination: id,
+            score: Score {
+                reviewer: me.id.clone(),
+                marks,
+                comment: self.text_of("score.comment"),
+                time: now,
             },
-            ActionKind::Vote => Action::Vote {
-                nomination: id,
-                votes: Votes {
-                    satisfied: self.count("votes.satisfied", lang)?,
-                    basically_satisfied: self.count("votes.basically_satisfied", lang)?,
-                    dissatisfied: self.count("votes.dissatisfied", lang)?,
-                    recorded_by: me.id.clone(),
-                    date: day,
-                },
+        })
+    }
+
+    /// The evaluate action of this form.
+    fn action_evaluate(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx {
+            me, lang, day, id, ..
+        } = cx;
+        let rating = self.text_of("evaluation.rating");
+        let rating = if rating.is_empty() {
+            None
+        } else {
+            Some(rating.parse::<f64>().map_err(|_| {
+                self.err(
+                    "evaluation.rating",
+                    tr(
+                        lang,
+                        "評分須為 0 到 100 的數字",
+                        "the rating is a number 0-100",
+                    ),
+                )
+            })?)
+        };
+        let kind = match self.choice_of("evaluation.kind").as_str() {
+            "unannounced" => EvaluationKind::Unannounced,
+            "site-visit" => EvaluationKind::SiteVisit,
+            "interview" => EvaluationKind::Interview,
+            _ => EvaluationKind::Routine,
+        };
+        let findings = self.text_of("evaluation.findings");
+        if findings.is_empty() {
+            return Err(self.err(
+                "evaluation.findings",
+                tr(lang, "請填寫發現", "findings are required"),
+            ));
+        }
+        Ok(Action::Evaluate {
+            nomination: id,
+            evaluation: Evaluation {
+                kind,
+                author: me.id.clone(),
+                date: day,
+                rating,
+                findings,
+                knowledge_rate: None,
+                service_satisfaction: None,
+                incidents: vec![],
             },
-            ActionKind::Object => {
-                let source = self.text_of("objection.source");
-                if source.is_empty() {
-                    return Err(self.err(
-                        "objection.source",
-                        tr(lang, "請填寫來源", "the source is required"),
-                    ));
-                }
-                Action::Object {
-                    nomination: id,
-                    objection: Objection {
-                        filed: now,
-                        source,
-                        text: self.text_of("objection.text"),
-                        fraud: self.flag_of("objection.fraud"),
-                        recorded_by: me.id.clone(),
-                        status: ObjectionStatus::Open,
-                        resolution: None,
-                    },
-                }
-            }
-            ActionKind::Resolve => Action::Resolve {
-                nomination: id,
-                objection: self.choice_of("objection"),
-                upheld: self.choice_of("upheld") == "upheld",
-                reason: self.text_of("resolution.reason"),
+        })
+    }
+
+    /// The opinion action of this form.
+    fn action_opinion(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx { me, day, id, .. } = cx;
+        Ok(Action::Opinion {
+            nomination: id,
+            opinion: Opinion {
+                department: self.choice_of("opinion.department"),
+                stance: match self.choice_of("opinion.stance").as_str() {
+                    "veto" => Stance::Veto,
+                    "concern" => Stance::Concern,
+                    _ => Stance::Approve,
+                },
+                reason: self.text_of("opinion.reason"),
+                recorded_by: me.id.clone(),
                 date: day,
             },
-            ActionKind::Decide => Action::Decide {
-                nomination: id,
-                decision: Decision {
-                    outcome: match self.choice_of("decision.outcome").as_str() {
-                        "final" => Outcome::Final,
-                        "rejected" => Outcome::Rejected,
-                        "disqualified" => Outcome::Disqualified,
-                        _ => Outcome::Candidate,
-                    },
-                    reason: self.text_of("decision.reason"),
-                    fraud: self.flag_of("decision.fraud"),
-                    by: me.id.clone(),
-                    date: day,
-                    reopened: None,
-                },
+        })
+    }
+
+    /// The vote action of this form.
+    fn action_vote(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx {
+            me, lang, day, id, ..
+        } = cx;
+        Ok(Action::Vote {
+            nomination: id,
+            votes: Votes {
+                satisfied: self.count("votes.satisfied", lang)?,
+                basically_satisfied: self.count("votes.basically_satisfied", lang)?,
+                dissatisfied: self.count("votes.dissatisfied", lang)?,
+                recorded_by: me.id.clone(),
+                date: day,
             },
-            ActionKind::Nominate => {
-                let nid = self.text_of("id");
-                if nid.is_empty() {
-                    return Err(self.err("id", tr(lang, "請填寫編號", "the id is required")));
-                }
-                let name = self.text_of("nominee.name");
-                if name.is_empty() {
-                    return Err(self.err(
-                        "nominee.name",
-                        tr(lang, "請填寫名稱", "the nominee is required"),
-                    ));
-                }
-                let cat_id = self.choice_of("category");
-                let cat: Option<&Category> = snap.campaign.category(&cat_id);
-                let brand = self.text_of("brand");
-                Action::Nominate(Nomination {
-                    id: nid,
-                    category: cat_id,
-                    unit: self.choice_of("unit"),
-                    nominee: Nominee {
-                        kind: cat.map_or(crate::model::NomineeKind::Organisation, |c| c.nominee),
-                        name,
-                        workplace: None,
-                        post: None,
-                        front_line: self.flag_of("nominee.front_line"),
-                        gender: None,
-                        born: None,
-                        political_status: None,
-                        education: None,
-                    },
-                    brand: (!brand.is_empty()).then_some(brand),
-                    registered: day,
-                    contact: Contact {
-                        name: self.text_of("contact.name"),
-                        phone: self.text_of("contact.phone"),
-                    },
-                    deeds: self.text_of("deeds"),
-                    metrics: Metrics::default(),
-                    honours: vec![],
-                    media: vec![],
-                    activities: vec![],
-                    supervisors: vec![],
-                    evidence: vec![],
-                    form_filed: None,
-                })
-            }
-            _ => return Err((None, "unsupported form".into())),
-        };
-        Ok(a)
+        })
+    }
+
+    /// The object action of this form.
+    fn action_object(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx {
+            me, now, lang, id, ..
+        } = cx;
+        let source = self.text_of("objection.source");
+        if source.is_empty() {
+            return Err(self.err(
+                "objection.source",
+                tr(lang, "請填寫來源", "the source is required"),
+            ));
+        }
+        Ok(Action::Object {
+            nomination: id,
+            objection: Objection {
+                filed: now,
+                source,
+                text: self.text_of("objection.text"),
+                fraud: self.flag_of("objection.fraud"),
+                recorded_by: me.id.clone(),
+                status: ObjectionStatus::Open,
+                resolution: None,
+            },
+        })
+    }
+
+    /// The resolve action of this form.
+    fn action_resolve(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx { day, id, .. } = cx;
+        Ok(Action::Resolve {
+            nomination: id,
+            objection: self.choice_of("objection"),
+            upheld: self.choice_of("upheld") == "upheld",
+            reason: self.text_of("resolution.reason"),
+            date: day,
+        })
+    }
+
+    /// The decide action of this form.
+    fn action_decide(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx { me, day, id, .. } = cx;
+        Ok(Action::Decide {
+            nomination: id,
+            decision: Decision {
+                outcome: match self.choice_of("decision.outcome").as_str() {
+                    "final" => Outcome::Final,
+                    "rejected" => Outcome::Rejected,
+                    "disqualified" => Outcome::Disqualified,
+                    _ => Outcome::Candidate,
+                },
+                reason: self.text_of("decision.reason"),
+                fraud: self.flag_of("decision.fraud"),
+                by: me.id.clone(),
+                date: day,
+                reopened: None,
+            },
+        })
+    }
+
+    /// The nominate action of this form.
+    fn action_nominate(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+        let BuildCx {
+            snap, lang, day, ..
+        } = cx;
+        let nid = self.text_of("id");
+        if nid.is_empty() {
+            return Err(self.err("id", tr(lang, "請填寫編號", "the id is required")));
+        }
+        let name = self.text_of("nominee.name");
+        if name.is_empty() {
+            return Err(self.err(
+                "nominee.name",
+                tr(lang, "請填寫名稱", "the nominee is required"),
+            ));
+        }
+        let cat_id = self.choice_of("category");
+        let cat: Option<&Category> = snap.campaign.category(&cat_id);
+        let brand = self.text_of("brand");
+        Ok(Action::Nominate(Nomination {
+            id: nid,
+            category: cat_id,
+            unit: self.choice_of("unit"),
+            nominee: Nominee {
+                kind: cat.map_or(crate::model::NomineeKind::Organisation, |c| c.nominee),
+                name,
+                workplace: None,
+                post: None,
+                front_line: self.flag_of("nominee.front_line"),
+                gender: None,
+                born: None,
+                political_status: None,
+                education: None,
+            },
+            brand: (!brand.is_empty()).then_some(brand),
+            registered: day,
+            contact: Contact {
+                name: self.text_of("contact.name"),
+                phone: self.text_of("contact.phone"),
+            },
+            deeds: self.text_of("deeds"),
+            metrics: Metrics::default(),
+            honours: vec![],
+            media: vec![],
+            activities: vec![],
+            supervisors: vec![],
+            evidence: vec![],
+            form_filed: None,
+        }))
     }
 
     /// The field a refusal names, if any.
@@ -731,6 +609,297 @@ impl Form {
             *value = text;
         }
     }
+}
+
+/// What opening a form reads.
+#[derive(Clone, Copy)]
+struct OpenCx<'a> {
+    kind: ActionKind,
+    snap: &'a Snapshot,
+    me: &'a Member,
+    record: Option<&'a Record>,
+    category: Option<&'a Category>,
+    nomination: Option<&'a str>,
+    l: Lang,
+}
+
+/// What building a form's action reads.
+struct BuildCx<'a> {
+    snap: &'a Snapshot,
+    me: &'a Member,
+    now: DateTime<FixedOffset>,
+    lang: Lang,
+    day: chrono::NaiveDate,
+    id: String,
+}
+
+/// The score form.
+fn open_score(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        me,
+        record,
+        category,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    let cat = category?;
+    let mine = record.and_then(|r| r.scores.get(&me.id));
+    let mut fields: Vec<Field> = cat
+        .criteria
+        .iter()
+        .map(|c| {
+            let (value, state) = match mine.and_then(|s| s.marks.get(&c.id)) {
+                Some(Mark::Points(p)) => (crate::rules::text::num(*p), 0),
+                Some(Mark::NotScored) | None => (String::new(), 0),
+                Some(Mark::Abstain) => (String::new(), 2),
+                Some(Mark::NotApplicable) => (String::new(), 3),
+                Some(Mark::Recused) => (String::new(), 4),
+            };
+            Field {
+                key: c.id.clone(),
+                label: format!("{} {}", c.id, display(l.pick(&c.title, &c.title_en))),
+                input: Input::Mark {
+                    value,
+                    state,
+                    max: c.max,
+                },
+            }
+        })
+        .collect();
+    fields.push(text(
+        "score.comment",
+        tr(l, "評語", "comment"),
+        mine.map_or("", |s| s.comment.as_str()),
+        true,
+    ));
+    Some(Form::new(kind, nomination, fields))
+}
+
+/// The evaluate form.
+fn open_evaluate(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            choice(
+                "evaluation.kind",
+                tr(l, "類型", "kind"),
+                vec![
+                    opt("routine", "日常測評", "routine", l),
+                    opt("unannounced", "明察暗訪", "unannounced", l),
+                    opt("site-visit", "實地考察", "site visit", l),
+                    opt("interview", "座談走訪", "interview", l),
+                ],
+                0,
+            ),
+            number(
+                "evaluation.rating",
+                tr(l, "評分(0-100)", "rating 0-100"),
+                "",
+            ),
+            text("evaluation.findings", tr(l, "發現", "findings"), "", true),
+        ],
+    ))
+}
+
+/// The opinion form.
+fn open_opinion(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        snap,
+        record,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    let depts = snap
+        .campaign
+        .departments
+        .iter()
+        .map(|d| (d.id.clone(), display(l.pick(&d.name, &d.name_en))))
+        .collect::<Vec<_>>();
+    // The first department that has not answered yet.
+    let sel = depts
+        .iter()
+        .position(|(id, _)| record.is_some_and(|r| !r.opinions.contains_key(id)))
+        .unwrap_or(0);
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            choice(
+                "opinion.department",
+                tr(l, "部門", "department"),
+                depts,
+                sel,
+            ),
+            choice(
+                "opinion.stance",
+                tr(l, "意見", "stance"),
+                vec![
+                    opt("approve", "同意", "approve", l),
+                    opt("concern", "有保留", "concern", l),
+                    opt("veto", "否決", "veto", l),
+                ],
+                0,
+            ),
+            text("opinion.reason", tr(l, "理由", "reason"), "", true),
+        ],
+    ))
+}
+
+/// The vote form.
+fn open_vote(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            number("votes.satisfied", tr(l, "滿意", "satisfied"), ""),
+            number(
+                "votes.basically_satisfied",
+                tr(l, "基本滿意", "basically satisfied"),
+                "",
+            ),
+            number("votes.dissatisfied", tr(l, "不滿意", "dissatisfied"), ""),
+        ],
+    ))
+}
+
+/// The object form.
+fn open_object(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            text("objection.source", tr(l, "來源", "source"), "", false),
+            text("objection.text", tr(l, "內容", "text"), "", true),
+            flag(
+                "objection.fraud",
+                tr(l, "舉報弄虛作假", "fraud report"),
+                false,
+            ),
+        ],
+    ))
+}
+
+/// The resolve form.
+fn open_resolve(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        record,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    let open: Vec<(String, String)> = record?
+        .objections
+        .iter()
+        .filter(|(_, o)| o.status == ObjectionStatus::Open)
+        .map(|(stem, o)| (stem.clone(), format!("{stem} {}", display(&o.source))))
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            choice("objection", tr(l, "異議", "objection"), open, 0),
+            choice(
+                "upheld",
+                tr(l, "結論", "finding"),
+                vec![
+                    opt("dismissed", "不成立", "dismissed", l),
+                    opt("upheld", "成立", "upheld", l),
+                ],
+                0,
+            ),
+            text("resolution.reason", tr(l, "理由", "reason"), "", true),
+        ],
+    ))
+}
+
+/// The decide form.
+fn open_decide(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind,
+        nomination,
+        l,
+        ..
+    } = *cx;
+    Some(Form::new(
+        kind,
+        nomination,
+        vec![
+            choice(
+                "decision.outcome",
+                tr(l, "決定", "outcome"),
+                vec![
+                    opt("candidate", "候選", "candidate", l),
+                    opt("final", "當選", "final", l),
+                    opt("rejected", "落選", "rejected", l),
+                    opt("disqualified", "取消資格", "disqualified", l),
+                ],
+                0,
+            ),
+            text("decision.reason", tr(l, "理由", "reason"), "", true),
+            flag("decision.fraud", tr(l, "弄虛作假", "fraud"), false),
+        ],
+    ))
+}
+
+/// The nominate form.
+fn open_nominate(cx: &OpenCx) -> Option<Form> {
+    let OpenCx {
+        kind, snap, me, l, ..
+    } = *cx;
+    let cats = snap
+        .campaign
+        .categories
+        .iter()
+        .map(|c| (c.id.clone(), display(l.pick(&c.name, &c.name_en))))
+        .collect();
+    let units: Vec<(String, String)> = snap
+        .units
+        .iter()
+        .map(|u| (u.id.clone(), display(&u.name)))
+        .collect();
+    let sel = units.iter().position(|(id, _)| *id == me.unit).unwrap_or(0);
+    Some(Form::new(
+        kind,
+        None,
+        vec![
+            text("id", tr(l, "編號", "id"), "", false),
+            choice("category", tr(l, "類別", "category"), cats, 0),
+            choice("unit", tr(l, "申報單位", "unit"), units, sel),
+            text("nominee.name", tr(l, "名稱/姓名", "nominee"), "", false),
+            text("brand", tr(l, "服務品牌", "brand"), "", false),
+            flag("nominee.front_line", tr(l, "一線窗口", "front line"), true),
+            text("contact.name", tr(l, "聯系人", "contact"), "", false),
+            text("contact.phone", tr(l, "電話", "phone"), "", false),
+            text("deeds", tr(l, "事跡", "deeds"), "", true),
+        ],
+    ))
 }
 
 /// Typing into the focused field (Enter moves on, and submits on the last);

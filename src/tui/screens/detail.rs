@@ -8,7 +8,7 @@ use ratatui::Frame;
 use crate::model::{
     ActionKind, Category, EvaluationKind, Mark, ObjectionStatus, Record, Role, Stance,
 };
-use crate::rules::{self, aggregate::review_total, conflict::conflict_of, text::num};
+use crate::rules::{self, aggregate::review_total, conflict::conflict_of, text::num, Status};
 use crate::text::{display, pad, truncate};
 
 use super::super::app::{every_kind, App, Effect, Screen, Tab};
@@ -320,7 +320,6 @@ fn overview(cx: &Cx) -> Body {
         id,
         record,
         cat,
-        zh,
         ..
     } = *cx;
     let th = app.session.theme;
@@ -352,83 +351,7 @@ fn overview(cx: &Cx) -> Body {
         ),
     ));
     if let Ok(st) = st.as_ref() {
-        let score = st
-            .aggregate
-            .final_score
-            .map_or_else(|| "-".into(), |s| format!("{s:.2}"));
-        let min = cat.map_or(0.0, |c| c.min_score);
-        lines.push(kv(
-            app.t("總分", "final score"),
-            format!("{score} ({} {})", app.t("最低分", "minimum"), num(min)),
-        ));
-        lines.push(kv(
-            app.t("匯總", "aggregate"),
-            display(&st.aggregate.summary(zh)),
-        ));
-        if let Some(d) = &st.decision {
-            lines.push(kv(
-                app.t("決定", "decision"),
-                format!("{:?} · {} ({})", d.outcome, display(&d.reason), d.date),
-            ));
-        }
-        lines.push(Line::from(Span::styled(
-            app.t("硬性條件", "Gates"),
-            th.title(),
-        )));
-        for g in &st.gates.gates {
-            let (mark, style) = if g.passed {
-                ("✓", th.good())
-            } else {
-                ("✗", th.bad())
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{mark} "), style),
-                Span::raw(display(&g.message(zh))),
-            ]));
-        }
-        for v in &st.gates.vetoes {
-            let dept = app
-                .snap
-                .campaign
-                .department(&v.department)
-                .map_or(v.department.clone(), |d| {
-                    display(l.pick(&d.name, &d.name_en))
-                });
-            lines.push(Line::from(vec![
-                Span::styled("⊘ ", th.bad()),
-                Span::raw(format!("{dept}: {}", display(&v.reason))),
-            ]));
-        }
-        if st.gates.priority.flag {
-            lines.push(Line::from(Span::styled(
-                app.t("★ 優先(PRIORITY-BRAND)", "★ priority (PRIORITY-BRAND)"),
-                th.good(),
-            )));
-        }
-        if !st.ineligible.is_empty() {
-            lines.push(Line::from(Span::styled(
-                app.t("不能成為候選的原因", "Why it cannot be a candidate"),
-                th.title(),
-            )));
-            for i in &st.ineligible {
-                lines.push(Line::from(Span::styled(
-                    format!("✗ {}", display(&i.message(zh))),
-                    th.bad(),
-                )));
-            }
-        }
-        if !st.missing.is_empty() {
-            lines.push(Line::from(Span::styled(
-                app.t("尚缺", "Still missing"),
-                th.title(),
-            )));
-            for m in &st.missing {
-                lines.push(Line::from(Span::styled(
-                    format!("· {}", display(&m.message(zh))),
-                    th.warn(),
-                )));
-            }
-        }
+        status_lines(cx, st, lines);
     }
     lines.push(Line::from(Span::styled(app.t("事跡", "Deeds"), th.title())));
     lines.push(Line::from(display(&n.deeds)));
@@ -464,6 +387,97 @@ fn overview(cx: &Cx) -> Body {
         ),
     ));
     b
+}
+
+/// The overview's part the rules decide: score, aggregate, decision, gates,
+/// vetoes, priority, why not a candidate, what is missing.
+fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
+    let Cx { app, cat, zh, .. } = *cx;
+    let th = app.session.theme;
+    let l = app.lang();
+    let kv = |k: String, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{} ", pad(&k, 10)), th.dim()),
+            Span::raw(v),
+        ])
+    };
+    let score = st
+        .aggregate
+        .final_score
+        .map_or_else(|| "-".into(), |s| format!("{s:.2}"));
+    let min = cat.map_or(0.0, |c| c.min_score);
+    lines.push(kv(
+        app.t("總分", "final score"),
+        format!("{score} ({} {})", app.t("最低分", "minimum"), num(min)),
+    ));
+    lines.push(kv(
+        app.t("匯總", "aggregate"),
+        display(&st.aggregate.summary(zh)),
+    ));
+    if let Some(d) = &st.decision {
+        lines.push(kv(
+            app.t("決定", "decision"),
+            format!("{:?} · {} ({})", d.outcome, display(&d.reason), d.date),
+        ));
+    }
+    lines.push(Line::from(Span::styled(
+        app.t("硬性條件", "Gates"),
+        th.title(),
+    )));
+    for g in &st.gates.gates {
+        let (mark, style) = if g.passed {
+            ("✓", th.good())
+        } else {
+            ("✗", th.bad())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::raw(display(&g.message(zh))),
+        ]));
+    }
+    for v in &st.gates.vetoes {
+        let dept = app
+            .snap
+            .campaign
+            .department(&v.department)
+            .map_or(v.department.clone(), |d| {
+                display(l.pick(&d.name, &d.name_en))
+            });
+        lines.push(Line::from(vec![
+            Span::styled("⊘ ", th.bad()),
+            Span::raw(format!("{dept}: {}", display(&v.reason))),
+        ]));
+    }
+    if st.gates.priority.flag {
+        lines.push(Line::from(Span::styled(
+            app.t("★ 優先(PRIORITY-BRAND)", "★ priority (PRIORITY-BRAND)"),
+            th.good(),
+        )));
+    }
+    if !st.ineligible.is_empty() {
+        lines.push(Line::from(Span::styled(
+            app.t("不能成為候選的原因", "Why it cannot be a candidate"),
+            th.title(),
+        )));
+        for i in &st.ineligible {
+            lines.push(Line::from(Span::styled(
+                format!("✗ {}", display(&i.message(zh))),
+                th.bad(),
+            )));
+        }
+    }
+    if !st.missing.is_empty() {
+        lines.push(Line::from(Span::styled(
+            app.t("尚缺", "Still missing"),
+            th.title(),
+        )));
+        for m in &st.missing {
+            lines.push(Line::from(Span::styled(
+                format!("· {}", display(&m.message(zh))),
+                th.warn(),
+            )));
+        }
+    }
 }
 
 /// The reviewers' score grid (the criterion under the cursor marked) and each criterion's distribution.

@@ -203,42 +203,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         );
     }
     y += 1;
-    // Columns: wide terminals get id, unit and status; narrow ones the essentials.
-    let wide = w >= 70;
-    let (idw, stw, mw, sw, fw) = if wide {
-        (15, 8, 6, 6, 4)
-    } else {
-        (0, 0, 5, 5, 3)
-    };
-    let fixed = idw + stw + mw + sw + fw + if wide { 6 } else { 3 };
-    let flex = w.saturating_sub(fixed);
-    let (nw, uw) = if wide {
-        let n = flex * 3 / 5;
-        (n, flex - n)
-    } else {
-        (flex, 0)
-    };
-    let head = {
-        let mut s = String::new();
-        if wide {
-            s.push_str(&pad(&app.t("編號", "id"), idw));
-            s.push(' ');
-        }
-        s.push_str(&pad(&app.t("名稱", "nominee"), nw));
-        s.push(' ');
-        if wide {
-            s.push_str(&pad(&app.t("單位", "unit"), uw));
-            s.push(' ');
-            s.push_str(&pad(&app.t("狀態", "status"), stw));
-            s.push(' ');
-        }
-        s.push_str(&pad(&app.t("我的", "mine"), mw));
-        s.push(' ');
-        s.push_str(&pad(&app.t("總分", "score"), sw));
-        s.push(' ');
-        s.push_str(&pad(&app.t("標記", "flag"), fw));
-        s
-    };
+    let cols = Columns::new(w);
+    let head = cols.head(app);
     f.render_widget(
         Paragraph::new(line_of(&head, w, th.title())),
         Rect::new(area.x, y, area.width, 1),
@@ -262,69 +228,158 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     // Only the visible rows are built (their matches located by the keys).
     let mut lines = Vec::with_capacity(rows_h);
     for (pos, &ri) in app.view.iter().enumerate().skip(offset).take(rows_h) {
-        let r = &app.rows[ri];
-        // The cursor marks the row's first column only: moving it rewrites a
-        // few cells, not two whole rows (slow SSH links; P8 in the README).
-        let selected = pos == app.sel;
-        let base = th.plain();
-        let first = if selected { th.selected() } else { th.plain() };
-        let hit = app.hit(ri);
-        let hit = hit.as_deref();
-        let hl = |field: usize| -> Vec<usize> {
-            match hit {
-                Some((fi, m)) if *fi == field => m.chars.clone(),
-                _ => Vec::new(),
-            }
-        };
-        let mut spans = Vec::new();
-        if wide {
-            spans.extend(cell(&r.id, idw, &hl(r.keys.len()), first, th.highlight()));
-            spans.push(Span::styled(" ", base));
-        }
-        // A match in brand or deeds is named after the nominee.
-        let nominee = match hit {
-            Some((2, _)) | Some((3, _)) => {
-                let why = if hit.is_some_and(|h| h.0 == 2) {
-                    app.t("品牌", "brand")
-                } else {
-                    app.t("事跡", "deeds")
-                };
-                format!("{} ·{why}", r.nominee)
-            }
-            _ => r.nominee.clone(),
-        };
-        let nominee_style = if wide { base } else { first };
-        spans.extend(cell(&nominee, nw, &hl(0), nominee_style, th.highlight()));
-        spans.push(Span::styled(" ", base));
-        if wide {
-            spans.extend(cell(&r.unit, uw, &hl(1), base, th.highlight()));
-            spans.push(Span::styled(" ", base));
-            spans.extend(cell(&r.status.label(l), stw, &[], base, th.plain()));
-            spans.push(Span::styled(" ", base));
-        }
-        let mine = match r.mine {
-            Mine::Scored => r.my_total.map_or_else(|| "-".to_string(), rules::text::num),
-            Mine::Needed => app.t("待評", "todo"),
-            Mine::Conflict => app.t("回避", "recuse"),
-            Mine::NotReviewer => String::new(),
-        };
-        let mine_style = if r.mine == Mine::Needed {
-            base.patch(th.warn())
-        } else {
-            base
-        };
-        spans.extend(cell(&mine, mw, &[], mine_style, th.plain()));
-        spans.push(Span::styled(" ", base));
-        let score = r
-            .score
-            .map_or_else(|| "-".to_string(), |s| format!("{s:.1}"));
-        spans.extend(cell(&score, sw, &[], base, th.plain()));
-        spans.push(Span::styled(" ", base));
-        spans.extend(cell(&r.flags(), fw, &[], base.patch(th.bad()), th.plain()));
-        lines.push(Line::from(spans));
+        lines.push(row_line(app, &cols, ri, pos == app.sel));
     }
     f.render_widget(
         Paragraph::new(lines),
         Rect::new(area.x, y, area.width, rows_h as u16),
     );
+}
+
+/// One row of the list; the cursor marks its first column.
+fn row_line(app: &App, cols: &Columns, ri: usize, selected: bool) -> Line<'static> {
+    let th = app.session.theme;
+    let l = app.lang();
+    let r = &app.rows[ri];
+    // The cursor marks the row's first column only: moving it rewrites a
+    // few cells, not two whole rows (slow SSH links; P8 in the README).
+    let base = th.plain();
+    let first = if selected { th.selected() } else { th.plain() };
+    let hit = app.hit(ri);
+    let hit = hit.as_deref();
+    let hl = |field: usize| -> Vec<usize> {
+        match hit {
+            Some((fi, m)) if *fi == field => m.chars.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let mut spans = Vec::new();
+    if cols.wide {
+        spans.extend(cell(
+            &r.id,
+            cols.id,
+            &hl(r.keys.len()),
+            first,
+            th.highlight(),
+        ));
+        spans.push(Span::styled(" ", base));
+    }
+    // A match in brand or deeds is named after the nominee.
+    let nominee = match hit {
+        Some((2, _)) | Some((3, _)) => {
+            let why = if hit.is_some_and(|h| h.0 == 2) {
+                app.t("品牌", "brand")
+            } else {
+                app.t("事跡", "deeds")
+            };
+            format!("{} ·{why}", r.nominee)
+        }
+        _ => r.nominee.clone(),
+    };
+    let nominee_style = if cols.wide { base } else { first };
+    spans.extend(cell(
+        &nominee,
+        cols.nominee,
+        &hl(0),
+        nominee_style,
+        th.highlight(),
+    ));
+    spans.push(Span::styled(" ", base));
+    if cols.wide {
+        spans.extend(cell(&r.unit, cols.unit, &hl(1), base, th.highlight()));
+        spans.push(Span::styled(" ", base));
+        spans.extend(cell(&r.status.label(l), cols.status, &[], base, th.plain()));
+        spans.push(Span::styled(" ", base));
+    }
+    let mine = match r.mine {
+        Mine::Scored => r.my_total.map_or_else(|| "-".to_string(), rules::text::num),
+        Mine::Needed => app.t("待評", "todo"),
+        Mine::Conflict => app.t("回避", "recuse"),
+        Mine::NotReviewer => String::new(),
+    };
+    let mine_style = if r.mine == Mine::Needed {
+        base.patch(th.warn())
+    } else {
+        base
+    };
+    spans.extend(cell(&mine, cols.mine, &[], mine_style, th.plain()));
+    spans.push(Span::styled(" ", base));
+    let score = r
+        .score
+        .map_or_else(|| "-".to_string(), |s| format!("{s:.1}"));
+    spans.extend(cell(&score, cols.score, &[], base, th.plain()));
+    spans.push(Span::styled(" ", base));
+    spans.extend(cell(
+        &r.flags(),
+        cols.flag,
+        &[],
+        base.patch(th.bad()),
+        th.plain(),
+    ));
+    Line::from(spans)
+}
+
+/// The list's column widths: wide terminals get id, unit and status; narrow
+/// ones the essentials.
+struct Columns {
+    wide: bool,
+    id: usize,
+    nominee: usize,
+    unit: usize,
+    status: usize,
+    mine: usize,
+    score: usize,
+    flag: usize,
+}
+
+impl Columns {
+    fn new(w: usize) -> Columns {
+        let wide = w >= 70;
+        let (id, status, mine, score, flag) = if wide {
+            (15, 8, 6, 6, 4)
+        } else {
+            (0, 0, 5, 5, 3)
+        };
+        let fixed = id + status + mine + score + flag + if wide { 6 } else { 3 };
+        let flex = w.saturating_sub(fixed);
+        let (nominee, unit) = if wide {
+            let n = flex * 3 / 5;
+            (n, flex - n)
+        } else {
+            (flex, 0)
+        };
+        Columns {
+            wide,
+            id,
+            nominee,
+            unit,
+            status,
+            mine,
+            score,
+            flag,
+        }
+    }
+
+    /// The column heads.
+    fn head(&self, app: &App) -> String {
+        let mut s = String::new();
+        if self.wide {
+            s.push_str(&pad(&app.t("編號", "id"), self.id));
+            s.push(' ');
+        }
+        s.push_str(&pad(&app.t("名稱", "nominee"), self.nominee));
+        s.push(' ');
+        if self.wide {
+            s.push_str(&pad(&app.t("單位", "unit"), self.unit));
+            s.push(' ');
+            s.push_str(&pad(&app.t("狀態", "status"), self.status));
+            s.push(' ');
+        }
+        s.push_str(&pad(&app.t("我的", "mine"), self.mine));
+        s.push(' ');
+        s.push_str(&pad(&app.t("總分", "score"), self.score));
+        s.push(' ');
+        s.push_str(&pad(&app.t("標記", "flag"), self.flag));
+        s
+    }
 }
