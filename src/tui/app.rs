@@ -793,3 +793,19 @@ pub fn every_kind(with_form: bool, first: ExportKind) -> Vec<ExportKind> {
     }
     kinds
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Tab;
+
+    #[test]
+    fn detail_tabs_step_in_order_and_wrap() {
+        assert_eq!(Tab::Overview.step(true), Tab::Scores);
+        assert_eq!(Tab::History.step(true), Tab::Overview);
+        assert_eq!(Tab::Overview.step(false), Tab::History);
+        for (i, t) in Tab::ALL.into_iter().enumerate() {
+            assert_eq!(t.index(), i);
+            assert_eq!(t.step(true).step(false), t);
+        }
+    }
+}

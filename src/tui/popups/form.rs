@@ -26,18 +26,58 @@ use super::super::keys::Cmd;
 use super::super::tr;
 use super::super::view::popup;
 
-/// The four no-score states after `Points` (index 0).
-pub const MARK_STATES: usize = 5;
+/// What a criterion's field holds: typed points, or one of the four
+/// no-score marks (Space and ←/→ cycle through them in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkState {
+    Points,
+    NotScored,
+    Abstain,
+    NotApplicable,
+    Recused,
+}
 
-pub fn mark_state_label(state: usize, lang: Lang) -> String {
-    let (zh, en) = match state {
-        1 => ("未評", "not scored"),
-        2 => ("棄權", "abstain"),
-        3 => ("不適用", "n/a"),
-        4 => ("回避", "recused"),
-        _ => ("分數", "points"),
-    };
-    tr(lang, zh, en)
+impl MarkState {
+    pub const ALL: [MarkState; 5] = [
+        MarkState::Points,
+        MarkState::NotScored,
+        MarkState::Abstain,
+        MarkState::NotApplicable,
+        MarkState::Recused,
+    ];
+
+    pub fn label(self, lang: Lang) -> String {
+        let (zh, en) = match self {
+            MarkState::NotScored => ("未評", "not scored"),
+            MarkState::Abstain => ("棄權", "abstain"),
+            MarkState::NotApplicable => ("不適用", "n/a"),
+            MarkState::Recused => ("回避", "recused"),
+            MarkState::Points => ("分數", "points"),
+        };
+        tr(lang, zh, en)
+    }
+
+    /// The next state (`forward`) or the one before, wrapping around.
+    pub fn step(self, forward: bool) -> MarkState {
+        let n = MarkState::ALL.len();
+        let i = MarkState::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        MarkState::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+
+    /// The field's state and typed value for a recorded mark.
+    fn of(mark: Option<&Mark>) -> (MarkState, String) {
+        match mark {
+            Some(Mark::Points(p)) => (MarkState::Points, crate::rules::text::num(*p)),
+            Some(Mark::NotScored) | None => (MarkState::Points, String::new()),
+            Some(Mark::Abstain) => (MarkState::Abstain, String::new()),
+            Some(Mark::NotApplicable) => (MarkState::NotApplicable, String::new()),
+            Some(Mark::Recused) => (MarkState::Recused, String::new()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +96,7 @@ pub enum Input {
     Flag(bool),
     Mark {
         value: String,
-        state: usize,
+        state: MarkState,
         max: f64,
     },
 }
@@ -260,12 +300,12 @@ impl Form {
         for (i, f) in self.fields.iter().enumerate() {
             if let Input::Mark { value, state, max } = &f.input {
                 let mark = match state {
-                    1 => Mark::NotScored,
-                    2 => Mark::Abstain,
-                    3 => Mark::NotApplicable,
-                    4 => Mark::Recused,
-                    _ if value.trim().is_empty() => Mark::NotScored,
-                    _ => {
+                    MarkState::NotScored => Mark::NotScored,
+                    MarkState::Abstain => Mark::Abstain,
+                    MarkState::NotApplicable => Mark::NotApplicable,
+                    MarkState::Recused => Mark::Recused,
+                    MarkState::Points if value.trim().is_empty() => Mark::NotScored,
+                    MarkState::Points => {
                         let p: f64 = value.trim().parse().map_err(|_| {
                             (
                                 Some(i),
@@ -536,7 +576,7 @@ impl Form {
                 }
                 Input::Mark { value, state, .. } => {
                     if c.is_ascii_digit() || c == '.' {
-                        *state = 0;
+                        *state = MarkState::Points;
                         value.push(c);
                     }
                 }
@@ -575,11 +615,7 @@ impl Form {
                 }
                 Input::Flag(v) => *v = !*v,
                 Input::Mark { state, .. } => {
-                    *state = if forward {
-                        (*state + 1) % MARK_STATES
-                    } else {
-                        (*state + MARK_STATES - 1) % MARK_STATES
-                    };
+                    *state = state.step(forward);
                 }
                 _ => {}
             }
@@ -650,13 +686,7 @@ fn open_score(cx: &OpenCx) -> Option<Form> {
         .criteria
         .iter()
         .map(|c| {
-            let (value, state) = match mine.and_then(|s| s.marks.get(&c.id)) {
-                Some(Mark::Points(p)) => (crate::rules::text::num(*p), 0),
-                Some(Mark::NotScored) | None => (String::new(), 0),
-                Some(Mark::Abstain) => (String::new(), 2),
-                Some(Mark::NotApplicable) => (String::new(), 3),
-                Some(Mark::Recused) => (String::new(), 4),
-            };
+            let (state, value) = MarkState::of(mine.and_then(|s| s.marks.get(&c.id)));
             Field {
                 key: c.id.clone(),
                 label: format!("{} {}", c.id, display(l.pick(&c.title, &c.title_en))),
@@ -1044,10 +1074,10 @@ fn input_text(app: &App, input: &Input, focused: bool, cols: usize) -> String {
         Input::Flag(v) => if *v { "[x]" } else { "[ ]" }.to_string(),
         Input::Mark { value, state, max } => {
             let m = rules::text::num(*max);
-            if *state == 0 {
+            if *state == MarkState::Points {
                 format!("[{}] /{m}", pad(value, 5))
             } else {
-                format!("[{}] /{m}", mark_state_label(*state, app.lang()))
+                format!("[{}] /{m}", state.label(app.lang()))
             }
         }
     }
@@ -1087,7 +1117,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
         }
         if focused {
             if let Input::Mark {
-                value: v, state: 0, ..
+                value: v,
+                state: MarkState::Points,
+                ..
             } = &fd.input
             {
                 cursor = Some((lines.len(), lw + 3 + width(v)));
@@ -1181,4 +1213,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
         }
     }
     f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MarkState;
+
+    #[test]
+    fn mark_states_cycle_through_the_four_no_score_marks() {
+        let mut s = MarkState::Points;
+        let mut seen = vec![s];
+        for _ in 0..4 {
+            s = s.step(true);
+            seen.push(s);
+        }
+        assert_eq!(seen, MarkState::ALL.to_vec());
+        assert_eq!(s.step(true), MarkState::Points);
+        assert_eq!(MarkState::Points.step(false), MarkState::Recused);
+    }
 }

@@ -383,3 +383,17 @@ impl Columns {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::step_category;
+
+    #[test]
+    fn category_tabs_go_through_all_then_each_and_wrap() {
+        assert_eq!(step_category(None, 3, true), Some(0));
+        assert_eq!(step_category(Some(2), 3, true), None);
+        assert_eq!(step_category(None, 3, false), Some(2));
+        assert_eq!(step_category(Some(0), 3, false), None);
+        assert_eq!(step_category(None, 0, true), None, "no category: all only");
+    }
+}
