@@ -265,7 +265,7 @@ fn score_form_checks_and_points_at_the_field() {
     match app.overlays.last() {
         Some(Overlay::Form(f)) => {
             assert_eq!(f.focus, 0);
-            assert!(f.error.as_ref().is_some_and(|e| e.0 == Some(0)));
+            assert!(f.error.as_ref().is_some_and(|e| e.field == Some(0)));
         }
         other => panic!("{other:?}"),
     }

@@ -109,14 +109,21 @@ pub struct Field {
     pub input: Input,
 }
 
+/// What is wrong with a form: the field at fault (if known) and the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: Option<usize>,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: ActionKind,
     pub nomination: Option<String>,
     pub fields: Vec<Field>,
     pub focus: usize,
-    /// The field at fault (if known) and the message.
-    pub error: Option<(Option<usize>, String)>,
+    /// Why the last submit was refused.
+    pub error: Option<FieldError>,
 }
 
 fn text(key: &str, label: String, value: &str, long: bool) -> Field {
@@ -240,11 +247,14 @@ impl Form {
         )
     }
 
-    fn err(&self, key: &str, msg: String) -> (Option<usize>, String) {
-        (self.field(key).map(|(i, _)| i), msg)
+    fn err(&self, key: &str, msg: String) -> FieldError {
+        FieldError {
+            field: self.field(key).map(|(i, _)| i),
+            message: msg,
+        }
     }
 
-    fn count(&self, key: &str, lang: Lang) -> Result<u32, (Option<usize>, String)> {
+    fn count(&self, key: &str, lang: Lang) -> Result<u32, FieldError> {
         let t = self.text_of(key);
         if t.is_empty() {
             return Ok(0);
@@ -267,7 +277,7 @@ impl Form {
         me: &Member,
         now: DateTime<FixedOffset>,
         lang: Lang,
-    ) -> Result<Action, (Option<usize>, String)> {
+    ) -> Result<Action, FieldError> {
         let day = snap.campaign.day_of(&now);
         let id = self.nomination.clone().unwrap_or_default();
         let cx = BuildCx {
@@ -287,12 +297,15 @@ impl Form {
             ActionKind::Resolve => self.action_resolve(cx),
             ActionKind::Decide => self.action_decide(cx),
             ActionKind::Nominate => self.action_nominate(cx),
-            _ => Err((None, "unsupported form".into())),
+            _ => Err(FieldError {
+                field: None,
+                message: "unsupported form".into(),
+            }),
         }
     }
 
     /// The score action of this form.
-    fn action_score(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_score(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx {
             me, now, lang, id, ..
         } = cx;
@@ -306,27 +319,23 @@ impl Form {
                     MarkState::Recused => Mark::Recused,
                     MarkState::Points if value.trim().is_empty() => Mark::NotScored,
                     MarkState::Points => {
-                        let p: f64 = value.trim().parse().map_err(|_| {
-                            (
-                                Some(i),
-                                match lang {
-                                    Lang::Zh => format!("{}:「{value}」不是數字", f.key),
-                                    Lang::En => {
-                                        format!("{}: {value:?} is not a number", f.key)
-                                    }
-                                },
-                            )
+                        let p: f64 = value.trim().parse().map_err(|_| FieldError {
+                            field: Some(i),
+                            message: match lang {
+                                Lang::Zh => format!("{}:「{value}」不是數字", f.key),
+                                Lang::En => format!("{}: {value:?} is not a number", f.key),
+                            },
                         })?;
                         if !(0.0..=*max).contains(&p) {
-                            return Err((
-                                Some(i),
-                                match lang {
+                            return Err(FieldError {
+                                field: Some(i),
+                                message: match lang {
                                     Lang::Zh => format!("{}:{value} 超出 0..{max}", f.key),
                                     Lang::En => {
                                         format!("{}: {value} is outside 0..{max}", f.key)
                                     }
                                 },
-                            ));
+                            });
                         }
                         Mark::Points(p)
                     }
@@ -346,7 +355,7 @@ impl Form {
     }
 
     /// The evaluate action of this form.
-    fn action_evaluate(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_evaluate(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx {
             me, lang, day, id, ..
         } = cx;
@@ -394,7 +403,7 @@ impl Form {
     }
 
     /// The opinion action of this form.
-    fn action_opinion(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_opinion(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx { me, day, id, .. } = cx;
         Ok(Action::Opinion {
             nomination: id,
@@ -413,7 +422,7 @@ impl Form {
     }
 
     /// The vote action of this form.
-    fn action_vote(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_vote(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx {
             me, lang, day, id, ..
         } = cx;
@@ -430,7 +439,7 @@ impl Form {
     }
 
     /// The object action of this form.
-    fn action_object(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_object(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx {
             me, now, lang, id, ..
         } = cx;
@@ -456,7 +465,7 @@ impl Form {
     }
 
     /// The resolve action of this form.
-    fn action_resolve(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_resolve(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx { day, id, .. } = cx;
         Ok(Action::Resolve {
             nomination: id,
@@ -468,7 +477,7 @@ impl Form {
     }
 
     /// The decide action of this form.
-    fn action_decide(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_decide(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx { me, day, id, .. } = cx;
         Ok(Action::Decide {
             nomination: id,
@@ -489,7 +498,7 @@ impl Form {
     }
 
     /// The nominate action of this form.
-    fn action_nominate(&self, cx: BuildCx) -> Result<Action, (Option<usize>, String)> {
+    fn action_nominate(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let BuildCx {
             snap, lang, day, ..
         } = cx;
@@ -1008,7 +1017,10 @@ pub fn submit(app: &mut App) -> Option<Effect> {
                     .iter()
                     .map(|r| display(&r.message(lang.zh())))
                     .collect();
-                Err((field, msg.join("\n")))
+                Err(FieldError {
+                    field,
+                    message: msg.join("\n"),
+                })
             }
         }
     });
@@ -1025,11 +1037,11 @@ pub fn submit(app: &mut App) -> Option<Effect> {
             });
             Some(Effect::Write(Box::new(action)))
         }
-        Err((field, msg)) => {
-            if let Some(i) = field {
+        Err(e) => {
+            if let Some(i) = e.field {
                 form.focus = i;
             }
-            form.error = Some((field, msg));
+            form.error = Some(e);
             None
         }
     }
@@ -1133,9 +1145,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             Span::raw(" "),
             Span::styled(value, vstyle),
         ]));
-        if let Some((Some(ei), msg)) = &form.error {
+        if let Some(FieldError {
+            field: Some(ei),
+            message,
+        }) = &form.error
+        {
             if *ei == i {
-                for m in msg.lines() {
+                for m in message.lines() {
                     lines.push(Line::from(Span::styled(
                         truncate(&format!("  ✗ {m}"), w),
                         th.bad(),
@@ -1144,8 +1160,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             }
         }
     }
-    if let Some((None, msg)) = &form.error {
-        for m in msg.lines() {
+    if let Some(FieldError {
+        field: None,
+        message,
+    }) = &form.error
+    {
+        for m in message.lines() {
             lines.push(Line::from(Span::styled(
                 truncate(&format!("✗ {m}"), w),
                 th.bad(),
@@ -1173,8 +1193,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
                     }
                 }
             }
-            Err((_, e)) => lines.push(Line::from(Span::styled(
-                truncate(&format!("{} {}", app.t("提交:", "commit: "), e), w),
+            Err(e) => lines.push(Line::from(Span::styled(
+                truncate(&format!("{} {}", app.t("提交:", "commit: "), e.message), w),
                 th.warn(),
             ))),
         }
