@@ -112,469 +112,69 @@ macro_rules! b {
 
 use KeyCode::*;
 
+// One binding a line: context, keys, label, 中文, English, command, in the footer.
+#[rustfmt::skip]
 pub const TABLE: &[Binding] = &[
-    b!(
-        List,
-        [(Char('/'), NONE)],
-        "/",
-        "搜索(拼音/首字母)",
-        "search (pinyin ok)",
-        Search,
-        true
-    ),
-    b!(
-        List,
-        [(Enter, NONE)],
-        "Enter",
-        "打開詳情",
-        "open",
-        Open,
-        true
-    ),
+    b!(List, [(Char('/'), NONE)], "/", "搜索(拼音/首字母)", "search (pinyin ok)", Search, true),
+    b!(List, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
     b!(List, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(
-        List,
-        [(Char('s'), NONE)],
-        "s",
-        "評分",
-        "score",
-        Score,
-        false
-    ),
-    b!(
-        List,
-        [(Char('f'), NONE)],
-        "f",
-        "篩選",
-        "filter",
-        Filter,
-        true
-    ),
+    b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, false),
+    b!(List, [(Char('f'), NONE)], "f", "篩選", "filter", Filter, true),
     b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
-    b!(
-        List,
-        [(Char('r'), NONE)],
-        "r",
-        "排名",
-        "rankings",
-        Rankings,
-        true
-    ),
-    b!(
-        List,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←/h",
-        "上一類別",
-        "previous category",
-        PrevTab,
-        false
-    ),
-    b!(
-        List,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一類別",
-        "next category",
-        NextTab,
-        false
-    ),
+    b!(List, [(Char('r'), NONE)], "r", "排名", "rankings", Rankings, true),
+    b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
+    b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
-    b!(
-        List,
-        [(Char('A'), SHIFT), (Char('A'), NONE)],
-        "A",
-        "審計(全部提交)",
-        "audit (every commit)",
-        Audit,
-        false
-    ),
-    b!(
-        List,
-        [(Esc, NONE)],
-        "Esc",
-        "清除搜索",
-        "clear search",
-        Back,
-        false
-    ),
-    b!(
-        List,
-        [(Char('S'), SHIFT), (Char('S'), NONE)],
-        "S",
-        "同步",
-        "sync",
-        Sync,
-        false
-    ),
-    b!(
-        Search,
-        [(Enter, NONE)],
-        "Enter",
-        "確定",
-        "keep results",
-        Open,
-        true
-    ),
-    b!(
-        Search,
-        [(Esc, NONE)],
-        "Esc",
-        "取消搜索",
-        "cancel",
-        Back,
-        true
-    ),
+    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, false),
+    b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
+    b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, false),
+    b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
+    b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
     b!(Search, [(Down, NONE)], "↓", "下移", "down", Down, false),
-    b!(
-        Detail,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←→",
-        "切換標簽",
-        "switch tab",
-        PrevTab,
-        true
-    ),
-    b!(
-        Detail,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一標簽",
-        "next tab",
-        NextTab,
-        false
-    ),
+    b!(Detail, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換標簽", "switch tab", PrevTab, true),
+    b!(Detail, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一標簽", "next tab", NextTab, false),
     b!(Detail, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(
-        Detail,
-        [(Char('s'), NONE), (Enter, NONE)],
-        "s",
-        "評分(編輯我的一行)",
-        "score (edit my row)",
-        Score,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('['), NONE)],
-        "[",
-        "上一評分項",
-        "previous criterion",
-        PrevCol,
-        false
-    ),
-    b!(
-        Detail,
-        [(Char(']'), NONE)],
-        "]",
-        "下一評分項",
-        "next criterion",
-        NextCol,
-        false
-    ),
-    b!(
-        Detail,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('b'), NONE)],
-        "b",
-        "追溯改動",
-        "blame (last change)",
-        Blame,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←→",
-        "切換類別",
-        "switch category",
-        PrevTab,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一類別",
-        "next category",
-        NextTab,
-        false
-    ),
-    b!(
-        Rankings,
-        [(Enter, NONE)],
-        "Enter",
-        "打開詳情",
-        "open",
-        Open,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Audit,
-        [(Enter, NONE)],
-        "Enter",
-        "打開該記錄",
-        "open its record",
-        Open,
-        true
-    ),
-    b!(
-        Audit,
-        [(Char('f'), NONE)],
-        "f",
-        "只看違規",
-        "violations only",
-        Filter,
-        true
-    ),
-    b!(
-        Audit,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Audit,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
+    b!(Detail, [(Char('s'), NONE), (Enter, NONE)], "s", "評分(編輯我的一行)", "score (edit my row)", Score, true),
+    b!(Detail, [(Char('['), NONE)], "[", "上一評分項", "previous criterion", PrevCol, false),
+    b!(Detail, [(Char(']'), NONE)], "]", "下一評分項", "next criterion", NextCol, false),
+    b!(Detail, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
+    b!(Detail, [(Char('b'), NONE)], "b", "追溯改動", "blame (last change)", Blame, true),
+    b!(Detail, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Rankings, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換類別", "switch category", PrevTab, true),
+    b!(Rankings, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
+    b!(Rankings, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
+    b!(Rankings, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
+    b!(Rankings, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Audit, [(Enter, NONE)], "Enter", "打開該記錄", "open its record", Open, true),
+    b!(Audit, [(Char('f'), NONE)], "f", "只看違規", "violations only", Filter, true),
+    b!(Audit, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Audit, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     b!(Menu, [(Enter, NONE)], "Enter", "選擇", "choose", Open, true),
-    b!(
-        Menu,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc",
-        "關閉",
-        "close",
-        Back,
-        true
-    ),
-    b!(
-        Export,
-        [(Enter, NONE)],
-        "Enter",
-        "導出",
-        "export",
-        Open,
-        true
-    ),
-    b!(
-        Export,
-        [(Tab, NONE), (Down, NONE)],
-        "Tab/↓",
-        "下一項",
-        "next field",
-        NextField,
-        false
-    ),
-    b!(
-        Export,
-        [(BackTab, SHIFT), (Up, NONE)],
-        "S-Tab/↑",
-        "上一項",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        Export,
-        [(Char(' '), NONE), (Right, NONE)],
-        "Space/→",
-        "切換選項",
-        "change choice",
-        Change,
-        true
-    ),
-    b!(
-        Export,
-        [(Left, NONE)],
-        "←",
-        "上一選項",
-        "previous choice",
-        PrevTab,
-        false
-    ),
+    b!(Menu, [(Esc, NONE), (Char('q'), NONE)], "Esc", "關閉", "close", Back, true),
+    b!(Export, [(Enter, NONE)], "Enter", "導出", "export", Open, true),
+    b!(Export, [(Tab, NONE), (Down, NONE)], "Tab/↓", "下一項", "next field", NextField, false),
+    b!(Export, [(BackTab, SHIFT), (Up, NONE)], "S-Tab/↑", "上一項", "previous field", PrevField, false),
+    b!(Export, [(Char(' '), NONE), (Right, NONE)], "Space/→", "切換選項", "change choice", Change, true),
+    b!(Export, [(Left, NONE)], "←", "上一選項", "previous choice", PrevTab, false),
     b!(Export, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
-    b!(
-        Form,
-        [(Tab, NONE), (Down, NONE)],
-        "Tab/↓",
-        "下一項",
-        "next field",
-        NextField,
-        true
-    ),
-    b!(
-        Form,
-        [(BackTab, SHIFT), (Up, NONE)],
-        "S-Tab/↑",
-        "上一項",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        Form,
-        [(Char(' '), NONE), (Left, NONE), (Right, NONE)],
-        "Space/←→",
-        "切換選項或不計分狀態",
-        "change choice or no-score state",
-        Change,
-        true
-    ),
-    b!(
-        Form,
-        [(Char('e'), CTRL)],
-        "^E",
-        "用 $EDITOR 編輯長文本",
-        "edit long text in $EDITOR",
-        Editor,
-        true
-    ),
-    b!(
-        Form,
-        [(Char('s'), CTRL), (F(2), NONE)],
-        "^S",
-        "提交(簽名并提交)",
-        "submit (sign and commit)",
-        Submit,
-        true
-    ),
+    b!(Form, [(Tab, NONE), (Down, NONE)], "Tab/↓", "下一項", "next field", NextField, true),
+    b!(Form, [(BackTab, SHIFT), (Up, NONE)], "S-Tab/↑", "上一項", "previous field", PrevField, false),
+    b!(Form, [(Char(' '), NONE), (Left, NONE), (Right, NONE)], "Space/←→", "切換選項或不計分狀態", "change choice or no-score state", Change, true),
+    b!(Form, [(Char('e'), CTRL)], "^E", "用 $EDITOR 編輯長文本", "edit long text in $EDITOR", Editor, true),
+    b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
-    b!(
-        Popup,
-        [
-            (Esc, NONE),
-            (Enter, NONE),
-            (Char('q'), NONE),
-            (Char('?'), NONE)
-        ],
-        "Esc",
-        "關閉",
-        "close",
-        Back,
-        true
-    ),
+    b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
     // The sync popup scrolls with the global keys (a page is ten lines).
-    b!(
-        Sync,
-        [
-            (Esc, NONE),
-            (Enter, NONE),
-            (Char('q'), NONE),
-            (Char('?'), NONE)
-        ],
-        "Esc",
-        "關閉",
-        "close",
-        Back,
-        true
-    ),
-    b!(
-        Global,
-        [(Up, NONE), (Char('k'), NONE)],
-        "↑/k",
-        "上移",
-        "up",
-        Up,
-        false
-    ),
-    b!(
-        Global,
-        [(Down, NONE), (Char('j'), NONE)],
-        "↓/j",
-        "下移",
-        "down",
-        Down,
-        false
-    ),
-    b!(
-        Global,
-        [(PageUp, NONE), (Char('b'), CTRL)],
-        "PgUp",
-        "上翻頁",
-        "page up",
-        PageUp,
-        false
-    ),
-    b!(
-        Global,
-        [(PageDown, NONE), (Char('f'), CTRL)],
-        "PgDn",
-        "下翻頁",
-        "page down",
-        PageDown,
-        false
-    ),
-    b!(
-        Global,
-        [(Home, NONE), (Char('g'), NONE)],
-        "g",
-        "到頂",
-        "top",
-        Top,
-        false
-    ),
-    b!(
-        Global,
-        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
-        "G",
-        "到底",
-        "bottom",
-        Bottom,
-        false
-    ),
+    b!(Sync, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
+    b!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", "上移", "up", Up, false),
+    b!(Global, [(Down, NONE), (Char('j'), NONE)], "↓/j", "下移", "down", Down, false),
+    b!(Global, [(PageUp, NONE), (Char('b'), CTRL)], "PgUp", "上翻頁", "page up", PageUp, false),
+    b!(Global, [(PageDown, NONE), (Char('f'), CTRL)], "PgDn", "下翻頁", "page down", PageDown, false),
+    b!(Global, [(Home, NONE), (Char('g'), NONE)], "g", "到頂", "top", Top, false),
+    b!(Global, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G", "到底", "bottom", Bottom, false),
     b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
-    b!(
-        Global,
-        [(Char('c'), CTRL)],
-        "^C",
-        "立即退出",
-        "quit now",
-        Quit,
-        false
-    ),
+    b!(Global, [(Char('c'), CTRL)], "^C", "立即退出", "quit now", Quit, false),
 ];
 
 fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
