@@ -1,4 +1,6 @@
-//! The application state and what each key does. Pure: no terminal, no git.
+//! The application state: the snapshot, the session, the rows and caches, the
+//! jobs under way; a key goes to the focused popup or screen (`popups/`,
+//! `screens/`), each of which handles its own. Pure: no terminal, no git.
 //! What must happen outside (a write, a history load, `$EDITOR`) is returned as an
 //! [`Effect`] for the runner, whose answer comes back through a method.
 

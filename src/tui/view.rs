@@ -1,5 +1,7 @@
-//! Drawing: header, body of the current screen, footer, popups. Every column,
-//! truncation and cursor is measured in terminal columns (CJK counts two).
+//! The frame: header, the current screen's body (`screens/`), footer, then the
+//! popups (`popups/`) bottom up; and the drawing helpers they share. Drawing
+//! reads `&App` only. Every column, truncation and cursor is measured in
+//! terminal columns (CJK counts two).
 
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
