@@ -91,8 +91,10 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// The description in `lang` (the table's text carries no pinyin
+    /// annotation to strip; a test keeps it so).
     pub fn desc(&self, lang: Lang) -> String {
-        crate::text::strip_annotations(lang.pick(self.zh, self.en))
+        lang.pick(self.zh, self.en).to_string()
     }
 }
 
@@ -341,6 +343,25 @@ mod label_tests {
         };
         // The audit screen binds no → for the pair.
         assert!(label_mismatch(&arrows).is_some());
+    }
+
+    #[test]
+    fn no_description_carries_a_pinyin_annotation() {
+        for b in TABLE {
+            for t in [b.zh, b.en] {
+                assert_eq!(
+                    crate::text::strip_annotations(t),
+                    t,
+                    "{:?} {:?}",
+                    b.ctx,
+                    b.cmd
+                );
+            }
+        }
+        for c in [Ctx::Global, Ctx::Sync, Ctx::Form] {
+            let t = c.title(Lang::Zh);
+            assert_eq!(crate::text::strip_annotations(t), t);
+        }
     }
 
     #[test]
