@@ -948,3 +948,30 @@ fn only_the_rows_of_changed_records_are_built_again() {
     assert_eq!(left.len(), old.records.len() - 1);
     assert!(left.iter().all(|r| r.id != a));
 }
+
+#[test]
+fn the_sync_popup_takes_every_key_while_it_runs_and_closes_with_its_table_key() {
+    use pingxuan::tui::sync::Popup;
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    app.sync.popup = Some(Popup::Running(vec![
+        "syncing…".into(),
+        "fetching origin".into(),
+    ]));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("fetching origin"), "{text}");
+    assert_pure_draw(&app, "sync running");
+    // While it runs nothing gets through: not quit, not the list's keys.
+    assert_eq!(key(&mut app, KeyCode::Char('q')), None);
+    assert_eq!(key(&mut app, KeyCode::Esc), None);
+    assert_eq!(key(&mut app, KeyCode::Down), None);
+    assert_eq!(app.sel, 0);
+    assert!(app.sync.popup.is_some());
+    // Stopped: the Sync context's close key closes it.
+    app.sync.popup = Some(Popup::Failed("the remote refused".into()));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("the remote refused"), "{text}");
+    key(&mut app, KeyCode::Down);
+    assert!(app.sync.popup.is_some(), "a scroll key does not close it");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.sync.popup.is_none());
+}

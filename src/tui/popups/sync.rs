@@ -2,6 +2,8 @@
 //! aside and why) or why it stopped. Its keys are the key table's `Sync`
 //! bindings (close) and the global ones (scroll); it takes every key while open.
 
+use std::borrow::Cow;
+
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,6 +16,8 @@ use super::super::app::{App, Effect};
 use super::super::keys::{self, Cmd, Ctx};
 use super::super::sync::Outcome;
 
+/// What the sync popup shows: progress lines while the sync runs, then its
+/// outcome (scrollable) or why it stopped.
 pub enum Popup {
     Running(Vec<String>),
     Done { outcome: Outcome, scroll: u16 },
@@ -102,8 +106,8 @@ pub fn draw(app: &App, f: &mut Frame) {
     };
     let th = app.session.theme;
     let area = f.area();
-    let (title, lines, style, scroll): (String, Vec<String>, _, u16) = match popup {
-        Popup::Running(lines) => (app.t("同步", "Sync"), lines.clone(), th.title(), 0),
+    let (title, lines, style, scroll): (String, Cow<[String]>, _, u16) = match popup {
+        Popup::Running(lines) => (app.t("同步", "Sync"), Cow::Borrowed(lines), th.title(), 0),
         Popup::Done { outcome, scroll } => {
             let style = if outcome.set_aside.is_empty() {
                 th.good()
@@ -112,14 +116,14 @@ pub fn draw(app: &App, f: &mut Frame) {
             };
             (
                 app.t("同步", "Sync"),
-                done_lines(app, outcome),
+                Cow::Owned(done_lines(app, outcome)),
                 style,
                 *scroll,
             )
         }
         Popup::Failed(text) => (
             app.t("同步已停止", "Sync stopped"),
-            text.lines().map(display).collect(),
+            Cow::Owned(text.lines().map(display).collect()),
             th.bad(),
             0,
         ),
