@@ -8,9 +8,9 @@ use pingxuan::export::Format;
 use pingxuan::history::{Blame, Change, ChangeKind, Entry, SigStatus, Violation, ViolationKind};
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
-use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session};
-use pingxuan::tui::form::Form;
+use pingxuan::tui::app::{App, Effect, Overlay, Screen, Session, Tab};
 use pingxuan::tui::jobs::{AuditData, Done, ExportKind, Exported, Job};
+use pingxuan::tui::popups::form::Form;
 use pingxuan::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -170,7 +170,7 @@ fn detail_tabs() {
         .unwrap();
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 0,
+        tab: Tab::Overview,
         scroll: 0,
     };
     let names = [
@@ -221,8 +221,12 @@ fn action_menu_says_why_an_action_is_not_offered() {
     let mut app = app_as(Some(REVIEWER), Lang::Zh);
     key(&mut app, KeyCode::Char('a'));
     match app.overlays.last() {
-        Some(Overlay::Menu { items, .. }) => {
-            let decide = items.iter().find(|i| i.kind == ActionKind::Decide).unwrap();
+        Some(Overlay::Menu(m)) => {
+            let decide = m
+                .items
+                .iter()
+                .find(|i| i.kind == ActionKind::Decide)
+                .unwrap();
             assert!(decide.why_not.is_some(), "a reviewer does not decide");
         }
         other => panic!("{other:?}"),
@@ -261,7 +265,7 @@ fn score_form_checks_and_points_at_the_field() {
     match app.overlays.last() {
         Some(Overlay::Form(f)) => {
             assert_eq!(f.focus, 0);
-            assert!(f.error.as_ref().is_some_and(|e| e.0 == Some(0)));
+            assert!(f.error.as_ref().is_some_and(|e| e.field == Some(0)));
         }
         other => panic!("{other:?}"),
     }
@@ -501,7 +505,7 @@ fn detail_app(actor: &str) -> (App, String) {
         .unwrap();
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 0,
+        tab: Tab::Overview,
         scroll: 0,
     };
     (app, id)
@@ -552,7 +556,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     });
     // The history tab, the commit that last changed it under the cursor.
     match &app.screen {
-        Screen::Detail { tab, .. } => assert_eq!(*tab, 6),
+        Screen::Detail { tab, .. } => assert_eq!(*tab, Tab::History),
         other => panic!("{other:?}"),
     }
     assert_eq!(app.cursor.0, 1);
@@ -563,7 +567,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     key(&mut app, KeyCode::Right);
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 1,
+        tab: Tab::Scores,
         scroll: 0,
     };
     app.cursor = (0, 2);
@@ -572,7 +576,7 @@ fn blame_jumps_from_a_score_cell_to_its_commit() {
     // An opinion row blames the department's opinion.
     app.screen = Screen::Detail {
         id: id.clone(),
-        tab: 3,
+        tab: Tab::Opinions,
         scroll: 0,
     };
     app.cursor = (3, 0);
@@ -648,7 +652,10 @@ fn audit_screen_highlights_violations_on_their_commits() {
         } => assert_eq!((sel, only_violations), (0, true)),
         ref other => panic!("{other:?}"),
     }
-    assert_eq!(pingxuan::tui::history::audit_rows(&app, true), vec![2, 5]);
+    assert_eq!(
+        pingxuan::tui::screens::audit::audit_rows(&app, true),
+        vec![2, 5]
+    );
     snap_both("audit_violations_only", &mut app);
     // A new commit drops the audit: it is read again.
     let mut snap = app.snap.clone();
@@ -719,4 +726,252 @@ fn export_menu_from_detail_offers_the_form_and_a_typed_path() {
         "out/申報表.html: No such file or directory".into(),
     )));
     assert!(matches!(app.overlays.last(), Some(Overlay::Error(_))));
+}
+
+/// The whole buffer of one frame (symbols and styles) at `w`×`h`: the draw
+/// takes `&App`, so nothing it does can change the state the keys see.
+fn frame(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pingxuan::tui::view::draw(app, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// What the keys act on, as text: a draw must leave it as it was.
+fn state(app: &App) -> String {
+    let mut hits: Vec<_> = app.hits.keys().copied().collect();
+    hits.sort_unstable();
+    format!(
+        "{:?}",
+        (
+            &app.screen,
+            &app.overlays,
+            (app.sel, app.cursor, app.cat_tab, &app.query, app.searching),
+            (&app.view, hits, &app.message, &app.loading, &app.pending),
+        )
+    )
+}
+
+fn assert_pure_draw(app: &App, what: &str) {
+    for (w, h) in SIZES {
+        // The first frame learns the list's page; after it, a frame is a
+        // function of the state alone.
+        let _ = frame(app, w, h);
+        let before = state(app);
+        let (page, offset) = (app.page.get(), app.offset.get());
+        let a = frame(app, w, h);
+        let b = frame(app, w, h);
+        assert_eq!(a, b, "{what} at {w}x{h}: two draws differ");
+        assert_eq!(
+            state(app),
+            before,
+            "{what} at {w}x{h}: the draw changed the state"
+        );
+        assert_eq!((app.page.get(), app.offset.get()), (page, offset), "{what}");
+    }
+}
+
+#[test]
+fn drawing_changes_nothing_on_any_screen_or_popup() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(REVIEWER), Lang::Zh, NOTICE_DAY),
+    );
+    assert_pure_draw(&app, "list");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zwfw");
+    assert!(
+        !app.hits.is_empty(),
+        "the matches on screen are located by the keys"
+    );
+    assert_pure_draw(&app, "search");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    for tab in Tab::ALL {
+        if let Screen::Detail { tab: t, .. } = &mut app.screen {
+            *t = tab;
+        }
+        assert_pure_draw(&app, &format!("detail {tab:?}"));
+    }
+    key(&mut app, KeyCode::Char('a'));
+    assert_pure_draw(&app, "menu");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    assert_pure_draw(&app, "help");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('r'));
+    assert_pure_draw(&app, "rankings");
+    key(&mut app, KeyCode::Char('x'));
+    assert_pure_draw(&app, "export");
+}
+
+#[test]
+fn list_keys_move_the_cursor_page_by_the_drawn_height_and_open_the_detail() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    assert_eq!(app.sel, 0);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.sel, 2);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.sel, 1);
+    // A page is what the last frame showed.
+    let _ = frame(&app, 80, 24);
+    let page = app.page.get();
+    assert!(page > 1 && page < 24, "{page}");
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.sel, (1 + page).min(app.view.len() - 1));
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.sel, app.view.len() - 1);
+    // The window follows the selection before the next frame.
+    assert!(app.offset.get() + page > app.sel && app.offset.get() <= app.sel);
+    key(&mut app, KeyCode::Home);
+    assert_eq!((app.sel, app.offset.get()), (0, 0));
+    // Category tabs: all, then each category, wrapping both ways.
+    assert_eq!(app.cat_tab, None);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.cat_tab, Some(0));
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(
+        app.cat_tab,
+        Some(app.snap.campaign.categories.len() - 1),
+        "left of all is the last category"
+    );
+    // Enter opens the selected nomination on its overview.
+    let id = app.selected_row().unwrap().id.clone();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.screen,
+        Screen::Detail {
+            id: id.clone(),
+            tab: Tab::Overview,
+            scroll: 0
+        }
+    );
+    // Tabs step through the enum and wrap.
+    key(&mut app, KeyCode::Right);
+    assert!(matches!(
+        app.screen,
+        Screen::Detail {
+            tab: Tab::Scores,
+            ..
+        }
+    ));
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert!(matches!(
+        app.screen,
+        Screen::Detail {
+            tab: Tab::History,
+            ..
+        }
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::List);
+}
+
+#[test]
+fn esc_closes_each_popup_and_only_the_top_one() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    key(&mut app, KeyCode::Char('a'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Menu(_))));
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Help { .. })));
+    key(&mut app, KeyCode::Down);
+    assert!(matches!(
+        app.overlays.last(),
+        Some(Overlay::Help { scroll: 1 })
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Menu(_))));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlays.is_empty());
+    assert_eq!(
+        app.screen,
+        Screen::List,
+        "Esc on a popup does not leave the screen"
+    );
+}
+
+#[test]
+fn a_new_snapshot_rebuilds_the_rows_and_drops_the_memoised_rules() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    let ranking = app.ranking(0).unwrap();
+    let id = app.rows[0].id.clone();
+    let status = app.status(&id);
+    // Asked again for the same snapshot: the same value, not computed again.
+    assert!(std::rc::Rc::ptr_eq(&ranking, &app.ranking(0).unwrap()));
+    assert!(std::rc::Rc::ptr_eq(&status, &app.status(&id)));
+    // Later (votes, opinions, decisions): rows and rules as if built afresh.
+    let later = sample_until(NOTICE_DAY);
+    app.set_snapshot(later.clone());
+    let fresh = pingxuan::tui::rows::build(&later, Some(REVIEWER), Lang::Zh);
+    assert_eq!(format!("{:?}", app.rows), format!("{fresh:?}"));
+    assert!(!std::rc::Rc::ptr_eq(&ranking, &app.ranking(0).unwrap()));
+    let cat = later.campaign.categories[0].id.clone();
+    let day = later.campaign.day_of(&at(REVIEW_DAY));
+    assert_eq!(
+        *app.ranking(0).unwrap(),
+        pingxuan::rules::rank(&later, &cat, day)
+    );
+}
+
+#[test]
+fn only_the_rows_of_changed_records_are_built_again() {
+    let old = sample_until(REVIEW_DAY);
+    let mut rows = pingxuan::tui::rows::build(&old, Some(REVIEWER), Lang::En);
+    // Mark two rows: a kept row keeps its mark, a rebuilt one loses it.
+    let (a, b) = (rows[0].id.clone(), rows[1].id.clone());
+    rows[0].unit = "KEPT".into();
+    rows[1].unit = "KEPT".into();
+    let mut new = old.clone();
+    new.records
+        .get_mut(&b)
+        .unwrap()
+        .nomination
+        .deeds
+        .push_str(" (more)");
+    let rebuilt = pingxuan::tui::rows::rebuild(&old, &new, rows.clone(), Some(REVIEWER), Lang::En);
+    let of = |id: &str| rebuilt.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(of(&a).unit, "KEPT", "an unchanged record's row is kept");
+    assert_ne!(of(&b).unit, "KEPT", "a changed record's row is built again");
+    assert_eq!(rebuilt.len(), new.records.len());
+    // A campaign change (rules every row reads) builds every row again.
+    let mut moved = new.clone();
+    moved.campaign.categories[0].min_score += 1.0;
+    let all = pingxuan::tui::rows::rebuild(&new, &moved, rebuilt, Some(REVIEWER), Lang::En);
+    assert!(all.iter().all(|r| r.unit != "KEPT"));
+    // A removed record's row goes, a new one gets a row.
+    let mut fewer = old.clone();
+    fewer.records.remove(&a);
+    let left = pingxuan::tui::rows::rebuild(&old, &fewer, rows, Some(REVIEWER), Lang::En);
+    assert_eq!(left.len(), old.records.len() - 1);
+    assert!(left.iter().all(|r| r.id != a));
+}
+
+#[test]
+fn the_sync_popup_takes_every_key_while_it_runs_and_closes_with_its_table_key() {
+    use pingxuan::tui::sync::Popup;
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    app.sync.popup = Some(Popup::Running(vec![
+        "syncing…".into(),
+        "fetching origin".into(),
+    ]));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("fetching origin"), "{text}");
+    assert_pure_draw(&app, "sync running");
+    // While it runs nothing gets through: not quit, not the list's keys.
+    assert_eq!(key(&mut app, KeyCode::Char('q')), None);
+    assert_eq!(key(&mut app, KeyCode::Esc), None);
+    assert_eq!(key(&mut app, KeyCode::Down), None);
+    assert_eq!(app.sel, 0);
+    assert!(app.sync.popup.is_some());
+    // Stopped: the Sync context's close key closes it.
+    app.sync.popup = Some(Popup::Failed("the remote refused".into()));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("the remote refused"), "{text}");
+    key(&mut app, KeyCode::Down);
+    assert!(app.sync.popup.is_some(), "a scroll key does not close it");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.sync.popup.is_none());
 }

@@ -780,3 +780,39 @@ impl Refusal {
         }
     }
 }
+
+impl Refusal {
+    /// Whether a value typed into a form can cure this refusal (a field out of
+    /// range or empty, a bad or duplicate id, an unknown reference, a fraud
+    /// finding without disqualification), as opposed to the actor's standing:
+    /// role, phase, conflict, decisions, notices.
+    pub fn is_curable(&self) -> bool {
+        matches!(
+            self,
+            Refusal::PointsOutOfRange { .. }
+                | Refusal::PercentOutOfRange { .. }
+                | Refusal::EmptyField { .. }
+                | Refusal::NoVotes
+                | Refusal::BadId { .. }
+                | Refusal::Duplicate { .. }
+                | Refusal::Unknown { .. }
+                | Refusal::FraudNotDisqualified
+        )
+    }
+}
+
+#[cfg(test)]
+mod curable_tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_cure_field_refusals_but_not_standing() {
+        assert!(Refusal::NoVotes.is_curable());
+        assert!(Refusal::FraudNotDisqualified.is_curable());
+        assert!(!Refusal::DecisionReopened.is_curable());
+        assert!(!Refusal::NotFrozen {
+            nomination: "x".into()
+        }
+        .is_curable());
+    }
+}

@@ -1,24 +1,31 @@
-//! The application state and what each key does. Pure: no terminal, no git.
+//! The application state: the snapshot, the session, the rows and caches, the
+//! jobs under way; a key goes to the focused popup or screen (`popups/`,
+//! `screens/`), each of which handles its own. Pure: no terminal, no git.
 //! What must happen outside (a write, a history load, `$EDITOR`) is returned as an
 //! [`Effect`] for the runner, whose answer comes back through a method.
 
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use crate::history::{Blame, Entry};
 use crate::i18n::Lang;
-use crate::model::{Action, ActionKind, Member, ObjectionStatus, Snapshot};
-use crate::rules::{self, Refusal};
+use crate::model::{Action, Member, Snapshot};
+use crate::rules::{self, Ranking, Refusal, Status};
 use crate::search::{normalise, Match, Searcher};
 use crate::text::display;
 
-use super::export::ExportMenu;
-use super::form::Form;
 use super::jobs::{AuditData, Done, ExportKind, Job, Written};
 use super::keys::{lookup, Cmd, Ctx};
+use super::popups;
+use super::popups::export::ExportMenu;
+use super::popups::form::Form;
+use super::popups::menu::Menu;
 use super::rows::{self, Filter, Row, Sort};
+use super::screens;
 use super::theme::Theme;
 use super::tr;
 
@@ -87,14 +94,33 @@ impl Tab {
         };
         tr(lang, zh, en)
     }
+
+    /// The tab after this one (`forward`) or before it, wrapping around.
+    pub fn step(self, forward: bool) -> Tab {
+        let n = Tab::ALL.len();
+        let i = self.index();
+        Tab::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+
+    /// The position of this tab in [`Tab::ALL`].
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
 }
+
+/// The category tab of the list: every category, or one (its index).
+pub type CatTab = Option<usize>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     List,
     Detail {
         id: String,
-        tab: usize,
+        tab: Tab,
         scroll: u16,
     },
     Rankings {
@@ -108,24 +134,13 @@ pub enum Screen {
     },
 }
 
-/// One entry of the action menu: offered, or not and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MenuItem {
-    pub kind: ActionKind,
-    pub why_not: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help {
         scroll: u16,
     },
     Error(String),
-    Menu {
-        items: Vec<MenuItem>,
-        sel: usize,
-        nomination: Option<String>,
-    },
+    Menu(Menu),
     Form(Form),
     Export(ExportMenu),
     /// A finished job's report (an export: where it wrote, from which commit).
@@ -136,7 +151,33 @@ pub enum Overlay {
 pub type BlameKey = (String, String);
 
 /// A query, the category and filter it ran under, and the rows it matched.
-type LastSearch = (String, (Option<String>, Filter), Vec<usize>);
+#[derive(Debug, Clone)]
+struct LastSearch {
+    query: String,
+    category: Option<String>,
+    filter: Filter,
+    rows: Vec<usize>,
+}
+
+/// A write in progress: what is being committed, and the spinner frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub what: String,
+    pub frame: usize,
+}
+
+/// What the screens show that the rules compute, kept for one snapshot (and
+/// the session's clock): filled the first time a frame needs it, dropped with
+/// the snapshot. Nothing here is state a key changes.
+#[derive(Default)]
+pub struct Memo {
+    /// The header's open phases.
+    phases: OnceCell<String>,
+    /// Rankings by category index.
+    rankings: RefCell<HashMap<usize, Rc<Result<Ranking, Refusal>>>>,
+    /// A nomination's status, seen by the acting member.
+    status: RefCell<HashMap<String, Rc<Result<Status, Refusal>>>>,
+}
 
 pub struct App {
     pub snap: Snapshot,
@@ -144,25 +185,29 @@ pub struct App {
     pub rows: Vec<Row>,
     /// Row indices shown, filtered and sorted.
     pub view: Vec<usize>,
-    /// Search matches by row index: (field, match).
+    /// Search matches by row index: (field, match), located when the query or
+    /// the rows on screen change (see [`App::fill_hits`]).
     pub hits: HashMap<usize, (usize, Match)>,
     /// Search scores by row index: (field, score), for every matching row.
     pub scores: HashMap<usize, (usize, i64)>,
-    /// 0 = all categories, else category index + 1.
-    pub cat_tab: usize,
+    /// The category shown; `None` for all.
+    pub cat_tab: CatTab,
     pub filter: Filter,
     pub sort: Sort,
     pub query: String,
     pub searching: bool,
     pub sel: usize,
-    pub offset: usize,
-    /// Rows of the list body at the last draw (for paging).
-    pub page: usize,
+    /// The first list row on screen: kept in step with `sel` by the keys and
+    /// by the draw (which alone knows the height).
+    pub offset: Cell<usize>,
+    /// Rows of the list body at the last draw (for paging): layout the draw
+    /// learns, hence a `Cell`.
+    pub page: Cell<usize>,
     pub screen: Screen,
     /// Popups, the last on top; the form stays under an error popup.
     pub overlays: Vec<Overlay>,
-    /// A write in progress: its description and the spinner frame.
-    pub pending: Option<(String, usize)>,
+    /// A write in progress.
+    pub pending: Option<Pending>,
     pub message: Option<String>,
     /// Each record's history, kept until a commit changes the record.
     pub history: HashMap<String, Result<Vec<Entry>, String>>,
@@ -185,6 +230,8 @@ pub struct App {
     /// The last search: query, category and filter, and the rows it matched.
     last_search: Option<LastSearch>,
     pub sync: super::sync::SyncView,
+    /// Rules results the screens draw, per snapshot.
+    pub memo: Memo,
 }
 
 impl App {
@@ -197,14 +244,14 @@ impl App {
             view: Vec::new(),
             hits: HashMap::new(),
             scores: HashMap::new(),
-            cat_tab: 0,
+            cat_tab: None,
             filter: Filter::All,
             sort: Sort::Id,
             query: String::new(),
             searching: false,
             sel: 0,
-            offset: 0,
-            page: 10,
+            offset: Cell::new(0),
+            page: Cell::new(10),
             screen: Screen::List,
             overlays: Vec::new(),
             pending: None,
@@ -220,6 +267,7 @@ impl App {
             searcher: Searcher::default(),
             last_search: None,
             sync: Default::default(),
+            memo: Memo::default(),
         };
         app.refilter();
         app
@@ -248,7 +296,6 @@ impl App {
     /// The category id of the current tab, `None` for all.
     pub fn tab_category(&self) -> Option<&str> {
         self.cat_tab
-            .checked_sub(1)
             .and_then(|i| self.snap.campaign.categories.get(i))
             .map(|c| c.id.as_str())
     }
@@ -260,16 +307,15 @@ impl App {
         use rayon::prelude::*;
         let cat = self.tab_category().map(str::to_string);
         let q = normalise(&self.query);
-        let scope = (cat.clone(), self.filter);
         let narrowing = !q.is_empty()
-            && self.last_search.as_ref().is_some_and(|(lq, ls, _)| {
-                !lq.is_empty() && q.starts_with(lq.as_str()) && *ls == scope
+            && self.last_search.as_ref().is_some_and(|l| {
+                !l.query.is_empty()
+                    && q.starts_with(l.query.as_str())
+                    && l.category == cat
+                    && l.filter == self.filter
             });
         let candidates: Vec<usize> = if narrowing {
-            self.last_search
-                .take()
-                .map(|(_, _, rows)| rows)
-                .unwrap_or_default()
+            self.last_search.take().map(|l| l.rows).unwrap_or_default()
         } else {
             self.rows
                 .iter()
@@ -304,7 +350,12 @@ impl App {
             self.scores = found.into_iter().collect();
             view
         };
-        self.last_search = Some((q.clone(), scope, view.clone()));
+        self.last_search = Some(LastSearch {
+            query: q.clone(),
+            category: cat,
+            filter: self.filter,
+            rows: view.clone(),
+        });
         let mut view = view;
         if q.is_empty() {
             self.sort.order(&self.rows, &mut view);
@@ -314,19 +365,70 @@ impl App {
         }
         self.view = view;
         self.sel = self.sel.min(self.view.len().saturating_sub(1));
-        self.offset = self.offset.min(self.sel);
+        self.offset.set(self.offset.get().min(self.sel));
+        self.fill_hits();
+    }
+
+    /// The first row on screen when `rows_h` rows show: the last offset,
+    /// moved just enough to keep the selection in view.
+    pub fn window(&self, rows_h: usize) -> usize {
+        let mut offset = self.offset.get();
+        if self.sel < offset {
+            offset = self.sel;
+        }
+        if rows_h > 0 && self.sel >= offset + rows_h {
+            offset = self.sel + 1 - rows_h;
+        }
+        offset
+    }
+
+    /// Keeps the list's window on the selection (as the last draw measured
+    /// it) and locates the search matches of the rows it shows, so that the
+    /// draw only reads them.
+    pub fn fill_hits(&mut self) {
+        let page = self.page.get();
+        self.offset.set(self.window(page));
+        if self.scores.is_empty() {
+            return;
+        }
+        let shown: Vec<usize> = self
+            .view
+            .iter()
+            .skip(self.offset.get())
+            .take(page)
+            .copied()
+            .collect();
+        for ri in shown {
+            self.ensure_hit(ri);
+        }
     }
 
     /// Computes the highlighted positions of the search match of row `ri`
     /// (only rows on screen need them; the filter keeps scores alone).
     pub fn ensure_hit(&mut self, ri: usize) {
-        if self.hits.contains_key(&ri) || !self.scores.contains_key(&ri) {
+        if self.hits.contains_key(&ri) {
             return;
         }
+        if let Some(hit) = self.find_hit(ri) {
+            self.hits.insert(ri, hit);
+        }
+    }
+
+    /// The search match of row `ri`: located already, or now (a draw after a
+    /// resize shows rows the keys have not seen; it locates without keeping).
+    pub fn hit(&self, ri: usize) -> Option<std::borrow::Cow<'_, (usize, Match)>> {
+        match self.hits.get(&ri) {
+            Some(h) => Some(std::borrow::Cow::Borrowed(h)),
+            None => self.find_hit(ri).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    fn find_hit(&self, ri: usize) -> Option<(usize, Match)> {
+        if !self.scores.contains_key(&ri) {
+            return None;
+        }
         let q = normalise(&self.query);
-        let Some(r) = self.rows.get(ri) else {
-            return;
-        };
+        let r = self.rows.get(ri)?;
         let by_text = self.searcher.find_any(&r.keys, &q);
         // The number, as the filter scored it (field: one past the text keys).
         let by_id = crate::search::id_match(&r.id, &q).map(|(score, chars)| {
@@ -339,13 +441,51 @@ impl App {
                 },
             )
         });
-        let hit = match (by_text, by_id) {
+        match (by_text, by_id) {
             (Some(t), Some(n)) => Some(if n.1.score >= t.1.score { n } else { t }),
             (t, n) => t.or(n),
-        };
-        if let Some(hit) = hit {
-            self.hits.insert(ri, hit);
         }
+    }
+
+    /// The header's open phases on the session's day, joined.
+    pub fn open_phases(&self) -> &str {
+        self.memo.phases.get_or_init(|| {
+            let phases: Vec<String> =
+                rules::open_phases(&self.snap.campaign, &self.snap.rulings, self.day())
+                    .iter()
+                    .map(|p| display(self.lang().pick(&p.name, &p.name_en)))
+                    .collect();
+            if phases.is_empty() {
+                self.t("各階段均已關閉", "all phases closed")
+            } else {
+                phases.join("+")
+            }
+        })
+    }
+
+    /// The ranking of category `cat` (an index) on the session's day.
+    pub fn ranking(&self, cat: usize) -> Option<Rc<Result<Ranking, Refusal>>> {
+        let category = self.snap.campaign.categories.get(cat)?;
+        let mut memo = self.memo.rankings.borrow_mut();
+        Some(Rc::clone(memo.entry(cat).or_insert_with(|| {
+            Rc::new(rules::rank(&self.snap, &category.id, self.day()))
+        })))
+    }
+
+    /// The status of nomination `id` on the session's day, seen by the actor.
+    pub fn status(&self, id: &str) -> Rc<Result<Status, Refusal>> {
+        let mut memo = self.memo.status.borrow_mut();
+        if let Some(s) = memo.get(id) {
+            return Rc::clone(s);
+        }
+        let s = Rc::new(rules::status(
+            &self.snap,
+            id,
+            self.day(),
+            self.session.actor.as_deref(),
+        ));
+        memo.insert(id.to_string(), Rc::clone(&s));
+        s
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
@@ -395,12 +535,21 @@ impl App {
         if old.commit != self.snap.commit {
             self.audit = None;
         }
-        self.rows = rows::build(&self.snap, self.session.actor.as_deref(), self.lang());
+        self.memo = Memo::default();
+        self.rows = rows::rebuild(
+            &old,
+            &self.snap,
+            std::mem::take(&mut self.rows),
+            self.session.actor.as_deref(),
+            self.lang(),
+        );
         self.last_search = None;
+        self.hits.clear();
         self.refilter();
         if let Some(id) = keep {
             if let Some(p) = self.view.iter().position(|i| self.rows[*i].id == id) {
                 self.sel = p;
+                self.fill_hits();
             }
         }
     }
@@ -431,7 +580,7 @@ impl App {
     }
 
     /// Asks for `job` unless it is already under way.
-    fn request(&mut self, job: Job) -> Option<Effect> {
+    pub(super) fn request(&mut self, job: Job) -> Option<Effect> {
         if self.loading.contains(&job) {
             return None;
         }
@@ -445,7 +594,7 @@ impl App {
     pub fn next_job(&mut self) -> Option<Job> {
         let job = match &self.screen {
             Screen::Detail { id, tab, .. }
-                if Tab::ALL.get(*tab) == Some(&Tab::History) && !self.history.contains_key(id) =>
+                if *tab == Tab::History && !self.history.contains_key(id) =>
             {
                 Job::RecordLog(id.clone())
             }
@@ -492,7 +641,7 @@ impl App {
                 if matches!(self.overlays.last(), Some(Overlay::Export(_))) {
                     self.overlays.pop();
                 }
-                let text = super::export::done_text(self, &e);
+                let text = popups::export::done_text(self, &e);
                 self.overlays.push(Overlay::Done(text));
             }
             Done::Export(Err(e)) => self.overlays.push(Overlay::Error(e)),
@@ -511,7 +660,7 @@ impl App {
     }
 
     /// The position of `commit` in the record's loaded history.
-    fn history_row(&self, id: &str, commit: &str) -> Option<usize> {
+    pub(super) fn history_row(&self, id: &str, commit: &str) -> Option<usize> {
         self.history
             .get(id)
             .and_then(|h| h.as_ref().ok())
@@ -520,7 +669,7 @@ impl App {
 
     /// Shows a blame of the record on screen: its history tab, the commit that
     /// last changed the field under the cursor and named at the top.
-    fn show_blame(&mut self, id: String, field: String) {
+    pub(super) fn show_blame(&mut self, id: String, field: String) {
         let commit = match self.blames.get(&(id.clone(), field.clone())) {
             Some(Ok(Some(b))) => Some(b.entry.commit.clone()),
             _ => None,
@@ -533,7 +682,7 @@ impl App {
         } = &mut self.screen
         {
             if *shown == id {
-                *tab = history_tab();
+                *tab = Tab::History;
                 *scroll = 0;
                 self.cursor = (row.unwrap_or(0), 0);
                 self.blamed = Some((id, field));
@@ -541,7 +690,7 @@ impl App {
         }
     }
 
-    fn export_menu(
+    pub(super) fn export_menu(
         &mut self,
         kinds: Vec<ExportKind>,
         category: Option<String>,
@@ -561,270 +710,40 @@ impl App {
 
     /// Advances the spinners (the runner ticks them only while [`App::busy`]).
     pub fn tick(&mut self) {
-        if let Some((_, f)) = &mut self.pending {
-            *f += 1;
+        if let Some(p) = &mut self.pending {
+            p.frame += 1;
         }
         self.frame += 1;
     }
 
-    /// Why `kind` is not offered to the acting member on `nomination` now.
-    pub fn why_not(&self, kind: ActionKind, nomination: Option<&str>) -> Option<String> {
-        let l = self.lang();
-        let Some(me) = self.me() else {
-            return Some(
-                self.session
-                    .read_only
-                    .clone()
-                    .unwrap_or_else(|| self.t("只讀", "read-only")),
-            );
-        };
-        if !rules::roles::may_take(me, kind) {
-            let roles: Vec<&str> = rules::roles::roles_for(kind)
-                .iter()
-                .map(|r| rules::text::role_name(*r, l.zh()))
-                .collect();
-            return Some(match l {
-                Lang::Zh => display(&format!("需要{}身份", roles.join("或"))),
-                Lang::En => format!("needs the {} role", roles.join(" or ")),
-            });
-        }
-        if !rules::phase_allows(&self.snap.campaign, &self.snap.rulings, kind, self.day()) {
-            let open: Vec<String> =
-                rules::open_phases(&self.snap.campaign, &self.snap.rulings, self.day())
-                    .iter()
-                    .map(|p| display(l.pick(&p.name, &p.name_en)))
-                    .collect();
-            let open = if open.is_empty() {
-                self.t("無", "none")
-            } else {
-                open.join(", ")
-            };
-            return Some(match l {
-                Lang::Zh => display(&format!(
-                    "{} 當日開放的階段({open})不允許此操作",
-                    self.day()
-                )),
-                Lang::En => format!("no phase open on {} allows it (open: {open})", self.day()),
-            });
-        }
-        let record = nomination.and_then(|id| self.snap.record(id));
-        if kind == ActionKind::Resolve
-            && record.is_some_and(|r| {
-                !r.objections
-                    .values()
-                    .any(|o| o.status == ObjectionStatus::Open)
-            })
-        {
-            return Some(self.t("沒有未處理的異議", "no open objection"));
-        }
-        // The rules on a would-be action: only refusals that no input can cure.
-        // A form whose first field is a choice (outcome, department, kind) is
-        // offered when any of its choices would pass.
-        let mut form = Form::open(kind, &self.snap, me, nomination, l)?;
-        let choices = match form.fields.first().map(|f| &f.input) {
-            Some(super::form::Input::Choice { options, .. }) => options.len().max(1),
-            _ => 1,
-        };
-        let mut first_refusal = None;
-        for c in 0..choices {
-            if let Some(super::form::Input::Choice { sel, .. }) =
-                form.fields.first_mut().map(|f| &mut f.input)
-            {
-                *sel = c;
-            }
-            let action = form.action(&self.snap, me, self.session.now, l).ok()?;
-            match rules::check_action(&self.snap, me, &action, self.day()) {
-                Ok(()) => return None,
-                Err(refusals) => {
-                    let hard: Vec<String> = refusals
-                        .iter()
-                        .filter(|r| standing(r))
-                        .map(|r| display(&r.message(l.zh())))
-                        .collect();
-                    if hard.is_empty() {
-                        return None;
-                    }
-                    first_refusal.get_or_insert(hard.join("; "));
-                }
-            }
-        }
-        first_refusal
-    }
-
-    fn menu(&self, nomination: Option<String>) -> Overlay {
-        let kinds = [
-            ActionKind::Score,
-            ActionKind::Evaluate,
-            ActionKind::Opinion,
-            ActionKind::Vote,
-            ActionKind::Object,
-            ActionKind::Resolve,
-            ActionKind::Decide,
-            ActionKind::Nominate,
-        ];
-        let items: Vec<MenuItem> = kinds
-            .into_iter()
-            .filter(|k| nomination.is_some() || *k == ActionKind::Nominate)
-            .map(|kind| MenuItem {
-                kind,
-                why_not: self.why_not(
-                    kind,
-                    if kind == ActionKind::Nominate {
-                        None
-                    } else {
-                        nomination.as_deref()
-                    },
-                ),
-            })
-            .collect();
-        let sel = items.iter().position(|i| i.why_not.is_none()).unwrap_or(0);
-        Overlay::Menu {
-            items,
-            sel,
-            nomination,
-        }
-    }
-
-    fn open_form(&mut self, kind: ActionKind, nomination: Option<String>) {
-        if let Some(why) = self.why_not(kind, nomination.as_deref()) {
-            self.overlays.push(Overlay::Error(format!(
-                "{}: {why}",
-                display(self.lang().action(kind))
-            )));
-            return;
-        }
-        let Some(me) = self.me().cloned() else { return };
-        match Form::open(kind, &self.snap, &me, nomination.as_deref(), self.lang()) {
-            Some(f) => self.overlays.push(Overlay::Form(f)),
-            None => self.overlays.push(Overlay::Error(
-                self.t("無法打開此表單", "this form cannot open here"),
-            )),
-        }
-    }
-
-    /// Checks the form and, when the rules accept it, hands it to the writer.
-    fn submit(&mut self) -> Option<Effect> {
-        let me = self.me().cloned()?;
-        let (lang, now) = (self.lang(), self.session.now);
-        let Some(Overlay::Form(form)) = self.overlays.last() else {
-            return None;
-        };
-        let result =
-            form.action(&self.snap, &me, now, lang).and_then(|a| {
-                match rules::check_action(&self.snap, &me, &a, self.snap.campaign.day_of(&now)) {
-                    Ok(()) => Ok(a),
-                    Err(refusals) => {
-                        let field = refusals.iter().find_map(|r| form.field_of(r));
-                        let msg: Vec<String> = refusals
-                            .iter()
-                            .map(|r| display(&r.message(lang.zh())))
-                            .collect();
-                        Err((field, msg.join("\n")))
-                    }
-                }
-            });
-        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
-            return None;
-        };
-        match result {
-            Ok(action) => {
-                form.error = None;
-                let what = crate::act::summary(lang, &action, &display(&me.name));
-                self.pending = Some((display(&what), 0));
-                Some(Effect::Write(Box::new(action)))
-            }
-            Err((field, msg)) => {
-                if let Some(i) = field {
-                    form.focus = i;
-                }
-                form.error = Some((field, msg));
-                None
-            }
-        }
-    }
-
-    /// Handles one key; what the runner must do next.
+    /// Handles one key; what the runner must do next. The sync popup, when
+    /// open, takes every key; then the focused popup or screen: first as
+    /// typing (a form, the export path, the search line), then through the
+    /// key table.
     pub fn key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.kind == crossterm::event::KeyEventKind::Release {
             return None;
         }
         self.message = None;
-        if let Some(taken) = super::sync::key(self, key) {
+        if let Some(taken) = popups::sync::handle(self, &key) {
             return taken;
         }
         let ctx = self.ctx();
-        // Typing into a form or the search line comes before the key table.
-        if ctx == Ctx::Form && self.pending.is_none() {
-            if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
-                let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
-                match key.code {
-                    KeyCode::Char(c) if plain && (c != ' ' || f.focus_is_text()) => {
-                        f.type_char(c);
-                        f.error = None;
-                        return None;
-                    }
-                    KeyCode::Backspace => {
-                        f.backspace();
-                        return None;
-                    }
-                    KeyCode::Enter => {
-                        if f.focus + 1 < f.fields.len() {
-                            f.focus += 1;
-                            return None;
-                        }
-                        return self.submit();
-                    }
-                    _ => {}
-                }
-            }
-        }
-        if ctx == Ctx::Export {
-            if let Some(Overlay::Export(m)) = self.overlays.last_mut() {
-                match key.code {
-                    KeyCode::Char(c)
-                        if m.typing() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
-                    {
-                        m.type_char(c);
-                        return None;
-                    }
-                    KeyCode::Backspace => {
-                        m.backspace();
-                        return None;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        if ctx == Ctx::Search {
-            match key.code {
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.query.push(c);
-                    self.sel = 0;
-                    self.offset = 0;
-                    self.refilter();
-                    return None;
-                }
-                KeyCode::Backspace => {
-                    self.query.pop();
-                    self.refilter();
-                    return None;
-                }
-                _ => {}
-            }
+        let typed = match ctx {
+            Ctx::Form => popups::form::typed(self, &key),
+            Ctx::Export => popups::export::typed(self, &key),
+            Ctx::Search => screens::list::typed(self, &key),
+            _ => None,
+        };
+        if let Some(effect) = typed {
+            return effect;
         }
         let cmd = lookup(ctx, &key)?;
         self.command(ctx, cmd)
     }
 
-    fn move_sel(&mut self, delta: isize) {
-        let n = self.view.len();
-        if n == 0 {
-            return;
-        }
-        let s = (self.sel as isize + delta).clamp(0, n as isize - 1);
-        self.sel = s as usize;
-    }
-
+    /// A command of the key table: the global ones here, the rest to the
+    /// focused popup or screen.
     fn command(&mut self, ctx: Ctx, cmd: Cmd) -> Option<Effect> {
         if cmd == Cmd::Quit {
             return Some(Effect::Quit);
@@ -836,389 +755,33 @@ impl App {
             self.overlays.push(Overlay::Help { scroll: 0 });
             return None;
         }
-        let page = self.page.max(1) as isize;
         match ctx {
-            Ctx::Popup => match (self.overlays.last_mut(), cmd) {
-                (Some(Overlay::Help { scroll }), Cmd::Down) => *scroll += 1,
-                (Some(Overlay::Help { scroll }), Cmd::Up) => *scroll = scroll.saturating_sub(1),
-                (_, Cmd::Back) => {
-                    self.overlays.pop();
-                }
-                _ => {}
-            },
-            Ctx::Menu => {
-                let Some(Overlay::Menu {
-                    items,
-                    sel,
-                    nomination,
-                }) = self.overlays.last_mut()
-                else {
-                    return None;
-                };
-                match cmd {
-                    Cmd::Up => *sel = sel.saturating_sub(1),
-                    Cmd::Down => *sel = (*sel + 1).min(items.len().saturating_sub(1)),
-                    Cmd::Back => {
-                        self.overlays.pop();
-                    }
-                    Cmd::Open => {
-                        let item = items.get(*sel).cloned();
-                        let nomination = nomination.clone();
-                        if let Some(item) = item {
-                            if let Some(why) = item.why_not {
-                                self.message = Some(why);
-                            } else {
-                                self.overlays.pop();
-                                let n = if item.kind == ActionKind::Nominate {
-                                    None
-                                } else {
-                                    nomination
-                                };
-                                self.open_form(item.kind, n);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ctx::Export => {
-                let (day, lang) = (self.day(), self.lang());
-                let Some(Overlay::Export(m)) = self.overlays.last_mut() else {
-                    return None;
-                };
-                match cmd {
-                    Cmd::NextField | Cmd::Down => m.next_field(true),
-                    Cmd::PrevField | Cmd::Up => m.next_field(false),
-                    Cmd::Change => m.change(true),
-                    Cmd::PrevTab => m.change(false),
-                    Cmd::Back => {
-                        self.overlays.pop();
-                    }
-                    Cmd::Open => match m.job(day, lang) {
-                        Ok(job) => return self.request(Job::Export(job)),
-                        Err(e) => m.error = Some(e),
-                    },
-                    _ => {}
-                }
-            }
-            Ctx::Audit => {
-                let Screen::Audit {
-                    mut sel,
-                    mut only_violations,
-                } = self.screen.clone()
-                else {
-                    return None;
-                };
-                let rows = super::history::audit_rows(self, only_violations);
-                let last = rows.len().saturating_sub(1);
-                match cmd {
-                    Cmd::Up => sel = sel.saturating_sub(1),
-                    Cmd::Down => sel = (sel + 1).min(last),
-                    Cmd::PageUp => sel = sel.saturating_sub(page as usize),
-                    Cmd::PageDown => sel = (sel + page as usize).min(last),
-                    Cmd::Top => sel = 0,
-                    Cmd::Bottom => sel = last,
-                    Cmd::Filter => {
-                        only_violations = !only_violations;
-                        sel = 0;
-                    }
-                    Cmd::Back => {
-                        self.screen = Screen::List;
-                        return None;
-                    }
-                    Cmd::Export => {
-                        self.export_menu(every_kind(false, ExportKind::Audit), None, None);
-                        return None;
-                    }
-                    Cmd::Open => {
-                        let target = match &self.audit {
-                            Some(Ok(a)) => rows.get(sel).map(|i| &a.entries[*i]).map(|e| {
-                                (
-                                    e.commit.clone(),
-                                    e.changes.iter().find_map(|c| c.record.clone()),
-                                )
-                            }),
-                            _ => None,
-                        };
-                        match target {
-                            Some((commit, Some(id))) if self.snap.record(&id).is_some() => {
-                                self.cursor = (self.history_row(&id, &commit).unwrap_or(0), 0);
-                                if !self.history.contains_key(&id) {
-                                    self.focus_commit = Some(commit);
-                                }
-                                self.blamed = None;
-                                self.screen = Screen::Detail {
-                                    id,
-                                    tab: history_tab(),
-                                    scroll: 0,
-                                };
-                                return None;
-                            }
-                            Some(_) => {
-                                self.message = Some(self.t(
-                                    "此提交不涉及現有的申報記錄",
-                                    "this commit touches no current nomination",
-                                ))
-                            }
-                            None => {}
-                        }
-                    }
-                    _ => {}
-                }
-                self.screen = Screen::Audit {
-                    sel,
-                    only_violations,
-                };
-            }
-            Ctx::Form => {
-                if self.pending.is_some() {
-                    return None;
-                }
-                let Some(Overlay::Form(f)) = self.overlays.last_mut() else {
-                    return None;
-                };
-                match cmd {
-                    Cmd::NextField | Cmd::Down => f.focus = (f.focus + 1) % f.fields.len().max(1),
-                    Cmd::PrevField | Cmd::Up => {
-                        f.focus = (f.focus + f.fields.len().max(1) - 1) % f.fields.len().max(1)
-                    }
-                    Cmd::Change => f.change(true),
-                    Cmd::PrevTab => f.change(false),
-                    Cmd::Editor => {
-                        if let Some(t) = f.long_text() {
-                            return Some(Effect::Editor(t));
-                        }
-                    }
-                    Cmd::Submit => return self.submit(),
-                    Cmd::Back => {
-                        self.overlays.pop();
-                    }
-                    _ => {}
-                }
-            }
-            Ctx::Search => match cmd {
-                Cmd::Open => self.searching = false,
-                Cmd::Back => {
-                    self.searching = false;
-                    self.query.clear();
-                    self.refilter();
-                }
-                Cmd::Up => self.move_sel(-1),
-                Cmd::Down => self.move_sel(1),
-                _ => {}
-            },
-            Ctx::List => match cmd {
-                Cmd::Up => self.move_sel(-1),
-                Cmd::Down => self.move_sel(1),
-                Cmd::PageUp => self.move_sel(-page),
-                Cmd::PageDown => self.move_sel(page),
-                Cmd::Top => self.sel = 0,
-                Cmd::Bottom => self.sel = self.view.len().saturating_sub(1),
-                Cmd::PrevTab | Cmd::NextTab => {
-                    let n = self.snap.campaign.categories.len() + 1;
-                    self.cat_tab = if cmd == Cmd::NextTab {
-                        (self.cat_tab + 1) % n
-                    } else {
-                        (self.cat_tab + n - 1) % n
-                    };
-                    self.sel = 0;
-                    self.offset = 0;
-                    self.refilter();
-                }
-                Cmd::Open => {
-                    if let Some(r) = self.selected_row() {
-                        self.screen = Screen::Detail {
-                            id: r.id.clone(),
-                            tab: 0,
-                            scroll: 0,
-                        };
-                        self.cursor = (0, 0);
-                        self.blamed = None;
-                    }
-                }
-                Cmd::Search => {
-                    self.searching = true;
-                    self.query.clear();
-                    self.refilter();
-                }
-                Cmd::Back => {
-                    self.query.clear();
-                    self.refilter();
-                }
-                Cmd::Filter => {
-                    self.filter = self.filter.next();
-                    self.refilter();
-                    self.message = Some(format!(
-                        "{} {}",
-                        self.t("篩選:", "filter:"),
-                        self.filter.label(self.lang())
-                    ));
-                }
-                Cmd::Sort => {
-                    self.sort = self.sort.next();
-                    self.refilter();
-                    self.message = Some(format!(
-                        "{} {}",
-                        self.t("排序:", "sort:"),
-                        self.sort.label(self.lang())
-                    ));
-                }
-                Cmd::Rankings => {
-                    self.screen = Screen::Rankings {
-                        cat: self.cat_tab.saturating_sub(1),
-                        scroll: 0,
-                    }
-                }
-                Cmd::Audit => {
-                    self.screen = Screen::Audit {
-                        sel: 0,
-                        only_violations: false,
-                    }
-                }
-                Cmd::Act => {
-                    let id = self.selected_row().map(|r| r.id.clone());
-                    let m = self.menu(id);
-                    self.overlays.push(m);
-                }
-                Cmd::Score => {
-                    if let Some(id) = self.selected_row().map(|r| r.id.clone()) {
-                        self.open_form(ActionKind::Score, Some(id));
-                    }
-                }
-                _ => {}
-            },
-            Ctx::Detail => {
-                let Screen::Detail { id, tab, .. } = &self.screen else {
-                    return None;
-                };
-                let (id, n) = (id.clone(), Tab::ALL.len());
-                let current = Tab::ALL[(*tab).min(n - 1)];
-                let rows = super::detail::rows(self, &id, current);
-                let cursor = super::detail::has_cursor(current);
-                let last = rows.len().saturating_sub(1);
-                let Screen::Detail { tab, scroll, .. } = &mut self.screen else {
-                    return None;
-                };
-                match cmd {
-                    Cmd::PrevTab | Cmd::NextTab => {
-                        *tab = if cmd == Cmd::NextTab {
-                            (*tab + 1) % n
-                        } else {
-                            (*tab + n - 1) % n
-                        };
-                        *scroll = 0;
-                        self.cursor = (0, 0);
-                        self.blamed = None;
-                    }
-                    Cmd::Up if cursor => self.cursor.0 = self.cursor.0.saturating_sub(1),
-                    Cmd::Down if cursor => self.cursor.0 = (self.cursor.0 + 1).min(last),
-                    Cmd::PageUp if cursor => {
-                        self.cursor.0 = self.cursor.0.saturating_sub(page as usize)
-                    }
-                    Cmd::PageDown if cursor => {
-                        self.cursor.0 = (self.cursor.0 + page as usize).min(last)
-                    }
-                    Cmd::Top if cursor => self.cursor.0 = 0,
-                    Cmd::Bottom if cursor => self.cursor.0 = last,
-                    Cmd::Up => *scroll = scroll.saturating_sub(1),
-                    Cmd::Down => *scroll = scroll.saturating_add(1),
-                    Cmd::PageUp => *scroll = scroll.saturating_sub(page as u16),
-                    Cmd::PageDown => *scroll = scroll.saturating_add(page as u16),
-                    Cmd::Top => *scroll = 0,
-                    Cmd::PrevCol | Cmd::NextCol => {
-                        // Column 0 is the whole score sheet, then each criterion.
-                        let cols = rows.first().map_or(1, Vec::len).max(1);
-                        self.cursor.1 = if cmd == Cmd::NextCol {
-                            (self.cursor.1 + 1) % cols
-                        } else {
-                            (self.cursor.1 + cols - 1) % cols
-                        };
-                    }
-                    Cmd::Blame => {
-                        let field = rows
-                            .get(self.cursor.0)
-                            .and_then(|r| r.get(self.cursor.1).or(r.first()))
-                            .cloned();
-                        let Some(field) = field else {
-                            self.message =
-                                Some(self.t("這里沒有可追溯的欄位", "nothing here to blame"));
-                            return None;
-                        };
-                        if self.blames.contains_key(&(id.clone(), field.clone())) {
-                            self.show_blame(id, field);
-                            return None;
-                        }
-                        let log = !self.history.contains_key(&id);
-                        return self.request(Job::Blame { id, field, log });
-                    }
-                    Cmd::Export => {
-                        let category = self.snap.record(&id).map(|r| r.nomination.category.clone());
-                        self.export_menu(every_kind(true, ExportKind::Form), category, Some(id));
-                    }
-                    Cmd::Back => {
-                        self.screen = Screen::List;
-                        self.blamed = None;
-                    }
-                    Cmd::Act => {
-                        let m = self.menu(Some(id));
-                        self.overlays.push(m);
-                    }
-                    Cmd::Score => self.open_form(ActionKind::Score, Some(id)),
-                    _ => {}
-                }
-            }
-            Ctx::Rankings => {
-                if cmd == Cmd::Export {
-                    if let Screen::Rankings { cat, .. } = self.screen {
-                        let category = self.snap.campaign.categories.get(cat).map(|c| c.id.clone());
-                        self.export_menu(every_kind(false, ExportKind::Notice), category, None);
-                    }
-                    return None;
-                }
-                let Screen::Rankings { cat, scroll } = &mut self.screen else {
-                    return None;
-                };
-                let n = self.snap.campaign.categories.len().max(1);
-                match cmd {
-                    Cmd::PrevTab => *cat = (*cat + n - 1) % n,
-                    Cmd::NextTab => *cat = (*cat + 1) % n,
-                    Cmd::Up => *scroll = scroll.saturating_sub(1),
-                    Cmd::Down => *scroll = scroll.saturating_add(1),
-                    Cmd::PageDown => *scroll = scroll.saturating_add(page as u16),
-                    Cmd::PageUp => *scroll = scroll.saturating_sub(page as u16),
-                    Cmd::Top => *scroll = 0,
-                    Cmd::Back => self.screen = Screen::List,
-                    _ => {}
-                }
-            }
-            Ctx::Global => {}
+            Ctx::Popup => popups::help::handle(self, cmd),
+            Ctx::Menu => popups::menu::handle(self, cmd),
+            Ctx::Export => popups::export::handle(self, cmd),
+            Ctx::Form => popups::form::handle(self, cmd),
+            Ctx::Search => screens::list::handle_search(self, cmd),
+            Ctx::List => screens::list::handle(self, cmd),
+            Ctx::Detail => screens::detail::handle(self, cmd),
+            Ctx::Rankings => screens::rankings::handle(self, cmd),
+            Ctx::Audit => screens::audit::handle(self, cmd),
+            Ctx::Sync | Ctx::Global => None,
         }
-        None
     }
-}
 
-/// The index of the history tab.
-fn history_tab() -> usize {
-    Tab::ALL
-        .iter()
-        .position(|t| *t == Tab::History)
-        .unwrap_or(Tab::ALL.len() - 1)
-}
+    /// Rows of a page, as the last draw measured them.
+    pub(super) fn page(&self) -> usize {
+        self.page.get().max(1)
+    }
 
-/// Refusals that no value typed into the form can cure (role, phase, conflict,
-/// decisions, notices), as opposed to empty or out-of-range fields.
-fn standing(r: &Refusal) -> bool {
-    !matches!(
-        r,
-        Refusal::PointsOutOfRange { .. }
-            | Refusal::PercentOutOfRange { .. }
-            | Refusal::EmptyField { .. }
-            | Refusal::NoVotes
-            | Refusal::BadId { .. }
-            | Refusal::Duplicate { .. }
-            | Refusal::Unknown { .. }
-            | Refusal::FraudNotDisqualified
-    )
+    pub(super) fn move_sel(&mut self, delta: isize) {
+        let n = self.view.len();
+        if n == 0 {
+            return;
+        }
+        let s = (self.sel as isize + delta).clamp(0, n as isize - 1);
+        self.sel = s as usize;
+    }
 }
 
 /// Every document the export menu offers, `first` first; the form only where a
@@ -1233,4 +796,20 @@ pub fn every_kind(with_form: bool, first: ExportKind) -> Vec<ExportKind> {
         kinds.insert(0, k);
     }
     kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tab;
+
+    #[test]
+    fn detail_tabs_step_in_order_and_wrap() {
+        assert_eq!(Tab::Overview.step(true), Tab::Scores);
+        assert_eq!(Tab::History.step(true), Tab::Overview);
+        assert_eq!(Tab::Overview.step(false), Tab::History);
+        for (i, t) in Tab::ALL.into_iter().enumerate() {
+            assert_eq!(t.index(), i);
+            assert_eq!(t.step(true).step(false), t);
+        }
+    }
 }

@@ -2,11 +2,8 @@
 //! signature badge per commit, the blamed commit marked) and the repository-wide
 //! audit screen (commit list, diff pane, violations on their commits).
 
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::history::{Entry, SigStatus, Violation};
 use crate::text::{display, truncate, width};
@@ -47,7 +44,13 @@ fn who(e: &Entry) -> String {
 }
 
 /// The head line of an entry: badge, commit, time, actor, summary.
-fn head_line(app: &App, e: &Entry, w: usize, flagged: bool, full_date: bool) -> Line<'static> {
+pub(super) fn head_line(
+    app: &App,
+    e: &Entry,
+    w: usize,
+    flagged: bool,
+    full_date: bool,
+) -> Line<'static> {
     let th = app.session.theme;
     let time = if full_date {
         e.time.format("%Y-%m-%d %H:%M")
@@ -78,7 +81,7 @@ fn head_line(app: &App, e: &Entry, w: usize, flagged: bool, full_date: bool) -> 
 }
 
 /// The diff and violation lines under an entry's head line.
-fn body_lines(
+pub(super) fn body_lines(
     app: &App,
     e: &Entry,
     violations: &[&Violation],
@@ -184,113 +187,4 @@ pub fn tab_lines(
 pub fn scroll_to(span: (usize, usize), h: usize) -> u16 {
     let (start, len) = span;
     start.min((start + len).saturating_sub(h)) as u16
-}
-
-/// The indices of the audit's entries shown (all, or those with violations).
-pub fn audit_rows(app: &App, only_violations: bool) -> Vec<usize> {
-    match &app.audit {
-        Some(Ok(a)) => a
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !only_violations || a.violations_of(&e.commit).next().is_some())
-            .map(|(i, _)| i)
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The audit screen: a title, the commit list, and the selected commit's
-/// signature, violations and diff.
-pub fn draw_audit(app: &mut App, f: &mut Frame, area: Rect, sel: usize, only_violations: bool) {
-    let th = app.session.theme;
-    let w = area.width as usize;
-    let spinner = SPINNER[app.frame % SPINNER.len()];
-    let data = match &app.audit {
-        None => {
-            let text = format!(
-                "{spinner} {}",
-                app.t(
-                    "正在審計全部提交(驗證每個簽名)……",
-                    "auditing every commit (verifying each signature)…"
-                )
-            );
-            f.render_widget(Paragraph::new(text), area);
-            return;
-        }
-        Some(Err(e)) => {
-            f.render_widget(
-                Paragraph::new(Span::styled(display(e), th.bad())).wrap(Wrap { trim: false }),
-                area,
-            );
-            return;
-        }
-        Some(Ok(a)) => a,
-    };
-    let rows = audit_rows(app, only_violations);
-    let flagged = data
-        .entries
-        .iter()
-        .filter(|e| data.violations_of(&e.commit).next().is_some())
-        .count();
-    let title = format!(
-        "{} · {} {} · {} {}{}",
-        app.t("審計", "Audit"),
-        data.entries.len(),
-        app.t("個提交", "commits"),
-        data.violations.len(),
-        app.t("條違規", "violations"),
-        if only_violations {
-            format!(" · {} {flagged}", app.t("只看違規", "violations only"))
-        } else {
-            String::new()
-        }
-    );
-    f.render_widget(
-        Paragraph::new(Span::styled(truncate(&title, w), th.title())),
-        Rect::new(area.x, area.y, area.width, 1),
-    );
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let list_h = (inner_h / 2).max(1);
-    let sel = sel.min(rows.len().saturating_sub(1));
-    let offset = sel.saturating_sub(list_h.saturating_sub(1));
-    let mut list = Vec::new();
-    if rows.is_empty() {
-        list.push(Line::from(Span::styled(
-            app.t("沒有違規的提交", "no commit breaks a rule"),
-            th.dim(),
-        )));
-    }
-    for (pos, &i) in rows.iter().enumerate().skip(offset).take(list_h) {
-        let e = &data.entries[i];
-        let bad = data.violations_of(&e.commit).next().is_some();
-        let mut line = head_line(app, e, w, bad, w >= 60);
-        if bad {
-            line = line.patch_style(th.bad());
-        }
-        if pos == sel {
-            line = line.patch_style(th.selected());
-        }
-        list.push(line);
-    }
-    let list_area = Rect::new(area.x, area.y + 1, area.width, list_h as u16);
-    f.render_widget(Paragraph::new(list), list_area);
-    // The diff pane of the selected commit.
-    let y = area.y + 1 + list_h as u16;
-    let pane_h = area.height.saturating_sub(1 + list_h as u16);
-    if pane_h == 0 {
-        return;
-    }
-    let Some(e) = rows.get(sel).map(|i| &data.entries[*i]) else {
-        return;
-    };
-    let vs: Vec<&Violation> = data.violations_of(&e.commit).collect();
-    let mut rule = format!("── {} ", e.commit.get(..12).unwrap_or(&e.commit));
-    rule.push_str(&"─".repeat(w.saturating_sub(width(&rule))));
-    let mut pane = vec![Line::from(Span::styled(truncate(&rule, w), th.dim()))];
-    pane.extend(body_lines(app, e, &vs, None, true));
-    f.render_widget(
-        Paragraph::new(pane).wrap(Wrap { trim: false }),
-        Rect::new(area.x, y, area.width, pane_h),
-    );
 }

@@ -51,6 +51,8 @@ pub enum Ctx {
     Export,
     Form,
     Popup,
+    /// The sync popup (over everything, whatever else is open).
+    Sync,
 }
 
 impl Ctx {
@@ -66,6 +68,7 @@ impl Ctx {
             Ctx::Menu => ("操作菜單", "Action menu"),
             Ctx::Form => ("表單", "Form"),
             Ctx::Popup => ("彈窗", "Popup"),
+            Ctx::Sync => ("同步彈窗", "Sync popup"),
         };
         lang.pick(zh, en)
     }
@@ -88,8 +91,10 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// The description in `lang` (the table's text carries no pinyin
+    /// annotation to strip; a test keeps it so).
     pub fn desc(&self, lang: Lang) -> String {
-        crate::text::strip_annotations(lang.pick(self.zh, self.en))
+        lang.pick(self.zh, self.en).to_string()
     }
 }
 
@@ -109,454 +114,69 @@ macro_rules! b {
 
 use KeyCode::*;
 
+// One binding a line: context, keys, label, 中文, English, command, in the footer.
+#[rustfmt::skip]
 pub const TABLE: &[Binding] = &[
-    b!(
-        List,
-        [(Char('/'), NONE)],
-        "/",
-        "搜索(拼音/首字母)",
-        "search (pinyin ok)",
-        Search,
-        true
-    ),
-    b!(
-        List,
-        [(Enter, NONE)],
-        "Enter",
-        "打開詳情",
-        "open",
-        Open,
-        true
-    ),
+    b!(List, [(Char('/'), NONE)], "/", "搜索(拼音/首字母)", "search (pinyin ok)", Search, true),
+    b!(List, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
     b!(List, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(
-        List,
-        [(Char('s'), NONE)],
-        "s",
-        "評分",
-        "score",
-        Score,
-        false
-    ),
-    b!(
-        List,
-        [(Char('f'), NONE)],
-        "f",
-        "篩選",
-        "filter",
-        Filter,
-        true
-    ),
+    b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, false),
+    b!(List, [(Char('f'), NONE)], "f", "篩選", "filter", Filter, true),
     b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
-    b!(
-        List,
-        [(Char('r'), NONE)],
-        "r",
-        "排名",
-        "rankings",
-        Rankings,
-        true
-    ),
-    b!(
-        List,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←/h",
-        "上一類別",
-        "previous category",
-        PrevTab,
-        false
-    ),
-    b!(
-        List,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一類別",
-        "next category",
-        NextTab,
-        false
-    ),
+    b!(List, [(Char('r'), NONE)], "r", "排名", "rankings", Rankings, true),
+    b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
+    b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
-    b!(
-        List,
-        [(Char('A'), SHIFT), (Char('A'), NONE)],
-        "A",
-        "審計(全部提交)",
-        "audit (every commit)",
-        Audit,
-        false
-    ),
-    b!(
-        List,
-        [(Esc, NONE)],
-        "Esc",
-        "清除搜索",
-        "clear search",
-        Back,
-        false
-    ),
-    b!(
-        List,
-        [(Char('S'), SHIFT), (Char('S'), NONE)],
-        "S",
-        "同步",
-        "sync",
-        Sync,
-        false
-    ),
-    b!(
-        Search,
-        [(Enter, NONE)],
-        "Enter",
-        "確定",
-        "keep results",
-        Open,
-        true
-    ),
-    b!(
-        Search,
-        [(Esc, NONE)],
-        "Esc",
-        "取消搜索",
-        "cancel",
-        Back,
-        true
-    ),
+    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, false),
+    b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
+    b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, false),
+    b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
+    b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
     b!(Search, [(Down, NONE)], "↓", "下移", "down", Down, false),
-    b!(
-        Detail,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←→",
-        "切換標簽",
-        "switch tab",
-        PrevTab,
-        true
-    ),
-    b!(
-        Detail,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一標簽",
-        "next tab",
-        NextTab,
-        false
-    ),
+    b!(Detail, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換標簽", "switch tab", PrevTab, true),
+    b!(Detail, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一標簽", "next tab", NextTab, false),
     b!(Detail, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(
-        Detail,
-        [(Char('s'), NONE), (Enter, NONE)],
-        "s",
-        "評分(編輯我的一行)",
-        "score (edit my row)",
-        Score,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('['), NONE)],
-        "[",
-        "上一評分項",
-        "previous criterion",
-        PrevCol,
-        false
-    ),
-    b!(
-        Detail,
-        [(Char(']'), NONE)],
-        "]",
-        "下一評分項",
-        "next criterion",
-        NextCol,
-        false
-    ),
-    b!(
-        Detail,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('b'), NONE)],
-        "b",
-        "追溯改動",
-        "blame (last change)",
-        Blame,
-        true
-    ),
-    b!(
-        Detail,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)],
-        "←→",
-        "切換類別",
-        "switch category",
-        PrevTab,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Right, NONE), (Char('l'), NONE), (Tab, NONE)],
-        "→/l",
-        "下一類別",
-        "next category",
-        NextTab,
-        false
-    ),
-    b!(
-        Rankings,
-        [(Enter, NONE)],
-        "Enter",
-        "打開詳情",
-        "open",
-        Open,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
-    b!(
-        Rankings,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Audit,
-        [(Enter, NONE)],
-        "Enter",
-        "打開該記錄",
-        "open its record",
-        Open,
-        true
-    ),
-    b!(
-        Audit,
-        [(Char('f'), NONE)],
-        "f",
-        "只看違規",
-        "violations only",
-        Filter,
-        true
-    ),
-    b!(
-        Audit,
-        [(Char('x'), NONE)],
-        "x",
-        "導出",
-        "export",
-        Export,
-        true
-    ),
-    b!(
-        Audit,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc/q",
-        "返回",
-        "back",
-        Back,
-        true
-    ),
+    b!(Detail, [(Char('s'), NONE), (Enter, NONE)], "s", "評分(編輯我的一行)", "score (edit my row)", Score, true),
+    b!(Detail, [(Char('['), NONE)], "[", "上一評分項", "previous criterion", PrevCol, false),
+    b!(Detail, [(Char(']'), NONE)], "]", "下一評分項", "next criterion", NextCol, false),
+    b!(Detail, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
+    b!(Detail, [(Char('b'), NONE)], "b", "追溯改動", "blame (last change)", Blame, true),
+    b!(Detail, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Rankings, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換類別", "switch category", PrevTab, true),
+    b!(Rankings, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
+    b!(Rankings, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
+    b!(Rankings, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
+    b!(Rankings, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Audit, [(Enter, NONE)], "Enter", "打開該記錄", "open its record", Open, true),
+    b!(Audit, [(Char('f'), NONE)], "f", "只看違規", "violations only", Filter, true),
+    b!(Audit, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
+    b!(Audit, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     b!(Menu, [(Enter, NONE)], "Enter", "選擇", "choose", Open, true),
-    b!(
-        Menu,
-        [(Esc, NONE), (Char('q'), NONE)],
-        "Esc",
-        "關閉",
-        "close",
-        Back,
-        true
-    ),
-    b!(
-        Export,
-        [(Enter, NONE)],
-        "Enter",
-        "導出",
-        "export",
-        Open,
-        true
-    ),
-    b!(
-        Export,
-        [(Tab, NONE), (Down, NONE)],
-        "Tab/↓",
-        "下一項",
-        "next field",
-        NextField,
-        false
-    ),
-    b!(
-        Export,
-        [(BackTab, SHIFT), (Up, NONE)],
-        "S-Tab/↑",
-        "上一項",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        Export,
-        [(Char(' '), NONE), (Right, NONE)],
-        "Space/→",
-        "切換選項",
-        "change choice",
-        Change,
-        true
-    ),
-    b!(
-        Export,
-        [(Left, NONE)],
-        "←",
-        "上一選項",
-        "previous choice",
-        PrevTab,
-        false
-    ),
+    b!(Menu, [(Esc, NONE), (Char('q'), NONE)], "Esc", "關閉", "close", Back, true),
+    b!(Export, [(Enter, NONE)], "Enter", "導出", "export", Open, true),
+    b!(Export, [(Tab, NONE), (Down, NONE)], "Tab/↓", "下一項", "next field", NextField, false),
+    b!(Export, [(BackTab, SHIFT), (Up, NONE)], "S-Tab/↑", "上一項", "previous field", PrevField, false),
+    b!(Export, [(Char(' '), NONE), (Right, NONE)], "Space/→", "切換選項", "change choice", Change, true),
+    b!(Export, [(Left, NONE)], "←", "上一選項", "previous choice", PrevTab, false),
     b!(Export, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
-    b!(
-        Form,
-        [(Tab, NONE), (Down, NONE)],
-        "Tab/↓",
-        "下一項",
-        "next field",
-        NextField,
-        true
-    ),
-    b!(
-        Form,
-        [(BackTab, SHIFT), (Up, NONE)],
-        "S-Tab/↑",
-        "上一項",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        Form,
-        [(Char(' '), NONE), (Left, NONE), (Right, NONE)],
-        "Space/←→",
-        "切換選項或不計分狀態",
-        "change choice or no-score state",
-        Change,
-        true
-    ),
-    b!(
-        Form,
-        [(Char('e'), CTRL)],
-        "^E",
-        "用 $EDITOR 編輯長文本",
-        "edit long text in $EDITOR",
-        Editor,
-        true
-    ),
-    b!(
-        Form,
-        [(Char('s'), CTRL), (F(2), NONE)],
-        "^S",
-        "提交(簽名并提交)",
-        "submit (sign and commit)",
-        Submit,
-        true
-    ),
+    b!(Form, [(Tab, NONE), (Down, NONE)], "Tab/↓", "下一項", "next field", NextField, true),
+    b!(Form, [(BackTab, SHIFT), (Up, NONE)], "S-Tab/↑", "上一項", "previous field", PrevField, false),
+    b!(Form, [(Char(' '), NONE), (Left, NONE), (Right, NONE)], "Space/←→", "切換選項或不計分狀態", "change choice or no-score state", Change, true),
+    b!(Form, [(Char('e'), CTRL)], "^E", "用 $EDITOR 編輯長文本", "edit long text in $EDITOR", Editor, true),
+    b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
-    b!(
-        Popup,
-        [
-            (Esc, NONE),
-            (Enter, NONE),
-            (Char('q'), NONE),
-            (Char('?'), NONE)
-        ],
-        "Esc",
-        "關閉",
-        "close",
-        Back,
-        true
-    ),
-    b!(
-        Global,
-        [(Up, NONE), (Char('k'), NONE)],
-        "↑/k",
-        "上移",
-        "up",
-        Up,
-        false
-    ),
-    b!(
-        Global,
-        [(Down, NONE), (Char('j'), NONE)],
-        "↓/j",
-        "下移",
-        "down",
-        Down,
-        false
-    ),
-    b!(
-        Global,
-        [(PageUp, NONE), (Char('b'), CTRL)],
-        "PgUp",
-        "上翻頁",
-        "page up",
-        PageUp,
-        false
-    ),
-    b!(
-        Global,
-        [(PageDown, NONE), (Char('f'), CTRL)],
-        "PgDn",
-        "下翻頁",
-        "page down",
-        PageDown,
-        false
-    ),
-    b!(
-        Global,
-        [(Home, NONE), (Char('g'), NONE)],
-        "g",
-        "到頂",
-        "top",
-        Top,
-        false
-    ),
-    b!(
-        Global,
-        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
-        "G",
-        "到底",
-        "bottom",
-        Bottom,
-        false
-    ),
+    b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
+    // The sync popup scrolls with the global keys (a page is ten lines).
+    b!(Sync, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
+    b!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", "上移", "up", Up, false),
+    b!(Global, [(Down, NONE), (Char('j'), NONE)], "↓/j", "下移", "down", Down, false),
+    b!(Global, [(PageUp, NONE), (Char('b'), CTRL)], "PgUp", "上翻頁", "page up", PageUp, false),
+    b!(Global, [(PageDown, NONE), (Char('f'), CTRL)], "PgDn", "下翻頁", "page down", PageDown, false),
+    b!(Global, [(Home, NONE), (Char('g'), NONE)], "g", "到頂", "top", Top, false),
+    b!(Global, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G", "到底", "bottom", Bottom, false),
     b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
-    b!(
-        Global,
-        [(Char('c'), CTRL)],
-        "^C",
-        "立即退出",
-        "quit now",
-        Quit,
-        false
-    ),
+    b!(Global, [(Char('c'), CTRL)], "^C", "立即退出", "quit now", Quit, false),
 ];
 
 fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
@@ -612,6 +232,7 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Export,
         Ctx::Form,
         Ctx::Popup,
+        Ctx::Sync,
     ];
     order
         .into_iter()
@@ -630,4 +251,129 @@ pub fn markdown(lang: Lang) -> String {
         out.push('\n');
     }
     out
+}
+
+/// How one key is written in a label: `k`, `Enter`, `↑`, `^S`, `S-Tab`, `F2`.
+pub fn key_name(code: KeyCode, mods: KeyModifiers) -> String {
+    match code {
+        Char(' ') => "Space".to_string(),
+        Char(c) if mods.contains(CTRL) => format!("^{}", c.to_ascii_uppercase()),
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Up => "↑".into(),
+        Down => "↓".into(),
+        Left => "←".into(),
+        Right => "→".into(),
+        Tab => "Tab".into(),
+        BackTab => "S-Tab".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+        F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Why `b`'s label does not match its keys: each `/`-separated part of the
+/// label names one of its keys, or is a run of arrows (`←→`) of which this
+/// binding has one and its context the others (a pair written once).
+pub fn label_mismatch(b: &Binding) -> Option<String> {
+    let own: Vec<String> = b.keys.iter().map(|(c, m)| key_name(*c, *m)).collect();
+    let in_ctx: Vec<String> = TABLE
+        .iter()
+        .filter(|o| o.ctx == b.ctx)
+        .flat_map(|o| o.keys.iter().map(|(c, m)| key_name(*c, *m)))
+        .collect();
+    // A label that is one key's name whole (`/`) is not split.
+    if own.iter().any(|k| k == b.label) {
+        return None;
+    }
+    for part in b.label.split('/') {
+        if own.iter().any(|k| k == part) {
+            continue;
+        }
+        let arrows: Vec<String> = part.chars().map(|c| c.to_string()).collect();
+        let is_arrows = arrows.len() > 1 && arrows.iter().all(|a| "←→↑↓".contains(a.as_str()));
+        if is_arrows
+            && arrows.iter().any(|a| own.contains(a))
+            && arrows.iter().all(|a| in_ctx.contains(a))
+        {
+            continue;
+        }
+        return Some(format!(
+            "{:?} {:?}: {part:?} is none of its keys {own:?}",
+            b.ctx, b.cmd
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn every_label_names_its_own_keys() {
+        let wrong: Vec<String> = TABLE.iter().filter_map(label_mismatch).collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_label_naming_another_key_is_caught() {
+        let b = Binding {
+            ctx: Ctx::Detail,
+            keys: &[(Char('x'), NONE)],
+            label: "y",
+            zh: "",
+            en: "",
+            cmd: Cmd::Export,
+            footer: false,
+        };
+        assert!(label_mismatch(&b).is_some());
+        let arrows = Binding {
+            ctx: Ctx::Audit,
+            keys: &[(Left, NONE)],
+            label: "←→",
+            zh: "",
+            en: "",
+            cmd: Cmd::PrevTab,
+            footer: false,
+        };
+        // The audit screen binds no → for the pair.
+        assert!(label_mismatch(&arrows).is_some());
+    }
+
+    #[test]
+    fn no_description_carries_a_pinyin_annotation() {
+        for b in TABLE {
+            for t in [b.zh, b.en] {
+                assert_eq!(
+                    crate::text::strip_annotations(t),
+                    t,
+                    "{:?} {:?}",
+                    b.ctx,
+                    b.cmd
+                );
+            }
+        }
+        for c in [Ctx::Global, Ctx::Sync, Ctx::Form] {
+            let t = c.title(Lang::Zh);
+            assert_eq!(crate::text::strip_annotations(t), t);
+        }
+    }
+
+    #[test]
+    fn the_sync_popup_keys_are_in_the_table_and_the_help() {
+        let esc = KeyEvent::new(Esc, NONE);
+        assert_eq!(lookup(Ctx::Sync, &esc), Some(Cmd::Back));
+        // Scrolling falls through to the global keys.
+        let down = KeyEvent::new(Char('j'), NONE);
+        assert_eq!(lookup(Ctx::Sync, &down), Some(Cmd::Down));
+        assert!(groups()
+            .iter()
+            .any(|(c, bs)| *c == Ctx::Sync && bs.iter().any(|b| b.cmd == Cmd::Back)));
+        assert!(markdown(Lang::En).contains("| Sync popup | |"));
+    }
 }

@@ -8,14 +8,12 @@
 //! repository; nothing here knows git beyond the service layer [`crate::act`].
 
 pub mod app;
-mod detail;
-pub mod export;
-pub mod form;
 pub mod history;
 pub mod jobs;
 pub mod keys;
-mod rankings;
+pub mod popups;
 pub mod rows;
+pub mod screens;
 pub mod sync;
 pub mod theme;
 pub mod view;

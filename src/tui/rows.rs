@@ -2,7 +2,7 @@
 //! rules, with a search key per field; filters and sort orders.
 
 use crate::i18n::Lang;
-use crate::model::{Outcome, Role, Snapshot};
+use crate::model::{Member, Outcome, Record, Role, Snapshot};
 use crate::rules::{self, aggregate::review_total, conflict::conflict_of};
 use crate::search::Key;
 use crate::text::display;
@@ -81,72 +81,120 @@ impl Row {
     }
 }
 
+/// One row per record, in the records' order.
 pub fn build(snap: &Snapshot, me: Option<&str>, lang: Lang) -> Vec<Row> {
     let me = me.and_then(|m| snap.member(m));
-    let mut out = Vec::with_capacity(snap.records.len());
-    for (id, record) in &snap.records {
-        let n = &record.nomination;
-        let cat = snap.campaign.category(&n.category);
-        let a = rules::assess(snap, record);
-        let status = match (&record.decision, &a) {
-            (Some(d), _) => RowStatus::Decided(d.outcome),
-            (None, Some(a)) if a.aggregate.final_score.is_none() => RowStatus::NoScore,
-            (None, Some(a)) if a.ineligible.is_empty() => RowStatus::Eligible,
-            _ => RowStatus::Ineligible,
-        };
-        let mine = match me {
-            Some(m) if m.has_role(Role::Reviewer) => {
-                if conflict_of(m, n).is_some() {
-                    Mine::Conflict
-                } else if record.scores.contains_key(&m.id) {
-                    Mine::Scored
-                } else {
-                    Mine::Needed
-                }
-            }
-            _ => Mine::NotReviewer,
-        };
-        let my_total = match (me, cat) {
-            (Some(m), Some(c)) => record
-                .scores
-                .get(&m.id)
-                .and_then(|s| review_total(c, &m.id, s).total),
-            _ => None,
-        };
-        let unit = snap
-            .unit(&n.unit)
-            .map_or_else(|| n.unit.clone(), |u| display(&u.name));
-        let nominee = display(&n.nominee.name);
-        let keys = vec![
-            (Key::new(&nominee), false),
-            (Key::new(&unit), false),
-            (Key::new(&display(n.brand.as_deref().unwrap_or(""))), false),
-            (Key::new(&display(&n.deeds)), true),
-        ];
-        out.push(Row {
-            id: id.clone(),
-            category: n.category.clone(),
-            category_name: cat.map_or_else(
-                || n.category.clone(),
-                |c| display(lang.pick(&c.name, &c.name_en)),
-            ),
-            nominee,
-            unit,
-            status,
-            mine,
-            my_total,
-            score: a.as_ref().and_then(|a| a.aggregate.final_score),
-            gate_failed: a
-                .as_ref()
-                .is_some_and(|a| a.gates.gates.iter().any(|g| !g.passed)),
-            veto: a.as_ref().is_some_and(|a| !a.gates.vetoes.is_empty()),
-            open_objections: rules::notice::open_objections(record).len(),
-            objections: record.objections.len(),
-            disagreement: a.as_ref().is_some_and(|a| a.aggregate.disagreement),
-            keys,
-        });
+    snap.records
+        .iter()
+        .map(|(id, record)| row(snap, me, lang, id, record))
+        .collect()
+}
+
+/// The rows of `new`, reusing those of `old` (built by [`build`] from it) for
+/// every record that did not change. A row reads its own record and the
+/// campaign, members, units and rulings; when any of those changed, or `rows`
+/// does not match `old`, every row is built again.
+pub fn rebuild(
+    old: &Snapshot,
+    new: &Snapshot,
+    rows: Vec<Row>,
+    me: Option<&str>,
+    lang: Lang,
+) -> Vec<Row> {
+    let same_world = old.campaign == new.campaign
+        && old.members == new.members
+        && old.units == new.units
+        && old.rulings == new.rulings
+        && rows.len() == old.records.len()
+        && rows
+            .iter()
+            .zip(old.records.keys())
+            .all(|(r, id)| r.id == *id);
+    if !same_world {
+        return build(new, me, lang);
     }
-    out
+    let mut kept: std::collections::HashMap<String, Row> =
+        rows.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let me = me.and_then(|m| new.member(m));
+    new.records
+        .iter()
+        .map(|(id, record)| match kept.remove(id) {
+            Some(r) if unchanged(old, new, id) => r,
+            _ => row(new, me, lang, id, record),
+        })
+        .collect()
+}
+
+/// Whether record `id` is the same in both snapshots: the same tree when the
+/// store indexed both, else equal.
+fn unchanged(old: &Snapshot, new: &Snapshot, id: &str) -> bool {
+    match (old.index.records.get(id), new.index.records.get(id)) {
+        (Some(a), Some(b)) => a.1 == b.1,
+        _ => old.records.get(id) == new.records.get(id),
+    }
+}
+
+fn row(snap: &Snapshot, me: Option<&Member>, lang: Lang, id: &str, record: &Record) -> Row {
+    let n = &record.nomination;
+    let cat = snap.campaign.category(&n.category);
+    let a = rules::assess(snap, record);
+    let status = match (&record.decision, &a) {
+        (Some(d), _) => RowStatus::Decided(d.outcome),
+        (None, Some(a)) if a.aggregate.final_score.is_none() => RowStatus::NoScore,
+        (None, Some(a)) if a.ineligible.is_empty() => RowStatus::Eligible,
+        _ => RowStatus::Ineligible,
+    };
+    let mine = match me {
+        Some(m) if m.has_role(Role::Reviewer) => {
+            if conflict_of(m, n).is_some() {
+                Mine::Conflict
+            } else if record.scores.contains_key(&m.id) {
+                Mine::Scored
+            } else {
+                Mine::Needed
+            }
+        }
+        _ => Mine::NotReviewer,
+    };
+    let my_total = match (me, cat) {
+        (Some(m), Some(c)) => record
+            .scores
+            .get(&m.id)
+            .and_then(|s| review_total(c, &m.id, s).total),
+        _ => None,
+    };
+    let unit = snap
+        .unit(&n.unit)
+        .map_or_else(|| n.unit.clone(), |u| display(&u.name));
+    let nominee = display(&n.nominee.name);
+    let keys = vec![
+        (Key::new(&nominee), false),
+        (Key::new(&unit), false),
+        (Key::new(&display(n.brand.as_deref().unwrap_or(""))), false),
+        (Key::new(&display(&n.deeds)), true),
+    ];
+    Row {
+        id: id.to_string(),
+        category: n.category.clone(),
+        category_name: cat.map_or_else(
+            || n.category.clone(),
+            |c| display(lang.pick(&c.name, &c.name_en)),
+        ),
+        nominee,
+        unit,
+        status,
+        mine,
+        my_total,
+        score: a.as_ref().and_then(|a| a.aggregate.final_score),
+        gate_failed: a
+            .as_ref()
+            .is_some_and(|a| a.gates.gates.iter().any(|g| !g.passed)),
+        veto: a.as_ref().is_some_and(|a| !a.gates.vetoes.is_empty()),
+        open_objections: rules::notice::open_objections(record).len(),
+        objections: record.objections.len(),
+        disagreement: a.as_ref().is_some_and(|a| a.aggregate.disagreement),
+        keys,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -403,13 +403,13 @@ fn tui_detail_tabs_are_inert() {
             }],
         }]),
     );
-    for tab in 0..7 {
+    for tab in pingxuan::tui::app::Tab::ALL {
         app.screen = Screen::Detail {
             id: BAD.into(),
             tab,
             scroll: 0,
         };
-        drawn_inert(&mut app, &format!("detail tab {tab}"));
+        drawn_inert(&mut app, &format!("detail tab {tab:?}"));
     }
 }
 

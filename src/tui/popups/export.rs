@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -12,9 +13,51 @@ use ratatui::Frame;
 use crate::export::Format;
 use crate::text::{display, pad, truncate, width};
 
-use super::app::App;
-use super::jobs::{ExportJob, ExportKind, Exported};
-use super::view::popup;
+use super::super::app::{App, Effect, Overlay};
+use super::super::jobs::{ExportJob, ExportKind, Exported, Job};
+use super::super::keys::Cmd;
+use super::super::view::popup;
+
+/// Typing the file name; `Some` when the key was taken.
+pub fn typed(app: &mut App, key: &KeyEvent) -> Option<Option<Effect>> {
+    let Some(Overlay::Export(m)) = app.overlays.last_mut() else {
+        return None;
+    };
+    match key.code {
+        KeyCode::Char(c) if m.typing() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            m.type_char(c);
+            Some(None)
+        }
+        KeyCode::Backspace => {
+            m.backspace();
+            Some(None)
+        }
+        _ => None,
+    }
+}
+
+/// The menu's commands: move between fields, change one, write, close.
+pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
+    let (day, lang) = (app.day(), app.lang());
+    let Some(Overlay::Export(m)) = app.overlays.last_mut() else {
+        return None;
+    };
+    match cmd {
+        Cmd::NextField | Cmd::Down => m.next_field(true),
+        Cmd::PrevField | Cmd::Up => m.next_field(false),
+        Cmd::Change => m.change(true),
+        Cmd::PrevTab => m.change(false),
+        Cmd::Back => {
+            app.overlays.pop();
+        }
+        Cmd::Open => match m.job(day, lang) {
+            Ok(job) => return app.request(Job::Export(job)),
+            Err(e) => m.error = Some(e),
+        },
+        _ => {}
+    }
+    None
+}
 
 /// The formats a document comes in, print-ready HTML first (as the command line's).
 pub fn formats(kind: ExportKind) -> &'static [Format] {
@@ -161,7 +204,7 @@ impl ExportMenu {
     ) -> Result<ExportJob, String> {
         let path = self.path.trim();
         if path.is_empty() {
-            return Err(super::tr(lang, "請輸入文件名", "type a file name"));
+            return Err(super::super::tr(lang, "請輸入文件名", "type a file name"));
         }
         let kind = self.current();
         Ok(ExportJob {

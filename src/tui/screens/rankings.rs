@@ -6,11 +6,41 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::rules::{self, text::num};
+use crate::rules::text::num;
 use crate::text::{display, pad, truncate};
 
-use super::app::App;
-use super::view::tabs_line;
+use super::super::app::{every_kind, App, Effect, Screen};
+use super::super::jobs::ExportKind;
+use super::super::keys::Cmd;
+use super::super::view::tabs_line;
+
+/// The rankings' commands: category tabs, scroll, export, back.
+pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
+    if cmd == Cmd::Export {
+        if let Screen::Rankings { cat, .. } = app.screen {
+            let category = app.snap.campaign.categories.get(cat).map(|c| c.id.clone());
+            app.export_menu(every_kind(false, ExportKind::Notice), category, None);
+        }
+        return None;
+    }
+    let page = app.page() as u16;
+    let n = app.snap.campaign.categories.len().max(1);
+    let Screen::Rankings { cat, scroll } = &mut app.screen else {
+        return None;
+    };
+    match cmd {
+        Cmd::PrevTab => *cat = (*cat + n - 1) % n,
+        Cmd::NextTab => *cat = (*cat + 1) % n,
+        Cmd::Up => *scroll = scroll.saturating_sub(1),
+        Cmd::Down => *scroll = scroll.saturating_add(1),
+        Cmd::PageDown => *scroll = scroll.saturating_add(page),
+        Cmd::PageUp => *scroll = scroll.saturating_sub(page),
+        Cmd::Top => *scroll = 0,
+        Cmd::Back => app.screen = Screen::List,
+        _ => {}
+    }
+    None
+}
 
 const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
@@ -27,7 +57,9 @@ pub fn bar(value: f64, max: f64, cols: usize) -> String {
     s
 }
 
-pub fn draw(app: &mut App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
+/// One category's ranking (memoised per snapshot), its lines and the entries
+/// out of it.
+pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
     let th = app.session.theme;
     let l = app.lang();
     let zh = l.zh();
@@ -48,7 +80,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
     };
     let total_max = category.total_max();
     let mut lines: Vec<Line> = Vec::new();
-    let ranking = match rules::rank(&app.snap, &category.id, app.day()) {
+    let Some(ranking) = app.ranking(cat) else {
+        return;
+    };
+    let ranking = match ranking.as_ref() {
         Ok(r) => r,
         Err(e) => {
             f.render_widget(
