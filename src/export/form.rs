@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::doc::{date_blank, Block, Document, Row, TCell, Table, BLANK};
 use super::sheet::{headers, Cell, Sheet};
-use super::{date, html, source_commit, unit_name, ExportError, Format, Options};
+use super::{date, html, source_commit, unit_name, ExportError, Options};
 use crate::i18n::Lang;
 use crate::model::{IncidentKind, Level, Nomination, NomineeKind, Snapshot};
 
@@ -310,53 +310,63 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
     })
 }
 
-pub fn render(
-    snapshot: &Snapshot,
-    id: &str,
-    format: Format,
-    opts: &Options,
-) -> Result<Vec<u8>, ExportError> {
-    let doc = build(snapshot, id, opts)?;
-    let l = opts.lang;
-    match format {
-        Format::Json => super::json::to_vec(&doc),
-        Format::Csv | Format::Xlsx => {
-            super::sheets_out(&[sheet(&doc, l)], format, &doc.commit, opts)
-        }
-        Format::Html => Ok(to_html(&doc, l).into_bytes()),
-        Format::Markdown => Ok(super::doc::to_markdown(&document(&doc, l, 1)).into_bytes()),
-        Format::Docx => {
-            // each copy a section whose page header carries the title, the number
-            // and the copy mark on every page; the tables lose their own heading
-            let headings: Vec<Vec<String>> = (0..doc.copies)
-                .map(|i| {
-                    vec![
-                        doc.title.clone(),
-                        format!(
-                            "{}　{}（{}）",
-                            meta_line(&doc, l),
-                            copy_mark(i, l),
-                            keeper(i, l)
-                        ),
-                    ]
-                })
-                .collect();
-            let copies: Vec<Vec<Block>> = (0..doc.copies)
-                .map(|i| {
-                    copy_blocks(&doc, l, i)
-                        .into_iter()
-                        .map(|b| match b {
-                            Block::Table(mut t) if t.class == "form" => {
-                                t.head.clear();
-                                Block::Table(t)
-                            }
-                            other => other,
-                        })
-                        .collect()
-                })
-                .collect();
-            super::docx::write_copies(&document(&doc, l, doc.copies), &headings, &copies)
-        }
+impl super::document::Document for FormDoc {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Form
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(self)
+    }
+
+    /// One copy (Markdown); the printed forms lay out every copy.
+    fn blocks(&self, l: Lang) -> Option<Document> {
+        Some(document(self, l, 1))
+    }
+
+    fn html(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(to_html(self, l).into_bytes())
+    }
+
+    fn docx(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        // each copy a section whose page header carries the title, the number
+        // and the copy mark on every page; the tables lose their own heading
+        let headings: Vec<Vec<String>> = (0..self.copies)
+            .map(|i| {
+                vec![
+                    self.title.clone(),
+                    format!(
+                        "{}　{}（{}）",
+                        meta_line(self, l),
+                        copy_mark(i, l),
+                        keeper(i, l)
+                    ),
+                ]
+            })
+            .collect();
+        let copies: Vec<Vec<Block>> = (0..self.copies)
+            .map(|i| {
+                copy_blocks(self, l, i)
+                    .into_iter()
+                    .map(|b| match b {
+                        Block::Table(mut t) if t.class == "form" => {
+                            t.head.clear();
+                            Block::Table(t)
+                        }
+                        other => other,
+                    })
+                    .collect()
+            })
+            .collect();
+        super::docx::write_copies(&document(self, l, self.copies), &headings, &copies)
+    }
+
+    fn sheets(&self, l: Lang) -> Option<Vec<Sheet>> {
+        Some(vec![sheet(self, l)])
     }
 }
 
