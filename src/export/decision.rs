@@ -59,7 +59,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<DecisionDoc, ExportE
         let pending = snapshot.records.values().any(|r| {
             r.nomination.category == cat.id
                 && r.decision.as_ref().map(|d| d.outcome) == Some(Outcome::Candidate)
-                && crate::rules::notice::upheld_objection(r).is_none()
+                && crate::rules::objection::upheld_objection(r).is_none()
         });
         let mut commended: Vec<(usize, Commended)> = list
             .entries

@@ -9,20 +9,22 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    units_in_cycles, validate_id, Action, Campaign, Category, Member, Nomination, Record, Role,
-    Snapshot, Stance, Unit, FORMAT,
+    units_in_cycles, validate_id, Action, Campaign, Member, Nomination, Record, Role, Snapshot,
+    Stance, Unit, FORMAT,
 };
 
 use super::conflict::check_conflict;
 use super::deadline::{check_form, check_registration, FORM_DEADLINE, REG_DEADLINE};
+use super::decide::check_decide;
 use super::freeze::check_freeze;
 use super::late_change::check_late_change;
-use super::notice::{check_decide, check_object, check_publish, check_resolve};
+use super::notice::check_publish;
+use super::objection::{check_object, check_resolve};
 use super::phase::check_action_phase;
 use super::quota::check_quota;
 use super::refusal::{RefKind, Refusal};
 use super::roles::check_roles;
-use super::scope::check_scope;
+use super::scope::{category_exact, check_scope};
 
 /// Checks `action` by `actor` on `day` against every rule; `Err` lists all refusals.
 pub fn check_action(
@@ -162,30 +164,6 @@ fn record_of<'a>(snapshot: &'a Snapshot, id: &str, out: &mut Vec<Refusal>) -> Op
         });
     }
     r
-}
-
-fn category_exact<'a>(
-    snapshot: &'a Snapshot,
-    given: &str,
-    out: &mut Vec<Refusal>,
-) -> Option<&'a Category> {
-    match snapshot.campaign.category(given) {
-        None => {
-            out.push(Refusal::Unknown {
-                what: RefKind::Category,
-                id: given.to_string(),
-            });
-            None
-        }
-        Some(c) if c.id != given => {
-            out.push(Refusal::CategoryAlias {
-                given: given.to_string(),
-                id: c.id.clone(),
-            });
-            None
-        }
-        Some(c) => Some(c),
-    }
 }
 
 fn empty(rule: &str, field: &str) -> Refusal {
