@@ -13,6 +13,9 @@ use super::phase::PhaseWindow;
 use super::scope::ScopeProblem;
 use super::text::{action_label, join, num, pick, role_name};
 
+#[cfg(test)]
+mod tests;
+
 /// What an unknown reference pointed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
