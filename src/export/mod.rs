@@ -3,9 +3,12 @@
 //! Nothing here touches git or the file system, except [`audit_log`], which reads
 //! the signed history into the `audit` export's rows.
 //!
-//! One module per document — [`notice`] (公示), [`final_list`] (入選名單),
-//! [`form`] (申報表), [`scores`] (評分明細), [`audit`] (簽名歷史), [`json`] (the
-//! whole snapshot) — and one per format: [`md`], [`html`], [`csv`].
+//! One module per document — [`notice`] (公示), [`decision`] (表彰決定),
+//! [`final_list`] (入選名單), [`form`] (申報表), [`scores`] (評分明細),
+//! [`audit`] (簽名歷史), [`sheets`] (the office's forms), [`json`] (the whole
+//! snapshot) — each implementing the [`Document`] trait, and one per format:
+//! [`md`], [`html`], [`csv`], [`xlsx`], [`docx`]. [`document::render`] is the one
+//! place a format is chosen; [`Kind`] is the one list of documents.
 //!
 //! Every export names the commit it was made from (`snapshot.commit`), so a printed
 //! page can be traced to the signed history: in Markdown and HTML as a line of text
