@@ -61,39 +61,24 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
     let snapshot = store.snapshot()?;
     let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
     opts.category = a.category.clone();
-    let log;
-    let what = match a.what {
-        Kind::Notice => What::Notice,
-        Kind::Final => What::Final,
-        Kind::Form => match a.id.as_deref() {
-            Some(id) => What::Form { id },
-            None => bail!(cx.lang.pick(
-                "用法：pingxuan export form 編號",
-                "usage: pingxuan export form ID"
-            )),
-        },
-        Kind::Scores => What::Scores,
-        Kind::Audit => {
-            if !Kind::Audit.formats().contains(&format) {
-                // refuse before the (slow) verification
-                return Err(anyhow!(ExportError::Unsupported {
-                    what: "audit",
-                    format: format.extension(),
-                }
-                .message(cx.lang.zh())));
+    let log = if a.what == Kind::Audit {
+        if !Kind::Audit.formats().contains(&format) {
+            // refuse before the (slow) verification
+            return Err(anyhow!(ExportError::Unsupported {
+                what: "audit",
+                format: format.extension(),
             }
-            log = crate::act::audit_log::from_history(&store, cx.lang)?;
-            What::Audit(&log)
+            .message(cx.lang.zh())));
         }
-        Kind::Json => What::Json,
-        Kind::Decision => What::Decision,
-        Kind::Registration => What::Registration,
-        Kind::ScoreSheet => What::ScoreSheet,
-        Kind::Ballot => What::Ballot,
-        Kind::Votes => What::Votes,
-        Kind::Letter => What::Letter,
-        Kind::Opinions => What::Opinions,
-        Kind::Objections => What::Objections,
+        Some(crate::act::audit_log::from_history(&store, cx.lang)?)
+    } else {
+        None
+    };
+    let Some(what) = What::of(a.what, a.id.as_deref(), log.as_ref()) else {
+        bail!(cx.lang.pick(
+            "用法：pingxuan export form 編號",
+            "usage: pingxuan export form ID"
+        ))
     };
     let bytes = export::render(&snapshot, &what, format, &opts)
         .map_err(|e| anyhow!(e.message(cx.lang.zh())))?;

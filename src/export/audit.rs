@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::sheet::{Cell, Sheet};
-use super::{html, md, source_commit, ExportError, Format, Options};
+use super::{html, md, source_commit, ExportError};
 use crate::i18n::Lang;
 use crate::model::Snapshot;
 
@@ -79,31 +79,46 @@ pub fn build<'a>(snapshot: &Snapshot, log: &'a AuditLog, l: Lang) -> AuditDoc<'a
     }
 }
 
-/// Renders an audit log, which need not come from `snapshot` (that gives the
-/// commit and the members' names).
-pub fn render(
-    snapshot: &Snapshot,
-    log: &AuditLog,
-    format: Format,
-    opts: &Options,
-) -> Result<Vec<u8>, ExportError> {
-    let l = opts.lang;
-    let doc = build(snapshot, log, l);
-    let names = Names::of(snapshot);
-    Ok(match format {
-        Format::Markdown => markdown(&doc, l, &names).into_bytes(),
-        Format::Html => to_html(&doc, l, &names).into_bytes(),
-        Format::Csv | Format::Xlsx => {
-            super::sheets_out(&sheets(&doc, l, &names), format, &doc.commit, opts)?
+/// An audit log ready to render, which need not come from the snapshot it is
+/// built with (that gives the commit and the members' names).
+pub struct AuditExport<'a> {
+    pub doc: AuditDoc<'a>,
+    pub names: Names,
+}
+
+impl<'a> AuditExport<'a> {
+    pub fn new(snapshot: &Snapshot, log: &'a AuditLog, l: Lang) -> AuditExport<'a> {
+        AuditExport {
+            doc: build(snapshot, log, l),
+            names: Names::of(snapshot),
         }
-        Format::Json => super::json::to_vec(&doc)?,
-        Format::Docx => {
-            return Err(ExportError::Unsupported {
-                what: "audit",
-                format: "docx",
-            })
-        }
-    })
+    }
+}
+
+impl super::document::Document for AuditExport<'_> {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Audit
+    }
+
+    fn commit(&self) -> &str {
+        &self.doc.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(&self.doc)
+    }
+
+    fn markdown(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(markdown(&self.doc, l, &self.names).into_bytes())
+    }
+
+    fn html(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(to_html(&self.doc, l, &self.names).into_bytes())
+    }
+
+    fn sheets(&self, l: Lang) -> Option<Vec<Sheet>> {
+        Some(sheets(&self.doc, l, &self.names))
+    }
 }
 
 /// Member ids to names, so the documents show 李國華, not `liguohua`.

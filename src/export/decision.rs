@@ -13,9 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::doc::{date_blank, Block, Document};
-use super::{
-    categories, category_name, date, source_commit, unit_name, ExportError, Format, Options,
-};
+use super::{categories, category_name, date, source_commit, unit_name, ExportError, Options};
 use crate::i18n::Lang;
 use crate::model::{NomineeKind, Outcome, Snapshot};
 
@@ -61,7 +59,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<DecisionDoc, ExportE
         let pending = snapshot.records.values().any(|r| {
             r.nomination.category == cat.id
                 && r.decision.as_ref().map(|d| d.outcome) == Some(Outcome::Candidate)
-                && crate::rules::notice::upheld_objection(r).is_none()
+                && crate::rules::objection::upheld_objection(r).is_none()
         });
         let mut commended: Vec<(usize, Commended)> = list
             .entries
@@ -120,11 +118,21 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<DecisionDoc, ExportE
     })
 }
 
-pub fn render(snapshot: &Snapshot, format: Format, opts: &Options) -> Result<Vec<u8>, ExportError> {
-    let doc = build(snapshot, opts)?;
-    match format {
-        Format::Json => super::json::to_vec(&doc),
-        _ => super::blocks_out(&document(&doc, opts.lang), format),
+impl super::document::Document for DecisionDoc {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Decision
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(self)
+    }
+
+    fn blocks(&self, l: Lang) -> Option<Document> {
+        Some(document(self, l))
     }
 }
 

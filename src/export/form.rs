@@ -16,9 +16,9 @@ use serde::Serialize;
 
 use super::doc::{date_blank, Block, Document, Row, TCell, Table, BLANK};
 use super::sheet::{headers, Cell, Sheet};
-use super::{date, html, source_commit, unit_name, ExportError, Format, Options};
+use super::{date, html, source_commit, unit_name, ExportError, Options};
 use crate::i18n::Lang;
-use crate::model::{IncidentKind, Level, Nomination, NomineeKind, Snapshot};
+use crate::model::{Category, IncidentKind, Level, Nomination, NomineeKind, Snapshot};
 
 /// How many copies the notice asks for.
 pub const COPIES: usize = 3;
@@ -113,29 +113,7 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
     };
     let unit = unit_name(snapshot, &n.unit);
     let person = n.nominee.kind == NomineeKind::Person;
-    let identity = if person {
-        vec![
-            field(l.pick("姓名", "Name"), vec![n.nominee.name.clone()]),
-            field(l.pick("性別", "Gender"), opt(&n.nominee.gender)),
-            field(l.pick("出生年月", "Born"), opt(&n.nominee.born)),
-            field(
-                l.pick("政治面貌", "Political status"),
-                opt(&n.nominee.political_status),
-            ),
-            field(l.pick("學歷", "Education"), opt(&n.nominee.education)),
-            field(l.pick("職務（崗位）", "Post"), opt(&n.nominee.post)),
-            field(l.pick("工作單位", "Workplace"), opt(&n.nominee.workplace)),
-        ]
-    } else {
-        let mut v = vec![
-            field(l.pick("申報對象", "Nominee"), vec![n.nominee.name.clone()]),
-            field(l.pick("所屬單位", "Parent body"), opt(&n.nominee.workplace)),
-        ];
-        if n.brand.is_some() || cat.is_some_and(|c| c.requires_brand) {
-            v.push(field(l.pick("服務品牌", "Service brand"), opt(&n.brand)));
-        }
-        v
-    };
+    let identity = identity(n, cat, l);
     let mut fields = vec![field(
         l.pick("申報單位", "Nominating unit"),
         vec![unit.clone()],
@@ -159,6 +137,62 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
         l.pick("聯繫電話", "Telephone"),
         vec![n.contact.phone.clone()],
     ));
+    fields.extend(figures(n, l));
+    fields.extend(record_fields(n, l));
+    Ok(FormDoc {
+        commit: source_commit(snapshot),
+        id: n.id.clone(),
+        category: n.category.clone(),
+        title,
+        unit,
+        registered: date(n.registered, l),
+        filed: n.form_filed.map(|d| date(d, l)),
+        person,
+        identity,
+        fields,
+        sign_boxes: sign_boxes(l),
+        departments: snapshot
+            .campaign
+            .departments
+            .iter()
+            .map(|d| l.pick(&d.name, &d.name_en).to_string())
+            .collect(),
+        copies: COPIES,
+        nomination: n.clone(),
+    })
+}
+
+/// The identity block: a person's particulars, or an organisation's name, body
+/// and brand.
+fn identity(n: &Nomination, cat: Option<&Category>, l: Lang) -> Vec<Field> {
+    if n.nominee.kind == NomineeKind::Person {
+        vec![
+            field(l.pick("姓名", "Name"), vec![n.nominee.name.clone()]),
+            field(l.pick("性別", "Gender"), opt(&n.nominee.gender)),
+            field(l.pick("出生年月", "Born"), opt(&n.nominee.born)),
+            field(
+                l.pick("政治面貌", "Political status"),
+                opt(&n.nominee.political_status),
+            ),
+            field(l.pick("學歷", "Education"), opt(&n.nominee.education)),
+            field(l.pick("職務（崗位）", "Post"), opt(&n.nominee.post)),
+            field(l.pick("工作單位", "Workplace"), opt(&n.nominee.workplace)),
+        ]
+    } else {
+        let mut v = vec![
+            field(l.pick("申報對象", "Nominee"), vec![n.nominee.name.clone()]),
+            field(l.pick("所屬單位", "Parent body"), opt(&n.nominee.workplace)),
+        ];
+        if n.brand.is_some() || cat.is_some_and(|c| c.requires_brand) {
+            v.push(field(l.pick("服務品牌", "Service brand"), opt(&n.brand)));
+        }
+        v
+    }
+}
+
+/// The figures and the incidents of recent years.
+fn figures(n: &Nomination, l: Lang) -> Vec<Field> {
+    let mut fields = Vec::new();
     let m = &n.metrics;
     let mut metrics: Vec<String> = m
         .appraisal_satisfaction
@@ -206,6 +240,13 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
             incidents
         },
     ));
+    fields
+}
+
+/// What the record lists: honours, media coverage, deeds, activities,
+/// supervisors and evidence.
+fn record_fields(n: &Nomination, l: Lang) -> Vec<Field> {
+    let mut fields = Vec::new();
     fields.push(field(
         l.pick("榮譽稱號", "Honours"),
         n.honours
@@ -277,7 +318,12 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
             .map(|e| format!("{}{}{}", e.title, l.pick("：", ": "), e.reference))
             .collect(),
     ));
-    let sign_boxes = vec![
+    fields
+}
+
+/// Boxes left blank for handwritten opinions, signatures and seals.
+fn sign_boxes(l: Lang) -> Vec<String> {
+    vec![
         l.pick("申報單位意見", "Opinion of the nominating unit")
             .to_string(),
         l.pick(
@@ -286,77 +332,66 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
         )
         .to_string(),
         l.pick("評委會意見", "Opinion of the committee").to_string(),
-    ];
-    Ok(FormDoc {
-        commit: source_commit(snapshot),
-        id: n.id.clone(),
-        category: n.category.clone(),
-        title,
-        unit,
-        registered: date(n.registered, l),
-        filed: n.form_filed.map(|d| date(d, l)),
-        person,
-        identity,
-        fields,
-        sign_boxes,
-        departments: snapshot
-            .campaign
-            .departments
-            .iter()
-            .map(|d| l.pick(&d.name, &d.name_en).to_string())
-            .collect(),
-        copies: COPIES,
-        nomination: n.clone(),
-    })
+    ]
 }
 
-pub fn render(
-    snapshot: &Snapshot,
-    id: &str,
-    format: Format,
-    opts: &Options,
-) -> Result<Vec<u8>, ExportError> {
-    let doc = build(snapshot, id, opts)?;
-    let l = opts.lang;
-    match format {
-        Format::Json => super::json::to_vec(&doc),
-        Format::Csv | Format::Xlsx => {
-            super::sheets_out(&[sheet(&doc, l)], format, &doc.commit, opts)
-        }
-        Format::Html => Ok(to_html(&doc, l).into_bytes()),
-        Format::Markdown => Ok(super::doc::to_markdown(&document(&doc, l, 1)).into_bytes()),
-        Format::Docx => {
-            // each copy a section whose page header carries the title, the number
-            // and the copy mark on every page; the tables lose their own heading
-            let headings: Vec<Vec<String>> = (0..doc.copies)
-                .map(|i| {
-                    vec![
-                        doc.title.clone(),
-                        format!(
-                            "{}　{}（{}）",
-                            meta_line(&doc, l),
-                            copy_mark(i, l),
-                            keeper(i, l)
-                        ),
-                    ]
-                })
-                .collect();
-            let copies: Vec<Vec<Block>> = (0..doc.copies)
-                .map(|i| {
-                    copy_blocks(&doc, l, i)
-                        .into_iter()
-                        .map(|b| match b {
-                            Block::Table(mut t) if t.class == "form" => {
-                                t.head.clear();
-                                Block::Table(t)
-                            }
-                            other => other,
-                        })
-                        .collect()
-                })
-                .collect();
-            super::docx::write_copies(&document(&doc, l, doc.copies), &headings, &copies)
-        }
+impl super::document::Document for FormDoc {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Form
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(self)
+    }
+
+    /// One copy (Markdown); the printed forms lay out every copy.
+    fn blocks(&self, l: Lang) -> Option<Document> {
+        Some(document(self, l, 1))
+    }
+
+    fn html(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(to_html(self, l).into_bytes())
+    }
+
+    fn docx(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        // each copy a section whose page header carries the title, the number
+        // and the copy mark on every page; the tables lose their own heading
+        let headings: Vec<Vec<String>> = (0..self.copies)
+            .map(|i| {
+                vec![
+                    self.title.clone(),
+                    format!(
+                        "{}　{}（{}）",
+                        meta_line(self, l),
+                        copy_mark(i, l),
+                        keeper(i, l)
+                    ),
+                ]
+            })
+            .collect();
+        let copies: Vec<Vec<Block>> = (0..self.copies)
+            .map(|i| {
+                copy_blocks(self, l, i)
+                    .into_iter()
+                    .map(|b| match b {
+                        Block::Table(mut t) if t.class == "form" => {
+                            t.head.clear();
+                            Block::Table(t)
+                        }
+                        other => other,
+                    })
+                    .collect()
+            })
+            .collect();
+        super::docx::write_copies(&document(self, l, self.copies), &headings, &copies)
+    }
+
+    fn sheets(&self, l: Lang) -> Option<Vec<Sheet>> {
+        Some(vec![sheet(self, l)])
     }
 }
 

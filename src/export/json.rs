@@ -15,6 +15,30 @@ pub fn to_vec<T: Serialize>(doc: &T) -> Result<Vec<u8>, ExportError> {
 }
 
 /// The whole snapshot; `commit` is its first field.
-pub fn render(snapshot: &Snapshot) -> Result<Vec<u8>, ExportError> {
-    to_vec(snapshot)
+pub struct Whole<'a> {
+    pub snapshot: &'a Snapshot,
+    pub commit: String,
+}
+
+impl<'a> Whole<'a> {
+    pub fn new(snapshot: &'a Snapshot) -> Whole<'a> {
+        Whole {
+            snapshot,
+            commit: super::source_commit(snapshot),
+        }
+    }
+}
+
+impl super::document::Document for Whole<'_> {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Json
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        to_vec(self.snapshot)
+    }
 }

@@ -3,9 +3,12 @@
 //! Nothing here touches git or the file system; the `audit` export's rows are
 //! read from the signed history by [`crate::act::audit_log`].
 //!
-//! One module per document — [`notice`] (公示), [`final_list`] (入選名單),
-//! [`form`] (申報表), [`scores`] (評分明細), [`audit`] (簽名歷史), [`json`] (the
-//! whole snapshot) — and one per format: [`md`], [`html`], [`csv`].
+//! One module per document — [`notice`] (公示), [`decision`] (表彰決定),
+//! [`final_list`] (入選名單), [`form`] (申報表), [`scores`] (評分明細),
+//! [`audit`] (簽名歷史), [`sheets`] (the office's forms), [`json`] (the whole
+//! snapshot) — each implementing the [`Document`] trait, and one per format:
+//! [`md`], [`html`], [`csv`], [`xlsx`], [`docx`]. [`document::render`] is the one
+//! place a format is chosen; [`Kind`] is the one list of documents.
 //!
 //! Every export names the commit it was made from (`snapshot.commit`), so a printed
 //! page can be traced to the signed history: in Markdown and HTML as a line of text
@@ -32,6 +35,7 @@ pub mod audit;
 pub mod csv;
 pub mod decision;
 pub mod doc;
+pub mod document;
 pub mod docx;
 pub mod final_list;
 pub mod form;
@@ -53,6 +57,7 @@ use crate::i18n::Lang;
 use crate::model::{Category, Nomination, Snapshot};
 
 pub use audit::{AuditLog, AuditRow};
+pub use document::Document;
 pub use kind::Kind;
 
 /// The output format.
@@ -173,7 +178,28 @@ pub enum What<'a> {
     Objections,
 }
 
-impl What<'_> {
+impl<'a> What<'a> {
+    /// The document of `kind`: `form` takes the nomination `id` and `audit` the
+    /// signed history; `None` when the one it takes is missing.
+    pub fn of(kind: Kind, id: Option<&'a str>, log: Option<&'a AuditLog>) -> Option<What<'a>> {
+        Some(match kind {
+            Kind::Notice => What::Notice,
+            Kind::Final => What::Final,
+            Kind::Form => What::Form { id: id? },
+            Kind::Scores => What::Scores,
+            Kind::Audit => What::Audit(log?),
+            Kind::Json => What::Json,
+            Kind::Decision => What::Decision,
+            Kind::Registration => What::Registration,
+            Kind::ScoreSheet => What::ScoreSheet,
+            Kind::Ballot => What::Ballot,
+            Kind::Votes => What::Votes,
+            Kind::Letter => What::Letter,
+            Kind::Opinions => What::Opinions,
+            Kind::Objections => What::Objections,
+        })
+    }
+
     pub fn name(&self) -> &'static str {
         self.kind().name()
     }
@@ -281,7 +307,8 @@ impl ExportError {
     }
 }
 
-/// Renders `what` from `snapshot` in `format`.
+/// Renders `what` from `snapshot` in `format`: builds the [`Document`] and hands
+/// it to [`document::render`], the one place a format is chosen.
 pub fn render(
     snapshot: &Snapshot,
     what: &What<'_>,
@@ -290,61 +317,34 @@ pub fn render(
 ) -> Result<Vec<u8>, ExportError> {
     let kind = what.kind();
     if !kind.formats().contains(&format) {
-        return Err(ExportError::Unsupported {
-            what: kind.name(),
-            format: format.extension(),
-        });
+        return Err(document::unsupported(kind, format));
     }
-    match what {
-        What::Notice => notice::render(snapshot, format, opts),
-        What::Final => final_list::render(snapshot, format, opts),
-        What::Form { id } => form::render(snapshot, id, format, opts),
-        What::Scores => scores::render(snapshot, format, opts),
-        What::Audit(log) => audit::render(snapshot, log, format, opts),
-        What::Json => json::render(snapshot),
-        What::Decision => decision::render(snapshot, format, opts),
+    let doc = build(snapshot, what, opts)?;
+    document::render(doc.as_ref(), format, opts)
+}
+
+/// Builds the document `what` names, ready for any of its formats.
+pub fn build<'a>(
+    snapshot: &'a Snapshot,
+    what: &What<'a>,
+    opts: &Options,
+) -> Result<Box<dyn Document + 'a>, ExportError> {
+    Ok(match *what {
+        What::Notice => Box::new(notice::build(snapshot, opts)?),
+        What::Final => Box::new(final_list::build(snapshot, opts)?),
+        What::Form { id } => Box::new(form::build(snapshot, id, opts)?),
+        What::Scores => Box::new(scores::build(snapshot, opts)?),
+        What::Audit(log) => Box::new(audit::AuditExport::new(snapshot, log, opts.lang)),
+        What::Json => Box::new(json::Whole::new(snapshot)),
+        What::Decision => Box::new(decision::build(snapshot, opts)?),
         What::Registration
         | What::ScoreSheet
         | What::Ballot
         | What::Votes
         | What::Letter
         | What::Opinions
-        | What::Objections => sheets::render(snapshot, kind, format, opts),
-    }
-}
-
-/// A document in a block format (Markdown, HTML, `.docx`).
-pub(crate) fn blocks_out(d: &doc::Document, format: Format) -> Result<Vec<u8>, ExportError> {
-    match format {
-        Format::Markdown => Ok(doc::to_markdown(d).into_bytes()),
-        Format::Html => Ok(doc::to_html(d).into_bytes()),
-        Format::Docx => docx::write(d),
-        other => Err(ExportError::Unsupported {
-            what: "document",
-            format: other.extension(),
-        }),
-    }
-}
-
-/// Sheets in a spreadsheet format: CSV takes the first sheet, `.xlsx` all.
-pub(crate) fn sheets_out(
-    sheets: &[sheet::Sheet],
-    format: Format,
-    commit: &str,
-    opts: &Options,
-) -> Result<Vec<u8>, ExportError> {
-    let label = source_label(opts.lang);
-    match format {
-        Format::Csv => match sheets.first() {
-            Some(s) => csv::write_sheet(s, label, commit),
-            None => csv::write(&[], &[], label, commit),
-        },
-        Format::Xlsx => xlsx::write(sheets, label, commit, opts.day),
-        other => Err(ExportError::Unsupported {
-            what: "sheet",
-            format: other.extension(),
-        }),
-    }
+        | What::Objections => Box::new(sheets::build(snapshot, what.kind(), opts)?),
+    })
 }
 
 /// True for the bidirectional embedding, override and isolate controls, which

@@ -20,7 +20,7 @@ use super::doc::{date_blank, Block, Document, Row, TCell, Table};
 use super::sheet::{headers, Cell, Sheet};
 use super::{
     categories, category_name, date, nominee_line, office_name, source_commit, summary, unit_name,
-    ExportError, Format, Options,
+    ExportError, Options,
 };
 use crate::i18n::Lang;
 use crate::model::{NomineeKind, Outcome, Snapshot};
@@ -179,15 +179,25 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<NoticeDoc, ExportErr
     })
 }
 
-pub fn render(snapshot: &Snapshot, format: Format, opts: &Options) -> Result<Vec<u8>, ExportError> {
-    let doc = build(snapshot, opts)?;
-    let l = opts.lang;
-    match format {
-        Format::Json => super::json::to_vec(&doc),
-        Format::Csv | Format::Xlsx => {
-            super::sheets_out(&[sheet(&doc, l)], format, &doc.commit, opts)
-        }
-        _ => super::blocks_out(&document(&doc, l), format),
+impl super::document::Document for NoticeDoc {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Notice
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(self)
+    }
+
+    fn blocks(&self, l: Lang) -> Option<Document> {
+        Some(document(self, l))
+    }
+
+    fn sheets(&self, l: Lang) -> Option<Vec<Sheet>> {
+        Some(vec![sheet(self, l)])
     }
 }
 

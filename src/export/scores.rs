@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::sheet::{headers, Cell, Sheet};
 use super::{
     categories, category_name, date, exported_label, html, md, member_name, score, source_commit,
-    unit_name, ExportError, Format, Options,
+    unit_name, ExportError, Options,
 };
 use crate::i18n::Lang;
 use crate::model::{AggregateMethod, Mark, Snapshot};
@@ -238,23 +238,30 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
     })
 }
 
-pub fn render(snapshot: &Snapshot, format: Format, opts: &Options) -> Result<Vec<u8>, ExportError> {
-    let doc = build(snapshot, opts)?;
-    let l = opts.lang;
-    Ok(match format {
-        Format::Markdown => markdown(&doc, l).into_bytes(),
-        Format::Html => to_html(&doc, l).into_bytes(),
-        Format::Csv | Format::Xlsx => {
-            super::sheets_out(&sheets(&doc, l), format, &doc.commit, opts)?
-        }
-        Format::Json => super::json::to_vec(&doc)?,
-        Format::Docx => {
-            return Err(ExportError::Unsupported {
-                what: "scores",
-                format: "docx",
-            })
-        }
-    })
+impl super::document::Document for ScoresDoc {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Scores
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        super::json::to_vec(self)
+    }
+
+    fn markdown(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(markdown(self, l).into_bytes())
+    }
+
+    fn html(&self, l: Lang) -> Result<Vec<u8>, ExportError> {
+        Ok(to_html(self, l).into_bytes())
+    }
+
+    fn sheets(&self, l: Lang) -> Option<Vec<Sheet>> {
+        Some(sheets(self, l))
+    }
 }
 
 fn title(l: Lang) -> &'static str {

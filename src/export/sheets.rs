@@ -85,14 +85,17 @@ pub struct SheetsDoc {
     pub rows: Vec<Vec<String>>,
 }
 
-pub fn render(
-    snapshot: &Snapshot,
-    kind: Kind,
-    format: Format,
-    opts: &Options,
-) -> Result<Vec<u8>, ExportError> {
+/// One of the office's forms, built: its printed form and its sheets.
+pub struct SheetsExport {
+    pub kind: Kind,
+    pub commit: String,
+    pub document: Document,
+    pub sheets: Vec<Sheet>,
+}
+
+/// Builds the form of `kind` (one of the office's forms above).
+pub fn build(snapshot: &Snapshot, kind: Kind, opts: &Options) -> Result<SheetsExport, ExportError> {
     let commit = source_commit(snapshot);
-    let l = opts.lang;
     let (document, sheets) = match kind {
         Kind::Registration => registration(snapshot, opts)?,
         Kind::ScoreSheet => score_sheet(snapshot, opts)?,
@@ -101,38 +104,55 @@ pub fn render(
         Kind::Letter => letter(snapshot, opts)?,
         Kind::Opinions => opinions(snapshot, opts)?,
         Kind::Objections => objections(snapshot, opts)?,
-        other => {
-            return Err(ExportError::Unsupported {
-                what: other.name(),
-                format: format.extension(),
-            })
-        }
+        // not one of the office's forms: nothing to build here
+        other => return Err(super::document::unsupported(other, Format::Html)),
     };
     let document = Document {
-        lang: l,
+        lang: opts.lang,
         commit: commit.clone(),
         ..document
     };
-    match format {
-        Format::Csv | Format::Xlsx => super::sheets_out(&sheets, format, &commit, opts),
-        Format::Json => {
-            let s = sheets.first();
-            super::json::to_vec(&SheetsDoc {
-                commit,
-                kind: kind.name(),
-                title: document.title.clone(),
-                headers: s.map(|s| s.headers.clone()).unwrap_or_default(),
-                rows: s
-                    .map(|s| {
-                        s.rows
-                            .iter()
-                            .map(|r| r.iter().map(super::csv::cell_text).collect())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-        }
-        _ => super::blocks_out(&document, format),
+    Ok(SheetsExport {
+        kind,
+        commit,
+        document,
+        sheets,
+    })
+}
+
+impl super::document::Document for SheetsExport {
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn json(&self) -> Result<Vec<u8>, ExportError> {
+        let s = self.sheets.first();
+        super::json::to_vec(&SheetsDoc {
+            commit: self.commit.clone(),
+            kind: self.kind.name(),
+            title: self.document.title.clone(),
+            headers: s.map(|s| s.headers.clone()).unwrap_or_default(),
+            rows: s
+                .map(|s| {
+                    s.rows
+                        .iter()
+                        .map(|r| r.iter().map(super::csv::cell_text).collect())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
+    fn blocks(&self, _l: Lang) -> Option<Document> {
+        Some(self.document.clone())
+    }
+
+    fn sheets(&self, _l: Lang) -> Option<Vec<Sheet>> {
+        Some(self.sheets.clone())
     }
 }
 

@@ -10,14 +10,12 @@
 //! is rebuilt.
 
 use std::collections::HashMap;
-
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use serde::{Deserialize, Serialize};
 
-use crate::store::layout;
+use crate::store::{framing, layout};
 
 const MAGIC: &[u8; 8] = b"PXHIST\x00\x01";
 
@@ -119,14 +117,7 @@ impl HistoryIndex {
     /// Reads the index file; `None` when absent or unusable.
     pub fn read(file: &Path) -> Option<HistoryIndex> {
         let bytes = std::fs::read(file).ok()?;
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        if rest.len() < 4 {
-            return None;
-        }
-        let (body, sum) = rest.split_at(rest.len() - 4);
-        if crc32fast::hash(body).to_le_bytes() != sum {
-            return None;
-        }
+        let body = framing::body(&bytes, MAGIC)?;
         let index: HistoryIndex = postcard::from_bytes(body).ok()?;
         let n = index.commits.len();
         let sane = index
@@ -140,24 +131,8 @@ impl HistoryIndex {
 
     /// Writes atomically; a failure only costs time next run.
     pub fn write(&self, file: &Path) {
-        let Ok(body) = postcard::to_stdvec(self) else {
-            return;
-        };
-        let Some(dir) = file.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
-            return;
-        };
-        let sum = crc32fast::hash(&body).to_le_bytes();
-        if tmp.write_all(MAGIC).is_ok()
-            && tmp.write_all(&body).is_ok()
-            && tmp.write_all(&sum).is_ok()
-        {
-            let _ = tmp.persist(file);
+        if let Ok(body) = postcard::to_stdvec(self) {
+            framing::write(file, MAGIC, &body);
         }
     }
 

@@ -9,20 +9,22 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    units_in_cycles, validate_id, Action, Campaign, Category, Member, Nomination, Record, Role,
-    Snapshot, Stance, Unit, FORMAT,
+    units_in_cycles, validate_id, Action, Campaign, Evaluation, Exception, Member, Nomination,
+    Opinion, PhaseOverride, Record, Role, Score, Snapshot, Stance, Unit, FORMAT,
 };
 
 use super::conflict::check_conflict;
 use super::deadline::{check_form, check_registration, FORM_DEADLINE, REG_DEADLINE};
+use super::decide::check_decide;
 use super::freeze::check_freeze;
 use super::late_change::check_late_change;
-use super::notice::{check_decide, check_object, check_publish, check_resolve};
+use super::notice::check_publish;
+use super::objection::{check_object, check_resolve};
 use super::phase::check_action_phase;
 use super::quota::check_quota;
 use super::refusal::{RefKind, Refusal};
 use super::roles::check_roles;
-use super::scope::check_scope;
+use super::scope::{category_exact, check_scope};
 
 /// Checks `action` by `actor` on `day` against every rule; `Err` lists all refusals.
 pub fn check_action(
@@ -164,30 +166,6 @@ fn record_of<'a>(snapshot: &'a Snapshot, id: &str, out: &mut Vec<Refusal>) -> Op
     r
 }
 
-fn category_exact<'a>(
-    snapshot: &'a Snapshot,
-    given: &str,
-    out: &mut Vec<Refusal>,
-) -> Option<&'a Category> {
-    match snapshot.campaign.category(given) {
-        None => {
-            out.push(Refusal::Unknown {
-                what: RefKind::Category,
-                id: given.to_string(),
-            });
-            None
-        }
-        Some(c) if c.id != given => {
-            out.push(Refusal::CategoryAlias {
-                given: given.to_string(),
-                id: c.id.clone(),
-            });
-            None
-        }
-        Some(c) => Some(c),
-    }
-}
-
 fn empty(rule: &str, field: &str) -> Refusal {
     Refusal::EmptyField {
         rule: rule.into(),
@@ -319,69 +297,16 @@ fn check_content(
             }
         }
         Action::Score { nomination, score } => {
-            if let Some(r) = record_of(snapshot, nomination, &mut out) {
-                if let Err(c) = check_conflict(actor, &r.nomination) {
-                    out.push(c);
-                }
-                if let Some(cat) = campaign.category(&r.nomination.category) {
-                    for (id, mark) in &score.marks {
-                        match cat.criterion(id) {
-                            None => out.push(Refusal::Unknown {
-                                what: RefKind::Criterion,
-                                id: id.clone(),
-                            }),
-                            Some(c) => {
-                                if let Some(p) = mark.points() {
-                                    if !p.is_finite() || p < 0.0 || p > c.max {
-                                        out.push(Refusal::PointsOutOfRange {
-                                            criterion: id.clone(),
-                                            points: p,
-                                            max: c.max,
-                                        });
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            check_score(snapshot, actor, nomination, score, &mut out)
         }
         Action::Evaluate {
             nomination,
             evaluation,
-        } => {
-            if let Some(r) = record_of(snapshot, nomination, &mut out) {
-                if let Err(c) = check_conflict(actor, &r.nomination) {
-                    out.push(c);
-                }
-            }
-            percent("evaluation.rating", evaluation.rating, &mut out);
-            percent(
-                "evaluation.knowledge_rate",
-                evaluation.knowledge_rate,
-                &mut out,
-            );
-            percent(
-                "evaluation.service_satisfaction",
-                evaluation.service_satisfaction,
-                &mut out,
-            );
-        }
+        } => check_evaluate(snapshot, actor, nomination, evaluation, &mut out),
         Action::Opinion {
             nomination,
             opinion,
-        } => {
-            record_of(snapshot, nomination, &mut out);
-            if campaign.department(&opinion.department).is_none() {
-                out.push(Refusal::Unknown {
-                    what: RefKind::Department,
-                    id: opinion.department.clone(),
-                });
-            }
-            if opinion.stance != Stance::Approve && opinion.reason.trim().is_empty() {
-                out.push(empty("GATE-VETO", "opinion.reason"));
-            }
-        }
+        } => check_opinion(snapshot, nomination, opinion, &mut out),
         Action::Vote { nomination, votes } => {
             record_of(snapshot, nomination, &mut out);
             if votes.total() == 0 {
@@ -415,57 +340,10 @@ fn check_content(
             }
         }
         Action::Publish(notice) => out.extend(check_publish(snapshot, notice, day)),
-        Action::Override(o) => {
-            if campaign.phase(&o.phase).is_none() {
-                out.push(Refusal::Unknown {
-                    what: RefKind::Phase,
-                    id: o.phase.clone(),
-                });
-            }
-            if o.start > o.end {
-                out.push(Refusal::PhaseRange {
-                    phase: o.phase.clone(),
-                    start: o.start,
-                    end: o.end,
-                });
-            }
-            if o.reason.trim().is_empty() {
-                out.push(empty("PHASES", "override.reason"));
-            }
-        }
-        Action::Exception(e) => {
-            if e.rule != REG_DEADLINE && e.rule != FORM_DEADLINE {
-                out.push(Refusal::UnknownExceptionRule {
-                    rule: e.rule.clone(),
-                });
-            }
-            if let Some(r) = bad_id(&e.nomination) {
-                out.push(r);
-            }
-            // a registration exception names an id not registered yet; a form one an entry
-            if e.rule == FORM_DEADLINE {
-                record_of(snapshot, &e.nomination, &mut out);
-            }
-            if e.reason.trim().is_empty() {
-                out.push(empty(&e.rule, "exception.reason"));
-            }
-        }
+        Action::Override(o) => check_override(campaign, o, &mut out),
+        Action::Exception(e) => check_exception(snapshot, e, &mut out),
         Action::TieOrder { category, order } => {
-            if let Some(cat) = category_exact(snapshot, category, &mut out) {
-                for (i, id) in order.iter().enumerate() {
-                    if order[..i].contains(id) {
-                        out.push(Refusal::Duplicate { id: id.clone() });
-                    } else if let Some(r) = record_of(snapshot, id, &mut out) {
-                        if r.nomination.category != cat.id {
-                            out.push(Refusal::WrongCategory {
-                                nomination: id.clone(),
-                                category: r.nomination.category.clone(),
-                                expected: cat.id.clone(),
-                            });
-                        }
-                    }
-                }
-            }
+            check_tie_order(snapshot, category, order, &mut out)
         }
         Action::Members(members) => out.extend(check_members(members)),
         Action::Units(units) => out.extend(check_units(units)),
@@ -476,6 +354,138 @@ fn check_content(
         }
     }
     out
+}
+
+/// A score: no conflict of interest, known criteria, points within `0..max`.
+fn check_score(
+    snapshot: &Snapshot,
+    actor: &Member,
+    nomination: &str,
+    score: &Score,
+    out: &mut Vec<Refusal>,
+) {
+    let campaign = &snapshot.campaign;
+    if let Some(r) = record_of(snapshot, nomination, out) {
+        if let Err(c) = check_conflict(actor, &r.nomination) {
+            out.push(c);
+        }
+        if let Some(cat) = campaign.category(&r.nomination.category) {
+            for (id, mark) in &score.marks {
+                match cat.criterion(id) {
+                    None => out.push(Refusal::Unknown {
+                        what: RefKind::Criterion,
+                        id: id.clone(),
+                    }),
+                    Some(c) => {
+                        if let Some(p) = mark.points() {
+                            if !p.is_finite() || p < 0.0 || p > c.max {
+                                out.push(Refusal::PointsOutOfRange {
+                                    criterion: id.clone(),
+                                    points: p,
+                                    max: c.max,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An evaluation: no conflict of interest, its percentages within `0..100`.
+fn check_evaluate(
+    snapshot: &Snapshot,
+    actor: &Member,
+    nomination: &str,
+    evaluation: &Evaluation,
+    out: &mut Vec<Refusal>,
+) {
+    if let Some(r) = record_of(snapshot, nomination, out) {
+        if let Err(c) = check_conflict(actor, &r.nomination) {
+            out.push(c);
+        }
+    }
+    percent("evaluation.rating", evaluation.rating, out);
+    percent("evaluation.knowledge_rate", evaluation.knowledge_rate, out);
+    percent(
+        "evaluation.service_satisfaction",
+        evaluation.service_satisfaction,
+        out,
+    );
+}
+
+/// A department's opinion: a known department, a reason unless it approves.
+fn check_opinion(snapshot: &Snapshot, nomination: &str, opinion: &Opinion, out: &mut Vec<Refusal>) {
+    let campaign = &snapshot.campaign;
+    record_of(snapshot, nomination, out);
+    if campaign.department(&opinion.department).is_none() {
+        out.push(Refusal::Unknown {
+            what: RefKind::Department,
+            id: opinion.department.clone(),
+        });
+    }
+    if opinion.stance != Stance::Approve && opinion.reason.trim().is_empty() {
+        out.push(empty("GATE-VETO", "opinion.reason"));
+    }
+}
+
+/// A phase override: a known phase, in order, with a reason.
+fn check_override(campaign: &Campaign, o: &PhaseOverride, out: &mut Vec<Refusal>) {
+    if campaign.phase(&o.phase).is_none() {
+        out.push(Refusal::Unknown {
+            what: RefKind::Phase,
+            id: o.phase.clone(),
+        });
+    }
+    if o.start > o.end {
+        out.push(Refusal::PhaseRange {
+            phase: o.phase.clone(),
+            start: o.start,
+            end: o.end,
+        });
+    }
+    if o.reason.trim().is_empty() {
+        out.push(empty("PHASES", "override.reason"));
+    }
+}
+
+/// A deadline exception: for REG-DEADLINE or FORM-DEADLINE, a valid id, a reason.
+fn check_exception(snapshot: &Snapshot, e: &Exception, out: &mut Vec<Refusal>) {
+    if e.rule != REG_DEADLINE && e.rule != FORM_DEADLINE {
+        out.push(Refusal::UnknownExceptionRule {
+            rule: e.rule.clone(),
+        });
+    }
+    if let Some(r) = bad_id(&e.nomination) {
+        out.push(r);
+    }
+    // a registration exception names an id not registered yet; a form one an entry
+    if e.rule == FORM_DEADLINE {
+        record_of(snapshot, &e.nomination, out);
+    }
+    if e.reason.trim().is_empty() {
+        out.push(empty(&e.rule, "exception.reason"));
+    }
+}
+
+/// A tie order: the category by id, each nomination once and of that category.
+fn check_tie_order(snapshot: &Snapshot, category: &str, order: &[String], out: &mut Vec<Refusal>) {
+    if let Some(cat) = category_exact(snapshot, category, out) {
+        for (i, id) in order.iter().enumerate() {
+            if order[..i].contains(id) {
+                out.push(Refusal::Duplicate { id: id.clone() });
+            } else if let Some(r) = record_of(snapshot, id, out) {
+                if r.nomination.category != cat.id {
+                    out.push(Refusal::WrongCategory {
+                        nomination: id.clone(),
+                        category: r.nomination.category.clone(),
+                        expected: cat.id.clone(),
+                    });
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::model::{Outcome, Record, Snapshot};
 
 use super::aggregate::{aggregate_record, Aggregate};
 use super::gates::{gate_report, GateReport, GateResult};
-use super::notice::upheld_objection;
+use super::objection::upheld_objection;
 use super::scope::{scope_problems, scope_rule, ScopeProblem};
 use super::text::{join, pick};
 

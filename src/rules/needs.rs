@@ -106,8 +106,8 @@ pub fn check_needs(snapshot: &Snapshot, record: &Record) -> Option<Refusal> {
 /// the final list) now: a gate, a veto, a missing opinion, an upheld or open objection
 /// (a fraud report included), a score below the minimum, a lacking need.
 pub fn recheck(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
-    let mut out = super::notice::candidate_refusals(snapshot, record);
-    let open = super::notice::open_objections(record);
+    let mut out = super::decide::candidate_refusals(snapshot, record);
+    let open = super::objection::open_objections(record);
     if !open.is_empty() {
         out.push(Refusal::ObjectionsOpen {
             nomination: record.nomination.id.clone(),

@@ -1,34 +1,32 @@
-//! CANDIDATES, FRAUD, COMMEND: the candidate list, its public notice, objections,
-//! and the chair's decisions.
+//! CANDIDATES: the candidate list and its public notice.
 //!
 //! - Candidates are the nominations whose decision is `Candidate` and that have no
 //!   upheld objection (an upheld objection removes the candidate).
 //! - Publishing requires at least one name, and every name must be a candidate of
 //!   that category; the notice may not be dated before the day it is published.
 //! - A nomination's notice is the latest published notice of its category that lists
-//!   it. Objections are taken on `published ..= published + notice_days − 1`; a fraud
-//!   report at any time, on any nomination.
-//! - `Final` is refused unless the nomination is on a published notice, that notice
-//!   is over, no objection on it is open or upheld, it is still a candidate, it is in
-//!   the ranking's selection (within the slots, at or above the minimum score) and the
-//!   category's slots are not already taken by other final decisions.
-//! - `Candidate` is refused for an ineligible nomination (gates, veto, missing
-//!   opinions, upheld objection, no score), one below the minimum score (NO-FILLER)
-//!   or one that lacks its form, votes or required assessments (CANDIDATE-NEEDS).
+//!   it. Objections are taken on `published ..= published + notice_days − 1`
+//!   ([`super::objection`]).
 //! - NOTICE-RECHECK: publishing re-checks every listed candidate at that moment (a
 //!   veto, fraud report or open objection recorded after the candidate decision keeps
-//!   it off the notice); `Final` re-checks the same.
-//! - A disqualification for fraud can never be changed; its reason stays.
+//!   it off the notice); `Final` re-checks the same ([`super::decide`]).
+//!
+//! Objections live in [`super::objection`] and the chair's decisions and the final
+//! list in [`super::decide`]; their names are re-exported here for the paths
+//! callers already use.
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::model::{Decision, Notice, Objection, ObjectionStatus, Outcome, Record, Snapshot};
+use crate::model::{Notice, Outcome, Record, Snapshot};
 
-use super::eligibility::assess;
-use super::rank::rank;
 use super::refusal::{RefKind, Refusal};
-use super::scope::scope_rule;
+use super::scope::category_exact;
+
+pub use super::decide::{candidate_refusals, check_decide, final_list, FinalEntry, FinalList};
+pub use super::objection::{
+    check_object, check_resolve, fraud_disqualification, open_objections, upheld_objection,
+};
 
 /// First and last day objections are taken for `notice`. With `notice_days` 0 the
 /// window is empty (`last < first`).
@@ -96,26 +94,7 @@ pub fn category_notice(snapshot: &Snapshot, category: &str, day: NaiveDate) -> O
         .map(|n| notice_state(snapshot, n, day))
 }
 
-/// Stems of the open objections of a record.
-pub fn open_objections(record: &Record) -> Vec<String> {
-    record
-        .objections
-        .iter()
-        .filter(|(_, o)| o.status == ObjectionStatus::Open)
-        .map(|(k, _)| k.clone())
-        .collect()
-}
-
-/// The first upheld objection of a record.
-pub fn upheld_objection(record: &Record) -> Option<(&str, &Objection)> {
-    record
-        .objections
-        .iter()
-        .find(|(_, o)| o.status == ObjectionStatus::Upheld)
-        .map(|(k, o)| (k.as_str(), o))
-}
-
-fn is_outcome(record: &Record, outcome: Outcome) -> bool {
+pub(super) fn is_outcome(record: &Record, outcome: Outcome) -> bool {
     record
         .decision
         .as_ref()
@@ -133,38 +112,11 @@ pub fn candidates(snapshot: &Snapshot, category: &str) -> Vec<String> {
         .collect()
 }
 
-/// The fraud disqualification of a record, which can never change.
-pub fn fraud_disqualification(record: &Record) -> Option<&Decision> {
-    record
-        .decision
-        .as_ref()
-        .filter(|d| d.outcome == Outcome::Disqualified && d.fraud)
-}
-
-fn category_id(snapshot: &Snapshot, given: &str, out: &mut Vec<Refusal>) -> Option<String> {
-    match snapshot.campaign.category(given) {
-        None => {
-            out.push(Refusal::Unknown {
-                what: RefKind::Category,
-                id: given.to_string(),
-            });
-            None
-        }
-        Some(c) if c.id != given => {
-            out.push(Refusal::CategoryAlias {
-                given: given.to_string(),
-                id: c.id.clone(),
-            });
-            None
-        }
-        Some(c) => Some(c.id.clone()),
-    }
-}
-
 /// Refusals of publishing `notice` on `day`.
 pub fn check_publish(snapshot: &Snapshot, notice: &Notice, day: NaiveDate) -> Vec<Refusal> {
     let mut out = Vec::new();
-    let Some(cat) = category_id(snapshot, &notice.category, &mut out) else {
+    let Some(cat) = category_exact(snapshot, &notice.category, &mut out).map(|c| c.id.clone())
+    else {
         return out;
     };
     if notice.candidates.is_empty() {
@@ -211,290 +163,10 @@ pub fn check_publish(snapshot: &Snapshot, notice: &Notice, day: NaiveDate) -> Ve
     out
 }
 
-/// Refusals of filing `objection` against `nomination` on `day`.
-pub fn check_object(
-    snapshot: &Snapshot,
-    record: &Record,
-    objection: &Objection,
-    day: NaiveDate,
-) -> Vec<Refusal> {
-    let mut out = Vec::new();
-    if objection.status != ObjectionStatus::Open || objection.resolution.is_some() {
-        out.push(Refusal::ObjectionNotNew);
-    }
-    if objection.text.trim().is_empty() {
-        out.push(Refusal::EmptyField {
-            rule: "CANDIDATES".into(),
-            field: "objection.text".into(),
-        });
-    }
-    if objection.fraud {
-        return out; // FRAUD: reported at any stage
-    }
-    let n = &record.nomination;
-    let window = notice_of(snapshot, &n.category, &n.id)
-        .map(|notice| notice_window(notice, snapshot.campaign.notice_days));
-    let inside = window.is_some_and(|(a, b)| a <= day && day <= b);
-    if !inside {
-        out.push(Refusal::ObjectionOutsideNotice {
-            nomination: n.id.clone(),
-            day,
-            window,
-        });
-    }
-    out
-}
-
-/// Refusals of resolving objection `stem` of `record`.
-pub fn check_resolve(record: &Record, stem: &str, reason: &str) -> Vec<Refusal> {
-    let mut out = Vec::new();
-    match record.objections.get(stem) {
-        None => out.push(Refusal::Unknown {
-            what: RefKind::Objection,
-            id: stem.to_string(),
-        }),
-        Some(o) if o.status != ObjectionStatus::Open => out.push(Refusal::ObjectionResolved {
-            nomination: record.nomination.id.clone(),
-            objection: stem.to_string(),
-            status: o.status,
-        }),
-        Some(_) => {}
-    }
-    if reason.trim().is_empty() {
-        out.push(Refusal::EmptyField {
-            rule: "CANDIDATES".into(),
-            field: "reason".into(),
-        });
-    }
-    out
-}
-
-/// Refusals of the chair's `decision` on `record` on `day`.
-pub fn check_decide(
-    snapshot: &Snapshot,
-    record: &Record,
-    decision: &Decision,
-    day: NaiveDate,
-) -> Vec<Refusal> {
-    let mut out = Vec::new();
-    let n = &record.nomination;
-    if let Some(d) = fraud_disqualification(record) {
-        out.push(Refusal::FraudFinal {
-            nomination: n.id.clone(),
-            reason: d.reason.clone(),
-        });
-        return out;
-    }
-    if decision.fraud && decision.outcome != Outcome::Disqualified {
-        out.push(Refusal::FraudNotDisqualified);
-    }
-    let needs_reason = matches!(decision.outcome, Outcome::Rejected | Outcome::Disqualified);
-    if needs_reason && decision.reason.trim().is_empty() {
-        out.push(Refusal::EmptyField {
-            rule: if decision.fraud { "FRAUD" } else { "DECISION" }.into(),
-            field: "decision.reason".into(),
-        });
-    }
-    match decision.outcome {
-        Outcome::Candidate => out.extend(check_candidate(snapshot, record)),
-        Outcome::Final => out.extend(check_final(snapshot, record, day)),
-        Outcome::Rejected | Outcome::Disqualified => {}
-    }
-    out
-}
-
-fn check_candidate(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
-    candidate_refusals(snapshot, record)
-}
-
-/// Why `record` cannot be a candidate now: gates, veto, opinions, upheld objection,
-/// no score (eligibility), NO-FILLER and CANDIDATE-NEEDS.
-pub fn candidate_refusals(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
-    let mut out = eligibility_refusals(snapshot, record);
-    out.extend(super::needs::check_needs(snapshot, record));
-    out
-}
-
-fn eligibility_refusals(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
-    let n = &record.nomination;
-    let Some(a) = assess(snapshot, record) else {
-        return vec![Refusal::Unknown {
-            what: RefKind::Category,
-            id: n.category.clone(),
-        }];
-    };
-    let mut out: Vec<Refusal> = a
-        .ineligible
-        .into_iter()
-        .filter(|r| !r.is_decision())
-        .map(|reason| Refusal::NotEligible {
-            nomination: n.id.clone(),
-            reason: Box::new(reason),
-        })
-        .collect();
-    let min = snapshot
-        .campaign
-        .category(&n.category)
-        .map_or(0.0, |c| c.min_score);
-    let fin = a.aggregate.final_score;
-    if fin.is_some_and(|f| f < min) {
-        out.push(Refusal::BelowMinimum {
-            nomination: n.id.clone(),
-            final_score: fin,
-            min_score: min,
-        });
-    }
-    out
-}
-
-fn check_final(snapshot: &Snapshot, record: &Record, day: NaiveDate) -> Vec<Refusal> {
-    let n = &record.nomination;
-    let mut out = Vec::new();
-    match notice_of(snapshot, &n.category, &n.id) {
-        None => out.push(Refusal::NotPublished {
-            nomination: n.id.clone(),
-        }),
-        Some(notice) => {
-            let (_, last) = notice_window(notice, snapshot.campaign.notice_days);
-            if day <= last {
-                out.push(Refusal::NoticeRunning {
-                    nomination: n.id.clone(),
-                    last_day: last,
-                    day,
-                });
-            }
-        }
-    }
-    let open = open_objections(record);
-    if !open.is_empty() {
-        out.push(Refusal::ObjectionsOpen {
-            nomination: n.id.clone(),
-            objections: open,
-        });
-    }
-    if !(is_outcome(record, Outcome::Candidate) || is_outcome(record, Outcome::Final)) {
-        out.push(Refusal::NotCandidate {
-            nomination: n.id.clone(),
-        });
-    }
-    if let Some(a) = assess(snapshot, record) {
-        out.extend(
-            a.ineligible
-                .into_iter()
-                .filter(|r| !r.is_decision())
-                .map(|reason| Refusal::NotEligible {
-                    nomination: n.id.clone(),
-                    reason: Box::new(reason),
-                }),
-        );
-    }
-    // NOTICE-RECHECK: the final list re-checks what a candidate needs, too.
-    out.extend(super::needs::check_needs(snapshot, record));
-    if let (Some(category), Ok(ranking)) = (
-        snapshot.campaign.category(&n.category),
-        rank(snapshot, &n.category, day),
-    ) {
-        let entry = ranking.entries.iter().find(|e| e.id == n.id);
-        if let Some(e) = entry {
-            if !e.selected {
-                out.push(Refusal::NotSelected {
-                    nomination: n.id.clone(),
-                    position: e.position,
-                    final_score: e.final_score,
-                    tie: ranking
-                        .cut_tie
-                        .as_ref()
-                        .is_some_and(|t| t.ids.contains(&n.id)),
-                });
-            }
-        }
-        if let Some(slots) = category.slots {
-            let finals: Vec<String> = snapshot
-                .records
-                .iter()
-                .filter(|(id, r)| {
-                    **id != n.id
-                        && r.nomination.category == n.category
-                        && is_outcome(r, Outcome::Final)
-                })
-                .map(|(id, _)| id.clone())
-                .collect();
-            if finals.len() >= slots as usize {
-                out.push(Refusal::SlotsFull {
-                    rule: scope_rule(category),
-                    category: category.id.clone(),
-                    slots,
-                    finals,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// One entry of the final list (COMMEND).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FinalEntry {
-    pub position: usize,
-    pub id: String,
-    pub nominee: String,
-    pub unit: String,
-    pub final_score: Option<f64>,
-}
-
-/// COMMEND: the final list of a category = the ranked selection with Final decisions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FinalList {
-    pub category: String,
-    pub entries: Vec<FinalEntry>,
-    /// Final decisions that are not (or no longer) in the ranked selection.
-    pub outside_selection: Vec<String>,
-}
-
-pub fn final_list(
-    snapshot: &Snapshot,
-    category: &str,
-    day: NaiveDate,
-) -> Result<FinalList, Refusal> {
-    let ranking = rank(snapshot, category, day)?;
-    let is_final = |id: &str| {
-        snapshot
-            .record(id)
-            .is_some_and(|r| is_outcome(r, Outcome::Final))
-    };
-    let entries = ranking
-        .entries
-        .iter()
-        .filter(|e| e.selected && is_final(&e.id))
-        .map(|e| FinalEntry {
-            position: e.position,
-            id: e.id.clone(),
-            nominee: e.nominee.clone(),
-            unit: e.unit.clone(),
-            final_score: e.final_score,
-        })
-        .collect::<Vec<_>>();
-    let outside_selection = snapshot
-        .records
-        .iter()
-        .filter(|(id, r)| {
-            r.nomination.category == ranking.category
-                && is_outcome(r, Outcome::Final)
-                && !entries.iter().any(|e| &e.id == *id)
-        })
-        .map(|(id, _)| id.clone())
-        .collect();
-    Ok(FinalList {
-        category: ranking.category,
-        entries,
-        outside_selection,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Action, Member, Resolution};
+    use crate::model::{Action, Decision, Member, Objection, ObjectionStatus, Resolution};
     use crate::rules::check::check_action;
     use crate::rules::fixture::*;
 

@@ -13,6 +13,9 @@ use super::phase::PhaseWindow;
 use super::scope::ScopeProblem;
 use super::text::{action_label, join, num, pick, role_name};
 
+#[cfg(test)]
+mod tests;
+
 /// What an unknown reference pointed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -305,52 +308,10 @@ fn windows(ws: &[PhaseWindow], zh: bool) -> String {
     join(&labels, zh)
 }
 
+/// The messages, one function per family of refusals.
 impl Refusal {
-    /// The rule enforced: an id of RULES.md, or `ROLES`, `CONFLICT`, `REFERENCE`,
-    /// `RECORD`, `SETUP` for the rules of DESIGN.md and plain data integrity.
-    pub fn rule(&self) -> String {
-        use Refusal::*;
-        match self {
-            UnknownActor { .. } => "OPEN".into(),
-            PhaseClosed { .. } | PhaseRange { .. } => "PHASES".into(),
-            DeadlinePassed { rule, .. } => (*rule).into(),
-            MissingRole { .. } | NotOwnUnit { .. } | NotSelf { .. } => "ROLES".into(),
-            Scope { rule, .. } | SlotsFull { rule, .. } | EmptyField { rule, .. } => rule.clone(),
-            Quota { .. } => "QUOTA".into(),
-            Conflict { .. } => "CONFLICT".into(),
-            Unknown { .. }
-            | CategoryAlias { .. }
-            | BadId { .. }
-            | WrongCategory { .. }
-            | Duplicate { .. }
-            | UnknownExceptionRule { .. } => "REFERENCE".into(),
-            PointsOutOfRange { .. } | PercentOutOfRange { .. } => "RECORD".into(),
-            NoVotes => "ASSESS".into(),
-            PublishWithoutCandidates { .. }
-            | NotCandidate { .. }
-            | BackdatedNotice { .. }
-            | ObjectionOutsideNotice { .. }
-            | ObjectionNotNew
-            | ObjectionResolved { .. }
-            | ObjectionsOpen { .. }
-            | NotPublished { .. }
-            | NoticeRunning { .. } => "CANDIDATES".into(),
-            NotEligible { reason, .. } => reason.rule(),
-            BelowMinimum { .. } => "NO-FILLER".into(),
-            NotSelected { .. } => "COMMEND".into(),
-            FraudFinal { .. } | FraudNotDisqualified => "FRAUD".into(),
-            AlreadySetUp | NewerFormat { .. } | NoChair => "SETUP".into(),
-            ReportingLine { .. } => "REPORTING-UNIT".into(),
-            LateChange { .. } => "LATE-CHANGE".into(),
-            CandidateNeeds { .. } => "CANDIDATE-NEEDS".into(),
-            Recheck { .. } => "NOTICE-RECHECK".into(),
-            Frozen { .. } | NotFrozen { .. } | DecisionReopened => "FREEZE".into(),
-            NoScore { .. } => "REFERENCE".into(),
-        }
-    }
-
-    /// The explanation, in Chinese when `zh`, else in English.
-    pub fn message(&self, zh: bool) -> String {
+    /// OPEN, PHASES, the deadlines and ROLES: who may act, and when.
+    fn access_message(&self, zh: bool) -> String {
         use Refusal::*;
         match self {
             UnknownActor { actor } => pick(
@@ -447,6 +408,15 @@ impl Refusal {
                 format!("字段 {field} 為 {value},但操作人是 {actor};只能以本人名義記錄"),
                 format!("field {field} is {value} but the actor is {actor}: members record only in their own name"),
             ),
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+
+    /// Scope, QUOTA, CONFLICT and the references and values of a record.
+    fn record_message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
             Scope {
                 rule,
                 nomination,
@@ -454,8 +424,14 @@ impl Refusal {
                 problem,
             } => pick(
                 zh,
-                format!("{rule}:{nomination} 不符合類別 {category} 的評選范圍:{}", problem.message(true)),
-                format!("{rule}: {nomination} is out of scope for {category}: {}", problem.message(false)),
+                format!(
+                    "{rule}:{nomination} 不符合類別 {category} 的評選范圍:{}",
+                    problem.message(true)
+                ),
+                format!(
+                    "{rule}: {nomination} is out of scope for {category}: {}",
+                    problem.message(false)
+                ),
             ),
             Quota {
                 unit,
@@ -483,8 +459,14 @@ impl Refusal {
                 reason,
             } => pick(
                 zh,
-                format!("{member} 與 {nomination} 存在利益沖突,須回避:{}", reason.message(true)),
-                format!("{member} has a conflict of interest with {nomination}: {}", reason.message(false)),
+                format!(
+                    "{member} 與 {nomination} 存在利益沖突,須回避:{}",
+                    reason.message(true)
+                ),
+                format!(
+                    "{member} has a conflict of interest with {nomination}: {}",
+                    reason.message(false)
+                ),
             ),
             Unknown { what, id } => pick(
                 zh,
@@ -507,8 +489,16 @@ impl Refusal {
                 max,
             } => pick(
                 zh,
-                format!("評分項 {criterion} 的分數 {} 超出 0..{}", num(*points), num(*max)),
-                format!("points {} for {criterion} are outside 0..{}", num(*points), num(*max)),
+                format!(
+                    "評分項 {criterion} 的分數 {} 超出 0..{}",
+                    num(*points),
+                    num(*max)
+                ),
+                format!(
+                    "points {} for {criterion} are outside 0..{}",
+                    num(*points),
+                    num(*max)
+                ),
             ),
             PercentOutOfRange { field, value } => pick(
                 zh,
@@ -535,6 +525,15 @@ impl Refusal {
                 format!("{nomination} is in category {category}, not {expected}"),
             ),
             Duplicate { id } => pick(zh, format!("{id} 重復"), format!("{id} appears twice")),
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+
+    /// CANDIDATES: the notice and the objections.
+    fn notice_message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
             PublishWithoutCandidates { category } => pick(
                 zh,
                 format!("CANDIDATES:類別 {category} 的公示名單為空"),
@@ -602,6 +601,15 @@ impl Refusal {
                 format!("CANDIDATES:{nomination} 的公示期至 {last_day},今天 {day} 尚未結束"),
                 format!("CANDIDATES: the notice of {nomination} runs until {last_day}; today is {day}"),
             ),
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+
+    /// The chair's decisions: eligibility, NO-FILLER, COMMEND, slots and FRAUD.
+    fn decision_message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
             NotEligible { nomination, reason } => pick(
                 zh,
                 format!("{nomination} 不能成為候選對象:{}", reason.message(true)),
@@ -657,6 +665,15 @@ impl Refusal {
                 "FRAUD:認定弄虛作假只能與取消資格同時作出".into(),
                 "FRAUD: a finding of fraud goes only with the outcome Disqualified".into(),
             ),
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+
+    /// SETUP, PHASES and REPORTING-UNIT: the campaign's own files.
+    fn setup_message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
             AlreadySetUp => pick(
                 zh,
                 "活動已初始化;請用 campaign、members、units 修改".into(),
@@ -696,6 +713,15 @@ impl Refusal {
                 format!("REPORTING-UNIT:單位 {unit} 經 {parent} 報送,報送關系又回到 {unit} 本身(循環)"),
                 format!("REPORTING-UNIT: unit {unit} reports through {parent}, and that line leads back to {unit} (a cycle)"),
             ),
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+
+    /// LATE-CHANGE, CANDIDATE-NEEDS, NOTICE-RECHECK and FREEZE.
+    fn late_message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
             LateChange {
                 nomination,
                 fields,
@@ -731,14 +757,26 @@ impl Refusal {
                 let what: Vec<String> = missing.iter().map(|m| m.message(zh)).collect();
                 pick(
                     zh,
-                    format!("CANDIDATE-NEEDS:{nomination} 不能確定為候選:{}", what.join(";")),
-                    format!("CANDIDATE-NEEDS: {nomination} cannot be a candidate yet: {}", what.join("; ")),
+                    format!(
+                        "CANDIDATE-NEEDS:{nomination} 不能確定為候選:{}",
+                        what.join(";")
+                    ),
+                    format!(
+                        "CANDIDATE-NEEDS: {nomination} cannot be a candidate yet: {}",
+                        what.join("; ")
+                    ),
                 )
             }
             Recheck { nomination, reason } => pick(
                 zh,
-                format!("NOTICE-RECHECK:{nomination} 現在不能列入公示:{}", reason.message(true)),
-                format!("NOTICE-RECHECK: {nomination} cannot go on the notice now: {}", reason.message(false)),
+                format!(
+                    "NOTICE-RECHECK:{nomination} 現在不能列入公示:{}",
+                    reason.message(true)
+                ),
+                format!(
+                    "NOTICE-RECHECK: {nomination} cannot go on the notice now: {}",
+                    reason.message(false)
+                ),
             ),
             Frozen {
                 nomination,
@@ -759,6 +797,103 @@ impl Refusal {
                     ),
                 )
             }
+            // the other families: `message` never sends them here
+            _ => String::new(),
+        }
+    }
+}
+
+impl Refusal {
+    /// The rule enforced: an id of RULES.md, or `ROLES`, `CONFLICT`, `REFERENCE`,
+    /// `RECORD`, `SETUP` for the rules of DESIGN.md and plain data integrity.
+    pub fn rule(&self) -> String {
+        use Refusal::*;
+        match self {
+            UnknownActor { .. } => "OPEN".into(),
+            PhaseClosed { .. } | PhaseRange { .. } => "PHASES".into(),
+            DeadlinePassed { rule, .. } => (*rule).into(),
+            MissingRole { .. } | NotOwnUnit { .. } | NotSelf { .. } => "ROLES".into(),
+            Scope { rule, .. } | SlotsFull { rule, .. } | EmptyField { rule, .. } => rule.clone(),
+            Quota { .. } => "QUOTA".into(),
+            Conflict { .. } => "CONFLICT".into(),
+            Unknown { .. }
+            | CategoryAlias { .. }
+            | BadId { .. }
+            | WrongCategory { .. }
+            | Duplicate { .. }
+            | UnknownExceptionRule { .. } => "REFERENCE".into(),
+            PointsOutOfRange { .. } | PercentOutOfRange { .. } => "RECORD".into(),
+            NoVotes => "ASSESS".into(),
+            PublishWithoutCandidates { .. }
+            | NotCandidate { .. }
+            | BackdatedNotice { .. }
+            | ObjectionOutsideNotice { .. }
+            | ObjectionNotNew
+            | ObjectionResolved { .. }
+            | ObjectionsOpen { .. }
+            | NotPublished { .. }
+            | NoticeRunning { .. } => "CANDIDATES".into(),
+            NotEligible { reason, .. } => reason.rule(),
+            BelowMinimum { .. } => "NO-FILLER".into(),
+            NotSelected { .. } => "COMMEND".into(),
+            FraudFinal { .. } | FraudNotDisqualified => "FRAUD".into(),
+            AlreadySetUp | NewerFormat { .. } | NoChair => "SETUP".into(),
+            ReportingLine { .. } => "REPORTING-UNIT".into(),
+            LateChange { .. } => "LATE-CHANGE".into(),
+            CandidateNeeds { .. } => "CANDIDATE-NEEDS".into(),
+            Recheck { .. } => "NOTICE-RECHECK".into(),
+            Frozen { .. } | NotFrozen { .. } | DecisionReopened => "FREEZE".into(),
+            NoScore { .. } => "REFERENCE".into(),
+        }
+    }
+
+    /// The explanation, in Chinese when `zh`, else in English.
+    pub fn message(&self, zh: bool) -> String {
+        use Refusal::*;
+        match self {
+            UnknownActor { .. }
+            | PhaseClosed { .. }
+            | DeadlinePassed { .. }
+            | MissingRole { .. }
+            | NotOwnUnit { .. }
+            | NotSelf { .. } => self.access_message(zh),
+            Scope { .. }
+            | Quota { .. }
+            | Conflict { .. }
+            | Unknown { .. }
+            | CategoryAlias { .. }
+            | BadId { .. }
+            | PointsOutOfRange { .. }
+            | PercentOutOfRange { .. }
+            | EmptyField { .. }
+            | NoVotes
+            | WrongCategory { .. }
+            | Duplicate { .. } => self.record_message(zh),
+            PublishWithoutCandidates { .. }
+            | NotCandidate { .. }
+            | BackdatedNotice { .. }
+            | ObjectionOutsideNotice { .. }
+            | ObjectionNotNew
+            | ObjectionResolved { .. }
+            | ObjectionsOpen { .. }
+            | NotPublished { .. }
+            | NoticeRunning { .. } => self.notice_message(zh),
+            NotEligible { .. }
+            | BelowMinimum { .. }
+            | NotSelected { .. }
+            | SlotsFull { .. }
+            | FraudFinal { .. }
+            | FraudNotDisqualified => self.decision_message(zh),
+            AlreadySetUp
+            | NewerFormat { .. }
+            | NoChair
+            | PhaseRange { .. }
+            | UnknownExceptionRule { .. }
+            | ReportingLine { .. } => self.setup_message(zh),
+            LateChange { .. }
+            | CandidateNeeds { .. }
+            | Recheck { .. }
+            | Frozen { .. } => self.late_message(zh),
             NotFrozen { nomination } => pick(
                 zh,
                 format!("FREEZE:{nomination} 尚無決定或已重新開啟,無需重新開啟"),

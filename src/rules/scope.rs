@@ -8,8 +8,35 @@ use serde::Serialize;
 
 use crate::model::{Category, Nomination, NomineeKind, Snapshot, Unit, UnitKind};
 
-use super::refusal::Refusal;
+use super::refusal::{RefKind, Refusal};
 use super::text::pick;
+
+/// The category `given` names, by its id only: an unknown name and an alias (a
+/// name or an old id that finds the category but is not its id) are refused into
+/// `out`, since a record names its category by id.
+pub fn category_exact<'a>(
+    snapshot: &'a Snapshot,
+    given: &str,
+    out: &mut Vec<Refusal>,
+) -> Option<&'a Category> {
+    match snapshot.campaign.category(given) {
+        None => {
+            out.push(Refusal::Unknown {
+                what: RefKind::Category,
+                id: given.to_string(),
+            });
+            None
+        }
+        Some(c) if c.id != given => {
+            out.push(Refusal::CategoryAlias {
+                given: given.to_string(),
+                id: c.id.clone(),
+            });
+            None
+        }
+        Some(c) => Some(c),
+    }
+}
 
 /// Why a nomination does not fit its category.
 #[derive(Debug, Clone, PartialEq, Serialize)]

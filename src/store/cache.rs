@@ -9,7 +9,6 @@
 //! Anything else — missing, truncated, corrupt, stale — falls back to parsing.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -56,14 +55,7 @@ fn build() -> String {
 /// Reads the cache; `None` when absent, unusable or made for other top-level files.
 pub fn read(file: &Path, top: &TopIds) -> Option<HashMap<String, Entry>> {
     let bytes = std::fs::read(file).ok()?;
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    if rest.len() < 4 {
-        return None;
-    }
-    let (body, sum) = rest.split_at(rest.len() - 4);
-    if crc32fast::hash(body).to_le_bytes() != sum {
-        return None;
-    }
+    let body = super::framing::body(&bytes, MAGIC)?;
     let (header, mut payload): (Header, &[u8]) = postcard::take_from_bytes(body).ok()?;
     if header.build != build() || &header.top != top {
         return None;
@@ -115,21 +107,7 @@ pub fn write(file: &Path, top: &TopIds, entries: &[Entry]) {
     for c in &chunks {
         body.extend_from_slice(c);
     }
-    let sum = crc32fast::hash(&body).to_le_bytes();
-    let Some(dir) = file.parent() else {
-        return;
-    };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
-        return;
-    };
-    let ok =
-        tmp.write_all(MAGIC).is_ok() && tmp.write_all(&body).is_ok() && tmp.write_all(&sum).is_ok();
-    if ok {
-        let _ = tmp.persist(file);
-    }
+    super::framing::write(file, MAGIC, &body);
 }
 
 /// Removes the cache (`pingxuan reindex`).

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod codec;
+pub mod framing;
 pub mod layout;
 mod load;
 pub mod lock;

@@ -7,7 +7,9 @@ use serde::Serialize;
 use super::codec::to_ron;
 use super::layout;
 use super::StoreError;
-use crate::model::{Action, ObjectionStatus, Record, Reopening, Resolution, Rulings, Snapshot};
+use crate::model::{
+    Action, Evaluation, ObjectionStatus, Record, Reopening, Resolution, Rulings, Snapshot,
+};
 
 /// One path set to new content, or removed when `content` is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,15 +110,7 @@ pub fn plan(
         Action::Evaluate {
             nomination,
             evaluation,
-        } => {
-            let rec = record(snapshot, nomination)?;
-            let stem = format!("{}-{}", stamp(when), evaluation.author);
-            let path = layout::evaluation_path(nomination, &stem)?;
-            if rec.evaluations.contains_key(&stem) {
-                return Err(StoreError::Exists(path));
-            }
-            one(put(path, evaluation))
-        }
+        } => one(evaluation_change(snapshot, when, nomination, evaluation)),
         Action::Opinion {
             nomination,
             opinion,
@@ -147,23 +141,14 @@ pub fn plan(
             date,
         } => {
             let rec = record(snapshot, nomination)?;
-            let mut o = rec.objections.get(objection).cloned().ok_or_else(|| {
-                StoreError::UnknownObjection {
-                    nomination: nomination.clone(),
-                    objection: objection.clone(),
-                }
-            })?;
-            o.status = if *upheld {
-                ObjectionStatus::Upheld
-            } else {
-                ObjectionStatus::Dismissed
-            };
-            o.resolution = Some(Resolution {
+            let resolution = Resolution {
                 by: actor.to_string(),
                 date: *date,
                 reason: reason.clone(),
-            });
-            one(put(layout::objection_path(nomination, objection)?, &o))
+            };
+            one(resolve_change(
+                rec, nomination, objection, *upheld, resolution,
+            ))
         }
         Action::Decide {
             nomination,
@@ -189,33 +174,91 @@ pub fn plan(
             reason,
             date,
         } => {
-            let path = layout::decision_path(nomination)?;
-            let mut d = record(snapshot, nomination)?
-                .decision
-                .clone()
-                .ok_or_else(|| StoreError::Missing(path.clone()))?;
-            d.reopened = Some(Reopening {
+            let reopening = Reopening {
                 by: actor.to_string(),
                 date: *date,
                 reason: reason.clone(),
-            });
-            one(put(path, &d))
+            };
+            one(reopen_change(snapshot, nomination, reopening))
         }
         // The one action that removes a file: the reviewer's own score.
         Action::Withdraw {
             nomination,
             reviewer,
-        } => {
-            let path = layout::score_path(nomination, reviewer)?;
-            if !record(snapshot, nomination)?.scores.contains_key(reviewer) {
-                return Err(StoreError::Missing(path));
-            }
-            Ok(vec![FileChange {
-                path,
-                content: None,
-            }])
-        }
+        } => one(withdraw_change(snapshot, nomination, reviewer)),
     }
+}
+
+/// A new evaluation file, `<stamp>-<author>`; refused if that file exists.
+fn evaluation_change(
+    snapshot: Option<&Snapshot>,
+    when: &DateTime<FixedOffset>,
+    nomination: &str,
+    evaluation: &Evaluation,
+) -> Result<FileChange, StoreError> {
+    let rec = record(snapshot, nomination)?;
+    let stem = format!("{}-{}", stamp(when), evaluation.author);
+    let path = layout::evaluation_path(nomination, &stem)?;
+    if rec.evaluations.contains_key(&stem) {
+        return Err(StoreError::Exists(path));
+    }
+    put(path, evaluation)
+}
+
+/// The objection `objection` of `rec`, upheld or dismissed with `resolution`.
+fn resolve_change(
+    rec: &Record,
+    nomination: &str,
+    objection: &str,
+    upheld: bool,
+    resolution: Resolution,
+) -> Result<FileChange, StoreError> {
+    let mut o =
+        rec.objections
+            .get(objection)
+            .cloned()
+            .ok_or_else(|| StoreError::UnknownObjection {
+                nomination: nomination.to_string(),
+                objection: objection.to_string(),
+            })?;
+    o.status = if upheld {
+        ObjectionStatus::Upheld
+    } else {
+        ObjectionStatus::Dismissed
+    };
+    o.resolution = Some(resolution);
+    put(layout::objection_path(nomination, objection)?, &o)
+}
+
+/// The decision of `nomination` with the chair's `reopening`.
+fn reopen_change(
+    snapshot: Option<&Snapshot>,
+    nomination: &str,
+    reopening: Reopening,
+) -> Result<FileChange, StoreError> {
+    let path = layout::decision_path(nomination)?;
+    let mut d = record(snapshot, nomination)?
+        .decision
+        .clone()
+        .ok_or_else(|| StoreError::Missing(path.clone()))?;
+    d.reopened = Some(reopening);
+    put(path, &d)
+}
+
+/// The removal of `reviewer`'s score of `nomination`, which must exist.
+fn withdraw_change(
+    snapshot: Option<&Snapshot>,
+    nomination: &str,
+    reviewer: &str,
+) -> Result<FileChange, StoreError> {
+    let path = layout::score_path(nomination, reviewer)?;
+    if !record(snapshot, nomination)?.scores.contains_key(reviewer) {
+        return Err(StoreError::Missing(path));
+    }
+    Ok(FileChange {
+        path,
+        content: None,
+    })
 }
 
 fn rec<'s>(s: &'s mut Snapshot, id: &str) -> Result<&'s mut Record, StoreError> {

@@ -453,38 +453,17 @@ mod tests {
                 nomination: W.into(),
                 date: d,
             },
-            ActionKind::Score => {
-                let mut s = fixture::uniform_score(
-                    snap.campaign.category("window").expect("window"),
-                    "r2",
-                    p / 10.0,
-                );
-                s.comment = t.to_string();
-                Action::Score {
-                    nomination: W.into(),
-                    score: s,
-                }
-            }
+            ActionKind::Score => Action::Score {
+                nomination: W.into(),
+                score: score(&snap, t, p),
+            },
             ActionKind::Evaluate => Action::Evaluate {
                 nomination: W.into(),
-                evaluation: {
-                    let mut e =
-                        fixture::evaluation("r2", EvaluationKind::Routine, d, Some(p * 10.0));
-                    e.findings = t.to_string();
-                    e
-                },
+                evaluation: evaluation(t, d, p),
             },
             ActionKind::Opinion => Action::Opinion {
                 nomination: W.into(),
-                opinion: {
-                    let mut o = fixture::opinion(
-                        "xinfang",
-                        if flag { Stance::Veto } else { Stance::Approve },
-                    );
-                    o.reason = t.to_string();
-                    o.date = d;
-                    o
-                },
+                opinion: opinion(t, d, flag),
             },
             ActionKind::Vote => Action::Vote {
                 nomination: W.into(),
@@ -507,19 +486,7 @@ mod tests {
             },
             ActionKind::Decide => Action::Decide {
                 nomination: W.into(),
-                decision: {
-                    let mut x = fixture::decision(
-                        if flag {
-                            Outcome::Candidate
-                        } else {
-                            Outcome::Rejected
-                        },
-                        "chair",
-                        d,
-                    );
-                    x.reason = t.to_string();
-                    x
-                },
+                decision: decision(t, d, flag),
             },
             ActionKind::Publish => Action::Publish(fixture::notice("window", &[W], d)),
             ActionKind::Override => Action::Override(PhaseOverride {
@@ -542,26 +509,9 @@ mod tests {
                 category: "window".into(),
                 order: vec![W.into(), format!("2017-window-{:03}", n + 2)],
             },
-            ActionKind::Members => {
-                let mut m = snap.members.clone();
-                if let Some(first) = m.first_mut() {
-                    first.name = format!("{}{t}", first.name);
-                }
-                Action::Members(m)
-            }
-            ActionKind::Units => {
-                let mut u = snap.units.clone();
-                if let Some(first) = u.first_mut() {
-                    first.name = format!("{}{t}", first.name);
-                }
-                Action::Units(u)
-            }
-            ActionKind::Campaign => {
-                let mut c = snap.campaign.clone();
-                c.notice_days = n + 1;
-                c.title = format!("{}{t}", c.title);
-                Action::Campaign(Box::new(c))
-            }
+            ActionKind::Members => Action::Members(members(&snap, t)),
+            ActionKind::Units => Action::Units(units(&snap, t)),
+            ActionKind::Campaign => Action::Campaign(Box::new(campaign(&snap, t, n))),
             ActionKind::Reopen => Action::Reopen {
                 nomination: W.into(),
                 reason: format!("r{t}"),
@@ -572,6 +522,66 @@ mod tests {
                 reviewer: "r2".into(),
             },
         }
+    }
+
+    fn score(snap: &Snapshot, t: &str, p: f64) -> Score {
+        let mut s = fixture::uniform_score(
+            snap.campaign.category("window").expect("window"),
+            "r2",
+            p / 10.0,
+        );
+        s.comment = t.to_string();
+        s
+    }
+
+    fn evaluation(t: &str, d: chrono::NaiveDate, p: f64) -> Evaluation {
+        let mut e = fixture::evaluation("r2", EvaluationKind::Routine, d, Some(p * 10.0));
+        e.findings = t.to_string();
+        e
+    }
+
+    fn opinion(t: &str, d: chrono::NaiveDate, flag: bool) -> Opinion {
+        let mut o = fixture::opinion("xinfang", if flag { Stance::Veto } else { Stance::Approve });
+        o.reason = t.to_string();
+        o.date = d;
+        o
+    }
+
+    fn decision(t: &str, d: chrono::NaiveDate, flag: bool) -> Decision {
+        let mut x = fixture::decision(
+            if flag {
+                Outcome::Candidate
+            } else {
+                Outcome::Rejected
+            },
+            "chair",
+            d,
+        );
+        x.reason = t.to_string();
+        x
+    }
+
+    fn members(snap: &Snapshot, t: &str) -> Vec<Member> {
+        let mut m = snap.members.clone();
+        if let Some(first) = m.first_mut() {
+            first.name = format!("{}{t}", first.name);
+        }
+        m
+    }
+
+    fn units(snap: &Snapshot, t: &str) -> Vec<Unit> {
+        let mut u = snap.units.clone();
+        if let Some(first) = u.first_mut() {
+            first.name = format!("{}{t}", first.name);
+        }
+        u
+    }
+
+    fn campaign(snap: &Snapshot, t: &str, n: u32) -> Campaign {
+        let mut c = snap.campaign.clone();
+        c.notice_days = n + 1;
+        c.title = format!("{}{t}", c.title);
+        c
     }
 
     proptest! {

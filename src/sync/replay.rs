@@ -309,37 +309,7 @@ pub(crate) fn replay_all(
     let zh = opts.lang.zh();
     check_local_chain(repo, local, zh)?;
     let member = local_member(store, opts.email.as_deref(), &[theirs, ours], opts.lang)?;
-    // Another member's unpublished commits cannot be re-signed by us.
-    let mut others = Vec::new();
-    for &oid in local {
-        let c = repo.find_commit(oid)?;
-        if !owned_by(&c, &member) {
-            let msg = String::from_utf8_lossy(c.message_bytes()).into_owned();
-            let who = walk::trailer(&msg, "Pingxuan-Actor")
-                .unwrap_or_else(|| c.author().email().unwrap_or("?").to_string());
-            others.push((oid.to_string(), crate::text::sanitize(&who)));
-        }
-    }
-    if !others.is_empty() {
-        let list = others
-            .iter()
-            .map(|(c, who)| format!("  {} {who}", short(c)))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let message = if zh {
-            format!(
-                "本地分支上有其他成員尚未推送的提交;只有提交者本人才能重放並重新簽名,未改寫任何內容(本地分支和工作區未改動):\n{list}\n請讓該成員從自己的副本推送,或在確認這些提交不需要後重新克隆。"
-            )
-        } else {
-            format!(
-                "the local branch holds unpublished commits of another member; only their own member may replay and re-sign them, so nothing was rewritten (local branch and work tree unchanged):\n{list}\nLet that member push them from their own clone, or clone afresh once they are not needed."
-            )
-        };
-        return Err(SyncError::OthersUnpublished {
-            commits: others.into_iter().map(|(c, _)| c).collect(),
-            message,
-        });
-    }
+    check_all_owned(repo, local, &member, zh)?;
     let Some(sign) = opts.sign else {
         return Err(super::replay::need_key(opts.lang));
     };
@@ -442,4 +412,45 @@ pub(crate) fn replay_all(
         replayed,
         set_aside,
     }))
+}
+
+/// Another member's unpublished commits cannot be re-signed by us: refuses,
+/// naming them, when any of `local` is not `member`'s own.
+fn check_all_owned(
+    repo: &Repository,
+    local: &[Oid],
+    member: &Member,
+    zh: bool,
+) -> Result<(), SyncError> {
+    let mut others = Vec::new();
+    for &oid in local {
+        let c = repo.find_commit(oid)?;
+        if !owned_by(&c, member) {
+            let msg = String::from_utf8_lossy(c.message_bytes()).into_owned();
+            let who = walk::trailer(&msg, "Pingxuan-Actor")
+                .unwrap_or_else(|| c.author().email().unwrap_or("?").to_string());
+            others.push((oid.to_string(), crate::text::sanitize(&who)));
+        }
+    }
+    if !others.is_empty() {
+        let list = others
+            .iter()
+            .map(|(c, who)| format!("  {} {who}", short(c)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let message = if zh {
+            format!(
+                "本地分支上有其他成員尚未推送的提交;只有提交者本人才能重放並重新簽名,未改寫任何內容(本地分支和工作區未改動):\n{list}\n請讓該成員從自己的副本推送,或在確認這些提交不需要後重新克隆。"
+            )
+        } else {
+            format!(
+                "the local branch holds unpublished commits of another member; only their own member may replay and re-sign them, so nothing was rewritten (local branch and work tree unchanged):\n{list}\nLet that member push them from their own clone, or clone afresh once they are not needed."
+            )
+        };
+        return Err(SyncError::OthersUnpublished {
+            commits: others.into_iter().map(|(c, _)| c).collect(),
+            message,
+        });
+    }
+    Ok(())
 }

@@ -94,28 +94,18 @@ fn export(session: &Options, job: &ExportJob, snapshot: &Snapshot) -> Result<Exp
     use crate::export::{self, What};
     let mut opts = export::Options::new(job.day, job.lang);
     opts.category = job.category.clone();
-    let log;
-    let what = match job.kind {
-        ExportKind::Notice => What::Notice,
-        ExportKind::Final => What::Final,
-        ExportKind::Form => What::Form {
-            id: job.id.as_deref().unwrap_or_default(),
-        },
-        ExportKind::Scores => What::Scores,
-        ExportKind::Audit => {
-            log = act::audit_log::from_history(&session.open()?, job.lang)?;
-            What::Audit(&log)
-        }
-        ExportKind::Json => What::Json,
-        ExportKind::Decision => What::Decision,
-        ExportKind::Registration => What::Registration,
-        ExportKind::ScoreSheet => What::ScoreSheet,
-        ExportKind::Ballot => What::Ballot,
-        ExportKind::Votes => What::Votes,
-        ExportKind::Letter => What::Letter,
-        ExportKind::Opinions => What::Opinions,
-        ExportKind::Objections => What::Objections,
+    let log = if job.kind == ExportKind::Audit {
+        Some(act::audit_log::from_history(&session.open()?, job.lang)?)
+    } else {
+        None
     };
+    // A form without an id is refused by the form document itself (no such record).
+    let what = What::of(
+        job.kind,
+        Some(job.id.as_deref().unwrap_or_default()),
+        log.as_ref(),
+    )
+    .ok_or_else(|| anyhow::anyhow!("no audit log"))?;
     let bytes = export::render(snapshot, &what, job.format, &opts)
         .map_err(|e| anyhow::anyhow!(e.message(job.lang.zh())))?;
     std::fs::write(&job.path, &bytes).with_context(|| job.path.display().to_string())?;

@@ -1,0 +1,322 @@
+//! Every refusal explains itself in both languages: `message` hands each variant
+//! to the function of its family, and none comes back empty (a variant sent to
+//! the wrong family would).
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::model::{EvaluationKind, NomineeKind};
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2017, 9, d).unwrap_or_default()
+}
+
+fn window() -> PhaseWindow {
+    PhaseWindow {
+        id: "review".into(),
+        name: "評審".into(),
+        name_en: "review".into(),
+        start: day(1),
+        end: day(30),
+        overridden: false,
+    }
+}
+
+/// Refusals for the first quarter of the variants, in declaration order.
+fn first() -> Vec<Refusal> {
+    use Refusal::*;
+    let s = |x: &str| x.to_string();
+    vec![
+        UnknownActor { actor: s("x") },
+        PhaseClosed {
+            action: ActionKind::Score,
+            day: day(2),
+            allowed_in: vec![window()],
+            open: vec![],
+        },
+        DeadlinePassed {
+            rule: "REG-DEADLINE",
+            nomination: s("n"),
+            deadline: day(1),
+            day: day(2),
+            exception_until: None,
+        },
+        MissingRole {
+            action: ActionKind::Decide,
+            actor: s("a"),
+            roles: vec![Role::Chair],
+        },
+        NotOwnUnit {
+            action: ActionKind::Nominate,
+            actor: s("a"),
+            actor_unit: s("u1"),
+            unit: s("u2"),
+        },
+        NotSelf {
+            field: s("reviewer"),
+            value: s("b"),
+            actor: s("a"),
+        },
+        Scope {
+            rule: s("SCOPE-STAR"),
+            nomination: s("n"),
+            category: s("star"),
+            problem: ScopeProblem::NomineeKind {
+                expected: NomineeKind::Person,
+                found: NomineeKind::Organisation,
+            },
+        },
+        Quota {
+            unit: s("u"),
+            category: s("c"),
+            existing: s("e"),
+            reporting_unit: s("u"),
+        },
+        Conflict {
+            member: s("m"),
+            nomination: s("n"),
+            reason: ConflictReason::OwnUnit { unit: s("u") },
+        },
+        Unknown {
+            what: RefKind::Phase,
+            id: s("p"),
+        },
+        CategoryAlias {
+            given: s("窗口"),
+            id: s("window"),
+        },
+        BadId {
+            id: s("A"),
+            reason: s("upper case"),
+        },
+    ]
+}
+
+/// Refusals for the second quarter of the variants, in declaration order.
+fn second() -> Vec<Refusal> {
+    use Refusal::*;
+    let s = |x: &str| x.to_string();
+    vec![
+        PointsOutOfRange {
+            criterion: s("c"),
+            points: 11.0,
+            max: 10.0,
+        },
+        PercentOutOfRange {
+            field: s("f"),
+            value: 101.0,
+        },
+        EmptyField {
+            rule: s("EVIDENCE"),
+            field: s("f"),
+        },
+        NoVotes,
+        WrongCategory {
+            nomination: s("n"),
+            category: s("a"),
+            expected: s("b"),
+        },
+        Duplicate { id: s("n") },
+        PublishWithoutCandidates { category: s("c") },
+        NotCandidate { nomination: s("n") },
+        BackdatedNotice {
+            published: day(1),
+            day: day(2),
+        },
+        ObjectionOutsideNotice {
+            nomination: s("n"),
+            day: day(2),
+            window: None,
+        },
+        ObjectionNotNew,
+        ObjectionResolved {
+            nomination: s("n"),
+            objection: s("o"),
+            status: ObjectionStatus::Upheld,
+        },
+    ]
+}
+
+/// Refusals for the third quarter of the variants, in declaration order.
+fn third() -> Vec<Refusal> {
+    use Refusal::*;
+    let s = |x: &str| x.to_string();
+    vec![
+        ObjectionsOpen {
+            nomination: s("n"),
+            objections: vec![s("o")],
+        },
+        NotPublished { nomination: s("n") },
+        NoticeRunning {
+            nomination: s("n"),
+            last_day: day(3),
+            day: day(2),
+        },
+        NotEligible {
+            nomination: s("n"),
+            reason: Box::new(Ineligible::NoScore),
+        },
+        BelowMinimum {
+            nomination: s("n"),
+            final_score: Some(50.0),
+            min_score: 60.0,
+        },
+        NotSelected {
+            nomination: s("n"),
+            position: 11,
+            final_score: None,
+            tie: true,
+        },
+        SlotsFull {
+            rule: s("SCOPE-WINDOW"),
+            category: s("window"),
+            slots: 10,
+            finals: vec![s("a")],
+        },
+        FraudFinal {
+            nomination: s("n"),
+            reason: s("r"),
+        },
+        FraudNotDisqualified,
+        AlreadySetUp,
+        NewerFormat {
+            format: 2,
+            supported: 1,
+        },
+        NoChair,
+    ]
+}
+
+/// Refusals for the fourth quarter of the variants, in declaration order.
+fn fourth() -> Vec<Refusal> {
+    use Refusal::*;
+    let s = |x: &str| x.to_string();
+    vec![
+        PhaseRange {
+            phase: s("p"),
+            start: day(2),
+            end: day(1),
+        },
+        UnknownExceptionRule { rule: s("X") },
+        ReportingLine {
+            unit: s("u"),
+            parent: s("p"),
+            cycle: true,
+        },
+        LateChange {
+            nomination: s("n"),
+            fields: vec![s("unit")],
+            deadline: day(1),
+            day: day(2),
+            exception_until: Some(day(1)),
+        },
+        CandidateNeeds {
+            nomination: s("n"),
+            missing: vec![
+                Need::Votes,
+                Need::Assessment {
+                    kind: EvaluationKind::Routine,
+                },
+            ],
+        },
+        Recheck {
+            nomination: s("n"),
+            reason: Box::new(NoVotes),
+        },
+        Frozen {
+            nomination: s("n"),
+            action: ActionKind::Score,
+            outcome: Outcome::Final,
+            decided: day(1),
+        },
+        NotFrozen { nomination: s("n") },
+        DecisionReopened,
+        NoScore {
+            nomination: s("n"),
+            reviewer: s("r"),
+        },
+    ]
+}
+
+/// Exhaustive on purpose: a new variant fails to compile until it is listed
+/// here and built in [`every_refusal`].
+fn listed(r: &Refusal) {
+    use Refusal::*;
+    match r {
+        UnknownActor { .. }
+        | PhaseClosed { .. }
+        | DeadlinePassed { .. }
+        | MissingRole { .. }
+        | NotOwnUnit { .. }
+        | NotSelf { .. }
+        | Scope { .. }
+        | Quota { .. }
+        | Conflict { .. }
+        | Unknown { .. }
+        | CategoryAlias { .. }
+        | BadId { .. }
+        | PointsOutOfRange { .. }
+        | PercentOutOfRange { .. }
+        | EmptyField { .. }
+        | NoVotes
+        | WrongCategory { .. }
+        | Duplicate { .. }
+        | PublishWithoutCandidates { .. }
+        | NotCandidate { .. }
+        | BackdatedNotice { .. }
+        | ObjectionOutsideNotice { .. }
+        | ObjectionNotNew
+        | ObjectionResolved { .. }
+        | ObjectionsOpen { .. }
+        | NotPublished { .. }
+        | NoticeRunning { .. }
+        | NotEligible { .. }
+        | BelowMinimum { .. }
+        | NotSelected { .. }
+        | SlotsFull { .. }
+        | FraudFinal { .. }
+        | FraudNotDisqualified
+        | AlreadySetUp
+        | NewerFormat { .. }
+        | NoChair
+        | PhaseRange { .. }
+        | UnknownExceptionRule { .. }
+        | ReportingLine { .. }
+        | LateChange { .. }
+        | CandidateNeeds { .. }
+        | Recheck { .. }
+        | Frozen { .. }
+        | NotFrozen { .. }
+        | DecisionReopened
+        | NoScore { .. } => {}
+    }
+}
+
+/// One refusal of every variant.
+fn every_refusal() -> Vec<Refusal> {
+    let all: Vec<Refusal> = [first(), second(), third(), fourth()].concat();
+    all.iter().for_each(listed);
+    all
+}
+
+#[test]
+fn every_refusal_explains_itself_in_both_languages() {
+    let all = every_refusal();
+    assert_eq!(all.len(), 46);
+    for r in &all {
+        let (zh, en) = (r.message(true), r.message(false));
+        assert!(!zh.trim().is_empty(), "{r:?}: no Chinese message");
+        assert!(!en.trim().is_empty(), "{r:?}: no English message");
+        assert!(!zh.is_ascii(), "{r:?}: {zh}");
+        assert_eq!(r.to_string(), en);
+    }
+}
+
+#[test]
+fn a_family_never_explains_another_familys_refusal() {
+    // the family functions answer only for their own variants
+    let r = Refusal::NoVotes;
+    assert_eq!(r.access_message(true), "");
+    assert_eq!(r.notice_message(false), "");
+    assert!(!r.record_message(false).is_empty());
+}
