@@ -190,13 +190,8 @@ pub fn build(
     )
 }
 
-/// Builds the demo up to `opts.until`, configured to act as `opts.member`.
-pub fn build_with(
-    dir: &Path,
-    lang: Lang,
-    opts: &DemoOptions,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<Demo, DemoError> {
+/// The demo folder must be new or empty.
+fn refuse_non_empty(dir: &Path) -> Result<(), DemoError> {
     if dir.exists()
         && std::fs::read_dir(dir)
             .map_err(io(dir.display().to_string()))?
@@ -205,13 +200,12 @@ pub fn build_with(
     {
         return Err(DemoError::NotEmpty(dir.display().to_string()));
     }
-    let Sample {
-        campaign,
-        units,
-        mut members,
-        mut history,
-    } = sample()?;
-    let me = match &opts.member {
+    Ok(())
+}
+
+/// The member the demo opens as: the one asked for, else the first reviewer.
+fn pick_member(members: &[Member], opts: &DemoOptions) -> Result<String, DemoError> {
+    match &opts.member {
         Some(id) => members.iter().find(|m| &m.id == id),
         None => members.iter().find(|m| m.has_role(Role::Reviewer)),
     }
@@ -223,7 +217,80 @@ pub fn build_with(
             .map(|m| m.id.as_str())
             .collect::<Vec<_>>()
             .join(", "),
-    })?;
+    })
+}
+
+/// A new ssh key for every member in `DIR.keys` (private, 0700), registered
+/// from the campaign's issue day, and the allowed-signers file of them all.
+fn make_keys(
+    dir: &Path,
+    campaign: &Campaign,
+    members: &mut [Member],
+) -> Result<(PathBuf, PathBuf), DemoError> {
+    let keys = PathBuf::from(format!("{}.keys", dir.display()));
+    std::fs::create_dir_all(&keys).map_err(io(keys.display().to_string()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o700))
+            .map_err(io(keys.display().to_string()))?;
+    }
+    let mut allowed = String::new();
+    for m in members.iter_mut() {
+        let public = keygen(&keys, m)?;
+        allowed.push_str(&format!("{} namespaces=\"git\" {public}\n", m.email));
+        m.keys = vec![PublicKey {
+            key: public,
+            valid_from: campaign.issued,
+            revoked: None,
+        }];
+    }
+    let allowed_signers = keys.join("allowed_signers");
+    std::fs::write(&allowed_signers, allowed).map_err(io(allowed_signers.display().to_string()))?;
+    Ok((keys, allowed_signers))
+}
+
+/// The repository's own git config: who the clone acts as and how it signs.
+fn configure(
+    store: &Store,
+    member: &Member,
+    keys: &Path,
+    allowed_signers: &Path,
+) -> Result<(), DemoError> {
+    let mut cfg = store
+        .repo()
+        .config()?
+        .open_level(git2::ConfigLevel::Local)?;
+    cfg.set_str("user.name", &member.name)?;
+    cfg.set_str("user.email", &member.email)?;
+    cfg.set_str("gpg.format", "ssh")?;
+    cfg.set_str(
+        "user.signingkey",
+        &keys.join(&member.id).display().to_string(),
+    )?;
+    cfg.set_str(
+        "gpg.ssh.allowedSignersFile",
+        &allowed_signers.display().to_string(),
+    )?;
+    cfg.set_bool("commit.gpgsign", true)?;
+    Ok(())
+}
+
+/// Builds the demo up to `opts.until`, configured to act as `opts.member`.
+pub fn build_with(
+    dir: &Path,
+    lang: Lang,
+    opts: &DemoOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Demo, DemoError> {
+    refuse_non_empty(dir)?;
+    let Sample {
+        campaign,
+        units,
+        mut members,
+        mut history,
+    } = sample()?;
+    let me = pick_member(&members, opts)?;
     if let Some(until) = opts.until {
         let first = at_nine(&campaign);
         if until < first {
@@ -238,26 +305,7 @@ pub fn build_with(
         history.retain(|step| step.at <= until);
     }
     let left = scripted - history.len();
-    let keys = PathBuf::from(format!("{}.keys", dir.display()));
-    std::fs::create_dir_all(&keys).map_err(io(keys.display().to_string()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o700))
-            .map_err(io(keys.display().to_string()))?;
-    }
-    let mut allowed = String::new();
-    for m in &mut members {
-        let public = keygen(&keys, m)?;
-        allowed.push_str(&format!("{} namespaces=\"git\" {public}\n", m.email));
-        m.keys = vec![PublicKey {
-            key: public,
-            valid_from: campaign.issued,
-            revoked: None,
-        }];
-    }
-    let allowed_signers = keys.join("allowed_signers");
-    std::fs::write(&allowed_signers, allowed).map_err(io(allowed_signers.display().to_string()))?;
+    let (keys, allowed_signers) = make_keys(dir, &campaign, &mut members)?;
     let chair = members
         .iter()
         .find(|m| m.has_role(Role::Chair))
@@ -271,24 +319,7 @@ pub fn build_with(
         .ok_or(DemoError::NoChair)?;
 
     let store = Store::init(dir, false)?;
-    {
-        let mut cfg = store
-            .repo()
-            .config()?
-            .open_level(git2::ConfigLevel::Local)?;
-        cfg.set_str("user.name", &member.name)?;
-        cfg.set_str("user.email", &member.email)?;
-        cfg.set_str("gpg.format", "ssh")?;
-        cfg.set_str(
-            "user.signingkey",
-            &keys.join(&member.id).display().to_string(),
-        )?;
-        cfg.set_str(
-            "gpg.ssh.allowedSignersFile",
-            &allowed_signers.display().to_string(),
-        )?;
-        cfg.set_bool("commit.gpgsign", true)?;
-    }
+    configure(&store, &member, &keys, &allowed_signers)?;
     let mut signers = std::collections::BTreeMap::new();
     for m in &members {
         signers.insert(m.id.clone(), member_signer(&keys, m)?);

@@ -127,125 +127,117 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<u64, GenError> {
     generate_with(dir, n, seed, &mut |_, _| {})
 }
 
-/// [`generate`], telling `progress` (commits written, commits expected) as it goes.
-pub fn generate_with(
-    dir: &Path,
-    n: usize,
-    seed: u64,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<u64, GenError> {
-    // Per nomination: its registration, 3 evaluations, 5 scores, the
-    // departments' opinions, the votes, about one objection and the decision.
-    let expected = 1 + n * 19;
-    let mut tell = |done: u64| progress((done as usize).min(expected), expected);
-    if dir.exists() {
-        return Err(GenError::Exists(dir.display().to_string()));
-    }
-    let io = |what: &str| {
-        let what = what.to_string();
-        move |source| GenError::Io { what, source }
-    };
-    let mut campaign: Campaign =
-        crate::store::codec::from_ron("campaign.ron", crate::sample::CAMPAIGN.as_bytes())
-            .map_err(|p| GenError::Sample(p.to_string()))?;
-    campaign.signing_required = false;
-    let office = campaign.office_unit.clone();
-    let per_cat = n.div_ceil(3);
-    let mut units = vec![Unit {
-        id: office.clone(),
-        name: "\u{5e02}\u{6587}\u{660e}\u{529e}".into(),
-        kind: UnitKind::Department,
-        parent: None,
-    }];
-    for u in 0..per_cat {
-        units.push(Unit {
-            id: format!("unit-{u:05}"),
-            name: format!("\u{670d}\u{52a1}\u{5355}\u{4f4d}{u:05}"),
-            kind: UnitKind::WindowUnit,
-            parent: None,
-        });
-    }
-    let member = |id: String, i: usize, role: Role| Member {
-        email: format!("{id}@gen.example"),
-        id,
-        name: name(i),
-        roles: vec![role],
-        unit: office.clone(),
-        keys: vec![],
-        conflicts: vec![],
-    };
-    let chair = member("chair".into(), 0, Role::Chair);
-    let reviewers: Vec<Member> = (0..60)
-        .map(|i| member(format!("reviewer-{i:02}"), i + 1, Role::Reviewer))
-        .collect();
-    let clerks: Vec<Member> = (0..3)
-        .map(|i| member(format!("clerk-{i}"), i + 70, Role::Clerk))
-        .collect();
-    let mut members = vec![chair.clone()];
-    members.extend(reviewers.iter().cloned());
-    members.extend(clerks.iter().cloned());
+/// The people of a generated campaign: the office, its units and members.
+struct People {
+    units: Vec<Unit>,
+    members: Vec<Member>,
+    chair: Member,
+    reviewers: Vec<Member>,
+    clerks: Vec<Member>,
+}
 
-    let opts = {
-        let mut o = git2::RepositoryInitOptions::new();
-        o.bare(true).initial_head("main").mkpath(true);
-        o
-    };
-    git2::Repository::init_opts(dir, &opts)?;
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet", "--done"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(io("running git fast-import"))?;
-    let stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| GenError::FastImport("no stdin".into()))?;
-    let tz =
-        FixedOffset::east_opt(8 * 3600).ok_or_else(|| GenError::FastImport("offset".into()))?;
-    let start = tz
-        .with_ymd_and_hms(2017, 6, 16, 8, 0, 0)
-        .single()
-        .ok_or_else(|| GenError::FastImport("date".into()))?;
-    let mut s = Stream {
-        out: std::io::BufWriter::with_capacity(1 << 20, stdin),
-        mark: 0,
-        when: start,
-    };
-    let mut rng = Rng(seed);
-    let w = |e: std::io::Error| GenError::Io {
+impl People {
+    /// One chair, 60 reviewers and 3 clerks of the office; one window unit per
+    /// `per_cat` nominations of a category.
+    fn new(office: &str, per_cat: usize) -> People {
+        let mut units = vec![Unit {
+            id: office.to_string(),
+            name: "\u{5e02}\u{6587}\u{660e}\u{529e}".into(),
+            kind: UnitKind::Department,
+            parent: None,
+        }];
+        for u in 0..per_cat {
+            units.push(Unit {
+                id: format!("unit-{u:05}"),
+                name: format!("\u{670d}\u{52a1}\u{5355}\u{4f4d}{u:05}"),
+                kind: UnitKind::WindowUnit,
+                parent: None,
+            });
+        }
+        let member = |id: String, i: usize, role: Role| Member {
+            email: format!("{id}@gen.example"),
+            id,
+            name: name(i),
+            roles: vec![role],
+            unit: office.to_string(),
+            keys: vec![],
+            conflicts: vec![],
+        };
+        let chair = member("chair".into(), 0, Role::Chair);
+        let reviewers: Vec<Member> = (0..60)
+            .map(|i| member(format!("reviewer-{i:02}"), i + 1, Role::Reviewer))
+            .collect();
+        let clerks: Vec<Member> = (0..3)
+            .map(|i| member(format!("clerk-{i}"), i + 70, Role::Clerk))
+            .collect();
+        let mut members = vec![chair.clone()];
+        members.extend(reviewers.iter().cloned());
+        members.extend(clerks.iter().cloned());
+        People {
+            units,
+            members,
+            chair,
+            reviewers,
+            clerks,
+        }
+    }
+
+    fn clerk(&self, i: usize) -> &Member {
+        &self.clerks[i % self.clerks.len()]
+    }
+}
+
+/// A nomination id, its category and its unit's number.
+type Entry = (String, &'static str, usize);
+
+/// The generator's state while it writes the fast-import stream.
+struct Gen<'a, W: Write> {
+    s: Stream<W>,
+    rng: Rng,
+    tz: FixedOffset,
+    start: DateTime<FixedOffset>,
+    campaign: &'a Campaign,
+    people: &'a People,
+}
+
+fn write_err(e: std::io::Error) -> GenError {
+    GenError::Io {
         what: "writing to git fast-import".into(),
         source: e,
-    };
-    s.commit(
-        &chair,
-        ActionKind::Setup,
-        None,
-        &[
-            (layout::CAMPAIGN.into(), ron_of(&campaign)),
-            (layout::UNITS.into(), ron_of(&units)),
-            (layout::MEMBERS.into(), ron_of(&members)),
-        ],
-    )
-    .map_err(w)?;
-    let cats = ["brand", "window", "star"];
-    let ids: Vec<(String, &str, usize)> = (0..n)
-        .map(|i| {
-            (
-                format!("g-{}-{:05}", cats[i % 3], i / 3),
-                cats[i % 3],
-                i / 3,
-            )
-        })
-        .collect();
-    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2017, m, d).unwrap_or_default();
-    let clerk = |i: usize| &clerks[i % clerks.len()];
-    // June: registrations.
-    for (k, (id, cat, unit)) in ids.iter().enumerate() {
-        if k % 64 == 0 {
-            tell(s.mark);
-        }
+    }
+}
+
+fn path_of(r: Result<String, BadId>) -> Result<String, GenError> {
+    r.map_err(|e| GenError::FastImport(e.to_string()))
+}
+
+fn day(m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2017, m, d).unwrap_or_default()
+}
+
+impl<W: Write> Gen<'_, W> {
+    fn commit(
+        &mut self,
+        who: &Member,
+        kind: ActionKind,
+        record: Option<&str>,
+        files: &[(String, String)],
+    ) -> Result<(), GenError> {
+        self.s.commit(who, kind, record, files).map_err(write_err)
+    }
+
+    /// Moves the clock to 08:00 of a day of 2017.
+    fn at(&mut self, m: u32, d: u32) {
+        self.s.when = self
+            .tz
+            .with_ymd_and_hms(2017, m, d, 8, 0, 0)
+            .single()
+            .unwrap_or(self.start);
+    }
+
+    /// June: the `k`th registration.
+    fn register(&mut self, k: usize, (id, cat, unit): &Entry) -> Result<(), GenError> {
+        let rng = &mut self.rng;
         let person = *cat == "star";
         let nom = Nomination {
             id: id.clone(),
@@ -285,38 +277,31 @@ pub fn generate_with(
             }],
             form_filed: Some(day(11, 10)),
         };
-        let path = layout::nomination_path(id).map_err(|e| GenError::FastImport(e.to_string()))?;
-        s.commit(
-            clerk(k),
+        let path = path_of(layout::nomination_path(id))?;
+        let people = self.people;
+        self.commit(
+            people.clerk(k),
             ActionKind::Nominate,
             Some(id),
             &[(path, ron_of(&nom))],
         )
-        .map_err(w)?;
     }
-    let campaign_cats: Vec<Category> = campaign.categories.clone();
-    let path = |r: Result<String, BadId>| r.map_err(|e| GenError::FastImport(e.to_string()));
-    // Review: evaluations, scores, opinions, votes.
-    s.when = tz
-        .with_ymd_and_hms(2017, 9, 1, 8, 0, 0)
-        .single()
-        .unwrap_or(start);
-    for (k, (id, cat, _)) in ids.iter().enumerate() {
-        if k % 64 == 0 {
-            tell(s.mark);
-        }
+
+    /// Review: the `k`th nomination's three evaluations.
+    fn evaluate(&mut self, k: usize, id: &str) -> Result<(), GenError> {
+        let people = self.people;
         let kinds = [
             EvaluationKind::Routine,
             EvaluationKind::Unannounced,
             EvaluationKind::SiteVisit,
         ];
         for (j, kind) in kinds.into_iter().enumerate() {
-            let author = &reviewers[(k * 7 + j * 13) % reviewers.len()];
+            let author = &people.reviewers[(k * 7 + j * 13) % people.reviewers.len()];
             let e = Evaluation {
                 kind,
                 author: author.id.clone(),
-                date: s.when.date_naive(),
-                rating: Some(rng.range(75.0, 99.0)),
+                date: self.s.when.date_naive(),
+                rating: Some(self.rng.range(75.0, 99.0)),
                 findings: "\u{670d}\u{52a1}\u{89c4}\u{8303}".into(),
                 knowledge_rate: None,
                 service_satisfaction: None,
@@ -324,21 +309,28 @@ pub fn generate_with(
             };
             let stem = format!(
                 "{}-{}",
-                crate::store::plan::stamp(&(s.when + Duration::seconds(7))),
+                crate::store::plan::stamp(&(self.s.when + Duration::seconds(7))),
                 author.id
             );
-            s.commit(
+            let path = path_of(layout::evaluation_path(id, &stem))?;
+            self.commit(
                 author,
                 ActionKind::Evaluate,
                 Some(id),
-                &[(path(layout::evaluation_path(id, &stem))?, ron_of(&e))],
-            )
-            .map_err(w)?;
+                &[(path, ron_of(&e))],
+            )?;
         }
-        let category = campaign_cats.iter().find(|c| c.id == *cat);
-        let base = rng.range(0.75, 0.97);
+        Ok(())
+    }
+
+    /// Review: five reviewers' scores of the `k`th nomination.
+    fn score(&mut self, k: usize, id: &str, cat: &str) -> Result<(), GenError> {
+        let people = self.people;
+        let category = self.campaign.categories.iter().find(|c| c.id == *cat);
+        let base = self.rng.range(0.75, 0.97);
         for j in 0..5 {
-            let r = &reviewers[(k * 11 + j * 5) % reviewers.len()];
+            let r = &people.reviewers[(k * 11 + j * 5) % people.reviewers.len()];
+            let rng = &mut self.rng;
             let marks = category
                 .map(|c| {
                     c.criteria
@@ -357,18 +349,19 @@ pub fn generate_with(
                 reviewer: r.id.clone(),
                 marks,
                 comment: String::new(),
-                time: s.when + Duration::seconds(7),
+                time: self.s.when + Duration::seconds(7),
             };
-            s.commit(
-                r,
-                ActionKind::Score,
-                Some(id),
-                &[(path(layout::score_path(id, &r.id))?, ron_of(&sc))],
-            )
-            .map_err(w)?;
+            let path = path_of(layout::score_path(id, &r.id))?;
+            self.commit(r, ActionKind::Score, Some(id), &[(path, ron_of(&sc))])?;
         }
-        for (j, d) in campaign.departments.iter().enumerate() {
-            let stance = if rng.below(200) == 0 {
+        Ok(())
+    }
+
+    /// Review: the departments' opinions and the votes of the `k`th nomination.
+    fn opinions_and_votes(&mut self, k: usize, id: &str) -> Result<(), GenError> {
+        let people = self.people;
+        for (j, d) in self.campaign.departments.iter().enumerate() {
+            let stance = if self.rng.below(200) == 0 {
                 Stance::Veto
             } else {
                 Stance::Approve
@@ -381,93 +374,196 @@ pub fn generate_with(
                 } else {
                     String::new()
                 },
-                recorded_by: clerk(k + j).id.clone(),
+                recorded_by: people.clerk(k + j).id.clone(),
                 date: day(11, 20),
             };
-            s.commit(
-                clerk(k + j),
+            let path = path_of(layout::opinion_path(id, &d.id))?;
+            self.commit(
+                people.clerk(k + j),
                 ActionKind::Opinion,
                 Some(id),
-                &[(path(layout::opinion_path(id, &d.id))?, ron_of(&o))],
-            )
-            .map_err(w)?;
+                &[(path, ron_of(&o))],
+            )?;
         }
         let v = Votes {
-            satisfied: 150 + rng.below(60) as u32,
-            basically_satisfied: 20 + rng.below(20) as u32,
-            dissatisfied: rng.below(10) as u32,
-            recorded_by: clerk(k).id.clone(),
+            satisfied: 150 + self.rng.below(60) as u32,
+            basically_satisfied: 20 + self.rng.below(20) as u32,
+            dissatisfied: self.rng.below(10) as u32,
+            recorded_by: people.clerk(k).id.clone(),
             date: day(11, 25),
         };
-        s.commit(
-            clerk(k),
+        let path = path_of(layout::votes_path(id))?;
+        self.commit(
+            people.clerk(k),
             ActionKind::Vote,
             Some(id),
-            &[(path(layout::votes_path(id))?, ron_of(&v))],
+            &[(path, ron_of(&v))],
         )
-        .map_err(w)?;
     }
-    // December: objections and decisions.
-    s.when = tz
-        .with_ymd_and_hms(2017, 12, 5, 8, 0, 0)
-        .single()
-        .unwrap_or(start);
-    for (k, (id, _, _)) in ids.iter().enumerate() {
-        if k % 64 == 0 {
-            tell(s.mark);
-        }
-        for j in 0..rng.below(3) {
-            let filed = s.when + Duration::seconds(7);
+
+    /// December: the `k`th nomination's objections (dismissed) and decision.
+    fn objections_and_decision(&mut self, k: usize, id: &str) -> Result<(), GenError> {
+        let people = self.people;
+        for j in 0..self.rng.below(3) {
+            let filed = self.s.when + Duration::seconds(7);
             let o = Objection {
                 filed,
                 source: "\u{6765}\u{4fe1}".into(),
                 text: "\u{53cd}\u{6620}\u{670d}\u{52a1}\u{95ee}\u{9898}".into(),
                 fraud: false,
-                recorded_by: clerk(k).id.clone(),
+                recorded_by: people.clerk(k).id.clone(),
                 status: ObjectionStatus::Dismissed,
                 resolution: Some(Resolution {
-                    by: chair.id.clone(),
+                    by: people.chair.id.clone(),
                     date: day(12, 8),
                     reason: "\u{7ecf}\u{6838}\u{5b9e}\u{4e0d}\u{5c5e}\u{5b9e}".into(),
                 }),
             };
             let stem = format!("{}-{}", crate::store::plan::stamp(&filed), j + 1);
-            s.commit(
-                clerk(k),
+            let path = path_of(layout::objection_path(id, &stem))?;
+            self.commit(
+                people.clerk(k),
                 ActionKind::Object,
                 Some(id),
-                &[(path(layout::objection_path(id, &stem))?, ron_of(&o))],
-            )
-            .map_err(w)?;
+                &[(path, ron_of(&o))],
+            )?;
         }
         let d = Decision {
-            outcome: if k % 3 == 0 {
+            outcome: if k.is_multiple_of(3) {
                 Outcome::Candidate
             } else {
                 Outcome::Rejected
             },
             reason: "\u{8bc4}\u{59d4}\u{4f1a}\u{51b3}\u{5b9a}".into(),
             fraud: false,
-            by: chair.id.clone(),
+            by: people.chair.id.clone(),
             date: day(12, 12),
             reopened: None,
         };
-        s.commit(
-            &chair,
+        let path = path_of(layout::decision_path(id))?;
+        self.commit(
+            &people.chair,
             ActionKind::Decide,
             Some(id),
-            &[(path(layout::decision_path(id))?, ron_of(&d))],
+            &[(path, ron_of(&d))],
         )
-        .map_err(w)?;
     }
+}
+
+/// Starts `git fast-import` into a new bare repository at `dir`.
+fn start_import(dir: &Path) -> Result<std::process::Child, GenError> {
+    let opts = {
+        let mut o = git2::RepositoryInitOptions::new();
+        o.bare(true).initial_head("main").mkpath(true);
+        o
+    };
+    git2::Repository::init_opts(dir, &opts)?;
+    Command::new("git")
+        .args(["fast-import", "--quiet", "--done"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| GenError::Io {
+            what: "running git fast-import".into(),
+            source,
+        })
+}
+
+/// [`generate`], telling `progress` (commits written, commits expected) as it goes.
+pub fn generate_with(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<u64, GenError> {
+    // Per nomination: its registration, 3 evaluations, 5 scores, the
+    // departments' opinions, the votes, about one objection and the decision.
+    let expected = 1 + n * 19;
+    let mut tell = |done: u64| progress((done as usize).min(expected), expected);
+    if dir.exists() {
+        return Err(GenError::Exists(dir.display().to_string()));
+    }
+    let mut campaign: Campaign =
+        crate::store::codec::from_ron("campaign.ron", crate::sample::CAMPAIGN.as_bytes())
+            .map_err(|p| GenError::Sample(p.to_string()))?;
+    campaign.signing_required = false;
+    let people = People::new(&campaign.office_unit.clone(), n.div_ceil(3));
+    let mut child = start_import(dir)?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| GenError::FastImport("no stdin".into()))?;
+    let tz =
+        FixedOffset::east_opt(8 * 3600).ok_or_else(|| GenError::FastImport("offset".into()))?;
+    let start = tz
+        .with_ymd_and_hms(2017, 6, 16, 8, 0, 0)
+        .single()
+        .ok_or_else(|| GenError::FastImport("date".into()))?;
+    let mut g = Gen {
+        s: Stream {
+            out: std::io::BufWriter::with_capacity(1 << 20, stdin),
+            mark: 0,
+            when: start,
+        },
+        rng: Rng(seed),
+        tz,
+        start,
+        campaign: &campaign,
+        people: &people,
+    };
+    g.commit(
+        &people.chair,
+        ActionKind::Setup,
+        None,
+        &[
+            (layout::CAMPAIGN.into(), ron_of(&campaign)),
+            (layout::UNITS.into(), ron_of(&people.units)),
+            (layout::MEMBERS.into(), ron_of(&people.members)),
+        ],
+    )?;
+    let cats = ["brand", "window", "star"];
+    let ids: Vec<Entry> = (0..n)
+        .map(|i| {
+            (
+                format!("g-{}-{:05}", cats[i % 3], i / 3),
+                cats[i % 3],
+                i / 3,
+            )
+        })
+        .collect();
+    for (k, entry) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(g.s.mark);
+        }
+        g.register(k, entry)?;
+    }
+    g.at(9, 1);
+    for (k, (id, cat, _)) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(g.s.mark);
+        }
+        g.evaluate(k, id)?;
+        g.score(k, id, cat)?;
+        g.opinions_and_votes(k, id)?;
+    }
+    g.at(12, 5);
+    for (k, (id, _, _)) in ids.iter().enumerate() {
+        if k % 64 == 0 {
+            tell(g.s.mark);
+        }
+        g.objections_and_decision(k, id)?;
+    }
+    let Gen { mut s, .. } = g;
     let commits = s.mark;
     progress(commits as usize, commits as usize);
-    s.out.write_all(b"done\n").map_err(w)?;
-    s.out.flush().map_err(w)?;
+    s.out.write_all(b"done\n").map_err(write_err)?;
+    s.out.flush().map_err(write_err)?;
     drop(s);
-    let out = child
-        .wait_with_output()
-        .map_err(io("waiting for git fast-import"))?;
+    let out = child.wait_with_output().map_err(|source| GenError::Io {
+        what: "waiting for git fast-import".into(),
+        source,
+    })?;
     if !out.status.success() {
         return Err(GenError::FastImport(
             String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -75,8 +75,7 @@ fn category(
     }
 }
 
-pub fn campaign() -> Campaign {
-    use ActionKind as A;
+fn brand() -> Category {
     use IncidentKind::*;
     let mut brand = category(
         "brand",
@@ -108,6 +107,11 @@ pub fn campaign() -> Campaign {
         honour_level: Level::Municipal,
         media_level: Level::Municipal,
     });
+    brand
+}
+
+fn window() -> Category {
+    use IncidentKind::*;
     let mut window = category(
         "window",
         NomineeKind::Organisation,
@@ -146,6 +150,11 @@ pub fn campaign() -> Campaign {
         UnitKind::Department,
         UnitKind::WindowUnit,
     ];
+    window
+}
+
+fn star() -> Category {
+    use IncidentKind::*;
     let mut star = category(
         "star",
         NomineeKind::Person,
@@ -163,6 +172,58 @@ pub fn campaign() -> Campaign {
     );
     star.name = "十佳服務明星".into();
     star.requires_front_line = true;
+    star
+}
+
+fn phases() -> Vec<Phase> {
+    use ActionKind as A;
+    vec![
+        phase(
+            "mobilise",
+            "宣傳發動",
+            day(6, 1),
+            day(6, 30),
+            &[A::Nominate, A::Activity, A::Supervisor],
+        ),
+        phase(
+            "build",
+            "集中創建",
+            day(7, 1),
+            day(10, 31),
+            &[
+                A::Nominate,
+                A::Activity,
+                A::Supervisor,
+                A::FileForm,
+                A::Evaluate,
+            ],
+        ),
+        phase(
+            "review",
+            "評議檢查",
+            day(9, 1),
+            day(11, 30),
+            &[
+                A::Nominate,
+                A::FileForm,
+                A::Evaluate,
+                A::Score,
+                A::Opinion,
+                A::Vote,
+                A::Decide,
+            ],
+        ),
+        phase(
+            "notice",
+            "公示表彰",
+            day(12, 1),
+            day(12, 31),
+            &[A::Decide, A::Publish, A::Object, A::Resolve],
+        ),
+    ]
+}
+
+pub fn campaign() -> Campaign {
     Campaign {
         format: FORMAT,
         id: "tengzhou-2017".into(),
@@ -171,53 +232,10 @@ pub fn campaign() -> Campaign {
         issuer: "文明辦".into(),
         issued: day(6, 15),
         office_unit: "wmb".into(),
-        phases: vec![
-            phase(
-                "mobilise",
-                "宣傳發動",
-                day(6, 1),
-                day(6, 30),
-                &[A::Nominate, A::Activity, A::Supervisor],
-            ),
-            phase(
-                "build",
-                "集中創建",
-                day(7, 1),
-                day(10, 31),
-                &[
-                    A::Nominate,
-                    A::Activity,
-                    A::Supervisor,
-                    A::FileForm,
-                    A::Evaluate,
-                ],
-            ),
-            phase(
-                "review",
-                "評議檢查",
-                day(9, 1),
-                day(11, 30),
-                &[
-                    A::Nominate,
-                    A::FileForm,
-                    A::Evaluate,
-                    A::Score,
-                    A::Opinion,
-                    A::Vote,
-                    A::Decide,
-                ],
-            ),
-            phase(
-                "notice",
-                "公示表彰",
-                day(12, 1),
-                day(12, 31),
-                &[A::Decide, A::Publish, A::Object, A::Resolve],
-            ),
-        ],
+        phases: phases(),
         registration_deadline: day(6, 30),
         form_deadline: day(11, 30),
-        categories: vec![brand, window, star],
+        categories: vec![brand(), window(), star()],
         departments: [
             "jijian", "zongzhi", "wangguan", "xinfang", "huanbao", "jisheng", "anquan",
         ]
