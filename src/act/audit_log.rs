@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use git2::Sort;
 
-use crate::export::{AuditLog, AuditRow};
+use crate::export::{AuditLog, AuditRow, Kind};
 use crate::history::{self, walk, AuditOptions, HistoryError, ViolationKind};
 use crate::i18n::Lang;
 use crate::model::ActionKind;
@@ -32,6 +32,15 @@ pub fn is_signature_violation(kind: ViolationKind) -> bool {
             | ViolationKind::KeyNotYetValid
             | ViolationKind::SignerNotAuthor
     )
+}
+
+/// The audit log a document of `kind` needs: the verified history for the
+/// audit document, nothing for every other (so only the audit pays for it).
+pub fn for_kind(store: &Store, kind: Kind, lang: Lang) -> Result<Option<AuditLog>, HistoryError> {
+    match kind {
+        Kind::Audit => from_history(store, lang).map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// The history from HEAD, oldest first, with each signature verified (once)

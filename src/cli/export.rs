@@ -61,19 +61,15 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
     let snapshot = store.snapshot()?;
     let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
     opts.category = a.category.clone();
-    let log = if a.what == Kind::Audit {
-        if !Kind::Audit.formats().contains(&format) {
-            // refuse before the (slow) verification
-            return Err(anyhow!(ExportError::Unsupported {
-                what: "audit",
-                format: format.extension(),
-            }
-            .message(cx.lang.zh())));
+    if a.what == Kind::Audit && !Kind::Audit.formats().contains(&format) {
+        // refuse before the (slow) verification
+        return Err(anyhow!(ExportError::Unsupported {
+            what: "audit",
+            format: format.extension(),
         }
-        Some(crate::act::audit_log::from_history(&store, cx.lang)?)
-    } else {
-        None
-    };
+        .message(cx.lang.zh())));
+    }
+    let log = crate::act::audit_log::for_kind(&store, a.what, cx.lang)?;
     let Some(what) = What::of(a.what, a.id.as_deref(), log.as_ref()) else {
         bail!(cx.lang.pick(
             "用法：pingxuan export form 編號",

@@ -94,10 +94,9 @@ fn export(session: &Options, job: &ExportJob, snapshot: &Snapshot) -> Result<Exp
     use crate::export::{self, What};
     let mut opts = export::Options::new(job.day, job.lang);
     opts.category = job.category.clone();
-    let log = if job.kind == ExportKind::Audit {
-        Some(act::audit_log::from_history(&session.open()?, job.lang)?)
-    } else {
-        None
+    let log = match job.kind {
+        ExportKind::Audit => act::audit_log::for_kind(&session.open()?, job.kind, job.lang)?,
+        _ => None,
     };
     // A form without an id is refused by the form document itself (no such record).
     let what = What::of(
