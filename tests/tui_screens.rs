@@ -975,3 +975,91 @@ fn the_sync_popup_takes_every_key_while_it_runs_and_closes_with_its_table_key() 
     key(&mut app, KeyCode::Enter);
     assert!(app.sync.popup.is_none());
 }
+
+/// The cells a frame of `app` shows at `w`×`h`, as drawn (no backstop).
+fn raw_frame(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pingxuan::tui::view::draw(app, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// Rows whose last cell holds a wide character: the terminal would draw it
+/// at the start of the next row (a lost 口, a stray 「。」).
+fn overhangs(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+    let a = buf.area;
+    (a.top()..a.bottom())
+        .filter(|y| pingxuan::text::width(buf[(a.right() - 1, *y)].symbol()) > 1)
+        .map(|y| {
+            (a.left()..a.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The damaged text of the TUI walk (problems 1 and 9): wrapped Chinese lost
+/// the 口 of 窗口 in 2017-window-011's fraud reason, and a 「。」 wrapped at the
+/// last column stayed on screen after a tab change. Both came from a wide
+/// character drawn in the last column; every text tab of every record, at an
+/// even and an odd width, now wraps it to the next line instead.
+#[test]
+fn wrapped_chinese_keeps_every_character_and_nothing_overhangs_the_edge() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    let id = "2017-window-011".to_string();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Overview,
+        scroll: 0,
+    };
+    for w in 60..=81 {
+        let buf = raw_frame(&app, w, 80);
+        assert!(overhangs(&buf).is_empty(), "{w}: {:#?}", overhangs(&buf));
+        // Every character of the reason, at each width: the decision row and
+        // the reason both say 示范窗口 whole.
+        let text: String = screen(&mut app, w, 80).lines().map(str::trim_end).collect();
+        assert!(
+            text.matches("示范窗口”,省交通運輸廳").count() >= 2,
+            "{w}: {text}"
+        );
+    }
+    let ids: Vec<String> = app.snap.records.keys().cloned().collect();
+    for id in ids {
+        for tab in [
+            Tab::Overview,
+            Tab::Evaluations,
+            Tab::Opinions,
+            Tab::Votes,
+            Tab::Objections,
+        ] {
+            app.screen = Screen::Detail {
+                id: id.clone(),
+                tab,
+                scroll: 0,
+            };
+            for w in [80, 81] {
+                let buf = raw_frame(&app, w, 60);
+                assert!(
+                    overhangs(&buf).is_empty(),
+                    "{id} {tab:?} at {w}: {:#?}",
+                    overhangs(&buf)
+                );
+            }
+        }
+    }
+}
+
+/// The last line of defence: whatever a widget drew, no wide character is
+/// left in the last column for the terminal to move to the next row.
+#[test]
+fn the_backstop_blanks_a_wide_character_in_the_last_column() {
+    let mut buf = ratatui::buffer::Buffer::with_lines(["ab口", "口x "]);
+    // with_lines lays 口 over two cells; put one in the last cell by hand.
+    buf[(3, 1)].set_symbol("。");
+    pingxuan::tui::scrub(&mut buf);
+    assert_eq!(buf[(3, 1)].symbol(), " ");
+    assert_eq!(buf[(2, 0)].symbol(), "口", "a wide char that fits stays");
+    assert_eq!(buf[(0, 1)].symbol(), "口");
+}

@@ -170,6 +170,19 @@ pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
             cell.set_symbol(if kept.is_empty() { "?" } else { &kept });
         }
     }
+    // A wide character in the last column does not fit: the terminal would
+    // draw it at the start of the next row, over a cell ratatui believes
+    // blank and so never clears (a stray 「。」 until a resize). Blank it.
+    let area = buf.area;
+    if area.width > 0 {
+        for y in area.top()..area.bottom() {
+            if let Some(c) = buf.cell_mut((area.right() - 1, y)) {
+                if crate::text::width(c.symbol()) > 1 {
+                    c.set_symbol(" ");
+                }
+            }
+        }
+    }
 }
 
 fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::model::{
@@ -16,7 +16,7 @@ use super::super::history;
 use super::super::jobs::{ExportKind, Job};
 use super::super::keys::Cmd;
 use super::super::popups::menu;
-use super::super::view::tabs_line;
+use super::super::view::{tabs_line, wrap_lines};
 
 /// Whether Up/Down move a cursor over rows on `tab` (else they scroll).
 pub fn has_cursor(tab: Tab) -> bool {
@@ -286,31 +286,36 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, id: &str, tab: Tab, scroll: u1
     };
     let Body {
         mut lines,
-        row_lines,
+        mut row_lines,
         history_span,
     } = b;
     let h = body.height as usize;
     let mut scroll = scroll;
-    if let Some(span) = history_span {
-        scroll = history::scroll_to(span, h);
-    } else if has_cursor(tab) && !row_lines.is_empty() {
-        // The row under the cursor, reversed and kept in view.
-        let r = app.cursor.0.min(row_lines.len() - 1);
-        let start = row_lines[r];
-        let end = row_lines.get(r + 1).copied().unwrap_or(lines.len());
-        if let Some(line) = lines.get_mut(start) {
+    let cursor_row = (history_span.is_none() && has_cursor(tab) && !row_lines.is_empty())
+        .then(|| app.cursor.0.min(row_lines.len() - 1));
+    if let Some(r) = cursor_row {
+        // The row under the cursor, reversed (kept in view below).
+        if let Some(line) = lines.get_mut(row_lines[r]) {
             *line = std::mem::take(line).patch_style(th.selected());
         }
-        scroll = history::scroll_to((start, end - start), h);
     }
-    // The score grid keeps its columns (clipped); text tabs wrap.
-    let p = Paragraph::new(lines).scroll((scroll, 0));
-    let p = if matches!(tab, Tab::Scores | Tab::History) {
-        p
-    } else {
-        p.wrap(Wrap { trim: false })
-    };
-    f.render_widget(p, body);
+    // The score grid and the history keep their columns (clipped); text tabs
+    // wrap by display width (a wide character never sits half off the edge).
+    if !matches!(tab, Tab::Scores | Tab::History) {
+        let (wrapped, starts) = wrap_lines(lines, w);
+        for r in row_lines.iter_mut() {
+            *r = starts.get(*r).copied().unwrap_or(wrapped.len());
+        }
+        lines = wrapped;
+    }
+    if let Some(span) = history_span {
+        scroll = history::scroll_to(span, h);
+    } else if let Some(r) = cursor_row {
+        let start = row_lines[r];
+        let end = row_lines.get(r + 1).copied().unwrap_or(lines.len());
+        scroll = history::scroll_to((start, end.saturating_sub(start)), h);
+    }
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
 }
 
 /// Category, registration, score, gates, why not a candidate, what is missing, deeds, metrics.
