@@ -1063,3 +1063,58 @@ fn the_backstop_blanks_a_wide_character_in_the_last_column() {
     assert_eq!(buf[(2, 0)].symbol(), "口", "a wide char that fits stays");
     assert_eq!(buf[(0, 1)].symbol(), "口");
 }
+
+/// Always current (issue 15): a form open on a record that another commit
+/// changed is never submitted from stale data. Untouched, it is opened again
+/// with the new data and says so; edited, its next submit is refused with the
+/// reason, and only the one after that commits.
+#[test]
+fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    app.snap.commit = Some("a".repeat(40));
+    let id = unscored(&app);
+    app.sel = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    key(&mut app, KeyCode::Char('s'));
+    let first_value = |app: &App| match app.overlays.last() {
+        Some(Overlay::Form(f)) => format!("{:?}", f.fields[0].input),
+        other => panic!("{other:?}"),
+    };
+    assert!(!first_value(&app).contains("\"7\""));
+    // My sheet arrives from another process (the CLI, another clone).
+    let cat = app.snap.record(&id).unwrap().nomination.category.clone();
+    let crit = app.snap.campaign.category(&cat).unwrap().criteria[0]
+        .id
+        .clone();
+    let score = |v: f64| Action::Score {
+        nomination: id.clone(),
+        score: Score {
+            reviewer: REVIEWER.into(),
+            marks: [(crit.clone(), Mark::Points(v))].into_iter().collect(),
+            comment: String::new(),
+            time: at(REVIEW_DAY),
+        },
+    };
+    let mut moved = app.snap.clone();
+    moved.commit = Some("b".repeat(40));
+    pingxuan::store::plan::apply(&mut moved, REVIEWER, &at(REVIEW_DAY), &score(7.0)).unwrap();
+    assert!(app.branch_moved(moved.clone(), None));
+    // Untouched: opened again with the new data, and it says so.
+    assert!(first_value(&app).contains("\"7\""), "{}", first_value(&app));
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("reopened with the new data"), "{text}");
+    // Edited, then changed again elsewhere: marked, the next submit refused.
+    typed(&mut app, "1");
+    let mut again = moved.clone();
+    again.commit = Some("c".repeat(40));
+    pingxuan::store::plan::apply(&mut again, REVIEWER, &at(REVIEW_DAY), &score(6.0)).unwrap();
+    assert!(app.branch_moved(again, None));
+    assert!(first_value(&app).contains("\"71\""), "the input is kept");
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("may be out of date"), "{text}");
+    let submit = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(app.key(submit), None, "a stale form is not submitted");
+    assert!(app.pending.is_none());
+    // Told, the user fixes the mark and submits: checked against the new data.
+    key(&mut app, KeyCode::Backspace);
+    assert!(matches!(app.key(submit), Some(Effect::Write(_))));
+}

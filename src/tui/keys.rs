@@ -36,6 +36,7 @@ pub enum Cmd {
     PrevCol,
     NextCol,
     Sync,
+    Refresh,
 }
 
 /// Where a binding applies.
@@ -177,6 +178,7 @@ pub const TABLE: &[Binding] = &[
     b!(Global, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G", "到底", "bottom", Bottom, false),
     b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
     b!(Global, [(Char('c'), CTRL)], "^C", "立即退出", "quit now", Quit, false),
+    b!(Global, [(Char('r'), CTRL), (F(5), NONE)], "^R/F5", "重新載入(分支被他處改動時也會自動載入)", "reload (done by itself when the branch moves)", Refresh, false),
 ];
 
 fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
