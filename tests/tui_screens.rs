@@ -1118,3 +1118,61 @@ fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
     key(&mut app, KeyCode::Backspace);
     assert!(matches!(app.key(submit), Some(Effect::Write(_))));
 }
+
+/// Discoverable (issue 15): the help scrolls with the usual keys (PgDn, G, g,
+/// j/k), never past its end, and its last line says that it scrolls; the
+/// legend of the marks is on its first page.
+#[test]
+fn the_help_scrolls_with_the_usual_keys_and_says_so() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    key(&mut app, KeyCode::Char('?'));
+    let scroll = |app: &App| match app.overlays.last() {
+        Some(Overlay::Help { scroll }) => *scroll,
+        other => panic!("{other:?}"),
+    };
+    let first = screen(&mut app, 40, 12);
+    assert!(first.contains("↓  more"), "{first}");
+    assert!(first.contains("✗ failed gate"), "{first}");
+    key(&mut app, KeyCode::PageDown);
+    let paged = scroll(&app);
+    assert!(paged > 1, "PgDn moves a page, not a line: {paged}");
+    let middle = screen(&mut app, 40, 12);
+    assert!(middle.contains("↑↓ more"), "{middle}");
+    key(&mut app, KeyCode::Char('G'));
+    let end = screen(&mut app, 40, 12);
+    assert!(end.contains("↑  end"), "{end}");
+    let max = scroll(&app);
+    // Past the end: nowhere further; one line up leaves the end at once.
+    key(&mut app, KeyCode::Down);
+    assert_eq!(scroll(&app), max);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(scroll(&app), max - 1);
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(scroll(&app), 0);
+    // The legend explains every mark of the list and the rankings.
+    let legend = pingxuan::tui::popups::help::legend(&app).join(" ");
+    for mark in ["✗", "⊘", "!", "≠", "✓", "★"] {
+        assert!(legend.contains(mark), "{mark}: {legend}");
+    }
+    // Tall enough for everything: no scroll line.
+    let all = screen(&mut app, 120, 200);
+    assert!(!all.contains("more ·"), "{all}");
+}
+
+/// Discoverable (issue 15): the rankings draw the minimum-score line even when
+/// every ranked entry is above it, and mark it in each bar (┊) where the bar
+/// stops short; bars start near the lowest score, not at 0.
+#[test]
+fn the_rankings_draw_the_minimum_score_line() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::En, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    for _ in 0..app.snap.campaign.categories.len() {
+        let text = screen(&mut app, 80, 40);
+        assert!(text.contains("┄┄ minimum score"), "{text}");
+        assert!(text.contains("bars from"), "{text}");
+        key(&mut app, KeyCode::Right);
+    }
+}

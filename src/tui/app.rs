@@ -234,6 +234,13 @@ pub struct App {
     pub sync: super::sync::SyncView,
     /// Rules results the screens draw, per snapshot.
     pub memo: Memo,
+    /// The help popup as last drawn: (furthest scroll, lines on a page);
+    /// layout the draw learns, like `page`.
+    pub help_view: Cell<(u16, u16)>,
+    /// Why the signing key of the header cannot sign (a missing key file,
+    /// no agent holding the key, no secret key in gpg), found by the
+    /// watcher's check at start; `None` while none is known.
+    pub signing_problem: Option<String>,
 }
 
 impl App {
@@ -270,6 +277,8 @@ impl App {
             last_search: None,
             sync: Default::default(),
             memo: Memo::default(),
+            help_view: Cell::new((u16::MAX, 10)),
+            signing_problem: None,
         };
         app.refilter();
         app

@@ -272,6 +272,10 @@ fn event_loop(
                 Err(e) => app.message = Some(e),
             }
         }
+        if let Ok(problem) = watcher.signing.try_recv() {
+            app.signing_problem = problem;
+            dirty = true;
+        }
         let shown = app.snap.commit.clone();
         if let Some((_, rx)) = writer {
             while let Ok(r) = rx.try_recv() {

@@ -154,9 +154,11 @@ pub fn draw(app: &App, f: &mut Frame) {
         }
         None => app.t("只讀", "read-only"),
     };
-    let key = match &app.session.signer {
-        Some(k) => format!("{} ✓ {k}", app.t("簽名", "signing")),
-        None => format!(
+    let usable = app.session.signer.is_some() && app.signing_problem.is_none();
+    let key = match (&app.session.signer, &app.signing_problem) {
+        (Some(k), Some(why)) => format!("{} ✗ {k}: {}", app.t("簽名", "signing"), display(why)),
+        (Some(k), None) => format!("{} ✓ {k}", app.t("簽名", "signing")),
+        (None, _) => format!(
             "{} ✗ {}",
             app.t("簽名", "signing"),
             app.t("未配置密鑰", "no key")
@@ -167,11 +169,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         Span::raw(" │ "),
         Span::styled(
             truncate(&key, w.saturating_sub(width(&who) + 3)),
-            if app.session.signer.is_some() {
-                th.good()
-            } else {
-                th.bad()
-            },
+            if usable { th.good() } else { th.bad() },
         ),
         Span::styled(super::sync::header(app), th.dim()),
     ]);
@@ -239,15 +237,9 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
         Line::from(Span::styled(truncate(&display(m), w), th.good()))
     } else {
         let mut spans = Vec::new();
-        let mut used = 0;
-        for (k, d) in keys::hints(app.ctx(), app.lang()) {
-            let need = width(k) + 1 + width(&d) + 2;
-            if used + need > w {
-                break;
-            }
+        for (k, d) in keys::footer(app.ctx(), app.lang(), w) {
             spans.push(Span::styled(k, th.key()));
-            spans.push(Span::raw(format!(" {d}  ")));
-            used += need;
+            spans.push(Span::raw(d));
         }
         Line::from(spans)
     };

@@ -41,6 +41,8 @@ enum Poke {
 pub struct Watcher {
     tx: mpsc::Sender<Poke>,
     pub rx: mpsc::Receiver<Moved>,
+    /// The signing check's answer, once: why the key cannot sign, if so.
+    pub signing: mpsc::Receiver<Option<String>>,
     /// The generation of the last [`Watcher::shown`].
     pub generation: u64,
 }
@@ -51,10 +53,16 @@ impl Watcher {
     pub fn spawn(opts: Options, snap: Snapshot) -> Watcher {
         let (tx, rx_poke) = mpsc::channel::<Poke>();
         let (tx_moved, rx) = mpsc::channel();
+        let (tx_signing, signing) = mpsc::channel();
+        let check = opts.clone();
+        std::thread::spawn(move || {
+            let _ = tx_signing.send(signing_problem(&check));
+        });
         std::thread::spawn(move || watch(&opts, snap, &rx_poke, &tx_moved));
         Watcher {
             tx,
             rx,
+            signing,
             generation: 0,
         }
     }
@@ -68,6 +76,19 @@ impl Watcher {
     /// Look at the branch now rather than at the next tick.
     pub fn now(&self) {
         let _ = self.tx.send(Poke::Now);
+    }
+}
+
+/// Why the session's signing key cannot sign, as far as can be told without
+/// signing (`Signer::usable`, through `act::Identity`); `None` when it can or
+/// when no key is configured (the header says so already).
+pub fn signing_problem(opts: &Options) -> Option<String> {
+    let store = opts.open().ok()?;
+    let identity = crate::act::Identity::of(&store).ok()?;
+    match identity.signer() {
+        Ok(Some(signer)) => signer.usable().err(),
+        Ok(None) => None,
+        Err(e) => Some(e.to_string()),
     }
 }
 

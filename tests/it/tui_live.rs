@@ -140,3 +140,27 @@ fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
     assert!(!list.contains("窗口 w-b"), "{list}");
     tmux.keys(&["q"]);
 }
+
+/// The header's signing status is true (issue 15): a ✓ only for a key that
+/// can sign. A key file that does not exist is reported with its path; the
+/// member's real key passes. Checked through `act::Identity` as the TUI's
+/// watcher does, on a fresh campaign.
+#[test]
+fn the_signing_status_names_a_missing_key_file() {
+    let w = World::new();
+    let session =
+        |_: ()| pingxuan::act::Session::new(Some(w.dir.clone()), pingxuan::i18n::Lang::En, None);
+    // The repository's own config wins over the sandbox's global one.
+    let real = w.keys["office"].private.to_str().unwrap().to_string();
+    w.sb.git_ok(&w.dir, &["config", "gpg.format", "ssh"]);
+    w.sb.git_ok(&w.dir, &["config", "user.signingkey", &real]);
+    assert_eq!(pingxuan::tui::watch::signing_problem(&session(())), None);
+    let missing = w.sb.path().join("nonexistent.pub");
+    w.sb.git_ok(
+        &w.dir,
+        &["config", "user.signingkey", missing.to_str().unwrap()],
+    );
+    let problem = pingxuan::tui::watch::signing_problem(&session(()));
+    let problem = problem.expect("a missing key file is a problem");
+    assert!(problem.contains("nonexistent.pub"), "{problem}");
+}

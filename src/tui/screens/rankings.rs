@@ -57,6 +57,16 @@ pub fn bar(value: f64, max: f64, cols: usize) -> String {
     s
 }
 
+/// The minimum-score mark after a bar that stops short of it: spaces up to
+/// its column, then `┊`; nothing when the bar reaches it.
+fn min_mark(value: f64, max: f64, cols: usize, min_col: usize) -> String {
+    let drawn = crate::text::width(&bar(value, max, cols));
+    if min_col == 0 || drawn > min_col || min_col >= cols {
+        return String::new();
+    }
+    format!("{}┊", " ".repeat(min_col - drawn))
+}
+
 /// One category's ranking (memoised per snapshot), its lines and the entries
 /// out of it.
 pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
@@ -98,18 +108,26 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
             return;
         }
     };
+    let lowest = ranking
+        .entries
+        .iter()
+        .filter_map(|e| e.final_score)
+        .fold(ranking.min_score, f64::min);
+    let lo = (((lowest - 5.0) / 5.0).floor() * 5.0).clamp(0.0, total_max.max(0.0));
     let slots = ranking
         .slots
         .map_or_else(|| app.t("不限", "open"), |s| s.to_string());
     lines.push(Line::from(Span::styled(
         truncate(
             &format!(
-                "{} {slots} · {} {} · {} {}",
+                "{} {slots} · {} {} · {} {} · {} {}",
                 app.t("名額", "slots"),
                 app.t("最低分", "minimum"),
                 num(ranking.min_score),
                 app.t("已選", "selected"),
-                ranking.selected.len()
+                ranking.selected.len(),
+                app.t("條形起點", "bars from"),
+                num(lo)
             ),
             w,
         ),
@@ -121,23 +139,32 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
         w.saturating_sub(16).min(14)
     };
     let bw = w.saturating_sub(nw + 14);
+    // Bars start a little below the lowest score or the minimum, not at 0
+    // (else 76 and 92 look alike); ┊ marks the minimum score in each bar.
+    let span = total_max - lo;
+    let min_col = if span > 0.0 {
+        (((ranking.min_score - lo) / span).clamp(0.0, 1.0) * bw as f64).round() as usize
+    } else {
+        0
+    };
+    let min_line = Line::from(Span::styled(
+        truncate(
+            &format!(
+                "┄┄ {} {} ┄┄{}",
+                app.t("最低分線", "minimum score"),
+                num(ranking.min_score),
+                "┄".repeat(w)
+            ),
+            w,
+        ),
+        th.warn(),
+    ));
     let mut min_drawn = false;
     let last_selected = ranking.entries.iter().rposition(|e| e.selected);
     for (i, e) in ranking.entries.iter().enumerate() {
         if !e.above_min && !min_drawn {
             min_drawn = true;
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!(
-                        "┄┄ {} {} ┄┄{}",
-                        app.t("最低分線", "minimum score"),
-                        num(ranking.min_score),
-                        "┄".repeat(w)
-                    ),
-                    w,
-                ),
-                th.warn(),
-            )));
+            lines.push(min_line.clone());
         }
         let tie = if e.tied_with.is_empty() { " " } else { "=" };
         let sel = if e.selected { "✓" } else { " " };
@@ -148,7 +175,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
             Span::styled(format!("{tie}{:>2} {sel}{prio}", e.position), style),
             Span::styled(pad(&display(&e.nominee), nw), style),
             Span::raw(format!(" {:>6.2} ", score)),
-            Span::styled(bar(score, total_max, bw), th.title()),
+            Span::styled(bar(score - lo, span, bw), th.title()),
+            Span::styled(min_mark(score - lo, span, bw, min_col), th.warn()),
         ]));
         if Some(i) == last_selected {
             lines.push(Line::from(Span::styled(
@@ -159,6 +187,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
                 th.bad(),
             )));
         }
+    }
+    // Every entry is above the minimum: the line still shows where it is.
+    if !min_drawn && !ranking.entries.is_empty() {
+        lines.push(min_line);
     }
     if let Some(t) = &ranking.cut_tie {
         lines.push(Line::from(Span::styled(display(&t.message(zh)), th.bad())));
