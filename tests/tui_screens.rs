@@ -1176,3 +1176,40 @@ fn the_rankings_draw_the_minimum_score_line() {
         key(&mut app, KeyCode::Right);
     }
 }
+
+/// Nothing damaged on screen (issue 15): at any width the score grid shows a
+/// number whole or as …, never cut into another number (the 合計 column read
+/// `9` and `1` at 40×12). Each word of a narrow frame is the word of the wide
+/// frame at the same place, or ends in ….
+#[test]
+fn no_number_in_the_score_grid_is_cut_into_another_number() {
+    let (mut app, id) = detail_app(CHAIR);
+    app.screen = Screen::Detail {
+        id,
+        tab: Tab::Scores,
+        scroll: 0,
+    };
+    let words = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .skip(4)
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .collect()
+    };
+    let wide = words(&screen(&mut app, 160, 30));
+    for w in 30..=80 {
+        let narrow = words(&screen(&mut app, w, 30));
+        // The last line is the footer.
+        for (row, (n, full)) in narrow.iter().zip(&wide).take(narrow.len() - 1).enumerate() {
+            for (i, word) in n.iter().enumerate() {
+                if word.ends_with('…') {
+                    continue;
+                }
+                assert_eq!(
+                    Some(word),
+                    full.get(i),
+                    "{w} columns, row {row}: {n:?} against {full:?}"
+                );
+            }
+        }
+    }
+}
