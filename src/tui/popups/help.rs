@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::text::{display, pad, truncate};
@@ -131,7 +131,7 @@ pub fn draw_error(app: &App, f: &mut Frame, area: Rect, e: &str) {
     let text = display_multiline(e);
     let h = (text.lines().count() as u16 + 4).max(5);
     let inner = popup(f, area, 60, h + 2, &app.t("錯誤", "Error"), th.bad());
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(wrapped(&text, inner.width)), inner);
 }
 
 pub fn draw_done(app: &App, f: &mut Frame, area: Rect, text: &str) {
@@ -139,7 +139,13 @@ pub fn draw_done(app: &App, f: &mut Frame, area: Rect, text: &str) {
     let text = display_multiline(text);
     let h = text.lines().count() as u16 + 2;
     let inner = popup(f, area, 70, h + 2, &app.t("完成", "Done"), th.good());
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(wrapped(&text, inner.width)), inner);
+}
+
+/// Lines of `text` wrapped to `cols` by display width (see `view::wrap_lines`).
+fn wrapped(text: &str, cols: u16) -> Vec<Line<'static>> {
+    let lines = text.lines().map(|l| Line::from(l.to_string())).collect();
+    wrap_lines(lines, cols as usize).0
 }
 
 fn display_multiline(s: &str) -> String {
