@@ -88,6 +88,9 @@ pub fn pad(s: &str, cols: usize) -> String {
     format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
+/// Punctuation that closes: never the first character of a wrapped line.
+const NO_LINE_START: &str = "。,、;:!?)」』”’》〉】…,.;:!?)";
+
 /// Where `s` breaks into lines of at most `cols` terminal columns: the byte
 /// offsets at which the second and later lines start. Measured by display
 /// width: a wide character that does not fit whole in the columns left (a CJK
@@ -101,22 +104,36 @@ pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
         return breaks;
     }
     let mut used = 0;
+    let mut line_start = 0;
     // The last space on this line: (offset after it, columns up to there).
     let mut space: Option<(usize, usize)> = None;
-    let mut prev: Option<char> = None;
+    // The previous character: (offset, columns, the character).
+    let mut prev: Option<(usize, usize, char)> = None;
     for (i, c) in s.char_indices() {
         let w = c.width().unwrap_or(0);
         if used > 0 && used + w > cols {
-            let mid_word =
-                c.is_ascii_alphanumeric() && prev.is_some_and(|p| p.is_ascii_alphanumeric());
-            match space {
-                Some((at, upto)) if mid_word && at > breaks.last().copied().unwrap_or(0) => {
+            let mid_word = c.is_ascii_alphanumeric()
+                && prev.is_some_and(|(_, _, p)| p.is_ascii_alphanumeric());
+            match (space, prev) {
+                (Some((at, upto)), _) if mid_word && at > line_start => {
                     breaks.push(at);
                     used -= upto;
+                    line_start = at;
+                }
+                // Closing punctuation does not start a line: the character
+                // before it goes down with it (a 。 alone on a line reads as
+                // a stray mark).
+                (_, Some((at, pw, _)))
+                    if NO_LINE_START.contains(c) && at > line_start && pw + w <= cols =>
+                {
+                    breaks.push(at);
+                    used = pw;
+                    line_start = at;
                 }
                 _ => {
                     breaks.push(i);
                     used = 0;
+                    line_start = i;
                 }
             }
             space = None;
@@ -125,7 +142,7 @@ pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
         if c == ' ' {
             space = Some((i + c.len_utf8(), used));
         }
-        prev = Some(c);
+        prev = Some((i, w, c));
     }
     breaks
 }
@@ -217,6 +234,18 @@ mod tests {
             for l in &lines {
                 assert!(width(l) <= cols.max(2), "{cols}: {lines:?}");
             }
+        }
+    }
+
+    #[test]
+    fn closing_punctuation_does_not_start_a_line() {
+        // 示范窗口。 in 8 columns: 口 goes down with the 。 after it.
+        let s = "\u{793a}\u{8303}\u{7a97}\u{53e3}\u{3002}";
+        assert_eq!(wrap(s, 8), ["\u{793a}\u{8303}\u{7a97}", "\u{53e3}\u{3002}"]);
+        for cols in 2..12 {
+            let lines = wrap(&s.repeat(3), cols);
+            assert_eq!(lines.concat(), s.repeat(3));
+            assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:?}");
         }
     }
 
