@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::rules::text::num;
+use crate::rules::{text::num, Ranking};
 use crate::text::{display, pad, truncate};
 
 use super::super::app::{every_kind, App, Effect, Screen};
@@ -55,6 +55,36 @@ pub fn bar(value: f64, max: f64, cols: usize) -> String {
         s.push(PARTS[eighths % 8 - 1]);
     }
     s
+}
+
+/// The entries out of the ranking, each with its first reason.
+fn out_of_ranking(app: &App, ranking: &Ranking, nw: usize, w: usize) -> Vec<Line<'static>> {
+    let th = app.session.theme;
+    let zh = app.lang().zh();
+    let mut lines = Vec::new();
+    if ranking.ineligible.is_empty() {
+        return lines;
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{} ({})",
+            app.t("不參與排名", "Out of the ranking"),
+            ranking.ineligible.len()
+        ),
+        th.title(),
+    )));
+    for e in &ranking.ineligible {
+        let why = e
+            .reasons
+            .first()
+            .map(|r| display(&r.message(zh)))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
+            Span::styled(truncate(&why, w.saturating_sub(nw + 3)), th.dim()),
+        ]));
+    }
+    lines
 }
 
 /// The minimum-score mark after a bar that stops short of it: spaces up to
@@ -195,27 +225,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
     if let Some(t) = &ranking.cut_tie {
         lines.push(Line::from(Span::styled(display(&t.message(zh)), th.bad())));
     }
-    if !ranking.ineligible.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{} ({})",
-                app.t("不參與排名", "Out of the ranking"),
-                ranking.ineligible.len()
-            ),
-            th.title(),
-        )));
-        for e in &ranking.ineligible {
-            let why = e
-                .reasons
-                .first()
-                .map(|r| display(&r.message(zh)))
-                .unwrap_or_default();
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
-                Span::styled(truncate(&why, w.saturating_sub(nw + 3)), th.dim()),
-            ]));
-        }
-    }
+    lines.extend(out_of_ranking(app, ranking, nw, w));
     f.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)),
         Rect::new(
