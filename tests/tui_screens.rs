@@ -1101,7 +1101,10 @@ fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
     // Untouched: opened again with the new data, and it says so.
     assert!(first_value(&app).contains("\"7\""), "{}", first_value(&app));
     let text = screen(&mut app, 80, 24);
-    assert!(text.contains("reopened with the new data"), "{text}");
+    assert!(
+        text.contains("changed elsewhere: new data loaded"),
+        "{text}"
+    );
     // Edited, then changed again elsewhere: marked, the next submit refused.
     typed(&mut app, "1");
     let mut again = moved.clone();
@@ -1110,7 +1113,11 @@ fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
     assert!(app.branch_moved(again, None));
     assert!(first_value(&app).contains("\"71\""), "the input is kept");
     let text = screen(&mut app, 80, 24);
-    assert!(text.contains("may be out of date"), "{text}");
+    assert!(
+        text.contains("changed elsewhere: check, ^S again"),
+        "{text}"
+    );
+    snap_both("form_score_stale", &mut app);
     let submit = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(app.key(submit), None, "a stale form is not submitted");
     assert!(app.pending.is_none());
@@ -1149,6 +1156,9 @@ fn the_help_scrolls_with_the_usual_keys_and_says_so() {
     assert_eq!(scroll(&app), max - 1);
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(scroll(&app), 0);
+    // A page down, at both sizes (the end line at 80×24, a page at 40×12).
+    key(&mut app, KeyCode::PageDown);
+    snap_both("help_paged", &mut app);
     // The legend explains every mark of the list and the rankings.
     let legend = pingxuan::tui::popups::help::legend(&app).join(" ");
     for mark in ["✗", "⊘", "!", "≠", "✓", "★"] {

@@ -614,13 +614,14 @@ impl App {
             return;
         };
         let lang = self.lang();
+        // Short enough for a form at 40 columns.
         let reopened = self.t(
-            "此記錄已被另一提交更改,已按新數據重新打開",
-            "changed by another commit: reopened with the new data",
+            "記錄已被他處更改:已載入新數據",
+            "changed elsewhere: new data loaded",
         );
         let stale = self.t(
-            "此記錄已被另一提交更改,所填可能已過時:核對后再按 ^S",
-            "changed by another commit, may be out of date: check, then ^S again",
+            "記錄已被他處更改:核對后再按 ^S",
+            "changed elsewhere: check, ^S again",
         );
         for o in self.overlays.iter_mut() {
             let Overlay::Form(form) = o else { continue };
