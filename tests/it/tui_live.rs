@@ -117,6 +117,7 @@ fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
     // and the detail screen of w-a is still the one open.
     let screen = tmux.wait_for(&format!("the branch moved, reloaded: {}", &head[..7]), 10);
     let took = moved.elapsed();
+    eprintln!("the open TUI showed the new commit {took:?} after it was made");
     assert!(
         screen.contains("Overview") && screen.contains("w-a"),
         "{screen}"
