@@ -221,11 +221,15 @@ pub fn hints(ctx: Ctx, lang: Lang) -> Vec<(&'static str, String)> {
 }
 
 fn footer_bindings(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
+    // `?` opens the help unless it is typed as text there or the context
+    // binds it to something else (a popup closes on it).
+    let question = KeyEvent::new(Char('?'), NONE);
     let typing = matches!(ctx, Ctx::Form | Ctx::Search | Ctx::Export);
+    let no_help = typing || lookup(ctx, &question) != Some(Cmd::Help);
     TABLE.iter().filter(move |b| {
         b.footer
             && (b.ctx == ctx || b.ctx == Ctx::Global)
-            && !(typing && b.ctx == Ctx::Global && b.cmd == Cmd::Help)
+            && !(no_help && b.ctx == Ctx::Global && b.cmd == Cmd::Help)
     })
 }
 
@@ -495,6 +499,9 @@ mod label_tests {
         assert!(labels(Ctx::Detail, 40).contains(&"Esc/q"));
         // `?` is typed into a form, so the form's footer does not offer it.
         assert!(!labels(Ctx::Form, 120).contains(&"?"));
+        // Nor a popup, which closes on it.
+        assert!(!labels(Ctx::Popup, 120).contains(&"?"));
+        assert!(labels(Ctx::Menu, 120).contains(&"?"));
     }
 
     #[test]
