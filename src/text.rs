@@ -88,6 +88,77 @@ pub fn pad(s: &str, cols: usize) -> String {
     format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
+/// Punctuation that closes: never the first character of a wrapped line.
+const NO_LINE_START: &str = "。,、;:!?)」』”’》〉】…,.;:!?)";
+
+/// Where `s` breaks into lines of at most `cols` terminal columns: the byte
+/// offsets at which the second and later lines start. Measured by display
+/// width: a wide character that does not fit whole in the columns left (a CJK
+/// character at the last column) starts the next line, so nothing is cut or
+/// dropped. A Latin word is kept whole when a space earlier on the line allows;
+/// the space a line breaks at ends that line. A character wider than `cols`
+/// gets a line of its own.
+pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    if cols == 0 {
+        return breaks;
+    }
+    let mut used = 0;
+    let mut line_start = 0;
+    // The last space on this line: (offset after it, columns up to there).
+    let mut space: Option<(usize, usize)> = None;
+    // The previous character: (offset, columns, the character).
+    let mut prev: Option<(usize, usize, char)> = None;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used > 0 && used + w > cols {
+            let mid_word = c.is_ascii_alphanumeric()
+                && prev.is_some_and(|(_, _, p)| p.is_ascii_alphanumeric());
+            match (space, prev) {
+                (Some((at, upto)), _) if mid_word && at > line_start => {
+                    breaks.push(at);
+                    used -= upto;
+                    line_start = at;
+                }
+                // Closing punctuation does not start a line: the character
+                // before it goes down with it (a 。 alone on a line reads as
+                // a stray mark).
+                (_, Some((at, pw, _)))
+                    if NO_LINE_START.contains(c) && at > line_start && pw + w <= cols =>
+                {
+                    breaks.push(at);
+                    used = pw;
+                    line_start = at;
+                }
+                _ => {
+                    breaks.push(i);
+                    used = 0;
+                    line_start = i;
+                }
+            }
+            space = None;
+        }
+        used += w;
+        if c == ' ' {
+            space = Some((i + c.len_utf8(), used));
+        }
+        prev = Some((i, w, c));
+    }
+    breaks
+}
+
+/// `s` wrapped to `cols` columns (see [`wrap_breaks`]).
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for b in wrap_breaks(s, cols) {
+        out.push(s[start..b].to_string());
+        start = b;
+    }
+    out.push(s[start..].to_string());
+    out
+}
+
 /// Whether `c` is a Han (CJK ideograph) character.
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
@@ -142,6 +213,49 @@ mod tests {
         let long = "\u{6ed5}\u{5dde}\u{5e02}\u{653f}\u{52a1}\u{670d}\u{52a1}\u{4e2d}\u{5fc3}";
         assert_eq!(width(&pad(long, 9)), 9);
         assert_eq!(truncate(long, 7), "\u{6ed5}\u{5dde}\u{5e02}\u{2026}");
+    }
+
+    /// Every line fits in its columns and no character is lost, whatever the
+    /// parity of the columns before a wide character (the 口 of 窗口 fell off
+    /// a line whose 79 columns were full).
+    #[test]
+    fn wrap_moves_a_wide_char_at_the_last_column_to_the_next_line() {
+        // "(" then 示范窗口: 1 + 2k columns, so 口 meets the last column.
+        let s = "(\u{793a}\u{8303}\u{7a97}\u{53e3}\u{201d}";
+        let lines = wrap(s, 8);
+        assert_eq!(lines.concat(), s);
+        assert!(lines.iter().all(|l| width(l) <= 8), "{lines:?}");
+        assert_eq!(lines[0], "(\u{793a}\u{8303}\u{7a97}");
+        assert!(lines[1].starts_with('\u{53e3}'), "{lines:?}");
+        for cols in 1..30 {
+            let long = format!("a{}b c", "\u{7a97}\u{53e3}".repeat(7));
+            let lines = wrap(&long, cols);
+            assert_eq!(lines.concat(), long, "{cols}");
+            for l in &lines {
+                assert!(width(l) <= cols.max(2), "{cols}: {lines:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn closing_punctuation_does_not_start_a_line() {
+        // 示范窗口。 in 8 columns: 口 goes down with the 。 after it.
+        let s = "\u{793a}\u{8303}\u{7a97}\u{53e3}\u{3002}";
+        assert_eq!(wrap(s, 8), ["\u{793a}\u{8303}\u{7a97}", "\u{53e3}\u{3002}"]);
+        for cols in 2..12 {
+            let lines = wrap(&s.repeat(3), cols);
+            assert_eq!(lines.concat(), s.repeat(3));
+            assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn wrap_keeps_latin_words_whole_where_a_space_allows() {
+        assert_eq!(wrap("abc defgh ij", 7), ["abc ", "defgh ", "ij"]);
+        // A word longer than the line is cut where it must be.
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(wrap("abc", 0), ["abc"]);
     }
 
     #[test]

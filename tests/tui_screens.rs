@@ -975,3 +975,251 @@ fn the_sync_popup_takes_every_key_while_it_runs_and_closes_with_its_table_key() 
     key(&mut app, KeyCode::Enter);
     assert!(app.sync.popup.is_none());
 }
+
+/// The cells a frame of `app` shows at `w`×`h`, as drawn (no backstop).
+fn raw_frame(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pingxuan::tui::view::draw(app, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// Rows whose last cell holds a wide character: the terminal would draw it
+/// at the start of the next row (a lost 口, a stray 「。」).
+fn overhangs(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+    let a = buf.area;
+    (a.top()..a.bottom())
+        .filter(|y| pingxuan::text::width(buf[(a.right() - 1, *y)].symbol()) > 1)
+        .map(|y| {
+            (a.left()..a.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The damaged text of the TUI walk (problems 1 and 9): wrapped Chinese lost
+/// the 口 of 窗口 in 2017-window-011's fraud reason, and a 「。」 wrapped at the
+/// last column stayed on screen after a tab change. Both came from a wide
+/// character drawn in the last column; every text tab of every record, at an
+/// even and an odd width, now wraps it to the next line instead.
+#[test]
+fn wrapped_chinese_keeps_every_character_and_nothing_overhangs_the_edge() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    let id = "2017-window-011".to_string();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Overview,
+        scroll: 0,
+    };
+    for w in 60..=81 {
+        let buf = raw_frame(&app, w, 80);
+        assert!(overhangs(&buf).is_empty(), "{w}: {:#?}", overhangs(&buf));
+        // Every character of the reason, at each width: the decision row and
+        // the reason both say 示范窗口 whole.
+        let text: String = screen(&mut app, w, 80).lines().map(str::trim_end).collect();
+        assert!(
+            text.matches("示范窗口”,省交通運輸廳").count() >= 2,
+            "{w}: {text}"
+        );
+    }
+    let ids: Vec<String> = app.snap.records.keys().cloned().collect();
+    for id in ids {
+        for tab in [
+            Tab::Overview,
+            Tab::Evaluations,
+            Tab::Opinions,
+            Tab::Votes,
+            Tab::Objections,
+        ] {
+            app.screen = Screen::Detail {
+                id: id.clone(),
+                tab,
+                scroll: 0,
+            };
+            for w in [80, 81] {
+                let buf = raw_frame(&app, w, 60);
+                assert!(
+                    overhangs(&buf).is_empty(),
+                    "{id} {tab:?} at {w}: {:#?}",
+                    overhangs(&buf)
+                );
+            }
+        }
+    }
+}
+
+/// The last line of defence: whatever a widget drew, no wide character is
+/// left in the last column for the terminal to move to the next row.
+#[test]
+fn the_backstop_blanks_a_wide_character_in_the_last_column() {
+    let mut buf = ratatui::buffer::Buffer::with_lines(["ab口", "口x "]);
+    // with_lines lays 口 over two cells; put one in the last cell by hand.
+    buf[(3, 1)].set_symbol("。");
+    pingxuan::tui::scrub(&mut buf);
+    assert_eq!(buf[(3, 1)].symbol(), " ");
+    assert_eq!(buf[(2, 0)].symbol(), "口", "a wide char that fits stays");
+    assert_eq!(buf[(0, 1)].symbol(), "口");
+}
+
+/// Always current (issue 15): a form open on a record that another commit
+/// changed is never submitted from stale data. Untouched, it is opened again
+/// with the new data and says so; edited, its next submit is refused with the
+/// reason, and only the one after that commits.
+#[test]
+fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    app.snap.commit = Some("a".repeat(40));
+    let id = unscored(&app);
+    app.sel = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    key(&mut app, KeyCode::Char('s'));
+    let first_value = |app: &App| match app.overlays.last() {
+        Some(Overlay::Form(f)) => format!("{:?}", f.fields[0].input),
+        other => panic!("{other:?}"),
+    };
+    assert!(!first_value(&app).contains("\"7\""));
+    // My sheet arrives from another process (the CLI, another clone).
+    let cat = app.snap.record(&id).unwrap().nomination.category.clone();
+    let crit = app.snap.campaign.category(&cat).unwrap().criteria[0]
+        .id
+        .clone();
+    let score = |v: f64| Action::Score {
+        nomination: id.clone(),
+        score: Score {
+            reviewer: REVIEWER.into(),
+            marks: [(crit.clone(), Mark::Points(v))].into_iter().collect(),
+            comment: String::new(),
+            time: at(REVIEW_DAY),
+        },
+    };
+    let mut moved = app.snap.clone();
+    moved.commit = Some("b".repeat(40));
+    pingxuan::store::plan::apply(&mut moved, REVIEWER, &at(REVIEW_DAY), &score(7.0)).unwrap();
+    assert!(app.branch_moved(moved.clone(), None));
+    // Untouched: opened again with the new data, and it says so.
+    assert!(first_value(&app).contains("\"7\""), "{}", first_value(&app));
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("changed elsewhere: new data loaded"),
+        "{text}"
+    );
+    // Edited, then changed again elsewhere: marked, the next submit refused.
+    typed(&mut app, "1");
+    let mut again = moved.clone();
+    again.commit = Some("c".repeat(40));
+    pingxuan::store::plan::apply(&mut again, REVIEWER, &at(REVIEW_DAY), &score(6.0)).unwrap();
+    assert!(app.branch_moved(again, None));
+    assert!(first_value(&app).contains("\"71\""), "the input is kept");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("changed elsewhere: check, ^S again"),
+        "{text}"
+    );
+    snap_both("form_score_stale", &mut app);
+    let submit = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(app.key(submit), None, "a stale form is not submitted");
+    assert!(app.pending.is_none());
+    // Told, the user fixes the mark and submits: checked against the new data.
+    key(&mut app, KeyCode::Backspace);
+    assert!(matches!(app.key(submit), Some(Effect::Write(_))));
+}
+
+/// Discoverable (issue 15): the help scrolls with the usual keys (PgDn, G, g,
+/// j/k), never past its end, and its last line says that it scrolls; the
+/// legend of the marks is on its first page.
+#[test]
+fn the_help_scrolls_with_the_usual_keys_and_says_so() {
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    key(&mut app, KeyCode::Char('?'));
+    let scroll = |app: &App| match app.overlays.last() {
+        Some(Overlay::Help { scroll }) => *scroll,
+        other => panic!("{other:?}"),
+    };
+    let first = screen(&mut app, 40, 12);
+    assert!(first.contains("↓  more"), "{first}");
+    assert!(first.contains("✗ failed gate"), "{first}");
+    key(&mut app, KeyCode::PageDown);
+    let paged = scroll(&app);
+    assert!(paged > 1, "PgDn moves a page, not a line: {paged}");
+    let middle = screen(&mut app, 40, 12);
+    assert!(middle.contains("↑↓ more"), "{middle}");
+    key(&mut app, KeyCode::Char('G'));
+    let end = screen(&mut app, 40, 12);
+    assert!(end.contains("↑  end"), "{end}");
+    let max = scroll(&app);
+    // Past the end: nowhere further; one line up leaves the end at once.
+    key(&mut app, KeyCode::Down);
+    assert_eq!(scroll(&app), max);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(scroll(&app), max - 1);
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(scroll(&app), 0);
+    // A page down, at both sizes (the end line at 80×24, a page at 40×12).
+    key(&mut app, KeyCode::PageDown);
+    snap_both("help_paged", &mut app);
+    // The legend explains every mark of the list and the rankings.
+    let legend = pingxuan::tui::popups::help::legend(&app).join(" ");
+    for mark in ["✗", "⊘", "!", "≠", "✓", "★"] {
+        assert!(legend.contains(mark), "{mark}: {legend}");
+    }
+    // Tall enough for everything: no scroll line.
+    let all = screen(&mut app, 120, 200);
+    assert!(!all.contains("more ·"), "{all}");
+}
+
+/// Discoverable (issue 15): the rankings draw the minimum-score line even when
+/// every ranked entry is above it, and mark it in each bar (┊) where the bar
+/// stops short; bars start near the lowest score, not at 0.
+#[test]
+fn the_rankings_draw_the_minimum_score_line() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::En, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    for _ in 0..app.snap.campaign.categories.len() {
+        let text = screen(&mut app, 80, 40);
+        assert!(text.contains("┄┄ minimum score"), "{text}");
+        assert!(text.contains("bars from"), "{text}");
+        key(&mut app, KeyCode::Right);
+    }
+}
+
+/// Nothing damaged on screen (issue 15): at any width the score grid shows a
+/// number whole or as …, never cut into another number (the 合計 column read
+/// `9` and `1` at 40×12). Each word of a narrow frame is the word of the wide
+/// frame at the same place, or ends in ….
+#[test]
+fn no_number_in_the_score_grid_is_cut_into_another_number() {
+    let (mut app, id) = detail_app(CHAIR);
+    app.screen = Screen::Detail {
+        id,
+        tab: Tab::Scores,
+        scroll: 0,
+    };
+    let words = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .skip(4)
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .collect()
+    };
+    let wide = words(&screen(&mut app, 160, 30));
+    for w in 30..=80 {
+        let narrow = words(&screen(&mut app, w, 30));
+        // The last line is the footer.
+        for (row, (n, full)) in narrow.iter().zip(&wide).take(narrow.len() - 1).enumerate() {
+            for (i, word) in n.iter().enumerate() {
+                if word.ends_with('…') {
+                    continue;
+                }
+                assert_eq!(
+                    Some(word),
+                    full.get(i),
+                    "{w} columns, row {row}: {n:?} against {full:?}"
+                );
+            }
+        }
+    }
+}

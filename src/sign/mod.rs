@@ -166,6 +166,60 @@ impl Signer {
         }
     }
 
+    /// Whether this signer can sign, as far as can be told without signing,
+    /// for the TUI header: a key file exists and is readable; a literal key
+    /// has an agent (and `ssh-add -L` lists it when ssh-add runs); an
+    /// OpenPGP key is in the secret keyring (`gpg --list-secret-keys`).
+    /// Runs programs: call it off the UI thread. The reason when not.
+    pub fn usable(&self) -> Result<(), String> {
+        match &self.key {
+            Key::SshFile { path, shown } => std::fs::File::open(path)
+                .map(|_| ())
+                .map_err(|e| format!("{shown}: {e}")),
+            Key::SshLiteral(key) => {
+                self.ready().map_err(|e| e.to_string())?;
+                let listed = std::process::Command::new("ssh-add")
+                    .arg("-L")
+                    .envs(self.program.env.iter().map(|(k, v)| (k, v)))
+                    .stdin(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .output();
+                match listed {
+                    // Cannot tell without ssh-add: the agent is there.
+                    Err(_) => Ok(()),
+                    Ok(out) => {
+                        let text = String::from_utf8_lossy(&out.stdout);
+                        let wanted: Vec<&str> = key.split_whitespace().take(2).collect();
+                        let held = text
+                            .lines()
+                            .any(|l| l.split_whitespace().take(2).collect::<Vec<_>>() == wanted);
+                        if held {
+                            Ok(())
+                        } else {
+                            Err(format!(
+                                "ssh-agent does not hold {}",
+                                abbreviate_ssh_key(key)
+                            ))
+                        }
+                    }
+                }
+            }
+            Key::OpenPgp { id, .. } => {
+                let args: [&std::ffi::OsStr; 3] = [
+                    "--batch".as_ref(),
+                    "--list-secret-keys".as_ref(),
+                    id.as_ref(),
+                ];
+                let out = self.program.run(&args, None).map_err(|e| e.to_string())?;
+                if out.status.success() {
+                    Ok(())
+                } else {
+                    Err(format!("{}: no secret key {id}", self.program.name))
+                }
+            }
+        }
+    }
+
     /// A literal key is signed by ssh-agent: refuse early, and say how to
     /// get one, when this session has none (`ssh` without `-A`).
     fn require_agent(&self, key: &str) -> Result<(), SignError> {

@@ -58,6 +58,8 @@ pub enum Effect {
     Editor(String),
     /// Fetch, replay and push (see `tui/sync.rs`).
     Sync,
+    /// Look at the branch now (the refresh key; see `tui/watch.rs`).
+    Refresh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +234,13 @@ pub struct App {
     pub sync: super::sync::SyncView,
     /// Rules results the screens draw, per snapshot.
     pub memo: Memo,
+    /// The help popup as last drawn: (furthest scroll, lines on a page);
+    /// layout the draw learns, like `page`.
+    pub help_view: Cell<(u16, u16)>,
+    /// Why the signing key of the header cannot sign (a missing key file,
+    /// no agent holding the key, no secret key in gpg), found by the
+    /// watcher's check at start; `None` while none is known.
+    pub signing_problem: Option<String>,
 }
 
 impl App {
@@ -268,6 +277,8 @@ impl App {
             last_search: None,
             sync: Default::default(),
             memo: Memo::default(),
+            help_view: Cell::new((u16::MAX, 10)),
+            signing_problem: None,
         };
         app.refilter();
         app
@@ -530,12 +541,22 @@ impl App {
             (Some(a), Some(b)) => a.1 != b.1,
             _ => old.commit != self.snap.commit,
         };
+        let forms: Vec<String> = self
+            .overlays
+            .iter()
+            .filter_map(|o| match o {
+                Overlay::Form(f) => f.nomination.clone(),
+                _ => None,
+            })
+            .filter(|id| changed(id))
+            .collect();
         self.history.retain(|id, _| !changed(id));
         self.blames.retain(|(id, _), _| !changed(id));
         if old.commit != self.snap.commit {
             self.audit = None;
         }
         self.memo = Memo::default();
+        self.forms_on_changed(&old, &forms);
         self.rows = rows::rebuild(
             &old,
             &self.snap,
@@ -550,6 +571,87 @@ impl App {
             if let Some(p) = self.view.iter().position(|i| self.rows[*i].id == id) {
                 self.sel = p;
                 self.fill_hits();
+            }
+        }
+    }
+
+    /// The branch moved outside this interface (another process committed, a
+    /// `git pull`, a sync elsewhere): the snapshot at its new commit, read by
+    /// the watcher. Rows of changed records are rebuilt; the open screen, the
+    /// cursor and the selected record stay. `false` when it is the commit
+    /// shown already.
+    pub fn branch_moved(&mut self, snap: Snapshot, counts: Option<(usize, usize)>) -> bool {
+        self.sync.counts = counts;
+        let short: String = snap
+            .commit
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .take(7)
+            .collect();
+        if snap.commit == self.snap.commit {
+            // Only the refresh key asks when nothing moved.
+            self.message = Some(format!("{} {short}", self.t("已是最新:", "up to date:")));
+            return false;
+        }
+        let cursor = self.cursor;
+        self.set_snapshot(snap);
+        self.cursor = cursor;
+        self.message = Some(format!(
+            "{} {short}",
+            self.t("分支已更新,已重新載入:", "the branch moved, reloaded:")
+        ));
+        true
+    }
+
+    /// A form open on a record that a new snapshot changed: an untouched
+    /// form is opened again with the new data, an edited one is marked so
+    /// that its next submit is refused with the reason (the one after that
+    /// checks the input against the new data and commits it). Either way the
+    /// form says so.
+    fn forms_on_changed(&mut self, old: &Snapshot, changed: &[String]) {
+        let Some(me) = self.me().cloned() else {
+            return;
+        };
+        let lang = self.lang();
+        // Short enough for a form at 40 columns.
+        let reopened = self.t(
+            "記錄已被他處更改:已載入新數據",
+            "changed elsewhere: new data loaded",
+        );
+        let stale = self.t(
+            "記錄已被他處更改:核對后再按 ^S",
+            "changed elsewhere: check, ^S again",
+        );
+        for o in self.overlays.iter_mut() {
+            let Overlay::Form(form) = o else { continue };
+            let Some(id) = form.nomination.clone() else {
+                continue;
+            };
+            if !changed.contains(&id) {
+                continue;
+            }
+            let untouched = popups::form::Form::open(form.kind, old, &me, Some(&id), lang)
+                .is_some_and(|f| f.fields == form.fields);
+            let fresh = untouched
+                .then(|| popups::form::Form::open(form.kind, &self.snap, &me, Some(&id), lang))
+                .flatten();
+            match fresh {
+                Some(mut f) => {
+                    f.focus = form.focus.min(f.fields.len().saturating_sub(1));
+                    f.error = Some(popups::form::FieldError {
+                        field: None,
+                        message: reopened.clone(),
+                    });
+                    *form = f;
+                }
+                None => {
+                    form.stale = true;
+                    form.error = Some(popups::form::FieldError {
+                        field: None,
+                        message: stale.clone(),
+                    });
+                }
             }
         }
     }
@@ -750,6 +852,10 @@ impl App {
         }
         if cmd == Cmd::Sync {
             return Some(Effect::Sync);
+        }
+        if cmd == Cmd::Refresh {
+            self.message = Some(self.t("正在重新載入…", "reloading…"));
+            return Some(Effect::Refresh);
         }
         if cmd == Cmd::Help && !matches!(ctx, Ctx::Form | Ctx::Search) {
             self.overlays.push(Overlay::Help { scroll: 0 });

@@ -36,6 +36,7 @@ pub enum Cmd {
     PrevCol,
     NextCol,
     Sync,
+    Refresh,
 }
 
 /// Where a binding applies.
@@ -120,16 +121,16 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Char('/'), NONE)], "/", "搜索(拼音/首字母)", "search (pinyin ok)", Search, true),
     b!(List, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
     b!(List, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, false),
+    b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, true),
     b!(List, [(Char('f'), NONE)], "f", "篩選", "filter", Filter, true),
     b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
     b!(List, [(Char('r'), NONE)], "r", "排名", "rankings", Rankings, true),
     b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
     b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
-    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, false),
+    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, true),
     b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
-    b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, false),
+    b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, true),
     b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
     b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
@@ -177,6 +178,7 @@ pub const TABLE: &[Binding] = &[
     b!(Global, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G", "到底", "bottom", Bottom, false),
     b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
     b!(Global, [(Char('c'), CTRL)], "^C", "立即退出", "quit now", Quit, false),
+    b!(Global, [(Char('r'), CTRL), (F(5), NONE)], "^R/F5", "重新載入(分支被他處改動時也會自動載入)", "reload (done by itself when the branch moves)", Refresh, false),
 ];
 
 fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
@@ -211,11 +213,94 @@ pub fn lookup(ctx: Ctx, key: &KeyEvent) -> Option<Cmd> {
 }
 
 /// The footer hints of `ctx`: `(keys, description)` pairs, context first.
+/// `?` is left out where it is typed as text (forms, search, the export path).
 pub fn hints(ctx: Ctx, lang: Lang) -> Vec<(&'static str, String)> {
-    TABLE
-        .iter()
-        .filter(|b| b.footer && (b.ctx == ctx || b.ctx == Ctx::Global))
+    footer_bindings(ctx)
         .map(|b| (b.label, b.desc(lang)))
+        .collect()
+}
+
+fn footer_bindings(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
+    // `?` opens the help unless it is typed as text there or the context
+    // binds it to something else (a popup closes on it).
+    let question = KeyEvent::new(Char('?'), NONE);
+    let typing = matches!(ctx, Ctx::Form | Ctx::Search | Ctx::Export);
+    let no_help = typing || lookup(ctx, &question) != Some(Cmd::Help);
+    TABLE.iter().filter(move |b| {
+        b.footer
+            && (b.ctx == ctx || b.ctx == Ctx::Global)
+            && !(no_help && b.ctx == Ctx::Global && b.cmd == Cmd::Help)
+    })
+}
+
+/// Whether a footer hint must be shown at any width: how to leave, how to
+/// submit, where the help is.
+fn must_show(cmd: Cmd) -> bool {
+    matches!(cmd, Cmd::Quit | Cmd::Back | Cmd::Submit | Cmd::Help)
+}
+
+/// A description without its parenthesised detail: `搜索(拼音/首字母)` → `搜索`.
+fn short(desc: &str) -> &str {
+    desc.split(['(', '(']).next().unwrap_or(desc).trim_end()
+}
+
+/// The footer of `ctx` fitted to `cols` columns: `(keys, text after the keys)`
+/// pairs, each text ending in its separator. Every hint in full when it fits;
+/// else shorter descriptions and separators; else what must show (leave,
+/// submit, help) and, in table order, as many others as fit.
+pub fn footer(ctx: Ctx, lang: Lang, cols: usize) -> Vec<(&'static str, String)> {
+    use crate::text::width;
+    let all: Vec<(&'static str, String, bool)> = footer_bindings(ctx)
+        .map(|b| (b.label, b.desc(lang), must_show(b.cmd)))
+        .collect();
+    // (short descriptions, gap after the key, gap after the hint)
+    let forms = [
+        (false, " ", "  "),
+        (true, " ", "  "),
+        (true, " ", " "),
+        (true, "", " "),
+    ];
+    let text = |d: &str, (shorten, gap, sep): (bool, &str, &str)| {
+        let d = if shorten { short(d) } else { d };
+        // No gap is only for text that does not start with a letter (CJK).
+        let gap = if gap.is_empty() && d.starts_with(|c: char| c.is_ascii()) {
+            " "
+        } else {
+            gap
+        };
+        format!("{gap}{d}{sep}")
+    };
+    let need = |k: &str, t: &str| width(k) + width(t);
+    for form in forms {
+        let hints: Vec<(&'static str, String)> =
+            all.iter().map(|(k, d, _)| (*k, text(d, form))).collect();
+        if hints.iter().map(|(k, t)| need(k, t)).sum::<usize>() <= cols {
+            return hints;
+        }
+    }
+    // What must show first, then the others in order while they fit.
+    let form = forms[forms.len() - 1];
+    let mut used: usize = all
+        .iter()
+        .filter(|h| h.2)
+        .map(|(k, d, _)| need(k, &text(d, form)))
+        .sum();
+    let mut keep = vec![false; all.len()];
+    for (i, (k, d, must)) in all.iter().enumerate() {
+        if *must {
+            keep[i] = true;
+            continue;
+        }
+        let n = need(k, &text(d, form));
+        if used + n <= cols {
+            used += n;
+            keep[i] = true;
+        }
+    }
+    all.iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((k, d, _), _)| (*k, text(d, form)))
         .collect()
 }
 
@@ -362,6 +447,61 @@ mod label_tests {
             let t = c.title(Lang::Zh);
             assert_eq!(crate::text::strip_annotations(t), t);
         }
+    }
+
+    /// Discoverable (issue 15): at every width from 40 columns the footer
+    /// fits, and shows how to leave (q/Esc), how to submit a form (^S) and,
+    /// where `?` is not typed as text, the help; at 80 columns the list shows
+    /// every key of its screen that the table puts in the footer (s, S, A
+    /// and ? were missing).
+    #[test]
+    fn the_footer_fits_and_always_shows_how_to_leave_submit_and_get_help() {
+        use crate::text::width;
+        let ctxs = [
+            Ctx::List,
+            Ctx::Search,
+            Ctx::Detail,
+            Ctx::Rankings,
+            Ctx::Audit,
+            Ctx::Menu,
+            Ctx::Export,
+            Ctx::Form,
+            Ctx::Popup,
+            Ctx::Sync,
+        ];
+        for lang in [Lang::Zh, Lang::En] {
+            for ctx in ctxs {
+                for cols in [40, 60, 80, 120] {
+                    let f = footer(ctx, lang, cols);
+                    let used: usize = f.iter().map(|(k, t)| width(k) + width(t)).sum();
+                    assert!(used <= cols, "{ctx:?} {cols}: {f:?}");
+                    for b in footer_bindings(ctx).filter(|b| must_show(b.cmd)) {
+                        assert!(
+                            f.iter().any(|(k, _)| *k == b.label),
+                            "{ctx:?} {lang:?} {cols}: {} missing from {f:?}",
+                            b.label
+                        );
+                    }
+                }
+            }
+        }
+        let labels = |ctx, cols| -> Vec<&str> {
+            footer(ctx, Lang::Zh, cols)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        let list = labels(Ctx::List, 80);
+        for k in ["/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "?"] {
+            assert!(list.contains(&k), "{k} not in {list:?}");
+        }
+        assert!(labels(Ctx::Form, 40).contains(&"^S"));
+        assert!(labels(Ctx::Detail, 40).contains(&"Esc/q"));
+        // `?` is typed into a form, so the form's footer does not offer it.
+        assert!(!labels(Ctx::Form, 120).contains(&"?"));
+        // Nor a popup, which closes on it.
+        assert!(!labels(Ctx::Popup, 120).contains(&"?"));
+        assert!(labels(Ctx::Menu, 120).contains(&"?"));
     }
 
     #[test]

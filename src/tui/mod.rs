@@ -17,6 +17,7 @@ pub mod screens;
 pub mod sync;
 pub mod theme;
 pub mod view;
+pub mod watch;
 mod worker;
 
 use std::io::Write as _;
@@ -75,6 +76,9 @@ pub fn open(opts: &Options) -> Result<App> {
 }
 
 type WriteResult = Result<Written, String>;
+
+/// The writer's ends: actions in, their results out.
+type Writer = (mpsc::Sender<Action>, mpsc::Receiver<WriteResult>);
 
 /// The writer: one action at a time, signed and committed through `act`; the
 /// snapshot it hands back is the one `act` refreshed to the new commit.
@@ -170,6 +174,19 @@ pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
             cell.set_symbol(if kept.is_empty() { "?" } else { &kept });
         }
     }
+    // A wide character in the last column does not fit: the terminal would
+    // draw it at the start of the next row, over a cell ratatui believes
+    // blank and so never clears (a stray 「。」 until a resize). Blank it.
+    let area = buf.area;
+    if area.width > 0 {
+        for y in area.top()..area.bottom() {
+            if let Some(c) = buf.cell_mut((area.right() - 1, y)) {
+                if crate::text::width(c.symbol()) > 1 {
+                    c.set_symbol(" ");
+                }
+            }
+        }
+    }
 }
 
 fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
@@ -194,8 +211,15 @@ pub fn run(opts: Options) -> Result<i32> {
         .clone()
         .map(|a| spawn_writer(opts.clone(), a));
     let reader = spawn_reader(opts.clone());
+    let mut watcher = watch::Watcher::spawn(opts.clone(), app.snap.clone());
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let result = event_loop(&mut terminal, &mut app, &opts, writer.as_ref(), &reader);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &opts,
+        (writer.as_ref(), &reader),
+        &mut watcher,
+    );
     ratatui::restore();
     result.map(|()| 0)
 }
@@ -212,34 +236,61 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     opts: &Options,
-    writer: Option<&(mpsc::Sender<Action>, mpsc::Receiver<WriteResult>)>,
-    reader: &Reader,
+    (writer, reader): (Option<&Writer>, &Reader),
+    watcher: &mut watch::Watcher,
 ) -> Result<()> {
+    let mut dirty = true;
     loop {
         // What the screen shows and has not read yet.
         while let Some(job) = app.next_job() {
             send_job(reader, app, job);
         }
-        draw(terminal, app)?;
-        // Block for the next event; only work under way ticks the spinner.
-        let ev = if app.busy() || app.sync.running() {
-            if event::poll(Duration::from_millis(100))? {
-                Some(event::read()?)
-            } else {
-                None
-            }
-        } else {
+        if dirty {
+            draw(terminal, app)?;
+        }
+        // Wait for the next event; wake up for the watcher's news, and
+        // more often while work under way ticks the spinner.
+        let busy = app.busy() || app.sync.running();
+        let wait = if busy { 100 } else { 250 };
+        let ev = if event::poll(Duration::from_millis(wait))? {
             Some(event::read()?)
+        } else {
+            None
         };
+        dirty = ev.is_some() || busy;
+        // The branch moved elsewhere: what the watcher read, unless this
+        // interface has shown a later commit since (its own write or sync).
+        while let Ok(moved) = watcher.rx.try_recv() {
+            if moved.generation != watcher.generation {
+                continue;
+            }
+            dirty = true;
+            match moved.result {
+                Ok(snap) => {
+                    app.branch_moved(*snap, moved.counts);
+                }
+                Err(e) => app.message = Some(e),
+            }
+        }
+        if let Ok(problem) = watcher.signing.try_recv() {
+            app.signing_problem = problem;
+            dirty = true;
+        }
+        let shown = app.snap.commit.clone();
         if let Some((_, rx)) = writer {
             while let Ok(r) = rx.try_recv() {
                 write_done(app, r);
+                dirty = true;
             }
         }
         while let Ok(done) = reader.1.try_recv() {
             app.job_done(done);
+            dirty = true;
         }
         sync::poll(app);
+        if app.snap.commit != shown {
+            watcher.shown(app.snap.commit.clone());
+        }
         if app.busy() {
             app.tick();
         }
@@ -276,6 +327,7 @@ fn event_loop(
             },
             Some(Effect::Job(job)) => send_job(reader, app, job),
             Some(Effect::Sync) => sync::start(app, opts),
+            Some(Effect::Refresh) => watcher.now(),
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));

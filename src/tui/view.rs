@@ -49,6 +49,59 @@ pub fn cell<'a>(text: &str, cols: usize, hl: &[usize], base: Style, hls: Style) 
     spans
 }
 
+/// `lines` wrapped to `cols` terminal columns by display width (see
+/// [`crate::text::wrap_breaks`]), the styles kept; with the index of each
+/// given line's first wrapped line. Used instead of ratatui's word wrapper,
+/// which lets a wide character overhang the last column (the terminal then
+/// moves it to the next row, where it hides a character and is never
+/// cleared).
+pub fn wrap_lines(lines: Vec<Line<'static>>, cols: usize) -> (Vec<Line<'static>>, Vec<usize>) {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut starts = Vec::with_capacity(lines.len());
+    for line in lines {
+        starts.push(out.len());
+        out.extend(wrap_line(line, cols));
+    }
+    (out, starts)
+}
+
+/// One line wrapped (see [`wrap_lines`]).
+fn wrap_line(line: Line<'static>, cols: usize) -> Vec<Line<'static>> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let breaks = crate::text::wrap_breaks(&text, cols);
+    if breaks.is_empty() {
+        return vec![line];
+    }
+    let (style, alignment) = (line.style, line.alignment);
+    let finish = |spans: Vec<Span<'static>>| {
+        let mut l = Line::from(spans).style(style);
+        l.alignment = alignment;
+        l
+    };
+    let mut out = Vec::with_capacity(breaks.len() + 1);
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut next = breaks.into_iter().peekable();
+    let mut off = 0;
+    for span in line.spans {
+        let content = span.content.into_owned();
+        let mut start = 0;
+        while let Some(b) = next.next_if(|b| *b < off + content.len()) {
+            let cut = b.saturating_sub(off).max(start);
+            if cut > start {
+                cur.push(Span::styled(content[start..cut].to_string(), span.style));
+            }
+            out.push(finish(std::mem::take(&mut cur)));
+            start = cut;
+        }
+        if start < content.len() {
+            cur.push(Span::styled(content[start..].to_string(), span.style));
+        }
+        off += content.len();
+    }
+    out.push(finish(cur));
+    out
+}
+
 pub fn line_of(text: &str, cols: usize, style: Style) -> Line<'static> {
     Line::from(Span::styled(pad(text, cols), style))
 }
@@ -101,9 +154,11 @@ pub fn draw(app: &App, f: &mut Frame) {
         }
         None => app.t("只讀", "read-only"),
     };
-    let key = match &app.session.signer {
-        Some(k) => format!("{} ✓ {k}", app.t("簽名", "signing")),
-        None => format!(
+    let usable = app.session.signer.is_some() && app.signing_problem.is_none();
+    let key = match (&app.session.signer, &app.signing_problem) {
+        (Some(k), Some(why)) => format!("{} ✗ {k}: {}", app.t("簽名", "signing"), display(why)),
+        (Some(k), None) => format!("{} ✓ {k}", app.t("簽名", "signing")),
+        (None, _) => format!(
             "{} ✗ {}",
             app.t("簽名", "signing"),
             app.t("未配置密鑰", "no key")
@@ -114,11 +169,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         Span::raw(" │ "),
         Span::styled(
             truncate(&key, w.saturating_sub(width(&who) + 3)),
-            if app.session.signer.is_some() {
-                th.good()
-            } else {
-                th.bad()
-            },
+            if usable { th.good() } else { th.bad() },
         ),
         Span::styled(super::sync::header(app), th.dim()),
     ]);
@@ -186,15 +237,9 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
         Line::from(Span::styled(truncate(&display(m), w), th.good()))
     } else {
         let mut spans = Vec::new();
-        let mut used = 0;
-        for (k, d) in keys::hints(app.ctx(), app.lang()) {
-            let need = width(k) + 1 + width(&d) + 2;
-            if used + need > w {
-                break;
-            }
+        for (k, d) in keys::footer(app.ctx(), app.lang(), w) {
             spans.push(Span::styled(k, th.key()));
-            spans.push(Span::raw(format!(" {d}  ")));
-            used += need;
+            spans.push(Span::raw(d));
         }
         Line::from(spans)
     };

@@ -58,6 +58,7 @@ mod sync_local;
 mod sync_replay;
 mod sync_transports;
 mod tui_e2e;
+mod tui_live;
 mod tui_sync_popup;
 mod validate;
 mod write;

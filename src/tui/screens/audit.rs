@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::history::Violation;
@@ -13,7 +13,7 @@ use super::super::app::{every_kind, App, Effect, Screen, Tab};
 use super::super::history::{body_lines, head_line};
 use super::super::jobs::ExportKind;
 use super::super::keys::Cmd;
-use super::super::view::SPINNER;
+use super::super::view::{wrap_lines, SPINNER};
 
 /// The audit's commands: move, only violations, open the commit's record on
 /// its history tab, export, back to the list.
@@ -128,7 +128,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, sel: usize, only_violations: b
         }
         Some(Err(e)) => {
             f.render_widget(
-                Paragraph::new(Span::styled(display(e), th.bad())).wrap(Wrap { trim: false }),
+                Paragraph::new(
+                    wrap_lines(
+                        vec![Line::from(Span::styled(display(e), th.bad()))],
+                        area.width as usize,
+                    )
+                    .0,
+                ),
                 area,
             );
             return;
@@ -198,7 +204,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, sel: usize, only_violations: b
     let mut pane = vec![Line::from(Span::styled(truncate(&rule, w), th.dim()))];
     pane.extend(body_lines(app, e, &vs, None, true));
     f.render_widget(
-        Paragraph::new(pane).wrap(Wrap { trim: false }),
+        Paragraph::new(wrap_lines(pane, w).0),
         Rect::new(area.x, y, area.width, pane_h),
     );
 }

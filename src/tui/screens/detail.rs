@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::model::{
@@ -16,7 +16,7 @@ use super::super::history;
 use super::super::jobs::{ExportKind, Job};
 use super::super::keys::Cmd;
 use super::super::popups::menu;
-use super::super::view::tabs_line;
+use super::super::view::{tabs_line, wrap_lines};
 
 /// Whether Up/Down move a cursor over rows on `tab` (else they scroll).
 pub fn has_cursor(tab: Tab) -> bool {
@@ -286,31 +286,36 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, id: &str, tab: Tab, scroll: u1
     };
     let Body {
         mut lines,
-        row_lines,
+        mut row_lines,
         history_span,
     } = b;
     let h = body.height as usize;
     let mut scroll = scroll;
-    if let Some(span) = history_span {
-        scroll = history::scroll_to(span, h);
-    } else if has_cursor(tab) && !row_lines.is_empty() {
-        // The row under the cursor, reversed and kept in view.
-        let r = app.cursor.0.min(row_lines.len() - 1);
-        let start = row_lines[r];
-        let end = row_lines.get(r + 1).copied().unwrap_or(lines.len());
-        if let Some(line) = lines.get_mut(start) {
+    let cursor_row = (history_span.is_none() && has_cursor(tab) && !row_lines.is_empty())
+        .then(|| app.cursor.0.min(row_lines.len() - 1));
+    if let Some(r) = cursor_row {
+        // The row under the cursor, reversed (kept in view below).
+        if let Some(line) = lines.get_mut(row_lines[r]) {
             *line = std::mem::take(line).patch_style(th.selected());
         }
-        scroll = history::scroll_to((start, end - start), h);
     }
-    // The score grid keeps its columns (clipped); text tabs wrap.
-    let p = Paragraph::new(lines).scroll((scroll, 0));
-    let p = if matches!(tab, Tab::Scores | Tab::History) {
-        p
-    } else {
-        p.wrap(Wrap { trim: false })
-    };
-    f.render_widget(p, body);
+    // The score grid and the history keep their columns (clipped); text tabs
+    // wrap by display width (a wide character never sits half off the edge).
+    if !matches!(tab, Tab::Scores | Tab::History) {
+        let (wrapped, starts) = wrap_lines(lines, w);
+        for r in row_lines.iter_mut() {
+            *r = starts.get(*r).copied().unwrap_or(wrapped.len());
+        }
+        lines = wrapped;
+    }
+    if let Some(span) = history_span {
+        scroll = history::scroll_to(span, h);
+    } else if let Some(r) = cursor_row {
+        let start = row_lines[r];
+        let end = row_lines.get(r + 1).copied().unwrap_or(lines.len());
+        scroll = history::scroll_to((start, end.saturating_sub(start)), h);
+    }
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
 }
 
 /// Category, registration, score, gates, why not a candidate, what is missing, deeds, metrics.
@@ -505,18 +510,30 @@ fn scores(cx: &Cx) -> Option<Body> {
         .collect();
     let nw = 8;
     let cw = 5;
-    let mut head = pad(&app.t("評委", "reviewer"), nw);
-    for c in &cat.criteria {
-        head.push_str(&pad(&format!(" {}", c.id), cw));
-    }
-    head.push_str(&format!(" {}", app.t("合計", "total")));
-    lines.push(Line::from(Span::styled(head, th.title())));
-    let mut maxes = pad(&app.t("滿分", "max"), nw);
-    for c in &cat.criteria {
-        maxes.push_str(&pad(&format!(" {}", num(c.max)), cw));
-    }
-    maxes.push_str(&format!(" {}", num(cat.total_max())));
-    lines.push(Line::from(Span::styled(maxes, th.dim())));
+    let w = cx.w;
+    // The grid is clipped, not wrapped: a cell that does not fit whole
+    // becomes … so that no number is cut into another number.
+    let cells = |first: String, rest: Vec<String>, last: String, style| {
+        let mut spans = vec![Span::styled(pad(&first, nw), style)];
+        spans.extend(rest.into_iter().map(|t| Span::styled(pad(&t, cw), style)));
+        spans.push(Span::styled(last, style));
+        Line::from(fit_cells(spans, w))
+    };
+    lines.push(cells(
+        app.t("評委", "reviewer"),
+        cat.criteria.iter().map(|c| format!(" {}", c.id)).collect(),
+        format!(" {}", app.t("合計", "total")),
+        th.title(),
+    ));
+    lines.push(cells(
+        app.t("滿分", "max"),
+        cat.criteria
+            .iter()
+            .map(|c| format!(" {}", num(c.max)))
+            .collect(),
+        format!(" {}", num(cat.total_max())),
+        th.dim(),
+    ));
     for r in &reviewers {
         let mine = me == Some(r.id.as_str());
         let name = format!("{}{}", if mine { "▶" } else { " " }, display(&r.name));
@@ -554,6 +571,7 @@ fn scores(cx: &Cx) -> Option<Body> {
                     format!(" {}", t.total.map_or("-".into(), |t| format!("{t:.1}"))),
                     base,
                 ));
+                spans = fit_cells(spans, w);
             }
             (None, None) => spans.push(Span::styled(
                 format!(" {}", app.t("未評分", "not scored")),
@@ -564,7 +582,10 @@ fn scores(cx: &Cx) -> Option<Body> {
         lines.push(Line::from(spans));
     }
     if let Some(a) = rules::aggregate(&app.snap, record) {
-        lines.push(Line::from(Span::styled(display(&a.summary(zh)), th.dim())));
+        lines.push(Line::from(Span::styled(
+            truncate(&display(&a.summary(zh)), w),
+            th.dim(),
+        )));
     }
     lines.push(Line::from(Span::styled(
         app.t("各項分布(0 → 滿分)", "Distribution per criterion (0 → max)"),
@@ -606,9 +627,37 @@ fn scores(cx: &Cx) -> Option<Body> {
                 th.mine(),
             ));
         }
-        lines.push(Line::from(spans));
+        lines.push(Line::from(fit_cells(spans, w)));
     }
     Some(b)
+}
+
+/// `spans` (one cell each) cut to `cols` columns at a cell boundary: the
+/// first cell that does not fit whole becomes `…` (in its style) and the
+/// rest is dropped, so a clipped number never reads as another number.
+pub fn fit_cells(spans: Vec<Span<'static>>, cols: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    for s in spans {
+        let sw = crate::text::width(&s.content);
+        if used + sw <= cols {
+            used += sw;
+            out.push(s);
+            continue;
+        }
+        // The cell's leading space stays before the mark, so that … is
+        // never glued to the number before it; without room for both, nothing.
+        let lead = s.content.len() - s.content.trim_start().len();
+        let left = cols - used;
+        if lead == 0 && left >= 1 {
+            out.push(Span::styled("…", s.style));
+        } else if lead > 0 && left >= 2 {
+            let room = (left - 1).min(lead);
+            out.push(Span::styled(format!("{}…", " ".repeat(room)), s.style));
+        }
+        break;
+    }
+    out
 }
 
 /// Each evaluation: date, kind, author, rating and findings.
@@ -777,5 +826,22 @@ mod tests {
         assert_eq!(h.chars().nth(9), Some('▄'));
         assert_eq!(h.chars().next(), Some('·'));
         assert_eq!(mine, Some(9));
+    }
+
+    #[test]
+    fn a_cell_that_does_not_fit_whole_becomes_an_ellipsis() {
+        let cells = || {
+            ["name    ", " 14  ", " 19.5", " 93.5"]
+                .into_iter()
+                .map(|t| Span::raw(t.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let text =
+            |v: Vec<Span<'static>>| v.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(fit_cells(cells(), 40)), "name     14   19.5 93.5");
+        // 93.5 cut after its first digit would read 9: never.
+        assert_eq!(text(fit_cells(cells(), 20)), "name     14   19.5 …");
+        assert_eq!(text(fit_cells(cells(), 19)), "name     14   19.5");
+        assert_eq!(text(fit_cells(cells(), 15)), "name     14   …");
     }
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::rules::text::num;
+use crate::rules::{text::num, Ranking};
 use crate::text::{display, pad, truncate};
 
 use super::super::app::{every_kind, App, Effect, Screen};
@@ -57,6 +57,46 @@ pub fn bar(value: f64, max: f64, cols: usize) -> String {
     s
 }
 
+/// The entries out of the ranking, each with its first reason.
+fn out_of_ranking(app: &App, ranking: &Ranking, nw: usize, w: usize) -> Vec<Line<'static>> {
+    let th = app.session.theme;
+    let zh = app.lang().zh();
+    let mut lines = Vec::new();
+    if ranking.ineligible.is_empty() {
+        return lines;
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{} ({})",
+            app.t("不參與排名", "Out of the ranking"),
+            ranking.ineligible.len()
+        ),
+        th.title(),
+    )));
+    for e in &ranking.ineligible {
+        let why = e
+            .reasons
+            .first()
+            .map(|r| display(&r.message(zh)))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
+            Span::styled(truncate(&why, w.saturating_sub(nw + 3)), th.dim()),
+        ]));
+    }
+    lines
+}
+
+/// The minimum-score mark after a bar that stops short of it: spaces up to
+/// its column, then `┊`; nothing when the bar reaches it.
+fn min_mark(value: f64, max: f64, cols: usize, min_col: usize) -> String {
+    let drawn = crate::text::width(&bar(value, max, cols));
+    if min_col == 0 || drawn > min_col || min_col >= cols {
+        return String::new();
+    }
+    format!("{}┊", " ".repeat(min_col - drawn))
+}
+
 /// One category's ranking (memoised per snapshot), its lines and the entries
 /// out of it.
 pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
@@ -98,18 +138,26 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
             return;
         }
     };
+    let lowest = ranking
+        .entries
+        .iter()
+        .filter_map(|e| e.final_score)
+        .fold(ranking.min_score, f64::min);
+    let lo = (((lowest - 5.0) / 5.0).floor() * 5.0).clamp(0.0, total_max.max(0.0));
     let slots = ranking
         .slots
         .map_or_else(|| app.t("不限", "open"), |s| s.to_string());
     lines.push(Line::from(Span::styled(
         truncate(
             &format!(
-                "{} {slots} · {} {} · {} {}",
+                "{} {slots} · {} {} · {} {} · {} {}",
                 app.t("名額", "slots"),
                 app.t("最低分", "minimum"),
                 num(ranking.min_score),
                 app.t("已選", "selected"),
-                ranking.selected.len()
+                ranking.selected.len(),
+                app.t("條形起點", "bars from"),
+                num(lo)
             ),
             w,
         ),
@@ -121,23 +169,32 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
         w.saturating_sub(16).min(14)
     };
     let bw = w.saturating_sub(nw + 14);
+    // Bars start a little below the lowest score or the minimum, not at 0
+    // (else 76 and 92 look alike); ┊ marks the minimum score in each bar.
+    let span = total_max - lo;
+    let min_col = if span > 0.0 {
+        (((ranking.min_score - lo) / span).clamp(0.0, 1.0) * bw as f64).round() as usize
+    } else {
+        0
+    };
+    let min_line = Line::from(Span::styled(
+        truncate(
+            &format!(
+                "┄┄ {} {} ┄┄{}",
+                app.t("最低分線", "minimum score"),
+                num(ranking.min_score),
+                "┄".repeat(w)
+            ),
+            w,
+        ),
+        th.warn(),
+    ));
     let mut min_drawn = false;
     let last_selected = ranking.entries.iter().rposition(|e| e.selected);
     for (i, e) in ranking.entries.iter().enumerate() {
         if !e.above_min && !min_drawn {
             min_drawn = true;
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!(
-                        "┄┄ {} {} ┄┄{}",
-                        app.t("最低分線", "minimum score"),
-                        num(ranking.min_score),
-                        "┄".repeat(w)
-                    ),
-                    w,
-                ),
-                th.warn(),
-            )));
+            lines.push(min_line.clone());
         }
         let tie = if e.tied_with.is_empty() { " " } else { "=" };
         let sel = if e.selected { "✓" } else { " " };
@@ -148,7 +205,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
             Span::styled(format!("{tie}{:>2} {sel}{prio}", e.position), style),
             Span::styled(pad(&display(&e.nominee), nw), style),
             Span::raw(format!(" {:>6.2} ", score)),
-            Span::styled(bar(score, total_max, bw), th.title()),
+            Span::styled(bar(score - lo, span, bw), th.title()),
+            Span::styled(min_mark(score - lo, span, bw, min_col), th.warn()),
         ]));
         if Some(i) == last_selected {
             lines.push(Line::from(Span::styled(
@@ -160,30 +218,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
             )));
         }
     }
+    // Every entry is above the minimum: the line still shows where it is.
+    if !min_drawn && !ranking.entries.is_empty() {
+        lines.push(min_line);
+    }
     if let Some(t) = &ranking.cut_tie {
         lines.push(Line::from(Span::styled(display(&t.message(zh)), th.bad())));
     }
-    if !ranking.ineligible.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{} ({})",
-                app.t("不參與排名", "Out of the ranking"),
-                ranking.ineligible.len()
-            ),
-            th.title(),
-        )));
-        for e in &ranking.ineligible {
-            let why = e
-                .reasons
-                .first()
-                .map(|r| display(&r.message(zh)))
-                .unwrap_or_default();
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
-                Span::styled(truncate(&why, w.saturating_sub(nw + 3)), th.dim()),
-            ]));
-        }
-    }
+    lines.extend(out_of_ranking(app, ranking, nw, w));
     f.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)),
         Rect::new(

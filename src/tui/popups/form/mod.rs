@@ -123,6 +123,10 @@ pub struct Form {
     pub focus: usize,
     /// Why the last submit was refused.
     pub error: Option<FieldError>,
+    /// The record changed under the form (another commit) since it was
+    /// filled: the next submit is refused with the reason (see
+    /// `App::branch_moved`).
+    pub stale: bool,
 }
 
 impl Form {
@@ -133,6 +137,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            stale: false,
         }
     }
 
@@ -434,6 +439,12 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
 pub fn submit(app: &mut App) -> Option<Effect> {
     let me = app.me().cloned()?;
     let (lang, now) = (app.lang(), app.session.now);
+    if let Some(Overlay::Form(form)) = app.overlays.last_mut() {
+        // Told once (the error line says so); the next submit goes on.
+        if std::mem::take(&mut form.stale) {
+            return None;
+        }
+    }
     let Some(Overlay::Form(form)) = app.overlays.last() else {
         return None;
     };
