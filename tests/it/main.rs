@@ -60,4 +60,5 @@ mod sync_transports;
 mod tui_e2e;
 mod tui_sync_popup;
 mod validate;
+mod windows_files;
 mod write;
