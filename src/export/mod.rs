@@ -435,7 +435,7 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
 
 /// A score with two decimals, `—` when missing.
 pub fn score(s: Option<f64>) -> String {
-    s.map_or_else(|| "\u{2014}".to_string(), |s| format!("{s:.2}"))
+    s.map_or_else(|| "\u{2014}".to_string(), crate::rules::round::two)
 }
 
 /// The first sentences of `deeds`: at most `max` characters (a text at most a

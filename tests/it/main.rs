@@ -46,6 +46,7 @@ mod history_demo;
 mod hostile_input;
 mod hostile_terminal;
 mod race_writers;
+mod rounding;
 mod rules_flow;
 mod sample_data;
 mod search_number;
