@@ -37,7 +37,8 @@ fn format_of(cx: &Context, a: &ExportArgs) -> Result<Format> {
         }
         return Format::parse(f).ok_or_else(|| {
             anyhow!(match cx.lang {
-                Lang::Zh => format!("未知格式 {f:?}：可用 md、html、docx、xlsx、csv、json"),
+                Lang::Zh | Lang::ZhHans =>
+                    format!("未知格式 {f:?}：可用 md、html、docx、xlsx、csv、json"),
                 Lang::En => format!("unknown format {f:?}: use md, html, docx, xlsx, csv or json"),
             })
         });
@@ -59,7 +60,11 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
     }
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
-    let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
+    // Documents speak the campaign's language, not the operator's locale.
+    let mut opts = Options::new(
+        snapshot.campaign.day_of(&cx.now()?),
+        cx.doc_lang(&snapshot.campaign),
+    );
     opts.category = a.category.clone();
     let log = if a.what == Kind::Audit {
         if !Kind::Audit.formats().contains(&format) {
@@ -70,7 +75,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
             }
             .message(cx.lang.zh())));
         }
-        Some(crate::act::audit_log::from_history(&store, cx.lang)?)
+        Some(crate::act::audit_log::from_history(&store, opts.lang)?)
     } else {
         None
     };
@@ -88,7 +93,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
             let commit = export::source_commit(&snapshot);
             let short = commit.get(..12).unwrap_or(&commit);
             match cx.lang {
-                Lang::Zh => errln!("已寫入 {}（來源提交 {short}）", path.display()),
+                Lang::Zh | Lang::ZhHans => errln!("已寫入 {}（來源提交 {short}）", path.display()),
                 Lang::En => errln!("wrote {} (source commit {short})", path.display()),
             }
         }

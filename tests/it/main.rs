@@ -37,6 +37,7 @@ mod demo_at;
 mod deploy_gitolite;
 mod deploy_hook;
 mod deploy_ssh_agent;
+mod doc_language;
 mod doctor;
 mod export_demo;
 mod export_escape;

@@ -35,7 +35,10 @@ fn the_chairs_reasons_quote_the_score_every_place_shows() {
             .and_then(|a| a.final_score)
             .expect("a decided entry has a final score");
         let shown = round::two(score);
-        assert_eq!(said, shown, "{id}: the reason says {said}, every place shows {shown}");
+        assert_eq!(
+            said, shown,
+            "{id}: the reason says {said}, every place shows {shown}"
+        );
         assert_eq!(pingxuan::export::score(Some(score)), shown);
         assert_eq!(csv::num(Some(score)), shown);
         assert_eq!(pingxuan::rules::text::num(score), round::short(score));
