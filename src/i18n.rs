@@ -198,7 +198,7 @@ impl<'de> Deserialize<'de> for Lang {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -257,6 +257,29 @@ mod tests {
             assert_eq!(Lang::ZhHans.pick(hant, "x"), hans);
             assert_eq!(Lang::Zh.pick(hant, "x"), hant);
             assert_eq!(Lang::ZhHans.script(hant), hans);
+        }
+    }
+
+    /// Characters that exist only in traditional script, common in the
+    /// program's words: none may be left in zh-Hans output.
+    pub(crate) const TRADITIONAL: &str = "評選報單詳頁幫鍵開關動會議審計簽項類時間號碼說從來過這為區與數據檔錄標準導異務處長門顯統記錯誤權認證驗範圍應當後麼問題無條啟寫讀輸決擇變實際傳達視";
+
+    pub(crate) fn traditional_left(s: &str) -> Vec<char> {
+        s.chars().filter(|c| TRADITIONAL.contains(*c)).collect()
+    }
+
+    #[test]
+    fn the_key_table_and_menus_have_a_simplified_form() {
+        let hant = crate::tui::keys::markdown(Lang::Zh);
+        let hans = crate::tui::keys::markdown(Lang::ZhHans);
+        assert!(
+            !traditional_left(&hant).is_empty(),
+            "the table is written in zh-Hant"
+        );
+        assert_eq!(traditional_left(&hans), Vec::<char>::new(), "{hans}");
+        assert_eq!(hans, to_hans(&hant));
+        for k in ActionKind::ALL {
+            assert_eq!(traditional_left(Lang::ZhHans.action(k)), Vec::<char>::new());
         }
     }
 
