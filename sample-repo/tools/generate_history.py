@@ -24,6 +24,13 @@ import json
 import random
 import sys
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def two(x):
+    """A score as pingxuan shows it (src/rules/round.rs): the float's decimal
+    to nine places, rounded half up to two places (84.015 -> 84.02)."""
+    return str(Decimal(f"{x:.9f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 TZ = timezone(timedelta(hours=8))
 RNG = random.Random(20170615)
@@ -918,7 +925,7 @@ def gen_december():
     # 12-01: candidate list fixed (CANDIDATES).
     for n in candidates:
         decide(at("2017-12-01", minute_step=5, start=(9, 0)), n["id"], "Candidate",
-               f"七個部門意見均無否決,硬性條件全部達到,綜合得分{n['final']:.2f}分,"
+               f"七個部門意見均無否決,硬性條件全部達到,綜合得分{two(n['final'])}分,"
                + ("列入候選名單。" if n["category"] == "brand" else "位列本類前十,列入候選名單。"))
     # 12-02: those left out, with reasons.
     for n in NOMS:
@@ -929,9 +936,9 @@ def gen_december():
         elif p == "veto":
             reason = "市信訪局意見為否決(GATE-VETO):" + VETO[2]
         elif p == "below":
-            reason = f"綜合得分{n['final']:.2f}分,低于本類最低分數線{MIN_SCORE[n['category']]:.0f}分,寧缺毋濫,不予列入(NO-FILLER)。"
+            reason = f"綜合得分{two(n['final'])}分,低于本類最低分數線{MIN_SCORE[n['category']]:.0f}分,寧缺毋濫,不予列入(NO-FILLER)。"
         elif p == "cut":
-            reason = f"綜合得分{n['final']:.2f}分,未進入本類前十名(名額10個),不列入候選名單。"
+            reason = f"綜合得分{two(n['final'])}分,未進入本類前十名(名額10個),不列入候選名單。"
         else:
             continue
         decide(at("2017-12-02", minute_step=5, start=(9, 0)), n["id"], "Rejected", reason)
@@ -979,7 +986,7 @@ def gen_december():
     for n in sorted((n for n in NOMS if n["plan"] == "final"), key=lambda n: (n["category"], -n["final"])):
         heard = "公示期間異議經核查不成立" if n["id"] == OBJ_STAR else "公示期滿無異議"
         decide(at("2017-12-12", minute_step=4, start=(9, 0)), n["id"], "Final",
-               f"{heard},綜合得分{n['final']:.2f}分,確定為正式入選。")
+               f"{heard},綜合得分{two(n['final'])}分,確定為正式入選。")
 
 
 # ---------------------------------------------------------------- main
@@ -1005,7 +1012,7 @@ def main():
     out.write("// Each step is one signed commit made by `pingxuan demo`: at (time), actor (member id), action.\n")
     out.write("// Planned final scores (0.7 x trimmed reviewer mean + 0.3 x mean routine/unannounced rating):\n")
     for n in NOMS:
-        out.write(f"//   {n['id']}  {n['final']:6.2f}  spread {n['spread']:5.1f}  {n['plan']}\n")
+        out.write(f"//   {n['id']}  {two(n['final']):>6}  spread {n['spread']:5.1f}  {n['plan']}\n")
     out.write("[\n")
     for t, _, actor, action in STEPS:
         s = {"at": iso(t), "actor": actor, "action": action}

@@ -97,7 +97,7 @@ pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError>
                 .find(|m| m.id == who)
                 .map_or(who, |m| m.name.as_str());
             match lang {
-                Lang::Zh => format!("簽名有效（{name}的登記密鑰）"),
+                Lang::Zh | Lang::ZhHans => format!("簽名有效（{name}的登記密鑰）"),
                 Lang::En => format!("good signature by {who} (registered key)"),
             }
         } else {

@@ -128,7 +128,7 @@ pub fn summary(lang: Lang, action: &Action, actor_name: &str) -> String {
         .map(|r| format!(" {r}"))
         .unwrap_or_default();
     match lang {
-        Lang::Zh => format!("{verb}{record}{what}({actor_name})"),
+        Lang::Zh | Lang::ZhHans => format!("{verb}{record}{what}({actor_name})"),
         Lang::En => format!("{verb}{record}{what} by {actor_name}"),
     }
 }

@@ -210,7 +210,7 @@ fn commit_checked(
 
 fn backdated(lang: Lang, when: &DateTime<FixedOffset>, head: &DateTime<FixedOffset>) -> String {
     match lang {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "操作時間 {} 早于分支最新提交的時間 {}:時間只能向前(TIME-FORWARD),未寫入任何內容。請用不早于它的 --at,或不用 --at",
             when.to_rfc3339(),
             head.to_rfc3339()
@@ -250,29 +250,29 @@ fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member])
     let what = match status {
         SigStatus::Good { member, .. } if member == actor => return None,
         SigStatus::Good { member, key } => match lang {
-            Lang::Zh => format!("git 配置的簽名密鑰 {key} 登記在 {member} 名下,不是 {actor} 的"),
+            Lang::Zh | Lang::ZhHans => format!("git 配置的簽名密鑰 {key} 登記在 {member} 名下,不是 {actor} 的"),
             Lang::En => format!("the key git is configured to sign with ({key}) is registered to {member}, not to {actor}"),
         },
         SigStatus::UnknownKey { key } => match lang {
-            Lang::Zh => format!("git 配置的簽名密鑰 {key} 沒有登記在 members.ron 中"),
+            Lang::Zh | Lang::ZhHans => format!("git 配置的簽名密鑰 {key} 沒有登記在 members.ron 中"),
             Lang::En => format!("the key git is configured to sign with ({key}) is registered to no member in members.ron"),
         },
         SigStatus::KeyRevoked { key, revoked, .. } => match lang {
-            Lang::Zh => format!("簽名密鑰 {key} 已于 {revoked} 吊銷"),
+            Lang::Zh | Lang::ZhHans => format!("簽名密鑰 {key} 已于 {revoked} 吊銷"),
             Lang::En => format!("the signing key {key} was revoked on {revoked}"),
         },
         SigStatus::KeyNotYetValid { key, valid_from, .. } => match lang {
-            Lang::Zh => format!("簽名密鑰 {key} 自 {valid_from} 起才生效"),
+            Lang::Zh | Lang::ZhHans => format!("簽名密鑰 {key} 自 {valid_from} 起才生效"),
             Lang::En => format!("the signing key {key} is valid only from {valid_from}"),
         },
         SigStatus::Bad { detail } => match lang {
-            Lang::Zh => format!("簽名無法驗證:{detail}"),
+            Lang::Zh | Lang::ZhHans => format!("簽名無法驗證:{detail}"),
             Lang::En => format!("the signature does not verify: {detail}"),
         },
         SigStatus::Unsigned => lang.pick("沒有簽名", "no signature").to_string(),
     };
     Some(match lang {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "{what};審計會拒絕這個提交,所以未寫入任何內容。\n{add}。{actor} 已登記的密鑰:{listed}"
         ),
         Lang::En => format!(

@@ -15,6 +15,8 @@ use crate::store::Store;
 
 pub struct Context {
     session: Session,
+    /// `--lang` as given: documents speak the campaign's language unless it is given.
+    lang_flag: Option<String>,
 }
 
 /// The session's repository, language and clock (`cx.lang`, `cx.open()`,
@@ -30,6 +32,23 @@ impl Context {
     pub fn new(repo: Option<PathBuf>, lang: Lang, at: Option<String>) -> Context {
         Context {
             session: Session::new(repo, lang, at),
+            lang_flag: None,
+        }
+    }
+
+    /// The same, remembering the `--lang` given (if any) for [`Context::doc_lang`].
+    pub fn with_lang_flag(mut self, flag: Option<String>) -> Context {
+        self.lang_flag = flag;
+        self
+    }
+
+    /// The language of a document: the campaign's (`language` in
+    /// campaign.ron), or `--lang` when given explicitly (`zh` alone: the
+    /// campaign's Chinese script) — never the operator's locale.
+    pub fn doc_lang(&self, campaign: &crate::model::Campaign) -> Lang {
+        match &self.lang_flag {
+            None => campaign.language,
+            Some(f) => Lang::detect_for(Some(f), campaign.language),
         }
     }
 
@@ -72,7 +91,7 @@ impl Context {
             return Ok(());
         }
         bail!(match self.lang {
-            Lang::Zh => format!("沒有申報項目 {id:?}(pingxuan list 查看全部)"),
+            Lang::Zh | Lang::ZhHans => format!("沒有申報項目 {id:?}(pingxuan list 查看全部)"),
             Lang::En => format!("no nomination {id:?} (pingxuan list shows them all)"),
         })
     }

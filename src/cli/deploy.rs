@@ -136,9 +136,9 @@ pub fn doctor(cx: &Context, a: DoctorArgs) -> Result<i32> {
         outln!(
             "{}",
             match (cx.lang, blocked) {
-                (Lang::Zh, false) => format!("可以工作({warns} 個提醒)"),
+                (Lang::Zh | Lang::ZhHans, false) => format!("可以工作({warns} 個提醒)"),
                 (Lang::En, false) => format!("ready to work ({warns} warnings)"),
-                (Lang::Zh, true) => format!("{fails} 個問題妨礙工作,{warns} 個提醒"),
+                (Lang::Zh | Lang::ZhHans, true) => format!("{fails} 個問題妨礙工作,{warns} 個提醒"),
                 (Lang::En, true) => format!("{fails} problems block work, {warns} warnings"),
             }
         );

@@ -37,7 +37,8 @@ fn format_of(cx: &Context, a: &ExportArgs) -> Result<Format> {
         }
         return Format::parse(f).ok_or_else(|| {
             anyhow!(match cx.lang {
-                Lang::Zh => format!("未知格式 {f:?}：可用 md、html、docx、xlsx、csv、json"),
+                Lang::Zh | Lang::ZhHans =>
+                    format!("未知格式 {f:?}：可用 md、html、docx、xlsx、csv、json"),
                 Lang::En => format!("unknown format {f:?}: use md, html, docx, xlsx, csv or json"),
             })
         });
@@ -59,17 +60,25 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
     }
     let store = cx.open()?;
     let snapshot = store.snapshot()?;
-    let mut opts = Options::new(snapshot.campaign.day_of(&cx.now()?), cx.lang);
+    // Documents speak the campaign's language, not the operator's locale.
+    let mut opts = Options::new(
+        snapshot.campaign.day_of(&cx.now()?),
+        cx.doc_lang(&snapshot.campaign),
+    );
     opts.category = a.category.clone();
-    if a.what == Kind::Audit && !Kind::Audit.formats().contains(&format) {
-        // refuse before the (slow) verification
-        return Err(anyhow!(ExportError::Unsupported {
-            what: "audit",
-            format: format.extension(),
+    let log = if a.what == Kind::Audit {
+        if !Kind::Audit.formats().contains(&format) {
+            // refuse before the (slow) verification
+            return Err(anyhow!(ExportError::Unsupported {
+                what: "audit",
+                format: format.extension(),
+            }
+            .message(cx.lang.zh())));
         }
-        .message(cx.lang.zh())));
-    }
-    let log = crate::act::audit_log::for_kind(&store, a.what, cx.lang)?;
+        Some(crate::act::audit_log::from_history(&store, opts.lang)?)
+    } else {
+        None
+    };
     let Some(what) = What::of(a.what, a.id.as_deref(), log.as_ref()) else {
         bail!(cx.lang.pick(
             "用法：pingxuan export form 編號",
@@ -84,7 +93,7 @@ pub fn run(cx: &Context, a: ExportArgs) -> Result<i32> {
             let commit = export::source_commit(&snapshot);
             let short = commit.get(..12).unwrap_or(&commit);
             match cx.lang {
-                Lang::Zh => errln!("已寫入 {}（來源提交 {short}）", path.display()),
+                Lang::Zh | Lang::ZhHans => errln!("已寫入 {}（來源提交 {short}）", path.display()),
                 Lang::En => errln!("wrote {} (source commit {short})", path.display()),
             }
         }

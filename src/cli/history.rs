@@ -166,7 +166,7 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
         }
         let n = report.violations.len();
         let line = match cx.lang {
-            Lang::Zh => format!("審計 {} 個提交:{n} 處違規", report.commits),
+            Lang::Zh | Lang::ZhHans => format!("審計 {} 個提交:{n} 處違規", report.commits),
             Lang::En => format!("audited {} commits: {n} violations", report.commits),
         };
         if n == 0 {
@@ -196,7 +196,8 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                 errln!(
                     "{}",
                     match cx.lang {
-                        Lang::Zh => format!("pingxuan:{} 個新提交審計通過", report.commits),
+                        Lang::Zh | Lang::ZhHans =>
+                            format!("pingxuan:{} 個新提交審計通過", report.commits),
                         Lang::En =>
                             format!("pingxuan: {} new commits pass the audit", report.commits),
                     }
@@ -244,7 +245,7 @@ pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
                     .find(|m| m.keys.iter().any(|x| same_key(&x.key, &key)))
                 {
                     bail!(match lang {
-                        Lang::Zh => format!("該密鑰已登記給 {}", owner.id),
+                        Lang::Zh | Lang::ZhHans => format!("該密鑰已登記給 {}", owner.id),
                         Lang::En => format!("this key is already registered to {}", owner.id),
                     });
                 }
@@ -276,19 +277,21 @@ pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
                     .find(|x| same_key(&x.key, &key))
                     .ok_or_else(|| {
                         anyhow!(match lang {
-                            Lang::Zh => format!("{id} 沒有登記密鑰 {}", abbreviate(&key)),
+                            Lang::Zh | Lang::ZhHans =>
+                                format!("{id} 沒有登記密鑰 {}", abbreviate(&key)),
                             Lang::En => format!("{id} has no registered key {}", abbreviate(&key)),
                         })
                     })?;
                 if let Some(r) = found.revoked {
                     bail!(match lang {
-                        Lang::Zh => format!("該密鑰已于 {r} 吊銷"),
+                        Lang::Zh | Lang::ZhHans => format!("該密鑰已于 {r} 吊銷"),
                         Lang::En => format!("this key was already revoked on {r}"),
                     });
                 }
                 if on < found.valid_from {
                     bail!(match lang {
-                        Lang::Zh => format!("吊銷日期 {on} 早于生效日期 {}", found.valid_from),
+                        Lang::Zh | Lang::ZhHans =>
+                            format!("吊銷日期 {on} 早于生效日期 {}", found.valid_from),
                         Lang::En => format!(
                             "revocation day {on} is before the key's first valid day {}",
                             found.valid_from
@@ -304,7 +307,7 @@ pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
 
 fn no_member(lang: Lang, id: &str) -> anyhow::Error {
     anyhow!(match lang {
-        Lang::Zh => format!("members.ron 中沒有成員 {id:?}"),
+        Lang::Zh | Lang::ZhHans => format!("members.ron 中沒有成員 {id:?}"),
         Lang::En => format!("no member {id:?} in members.ron"),
     })
 }

@@ -1,5 +1,5 @@
 //! The command line: clap definitions and dispatch; each command is a thin call
-//! into the library. `pingxuan [--repo DIR] [--lang zh|en] <command>`.
+//! into the library. `pingxuan [--repo DIR] [--lang zh-Hans|zh-Hant|en] <command>`.
 
 /// `println!` for the command line: text made safe for a terminal, and a closed
 /// stdout ends the program quietly (see [`out`]).
@@ -53,7 +53,9 @@ pub struct Cli {
     /// The campaign repository (default: the current folder).
     #[arg(long, global = true, env = "PINGXUAN_REPO")]
     pub repo: Option<PathBuf>,
-    /// Interface language: zh or en (default: from LANG).
+    /// Language: zh-Hans, zh-Hant or en (zh: the campaign's Chinese script);
+    /// default from the locale (LC_ALL, LC_MESSAGES, LANG). Documents
+    /// (`export`) speak the campaign's language unless this is given.
     #[arg(long, global = true)]
     pub lang: Option<String>,
     /// The time an action is recorded at (RFC 3339, e.g. 2017-11-20T10:00:00+08:00);
@@ -156,7 +158,7 @@ pub struct GenArgs {
 
 pub fn run(cli: Cli) -> Result<i32> {
     let lang = Lang::detect(cli.lang.as_deref());
-    let cx = Context::new(cli.repo.clone(), lang, cli.at.clone());
+    let cx = Context::new(cli.repo.clone(), lang, cli.at.clone()).with_lang_flag(cli.lang.clone());
     match cli.command {
         None => crate::tui::run(crate::tui::Options {
             repo: cli.repo.clone(),

@@ -26,7 +26,7 @@ pub struct StatusArgs {
 }
 
 fn score(s: Option<f64>) -> String {
-    s.map_or_else(|| "—".to_string(), |s| format!("{s:.2}"))
+    s.map_or_else(|| "—".to_string(), crate::rules::round::two)
 }
 
 fn print_ranking(l: Lang, r: &Ranking) {

@@ -41,7 +41,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         outln!(
             "{}",
             match cx.lang {
-                Lang::Zh => format!("無問題:{} 個申報項目", snapshot.records.len()),
+                Lang::Zh | Lang::ZhHans => format!("無問題:{} 個申報項目", snapshot.records.len()),
                 Lang::En => format!("no problems: {} nominations", snapshot.records.len()),
             }
         );
@@ -52,7 +52,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         errln!(
             "{}",
             match cx.lang {
-                Lang::Zh => format!("{} 個問題", snapshot.problems.len()),
+                Lang::Zh | Lang::ZhHans => format!("{} 個問題", snapshot.problems.len()),
                 Lang::En => format!("{} problems", snapshot.problems.len()),
             }
         );

@@ -81,7 +81,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
             }
             let head = report.head.as_deref().map(|h| h.get(..12).unwrap_or(h));
             match (report.pushed, lang) {
-                (true, Lang::Zh) => outln!(
+                (true, Lang::Zh | Lang::ZhHans) => outln!(
                     "已推送到 {}/{}({} 次重試)",
                     report.remote,
                     report.branch,
@@ -93,7 +93,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
                     report.branch,
                     report.retries
                 ),
-                (false, Lang::Zh) => outln!("已是最新 {}", head.unwrap_or("-")),
+                (false, Lang::Zh | Lang::ZhHans) => outln!("已是最新 {}", head.unwrap_or("-")),
                 (false, Lang::En) => outln!("up to date {}", head.unwrap_or("-")),
             }
             Ok(0)
@@ -234,7 +234,9 @@ pub fn set_aside(cx: &Context, a: SetAsideArgs) -> Result<i32> {
 fn step_text(m: &Integrated, lang: Lang) -> String {
     let short = |s: &str| s.get(..12).unwrap_or(s).to_string();
     match (m, lang) {
-        (Integrated::FastForward { to, .. }, Lang::Zh) => format!("快進到 {}", short(to)),
+        (Integrated::FastForward { to, .. }, Lang::Zh | Lang::ZhHans) => {
+            format!("快進到 {}", short(to))
+        }
         (Integrated::FastForward { to, .. }, Lang::En) => format!("fast-forward to {}", short(to)),
         (
             Integrated::Replayed {
@@ -243,7 +245,7 @@ fn step_text(m: &Integrated, lang: Lang) -> String {
                 set_aside,
                 ..
             },
-            Lang::Zh,
+            Lang::Zh | Lang::ZhHans,
         ) => format!(
             "在 {} 之上重放了 {} 項操作(已重新簽名),擱置 {} 項",
             short(onto),
@@ -264,9 +266,9 @@ fn step_text(m: &Integrated, lang: Lang) -> String {
             short(onto),
             set_aside.len()
         ),
-        (Integrated::NoRemoteBranch, Lang::Zh) => "遠端還沒有此分支".into(),
+        (Integrated::NoRemoteBranch, Lang::Zh | Lang::ZhHans) => "遠端還沒有此分支".into(),
         (Integrated::NoRemoteBranch, Lang::En) => "the remote has no such branch yet".into(),
-        (Integrated::UpToDate | Integrated::Ahead, Lang::Zh) => "無需接收".into(),
+        (Integrated::UpToDate | Integrated::Ahead, Lang::Zh | Lang::ZhHans) => "無需接收".into(),
         (Integrated::UpToDate | Integrated::Ahead, Lang::En) => "nothing to take in".into(),
     }
 }

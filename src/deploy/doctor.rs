@@ -117,7 +117,7 @@ pub fn doctor(opts: &DoctorOptions) -> Vec<Check> {
         (Some(store), Some(Ok(snapshot))) => {
             let head = snapshot.commit.as_deref().unwrap_or("-");
             let found = match out.lang {
-                Lang::Zh => format!(
+                Lang::Zh | Lang::ZhHans => format!(
                     "{}:{} 位成員,{} 個申報項目,最新提交 {}",
                     snapshot.campaign.title,
                     snapshot.members.len(),
@@ -342,7 +342,7 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
         }
         None => {
             let found = match out.lang {
-                Lang::Zh => format!("{email} 不是 members.ron 中的成員:只能查看"),
+                Lang::Zh | Lang::ZhHans => format!("{email} 不是 members.ron 中的成員:只能查看"),
                 Lang::En => format!("{email} is no member in members.ron: read-only"),
             };
             let fix = out.t(
@@ -415,7 +415,7 @@ fn check_signing(
     let day = opts.now.date_naive();
     let status = verifier.verify(&signature, payload, &snapshot.members, &me.email, day);
     let chair_adds = match out.lang {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "請主任登記您的公鑰:pingxuan key add {} --key <公鑰行或指紋>,同步後再試",
             me.id
         ),
@@ -427,7 +427,9 @@ fn check_signing(
     match status {
         SigStatus::Good { member, .. } if member == me.id => {
             let found = match out.lang {
-                Lang::Zh => format!("{what}:能簽名,已登記給 {member},今天({day})有效"),
+                Lang::Zh | Lang::ZhHans => {
+                    format!("{what}:能簽名,已登記給 {member},今天({day})有效")
+                }
                 Lang::En => {
                     format!("{what}: signs, registered to {member}, valid today ({day})")
                 }
@@ -436,14 +438,18 @@ fn check_signing(
         }
         SigStatus::Good { member, .. } => {
             let found = match out.lang {
-                Lang::Zh => format!("{what}:這把密鑰登記給了 {member},不是 {}", me.id),
+                Lang::Zh | Lang::ZhHans => {
+                    format!("{what}:這把密鑰登記給了 {member},不是 {}", me.id)
+                }
                 Lang::En => format!("{what}: this key is registered to {member}, not {}", me.id),
             };
             out.push(name, Level::Fail, found, Some(chair_adds))
         }
         SigStatus::UnknownKey { .. } => {
             let found = match out.lang {
-                Lang::Zh => format!("{what}:能簽名,但 members.ron 中沒有登記這把密鑰"),
+                Lang::Zh | Lang::ZhHans => {
+                    format!("{what}:能簽名,但 members.ron 中沒有登記這把密鑰")
+                }
                 Lang::En => {
                     format!("{what}: signs, but no member registered this key in members.ron")
                 }
@@ -452,14 +458,14 @@ fn check_signing(
         }
         SigStatus::KeyRevoked { revoked, .. } => {
             let found = match out.lang {
-                Lang::Zh => format!("{what}:已于 {revoked} 吊銷"),
+                Lang::Zh | Lang::ZhHans => format!("{what}:已于 {revoked} 吊銷"),
                 Lang::En => format!("{what}: revoked on {revoked}"),
             };
             out.push(name, Level::Fail, found, Some(chair_adds))
         }
         SigStatus::KeyNotYetValid { valid_from, .. } => {
             let found = match out.lang {
-                Lang::Zh => format!("{what}:{valid_from} 起才有效"),
+                Lang::Zh | Lang::ZhHans => format!("{what}:{valid_from} 起才有效"),
                 Lang::En => format!("{what}: valid only from {valid_from}"),
             };
             let fix = out.t(
@@ -589,11 +595,11 @@ fn check_remote_and_hook(
         .and_then(|r| r.url().ok().map(str::to_string));
     let Some(url) = url else {
         let found = match out.lang {
-            Lang::Zh => format!("沒有遠端 {remote}:只在本機工作,不能同步"),
+            Lang::Zh | Lang::ZhHans => format!("沒有遠端 {remote}:只在本機工作,不能同步"),
             Lang::En => format!("no remote {remote}: you work alone and cannot sync"),
         };
         let fix = match out.lang {
-            Lang::Zh => {
+            Lang::Zh | Lang::ZhHans => {
                 format!("git remote add {remote} <服務器地址,例如 ssh://git@server/campaign>")
             }
             Lang::En => {
@@ -608,14 +614,14 @@ fn check_remote_and_hook(
         Ok(heads) => {
             let n = heads.lines().count();
             let found = match out.lang {
-                Lang::Zh => format!("{remote} = {url}:可達,{n} 個分支"),
+                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}:可達,{n} 個分支"),
                 Lang::En => format!("{remote} = {url}: reachable, {n} branches"),
             };
             out.push("remote", Level::Ok, found, None);
         }
         Err(e) => {
             let found = match out.lang {
-                Lang::Zh => format!("{remote} = {url}:不可達:{e}"),
+                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}:不可達:{e}"),
                 Lang::En => format!("{remote} = {url}: unreachable: {e}"),
             };
             let fix = out.t(
@@ -637,7 +643,7 @@ fn check_remote_and_hook(
         },
         None => {
             let found = match out.lang {
-                Lang::Zh => format!("無法從這裏查看 {url} 上的鈎子"),
+                Lang::Zh | Lang::ZhHans => format!("無法從這裏查看 {url} 上的鈎子"),
                 Lang::En => format!("the hook on {url} cannot be seen from here"),
             };
             let fix = out.t(
@@ -653,7 +659,7 @@ fn check_remote_and_hook(
 fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str>, shown: &str) {
     let name = "server-hook";
     let install = match out.lang {
-        Lang::Zh => format!("在服務器上運行:pingxuan hook install {shown}"),
+        Lang::Zh | Lang::ZhHans => format!("在服務器上運行:pingxuan hook install {shown}"),
         Lang::En => format!("on the server, run: pingxuan hook install {shown}"),
     };
     let state = match hook_install::hook_state(server) {
@@ -678,7 +684,7 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
         }
         HookState::Ours { program, runnable } if !runnable => {
             let found = match out.lang {
-                Lang::Zh => format!("鈎子運行的 {program} 不存在或不可執行"),
+                Lang::Zh | Lang::ZhHans => format!("鈎子運行的 {program} 不存在或不可執行"),
                 Lang::En => format!("the hook runs {program}, which is missing or not executable"),
             };
             out.push(name, Level::Fail, found, Some(install))
@@ -686,18 +692,22 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
         HookState::Ours { program, .. } => match (pinned, our_root) {
             (None, _) => {
                 let found = match out.lang {
-                    Lang::Zh => format!("鈎子已安裝({program}),但沒有固定創始提交"),
+                    Lang::Zh | Lang::ZhHans => format!("鈎子已安裝({program}),但沒有固定創始提交"),
                     Lang::En => format!("hook installed ({program}), but no genesis pinned"),
                 };
                 let fix = match out.lang {
-                    Lang::Zh => format!("pingxuan hook install {shown} --genesis <第一個提交>"),
+                    Lang::Zh | Lang::ZhHans => {
+                        format!("pingxuan hook install {shown} --genesis <第一個提交>")
+                    }
                     Lang::En => format!("pingxuan hook install {shown} --genesis <first commit>"),
                 };
                 out.push(name, Level::Warn, found, Some(fix))
             }
             (Some(p), Some(root)) if !p.eq_ignore_ascii_case(root) => {
                 let found = match out.lang {
-                    Lang::Zh => format!("服務器固定的創始提交 {p} 不是本倉庫的第一個提交 {root}"),
+                    Lang::Zh | Lang::ZhHans => {
+                        format!("服務器固定的創始提交 {p} 不是本倉庫的第一個提交 {root}")
+                    }
                     Lang::En => {
                         format!("the server pins genesis {p}, but this history starts at {root}")
                     }
@@ -710,7 +720,9 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
             }
             (Some(p), _) => {
                 let found = match out.lang {
-                    Lang::Zh => format!("鈎子已安裝({program}),創始提交 {}", &p[..p.len().min(12)]),
+                    Lang::Zh | Lang::ZhHans => {
+                        format!("鈎子已安裝({program}),創始提交 {}", &p[..p.len().min(12)])
+                    }
                     Lang::En => format!(
                         "hook installed ({program}), genesis {}",
                         &p[..p.len().min(12)]
@@ -754,7 +766,7 @@ fn check_clock(out: &mut Out, store: &Store) {
     // A few minutes of drift between machines is normal.
     if behind > chrono::Duration::minutes(5) {
         let found = match out.lang {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "本機時鐘 {} 比最新提交 {short}({})慢 {} 分鐘",
                 now.format("%Y-%m-%d %H:%M UTC"),
                 last.format("%Y-%m-%d %H:%M UTC"),
@@ -774,7 +786,7 @@ fn check_clock(out: &mut Out, store: &Store) {
         out.push("clock", Level::Fail, found, Some(fix));
     } else {
         let found = match out.lang {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "{},最新提交 {short} 于 {}",
                 now.format("%Y-%m-%d %H:%M UTC"),
                 last.format("%Y-%m-%d %H:%M UTC")

@@ -91,7 +91,7 @@ pub struct Installed {
 /// The text of the hook script.
 pub fn hook_script(program: &Path, lang: crate::i18n::Lang) -> String {
     let lang = match lang {
-        crate::i18n::Lang::Zh => "zh",
+        crate::i18n::Lang::Zh | crate::i18n::Lang::ZhHans => "zh",
         crate::i18n::Lang::En => "en",
     };
     format!(

@@ -154,7 +154,7 @@ fn counts(doc: &AuditDoc<'_>, l: Lang) -> String {
         l.pick("帶簽名", "signed")
     };
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "共{}個提交；{signed}{}個；有違規{}個。每個簽名只驗證一次。",
             doc.commits, doc.signed, doc.with_violations
         ),

@@ -61,14 +61,9 @@ pub fn cell_text(c: &Cell) -> String {
 }
 
 /// A number with at most two decimals, trailing zeros dropped (`84.02`, `90`).
+/// Rounded half up by the one rule ([`crate::rules::round`]).
 pub fn number(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    crate::rules::round::short(v)
 }
 
 /// Writes the sheet, with the commit appended to every row as a last column.
@@ -115,7 +110,7 @@ pub fn write(
 
 /// An optional number for a cell: two decimals, empty when missing.
 pub fn num(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{v:.2}"))
+    v.map_or_else(String::new, crate::rules::round::two)
 }
 
 #[cfg(test)]

@@ -141,20 +141,20 @@ pub fn title(doc: &DecisionDoc, l: Lang) -> String {
         .categories
         .iter()
         .map(|c| match l {
-            Lang::Zh => format!("「{}」", c.name),
+            Lang::Zh | Lang::ZhHans => format!("「{}」", c.name),
             Lang::En => format!("“{}”", c.name),
         })
         .collect();
     match l {
-        Lang::Zh => format!("關於命名錶彰{}的決定", names.join("")),
+        Lang::Zh | Lang::ZhHans => format!("關於命名錶彰{}的決定", names.join("")),
         Lang::En => format!("Decision on the commendation: {}", names.join(", ")),
     }
 }
 
 fn count(n: usize, kind: NomineeKind, l: Lang) -> String {
     match (l, kind) {
-        (Lang::Zh, NomineeKind::Organisation) => format!("{n}個"),
-        (Lang::Zh, NomineeKind::Person) => format!("{n}名"),
+        (Lang::Zh | Lang::ZhHans, NomineeKind::Organisation) => format!("{n}個"),
+        (Lang::Zh | Lang::ZhHans, NomineeKind::Person) => format!("{n}名"),
         (Lang::En, _) => n.to_string(),
     }
 }
@@ -169,7 +169,7 @@ fn line(e: &Commended, kind: NomineeKind, l: Lang) -> String {
         NomineeKind::Organisation => e.brand.clone().filter(|b| !b.trim().is_empty()),
     };
     match (extra, l) {
-        (Some(x), Lang::Zh) => format!("{}（{x}）", e.name),
+        (Some(x), Lang::Zh | Lang::ZhHans) => format!("{}（{x}）", e.name),
         (Some(x), Lang::En) => format!("{} ({x})", e.name),
         (None, _) => e.name.clone(),
     }
@@ -200,7 +200,7 @@ pub fn document(doc: &DecisionDoc, l: Lang) -> Document {
             .to_string(),
     ));
     blocks.push(Block::Para(match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "根據《{}》，經各單位推薦申報，評委會日常測評、明察暗訪、實地考察、座談走訪和民主測評，徵求有關部門意見，並經社會公示無異議，決定命名以下單位和個人，予以表彰：",
             doc.campaign
         ),
@@ -212,7 +212,7 @@ pub fn document(doc: &DecisionDoc, l: Lang) -> Document {
     for (i, cat) in doc.categories.iter().enumerate() {
         let n = count(cat.commended.len(), cat.nominee, l);
         blocks.push(Block::Heading(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "{}、「{}」（{n}，排名不分先後）",
                 NUM.get(i).copied().unwrap_or("〇"),
                 cat.name

@@ -184,7 +184,7 @@ pub const BLANK: &str = "\u{3000}\u{3000}";
 /// `年　　月　　日` with room to write the date by hand.
 pub fn date_blank(l: Lang) -> String {
     match l {
-        Lang::Zh => format!("{BLANK}年{BLANK}月{BLANK}日"),
+        Lang::Zh | Lang::ZhHans => format!("{BLANK}年{BLANK}月{BLANK}日"),
         Lang::En => "date: ____________".to_string(),
     }
 }

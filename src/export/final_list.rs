@@ -114,8 +114,10 @@ fn title(l: Lang) -> &'static str {
 
 fn heading(cat: &FinalCategory, l: Lang) -> String {
     match (cat.slots, l) {
-        (Some(s), Lang::Zh) => format!("{}（共{}，名額{}個）", cat.name, count(cat), s),
-        (None, Lang::Zh) => format!("{}（共{}）", cat.name, count(cat)),
+        (Some(s), Lang::Zh | Lang::ZhHans) => {
+            format!("{}（共{}，名額{}個）", cat.name, count(cat), s)
+        }
+        (None, Lang::Zh | Lang::ZhHans) => format!("{}（共{}）", cat.name, count(cat)),
         (Some(s), Lang::En) => format!("{} ({} of at most {})", cat.name, cat.entries.len(), s),
         (None, Lang::En) => format!("{} ({})", cat.name, cat.entries.len()),
     }
@@ -152,7 +154,7 @@ fn outside_text(cat: &FinalCategory, l: Lang) -> Option<String> {
     (!cat.outside_selection.is_empty()).then(|| {
         let ids = crate::rules::text::join(&cat.outside_selection, l.zh());
         match l {
-            Lang::Zh => {
+            Lang::Zh | Lang::ZhHans => {
                 format!("注意：{ids} 已決定入選，但不在當前排名的入選範圍內，未列入本名單。")
             }
             Lang::En => format!(

@@ -108,7 +108,7 @@ pub fn build(snapshot: &Snapshot, id: &str, opts: &Options) -> Result<FormDoc, E
         |c| l.pick(&c.name, &c.name_en).to_string(),
     );
     let title = match l {
-        Lang::Zh => format!("{cat_name}申報表"),
+        Lang::Zh | Lang::ZhHans => format!("{cat_name}申報表"),
         Lang::En => format!("Application form: {cat_name}"),
     };
     let unit = unit_name(snapshot, &n.unit);
@@ -198,7 +198,7 @@ fn figures(n: &Nomination, l: Lang) -> Vec<Field> {
         .appraisal_satisfaction
         .iter()
         .map(|(y, v)| match l {
-            Lang::Zh => format!("{y}年行風評議滿意率 {}", pct(*v)),
+            Lang::Zh | Lang::ZhHans => format!("{y}年行風評議滿意率 {}", pct(*v)),
             Lang::En => format!("{y} trade-style appraisal satisfaction {}", pct(*v)),
         })
         .collect();
@@ -252,7 +252,9 @@ fn record_fields(n: &Nomination, l: Lang) -> Vec<Field> {
         n.honours
             .iter()
             .map(|h| match l {
-                Lang::Zh => format!("{}（{}，{}年起）", h.title, level(h.level, l), h.since),
+                Lang::Zh | Lang::ZhHans => {
+                    format!("{}（{}，{}年起）", h.title, level(h.level, l), h.since)
+                }
                 Lang::En => format!("{} ({}, since {})", h.title, level(h.level, l), h.since),
             })
             .collect(),
@@ -262,7 +264,7 @@ fn record_fields(n: &Nomination, l: Lang) -> Vec<Field> {
         n.media
             .iter()
             .map(|r| match l {
-                Lang::Zh => format!(
+                Lang::Zh | Lang::ZhHans => format!(
                     "{} {}（{}）《{}》",
                     date(r.date, l),
                     r.outlet,
@@ -306,7 +308,7 @@ fn record_fields(n: &Nomination, l: Lang) -> Vec<Field> {
         n.supervisors
             .iter()
             .map(|s| match l {
-                Lang::Zh => format!("{}（{}）", s.name, s.affiliation),
+                Lang::Zh | Lang::ZhHans => format!("{}（{}）", s.name, s.affiliation),
                 Lang::En => format!("{} ({})", s.name, s.affiliation),
             })
             .collect(),
@@ -399,7 +401,7 @@ impl super::document::Document for FormDoc {
 pub fn copy_mark(i: usize, l: Lang) -> String {
     const NUM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
     match l {
-        Lang::Zh => format!("第{}聯", NUM.get(i).copied().unwrap_or("?")),
+        Lang::Zh | Lang::ZhHans => format!("第{}聯", NUM.get(i).copied().unwrap_or("?")),
         Lang::En => format!("Copy {} of {COPIES}", i + 1),
     }
 }
@@ -422,7 +424,7 @@ fn meta_line(doc: &FormDoc, l: Lang) -> String {
         .clone()
         .unwrap_or_else(|| l.pick("未報送", "not filed").to_string());
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "編號：{}　申報日期：{}　報送日期：{}",
             doc.id, doc.registered, filed
         ),
@@ -435,7 +437,7 @@ fn meta_line(doc: &FormDoc, l: Lang) -> String {
 
 fn sign_line(l: Lang) -> String {
     match l {
-        Lang::Zh => format!("（簽字、蓋章）{BLANK}{}", date_blank(l)),
+        Lang::Zh | Lang::ZhHans => format!("（簽字、蓋章）{BLANK}{}", date_blank(l)),
         Lang::En => "(signature, seal)   date: ____________".to_string(),
     }
 }
@@ -546,7 +548,7 @@ pub fn document(doc: &FormDoc, l: Lang, copies: usize) -> Document {
     }
     if copies < doc.copies {
         blocks.push(Block::Note(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "一式三份：{}{}，{}{}，{}{}。",
                 copy_mark(0, l),
                 keeper(0, l),

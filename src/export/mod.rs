@@ -45,6 +45,7 @@ pub mod kind;
 pub mod md;
 pub mod notice;
 pub mod scores;
+pub mod script;
 pub mod sheet;
 pub mod sheets;
 pub mod xlsx;
@@ -320,7 +321,46 @@ pub fn render(
         return Err(document::unsupported(kind, format));
     }
     let doc = build(snapshot, what, opts)?;
+    if opts.lang == Lang::ZhHans {
+        return render_hans(snapshot, doc.as_ref(), format, opts);
+    }
     document::render(doc.as_ref(), format, opts)
+}
+
+/// A zh-Hans document: the program's words converted, record text as entered
+/// ([`script::Keep`]).
+fn render_hans(
+    snapshot: &Snapshot,
+    doc: &dyn Document,
+    format: Format,
+    opts: &Options,
+) -> Result<Vec<u8>, ExportError> {
+    let keep = script::Keep::of(snapshot);
+    let l = opts.lang;
+    match format {
+        Format::Json => doc.json(),
+        Format::Docx => {
+            let mut d = doc
+                .blocks(l)
+                .ok_or_else(|| document::unsupported(doc.kind(), format))?;
+            keep.document(&mut d);
+            docx::write(&d)
+        }
+        Format::Xlsx => {
+            let mut sheets = doc
+                .sheets(l)
+                .ok_or_else(|| document::unsupported(doc.kind(), format))?;
+            keep.sheets(&mut sheets);
+            xlsx::write(&sheets, source_label(l), doc.commit(), opts.day)
+        }
+        Format::Markdown | Format::Html | Format::Csv => {
+            let bytes = document::render(doc, format, opts)?;
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok(keep.convert(&text).into_bytes()),
+                Err(e) => Ok(e.into_bytes()),
+            }
+        }
+    }
 }
 
 /// Builds the document `what` names, ready for any of its formats.
@@ -428,14 +468,14 @@ pub fn nominee_line(n: &Nomination, lang: Lang) -> String {
 pub fn date(d: NaiveDate, lang: Lang) -> String {
     use chrono::Datelike;
     match lang {
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::Zh | Lang::ZhHans => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         Lang::En => d.format("%Y-%m-%d").to_string(),
     }
 }
 
 /// A score with two decimals, `—` when missing.
 pub fn score(s: Option<f64>) -> String {
-    s.map_or_else(|| "\u{2014}".to_string(), |s| format!("{s:.2}"))
+    s.map_or_else(|| "\u{2014}".to_string(), crate::rules::round::two)
 }
 
 /// The first sentences of `deeds`: at most `max` characters (a text at most a

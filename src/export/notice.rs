@@ -210,7 +210,7 @@ pub fn title(doc: &NoticeDoc, l: Lang) -> String {
         ""
     };
     match l {
-        Lang::Zh => format!("{}候選名單公示{draft}", names.join("、")),
+        Lang::Zh | Lang::ZhHans => format!("{}候選名單公示{draft}", names.join("、")),
         Lang::En => format!(
             "Public notice of the candidates: {}{draft}",
             names.join(", ")
@@ -221,8 +221,8 @@ pub fn title(doc: &NoticeDoc, l: Lang) -> String {
 /// `9個`, `10名`: organisations are counted with 個, people with 名.
 fn count(n: usize, kind: NomineeKind, l: Lang) -> String {
     match (l, kind) {
-        (Lang::Zh, NomineeKind::Organisation) => format!("{n}個"),
-        (Lang::Zh, NomineeKind::Person) => format!("{n}名"),
+        (Lang::Zh | Lang::ZhHans, NomineeKind::Organisation) => format!("{n}個"),
+        (Lang::Zh | Lang::ZhHans, NomineeKind::Person) => format!("{n}名"),
         (Lang::En, _) => n.to_string(),
     }
 }
@@ -230,7 +230,7 @@ fn count(n: usize, kind: NomineeKind, l: Lang) -> String {
 /// The paragraph before the lists.
 fn lead(doc: &NoticeDoc, l: Lang) -> String {
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "根據《{}》，經評委會日常測評、實地考察、座談走訪、民主測評，並徵求有關部門意見，確定以下候選對象，現予以公示，接受社會監督。",
             doc.campaign
         ),
@@ -245,7 +245,7 @@ fn heading(i: usize, cat: &NoticeCategory, l: Lang) -> String {
     const NUM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
     let n = count(cat.entries.len(), cat.nominee, l);
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "{}、{}（{n}，排名不分先後）",
             NUM.get(i).copied().unwrap_or("〇"),
             cat.name
@@ -262,7 +262,9 @@ fn window_lines(doc: &NoticeDoc, l: Lang) -> Vec<String> {
         .map(|c| (c.first_day, c.last_day))
         .collect();
     let line = |a: NaiveDate, b: NaiveDate| match l {
-        Lang::Zh => format!("{}至{}（共{}天）", date(a, l), date(b, l), doc.notice_days),
+        Lang::Zh | Lang::ZhHans => {
+            format!("{}至{}（共{}天）", date(a, l), date(b, l), doc.notice_days)
+        }
         Lang::En => format!(
             "{} to {} inclusive ({} days)",
             date(a, l),
@@ -277,7 +279,7 @@ fn window_lines(doc: &NoticeDoc, l: Lang) -> Vec<String> {
             vec![format!("{label}{}{}", line(*a, *b), l.pick("。", "."))]
         }
         _ if windows.iter().all(|w| w.0.is_none()) => vec![match l {
-            Lang::Zh => format!("{label}自發布之日起{}天。", doc.notice_days),
+            Lang::Zh | Lang::ZhHans => format!("{label}自發布之日起{}天。", doc.notice_days),
             Lang::En => format!(
                 "{label}{} days from publication (not published yet).",
                 doc.notice_days
@@ -303,7 +305,7 @@ fn window_lines(doc: &NoticeDoc, l: Lang) -> Vec<String> {
 /// How to object, then the channel's particulars.
 fn objection_lines(doc: &NoticeDoc, l: Lang) -> (String, Vec<String>) {
     let how = match l {
-        Lang::Zh => "公示期間，對公示對象有異議的，可通過來人、來信、來電或電子郵件向下列受理單位反映。反映問題應實事求是、具體詳實；以單位名義反映的須加蓋公章，以個人名義反映的須署真實姓名並留聯繫方式。每件異議均予登記，由評委會主任核實後作出成立或不成立的決定並說明理由；異議成立的，取消候選資格。對弄虛作假的舉報，評選任何階段均予受理。".to_string(),
+        Lang::Zh | Lang::ZhHans => "公示期間，對公示對象有異議的，可通過來人、來信、來電或電子郵件向下列受理單位反映。反映問題應實事求是、具體詳實；以單位名義反映的須加蓋公章，以個人名義反映的須署真實姓名並留聯繫方式。每件異議均予登記，由評委會主任核實後作出成立或不成立的決定並說明理由；異議成立的，取消候選資格。對弄虛作假的舉報，評選任何階段均予受理。".to_string(),
         Lang::En => "During the notice period, objections to a candidate may be lodged in person, by letter, by telephone or by e-mail with the office below. State the facts concretely; an objection in the name of an organisation must bear its seal, one by a person their real name and a contact. Every objection is recorded and resolved by the committee chair as upheld or dismissed, with reasons; an upheld objection removes the candidate. Reports of fraud are accepted at any stage.".to_string(),
     };
     let colon = l.pick("\u{ff1a}", ": ");
@@ -316,7 +318,9 @@ fn objection_lines(doc: &NoticeDoc, l: Lang) -> (String, Vec<String>) {
         let mut a = doc.address.clone();
         if !doc.postcode.trim().is_empty() {
             a = match l {
-                Lang::Zh => format!("{a}\u{ff08}郵編\u{ff1a}{}\u{ff09}", doc.postcode),
+                Lang::Zh | Lang::ZhHans => {
+                    format!("{a}\u{ff08}郵編\u{ff1a}{}\u{ff09}", doc.postcode)
+                }
                 Lang::En => format!("{a} (postcode {})", doc.postcode),
             };
         }

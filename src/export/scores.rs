@@ -90,7 +90,7 @@ fn flags(a: &Aggregate, ineligible: &[String], snapshot: &Snapshot, l: Lang) -> 
     if a.disagreement {
         let spread = a.stats.as_ref().map_or(0.0, |s| s.spread);
         out.push(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "評分分歧大：極差 {} > {}",
                 num(spread),
                 num(a.disagreement_spread)
@@ -149,7 +149,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
                     .iter()
                     .map(|r| match l {
                         // no rule ids in a Chinese document
-                        Lang::Zh => r.message(true),
+                        Lang::Zh | Lang::ZhHans => r.message(true),
                         Lang::En => format!("[{}] {}", r.rule(), r.message(false)),
                     })
                     .collect();
@@ -274,7 +274,7 @@ fn title(l: Lang) -> &'static str {
 fn rule_text(doc: &ScoresDoc, l: Lang) -> String {
     let w = num(doc.evaluation_weight * 100.0);
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "評委匯總方法：{}；最終得分 = 評委匯總 × {}% + 日常測評、明察暗訪平均分（折算）× {w}%；極差超過 {} 標記為分歧大。未評、棄權、不適用、迴避不計為0分。",
             method_name(doc.method, l),
             num(100.0 - doc.evaluation_weight * 100.0),
@@ -341,7 +341,7 @@ fn stats_line(nom: &ScoresNomination, l: Lang) -> String {
         |m| format!("{} ({})", num(m), a.evaluation.n),
     );
     match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "評分 {}/{} 份；平均 {}；中位數 {}；去極值平均 {}；標準差 {}；最低 {}；最高 {}；極差 {}；評委匯總 {}；日常測評平均 {}；最終得分 {}",
             a.n, a.expected_n,
             f(s.map(|s| s.mean)), f(s.map(|s| s.median)), f(s.map(|s| s.trimmed_mean)),
@@ -487,7 +487,9 @@ pub fn sheets(doc: &ScoresDoc, l: Lang) -> Vec<Sheet> {
                 crits.push((
                     c.id.clone(),
                     match l {
-                        Lang::Zh => format!("{} {}（{}分）", c.id, c.title, num(c.max)),
+                        Lang::Zh | Lang::ZhHans => {
+                            format!("{} {}（{}分）", c.id, c.title, num(c.max))
+                        }
                         Lang::En => format!("{} {} ({})", c.id, c.title, num(c.max)),
                     },
                 ));

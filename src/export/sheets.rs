@@ -279,7 +279,7 @@ pub fn registration(snapshot: &Snapshot, opts: &Options) -> Out {
         }
     }
     let title = match l {
-        Lang::Zh => "擬參與名單匯總表（按報送單位）".to_string(),
+        Lang::Zh | Lang::ZhHans => "擬參與名單匯總表（按報送單位）".to_string(),
         Lang::En => "Registrations by reporting unit".to_string(),
     };
     let table = Table {
@@ -299,7 +299,7 @@ pub fn registration(snapshot: &Snapshot, opts: &Options) -> Out {
         Block::Title(title.clone()),
         Block::Centered(campaign_title(snapshot, l)),
         Block::Para(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "各報送單位每類限報一個（QUOTA），{}前報{}。共{}個報送單位、{}項申報。",
                 zh_date(deadline, l),
                 office_name(snapshot),
@@ -330,12 +330,12 @@ pub fn score_sheet(snapshot: &Snapshot, opts: &Options) -> Out {
         }
         let name = category_name(cat, l);
         let title = match l {
-            Lang::Zh => format!("{name}評分表"),
+            Lang::Zh | Lang::ZhHans => format!("{name}評分表"),
             Lang::En => format!("Score sheet: {name}"),
         };
         blocks.push(Block::Title(title.clone()));
         blocks.push(Block::Plain(match l {
-            Lang::Zh => format!("申報對象：{BLANK}{BLANK}{BLANK}{BLANK}{BLANK}{BLANK}　編號：{BLANK}{BLANK}{BLANK}{BLANK}　評分方式：日常測評／明察暗訪／實地考察／座談走訪"),
+            Lang::Zh | Lang::ZhHans => format!("申報對象：{BLANK}{BLANK}{BLANK}{BLANK}{BLANK}{BLANK}　編號：{BLANK}{BLANK}{BLANK}{BLANK}　評分方式：日常測評／明察暗訪／實地考察／座談走訪"),
             Lang::En => "Nominee: ______________________   No.: __________   Occasion: routine / unannounced / site visit / interview".to_string(),
         }));
         let mut sheet = Sheet::new(
@@ -437,7 +437,7 @@ pub fn ballot(snapshot: &Snapshot, opts: &Options) -> Out {
         }
         let name = category_name(cat, l);
         let title = match l {
-            Lang::Zh => format!("{name}民主測評票"),
+            Lang::Zh | Lang::ZhHans => format!("{name}民主測評票"),
             Lang::En => format!("Democratic-evaluation ballot: {name}"),
         };
         blocks.push(Block::Title(title));
@@ -557,17 +557,17 @@ pub fn letter(snapshot: &Snapshot, opts: &Options) -> Out {
         .collect();
     let month_day = format!("{BLANK}月{BLANK}日");
     let title = match l {
-        Lang::Zh => "關於徵求評選對象意見的函".to_string(),
+        Lang::Zh | Lang::ZhHans => "關於徵求評選對象意見的函".to_string(),
         Lang::En => "Letter asking for the departments' opinions".to_string(),
     };
     let mut blocks = vec![
         Block::Title(title.clone()),
         Block::Plain(match l {
-            Lang::Zh => format!("{}：", depts.join("、")),
+            Lang::Zh | Lang::ZhHans => format!("{}：", depts.join("、")),
             Lang::En => format!("To: {}", depts.join(", ")),
         }),
         Block::Para(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "根據《{}》，確定候選名單前須徵求{}等部門意見。現將評選對象名單（見附件）送上，請逐一核實，在回執中註明「同意」「有意見」或「否決」，有意見或否決的請說明理由，於{}前加蓋公章後送回{}。",
                 campaign_title(snapshot, l),
                 depts.join("、"),
@@ -616,7 +616,7 @@ pub fn letter(snapshot: &Snapshot, opts: &Options) -> Out {
     for d in &depts {
         blocks.push(Block::PageBreak);
         blocks.push(Block::Title(match l {
-            Lang::Zh => format!("回　執（{d}）"),
+            Lang::Zh | Lang::ZhHans => format!("回　執（{d}）"),
             Lang::En => format!("Reply slip ({d})"),
         }));
         let mut t = Table::simple(
@@ -702,7 +702,7 @@ pub fn opinions(snapshot: &Snapshot, opts: &Options) -> Out {
     let mut blocks = vec![
         Block::Title(title.clone()),
         Block::Note(match l {
-            Lang::Zh => format!(
+            Lang::Zh | Lang::ZhHans => format!(
                 "徵求{}個部門意見；任一部門否決的，不得列入候選名單；全部部門答覆且無否決，方可列為候選對象。",
                 depts.len()
             ),
@@ -840,7 +840,7 @@ pub fn objections(snapshot: &Snapshot, opts: &Options) -> Out {
         .pick("異議登記及處理情況", "Objections and their handling")
         .to_string();
     let summary = match l {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "共登記異議{}件：成立{}件，不成立{}件，待處理{}件。異議成立的，取消候選資格。",
             list.len(),
             upheld,

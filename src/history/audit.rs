@@ -864,8 +864,8 @@ impl Judge<'_> {
                 let m = match (new.is_some(), self.lang) {
                     (true, Lang::En) => format!("rewrites {o}'s file"),
                     (false, Lang::En) => format!("deletes {o}'s file"),
-                    (true, Lang::Zh) => format!("改寫了 {o} 的文件"),
-                    (false, Lang::Zh) => format!("刪除了 {o} 的文件"),
+                    (true, Lang::Zh | Lang::ZhHans) => format!("改寫了 {o} 的文件"),
+                    (false, Lang::Zh | Lang::ZhHans) => format!("刪除了 {o} 的文件"),
                 };
                 self.push(ViolationKind::OthersFile, "ROLES", Some(path), m);
                 others = true;

@@ -131,7 +131,7 @@ fn opt(s: Option<&str>) -> String {
 fn by(lang: Lang, name: &str) -> String {
     match lang {
         Lang::En => format!(" by {name}"),
-        Lang::Zh => format!("({name})"),
+        Lang::Zh | Lang::ZhHans => format!("({name})"),
     }
 }
 
@@ -761,7 +761,9 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
                             "key added for {}: {shown} valid from {}",
                             m.name, k.valid_from
                         ),
-                        Lang::Zh => format!("{} 新增密鑰 {shown},{} 起生效", m.name, k.valid_from),
+                        Lang::Zh | Lang::ZhHans => {
+                            format!("{} 新增密鑰 {shown},{} 起生效", m.name, k.valid_from)
+                        }
                     };
                     o.push(
                         format!("members.{}.keys", m.id),
@@ -775,11 +777,13 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
                 Some(x) if x != k => {
                     let text = match (lang, k.revoked) {
                         (Lang::En, Some(r)) => format!("key of {} {shown} revoked on {r}", m.name),
-                        (Lang::Zh, Some(r)) => format!("{} 的密鑰 {shown} 于 {r} 吊銷", m.name),
+                        (Lang::Zh | Lang::ZhHans, Some(r)) => {
+                            format!("{} 的密鑰 {shown} 于 {r} 吊銷", m.name)
+                        }
                         (Lang::En, None) => {
                             format!("key of {} {shown} valid from {}", m.name, k.valid_from)
                         }
-                        (Lang::Zh, None) => {
+                        (Lang::Zh | Lang::ZhHans, None) => {
                             format!("{} 的密鑰 {shown} 自 {} 起生效", m.name, k.valid_from)
                         }
                     };

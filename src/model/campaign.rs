@@ -56,6 +56,12 @@ pub struct Campaign {
     /// document number (文號); `None` leaves both blank on the draft.
     #[serde(default)]
     pub commendation: Option<Commendation>,
+    /// The language of the campaign's documents (notice, final list, forms,
+    /// scores, audit): `"zh-Hant"`, `"zh-Hans"` or `"en"`; `export --lang`
+    /// overrides it, the operator's locale never does. Campaigns written
+    /// before the field existed load as zh-Hant (the documents as they were).
+    #[serde(default)]
+    pub language: crate::i18n::Lang,
 }
 
 /// TIME-FORWARD: `max_offline` when `campaign.ron` does not set it (hours).

@@ -15,6 +15,9 @@
 //! Final score: `(1 − w) × reviewer aggregate + w × mean of the Routine and
 //! Unannounced ratings`, the ratings (0–100) scaled to the category total; without
 //! any such rating the final score is the reviewer aggregate and the result says so.
+//!
+//! Every computed value is stored as [`exact`] (its decimal, to nine places)
+//! and shown through [`super::round`]: half up, two places, in one place.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,7 @@ use crate::model::{
 };
 
 use super::conflict::{conflict_of, expected_reviewers, ConflictReason};
+use super::round::exact;
 use super::text::{num, pick};
 
 /// One reviewer's total.
@@ -76,13 +80,13 @@ pub fn review_total(category: &Category, reviewer: &str, score: &Score) -> Revie
         }
     }
     if t.scored > 0 && t.scored_max > 0.0 {
-        t.total = Some(t.points / t.scored_max * category.total_max());
+        t.total = Some(exact(t.points / t.scored_max * category.total_max()));
     }
     t
 }
 
 pub fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    (!values.is_empty()).then(|| exact(values.iter().sum::<f64>() / values.len() as f64))
 }
 
 fn sorted(values: &[f64]) -> Vec<f64> {
@@ -97,7 +101,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     match n {
         0 => None,
         _ if n % 2 == 1 => Some(v[n / 2]),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+        _ => Some(exact((v[n / 2 - 1] + v[n / 2]) / 2.0)),
     }
 }
 
@@ -124,7 +128,7 @@ pub fn std_dev(values: &[f64]) -> Option<f64> {
     }
     let m = mean(values)?;
     let ss: f64 = values.iter().map(|v| (v - m) * (v - m)).sum();
-    Some((ss / (n as f64 - 1.0)).sqrt())
+    Some(exact((ss / (n as f64 - 1.0)).sqrt()))
 }
 
 /// Statistics over the review totals.
@@ -155,7 +159,7 @@ pub fn stats(values: &[f64], trim_min_reviews: u32) -> Option<Stats> {
         std_dev: std_dev(&v),
         min,
         max,
-        spread: max - min,
+        spread: exact(max - min),
     })
 }
 
@@ -288,7 +292,7 @@ pub fn final_score(
         (Some(a), Some(r)) => {
             let w = weight.clamp(0.0, 1.0);
             (
-                Some((1.0 - w) * a + w * r / 100.0 * total_max),
+                Some(exact((1.0 - w) * a + w * r / 100.0 * total_max)),
                 FinalNote::Weighted,
             )
         }
@@ -410,7 +414,7 @@ pub fn aggregate_record(
             basically_satisfied: v.basically_satisfied,
             dissatisfied: v.dissatisfied,
             total: v.total(),
-            satisfaction_rate: v.satisfaction_rate(),
+            satisfaction_rate: v.satisfaction_rate().map(exact),
         }),
     }
 }

@@ -259,6 +259,7 @@ pub fn campaign() -> Campaign {
         candidate_needs: CandidateNeeds::default(),
         objection_contact: None,
         commendation: None,
+        language: Default::default(),
     }
 }
 

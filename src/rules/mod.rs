@@ -25,6 +25,7 @@ pub mod quota;
 pub mod rank;
 pub mod refusal;
 pub mod roles;
+pub mod round;
 pub mod scope;
 pub mod status;
 pub mod text;

@@ -37,11 +37,10 @@ pub fn join<S: AsRef<str>>(items: &[S], zh: bool) -> String {
         .join(sep)
 }
 
-/// A number with at most two decimals, trailing zeros dropped: `92.5`, `90`.
+/// A number with at most two decimals, trailing zeros dropped: `92.5`, `90`;
+/// rounded half up by the one rule ([`super::round`]).
 pub fn num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+    super::round::short(x)
 }
 
 /// Picks the Chinese or the English text.

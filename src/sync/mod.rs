@@ -224,7 +224,7 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
             Pushed::Retry(detail) => {
                 if attempt >= opts.max_retries {
                     let message = match opts.lang {
-                        Lang::Zh => format!(
+                        Lang::Zh | Lang::ZhHans => format!(
                             "推送 {attempt} 次重試後仍被拒絕(其他人不斷先推送),已停止;本地提交完好,稍後再運行 `pingxuan sync`。\n最後一次:{detail}"
                         ),
                         Lang::En => format!(
@@ -247,7 +247,7 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
             }
             Pushed::Refused(detail) => {
                 return Err(SyncError::PushRefused(match opts.lang {
-                    Lang::Zh => format!("遠端拒絕了推送(本地提交完好):\n{detail}"),
+                    Lang::Zh | Lang::ZhHans => format!("遠端拒絕了推送(本地提交完好):\n{detail}"),
                     Lang::En => {
                         format!("the remote refused the push (local commits intact):\n{detail}")
                     }

@@ -179,14 +179,20 @@ impl Replayer<'_> {
                     match std::str::from_utf8(blob.content()) {
                         Ok(t) => Some(t.to_string()),
                         Err(_) => {
+                            // The codec's sentence names a GB18030 or UTF-16
+                            // file's encoding and how to convert it.
+                            let why = crate::store::codec::decode(&d.path, blob.content())
+                                .err()
+                                .map(|p| format!(": {}", p.message))
+                                .unwrap_or_default();
                             return Ok(Outcome::Refused {
                                 kind: ReasonKind::NotText,
                                 reason: if zh {
-                                    format!("{} 不是 UTF-8 文本", d.path)
+                                    format!("{} 不是 UTF-8 文本{why}", d.path)
                                 } else {
-                                    format!("{} is not UTF-8 text", d.path)
+                                    format!("{} is not UTF-8 text{why}", d.path)
                                 },
-                            })
+                            });
                         }
                     }
                 }

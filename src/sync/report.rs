@@ -36,19 +36,21 @@ pub enum Progress {
 impl Progress {
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Progress::Fetch { .. }, Lang::Zh) => "正在獲取遠端更新…".into(),
+            (Progress::Fetch { .. }, Lang::Zh | Lang::ZhHans) => "正在獲取遠端更新…".into(),
             (Progress::Fetch { .. }, Lang::En) => "fetching…".into(),
-            (Progress::Audit { commits }, Lang::Zh) => format!("正在審核 {commits} 個新提交…"),
+            (Progress::Audit { commits }, Lang::Zh | Lang::ZhHans) => {
+                format!("正在審核 {commits} 個新提交…")
+            }
             (Progress::Audit { commits }, Lang::En) => format!("auditing {commits} new commits…"),
-            (Progress::Replay { actions }, Lang::Zh) => {
+            (Progress::Replay { actions }, Lang::Zh | Lang::ZhHans) => {
                 format!("正在把 {actions} 項未推送的操作重放到遠端最新提交之上…")
             }
             (Progress::Replay { actions }, Lang::En) => {
                 format!("replaying {actions} unpublished actions onto the remote tip…")
             }
-            (Progress::Push { .. }, Lang::Zh) => "正在推送…".into(),
+            (Progress::Push { .. }, Lang::Zh | Lang::ZhHans) => "正在推送…".into(),
             (Progress::Push { .. }, Lang::En) => "pushing…".into(),
-            (Progress::Wait { millis, retry }, Lang::Zh) => {
+            (Progress::Wait { millis, retry }, Lang::Zh | Lang::ZhHans) => {
                 format!("推送被拒(他人先推送),{millis} 毫秒後第 {retry} 次重試…")
             }
             (Progress::Wait { millis, retry }, Lang::En) => {

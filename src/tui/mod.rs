@@ -38,6 +38,7 @@ use jobs::{Done, Job, Written};
 pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => strip_annotations(zh),
+        Lang::ZhHans => crate::i18n::to_hans(&strip_annotations(zh)),
         Lang::En => en.to_string(),
     }
 }

@@ -142,7 +142,7 @@ pub fn sync(opts: &Options, when: DateTime<FixedOffset>, tx: &mpsc::Sender<Msg>)
 fn outcome(r: &crate::sync::SyncReport, lang: Lang) -> Outcome {
     let replayed = r.replayed();
     let text = match lang {
-        Lang::Zh => format!(
+        Lang::Zh | Lang::ZhHans => format!(
             "同步完成:收到 {} 個提交,重放 {} 項操作,{},重試 {} 次",
             r.incoming,
             replayed,

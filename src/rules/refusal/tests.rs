@@ -320,3 +320,18 @@ fn a_family_never_explains_another_familys_refusal() {
     assert_eq!(r.notice_message(false), "");
     assert!(!r.record_message(false).is_empty());
 }
+
+/// Every refusal's Chinese sentence has a simplified form with no
+/// traditional character left (the vocabulary's conversion covers them).
+#[test]
+fn every_refusal_converts_to_simplified() {
+    for r in &every_refusal() {
+        let hant = r.message(true);
+        let hans = crate::i18n::to_hans(&hant);
+        let left: Vec<char> = hans
+            .chars()
+            .filter(|c| crate::i18n::tests::TRADITIONAL.contains(*c))
+            .collect();
+        assert!(left.is_empty(), "{r:?}: {hans} keeps {left:?}");
+    }
+}

@@ -81,7 +81,7 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
             .map(|r| rules::text::role_name(*r, l.zh()))
             .collect();
         return Some(match l {
-            Lang::Zh => display(&format!("需要{}身份", roles.join("或"))),
+            Lang::Zh | Lang::ZhHans => display(&format!("需要{}身份", roles.join("或"))),
             Lang::En => format!("needs the {} role", roles.join(" or ")),
         });
     }
@@ -97,7 +97,9 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
             open.join(", ")
         };
         return Some(match l {
-            Lang::Zh => display(&format!("{} 當日開放的階段({open})不允許此操作", app.day())),
+            Lang::Zh | Lang::ZhHans => {
+                display(&format!("{} 當日開放的階段({open})不允許此操作", app.day()))
+            }
             Lang::En => format!("no phase open on {} allows it (open: {open})", app.day()),
         });
     }

@@ -409,7 +409,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
     let score = st
         .aggregate
         .final_score
-        .map_or_else(|| "-".into(), |s| format!("{s:.2}"));
+        .map_or_else(|| "-".into(), crate::rules::round::two);
     let min = cat.map_or(0.0, |c| c.min_score);
     lines.push(kv(
         app.t("總分", "final score"),
@@ -568,7 +568,7 @@ fn scores(cx: &Cx) -> Option<Body> {
                 }
                 let t = review_total(cat, &r.id, sc);
                 spans.push(Span::styled(
-                    format!(" {}", t.total.map_or("-".into(), |t| format!("{t:.1}"))),
+                    format!(" {}", t.total.map_or("-".into(), crate::rules::round::two)),
                     base,
                 ));
                 spans = fit_cells(spans, w);
@@ -618,7 +618,7 @@ fn scores(cx: &Cx) -> Option<Body> {
         let mean = if vals.is_empty() {
             "-".into()
         } else {
-            format!("{:.1}", vals.iter().sum::<f64>() / vals.len() as f64)
+            crate::rules::round::two(vals.iter().sum::<f64>() / vals.len() as f64)
         };
         spans.push(Span::raw(format!(" {} {mean}", app.t("均", "avg"))));
         if let Some(m) = mine {

@@ -306,7 +306,7 @@ fn row_line(app: &App, cols: &Columns, ri: usize, selected: bool) -> Line<'stati
     spans.push(Span::styled(" ", base));
     let score = r
         .score
-        .map_or_else(|| "-".to_string(), |s| format!("{s:.1}"));
+        .map_or_else(|| "-".to_string(), crate::rules::round::two);
     spans.extend(cell(&score, cols.score, &[], base, th.plain()));
     spans.push(Span::styled(" ", base));
     spans.extend(cell(
@@ -338,7 +338,7 @@ impl Columns {
         let (id, status, mine, score, flag) = if wide {
             (15, 8, 6, 6, 4)
         } else {
-            (0, 0, 5, 5, 3)
+            (0, 0, 5, 6, 3)
         };
         let fixed = id + status + mine + score + flag + if wide { 6 } else { 3 };
         let flex = w.saturating_sub(fixed);

@@ -44,7 +44,7 @@ impl Form {
                         let p: f64 = value.trim().parse().map_err(|_| FieldError {
                             field: Some(i),
                             message: match lang {
-                                Lang::Zh => format!("{}:「{value}」不是數字", f.key),
+                                Lang::Zh | Lang::ZhHans => format!("{}:「{value}」不是數字", f.key),
                                 Lang::En => format!("{}: {value:?} is not a number", f.key),
                             },
                         })?;
@@ -52,7 +52,9 @@ impl Form {
                             return Err(FieldError {
                                 field: Some(i),
                                 message: match lang {
-                                    Lang::Zh => format!("{}:{value} 超出 0..{max}", f.key),
+                                    Lang::Zh | Lang::ZhHans => {
+                                        format!("{}:{value} 超出 0..{max}", f.key)
+                                    }
                                     Lang::En => {
                                         format!("{}: {value} is outside 0..{max}", f.key)
                                     }

@@ -226,7 +226,7 @@ impl Form {
             self.err(
                 key,
                 match lang {
-                    Lang::Zh => format!("「{t}」不是非負整數"),
+                    Lang::Zh | Lang::ZhHans => format!("「{t}」不是非負整數"),
                     Lang::En => format!("{t:?} is not a whole number"),
                 },
             )
