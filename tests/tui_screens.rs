@@ -1223,3 +1223,203 @@ fn no_number_in_the_score_grid_is_cut_into_another_number() {
         }
     }
 }
+
+/// Chooses `kind` in the open action menu and presses Enter.
+fn choose(app: &mut App, kind: ActionKind) {
+    match app.overlays.last_mut() {
+        Some(Overlay::Menu(m)) => {
+            m.sel = m
+                .items
+                .iter()
+                .position(|i| i.kind == kind)
+                .unwrap_or_else(|| panic!("{kind:?} not in the menu"));
+        }
+        other => panic!("no menu: {other:?}"),
+    }
+    key(app, KeyCode::Enter);
+}
+
+fn ctrl_s(app: &mut App) -> Option<Effect> {
+    app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn the_chair_menu_on_the_rankings_offers_the_campaign_wide_writes_and_their_forms() {
+    // The notice phase, before the notices of 4 December.
+    const PUBLISH_DAY: &str = "2017-12-02T10:00:00+08:00";
+    let mut app = App::new(
+        sample_until(PUBLISH_DAY),
+        session(Some(CHAIR), Lang::Zh, PUBLISH_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => {
+            assert_eq!(m.nomination, None);
+            for k in [
+                ActionKind::Publish,
+                ActionKind::TieOrder,
+                ActionKind::Exception,
+                ActionKind::Override,
+                ActionKind::Members,
+            ] {
+                let item = m.items.iter().find(|i| i.kind == k);
+                assert!(
+                    item.is_some_and(|i| i.why_not.is_none()),
+                    "{k:?} offered to the chair: {item:?}"
+                );
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("menu_chair_rankings", &mut app);
+    for (kind, name) in [
+        (ActionKind::Publish, "form_publish"),
+        (ActionKind::TieOrder, "form_tie_order"),
+        (ActionKind::Exception, "form_exception"),
+        (ActionKind::Override, "form_override"),
+        (ActionKind::Members, "form_key"),
+    ] {
+        choose(&mut app, kind);
+        let form = match app.overlays.last() {
+            Some(Overlay::Form(f)) => f.clone(),
+            other => panic!("{kind:?}: {other:?}"),
+        };
+        assert_eq!(form.kind, kind);
+        if kind == ActionKind::Publish {
+            // Opened on the window rankings: the window category is chosen.
+            match &form.fields[0].input {
+                pingxuan::tui::popups::form::Input::Choice { options, sel } => {
+                    assert_eq!(options[*sel].0, "window")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        snap_both(name, &mut app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('a'));
+    }
+    // A reviewer sees none of them.
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(REVIEWER), Lang::Zh, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => assert!(
+            m.items
+                .iter()
+                .all(|i| !pingxuan::tui::popups::form::campaign_wide(i.kind)),
+            "{m:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn preview_of(action: &Action) -> pingxuan::act::Preview {
+    let id = action.nomination().unwrap_or("").to_string();
+    pingxuan::act::Preview {
+        message: format!(
+            "重新開啟評審 {id}(李國華)\n\nPingxuan-Action: reopen\nPingxuan-Record: {id}\nPingxuan-Actor: liguohua\n"
+        ),
+        author: "李國華 <liguohua@example.org>".into(),
+        when: at(NOTICE_DAY),
+        parent: Some(sha('a')),
+        files: vec![pingxuan::act::PreviewFile {
+            path: format!("nominations/2017/{id}/decision.ron"),
+            kind: ChangeKind::Modified,
+            changes: vec![format!(
+                "決定 重新開啟:信訪意見需評委復核({id})"
+            )],
+        }],
+    }
+}
+
+#[test]
+fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    let id = app
+        .snap
+        .records
+        .values()
+        .find(|r| r.decision.is_some())
+        .map(|r| r.nomination.id.clone())
+        .expect("a decided nomination on the notice day");
+    app.sel = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    key(&mut app, KeyCode::Char('a'));
+    choose(&mut app, ActionKind::Reopen);
+    snap_both("form_reopen", &mut app);
+    // No reason: refused at the field, nothing asked of the worker.
+    assert_eq!(ctrl_s(&mut app), None);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.error.is_some()));
+    typed(&mut app, "信訪意見需評委復核");
+    let action = match ctrl_s(&mut app) {
+        Some(Effect::Job(Job::Preview(a))) => *a,
+        other => panic!("the preview is asked for first: {other:?}"),
+    };
+    match &action {
+        Action::Reopen {
+            nomination, reason, ..
+        } => {
+            assert_eq!(nomination, &id);
+            assert_eq!(reason, "信訪意見需評委復核");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))));
+    assert!(app.pending.is_none(), "nothing is signed yet");
+    // Enter does nothing while the preview is built.
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    snap_both("confirm_building", &mut app);
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
+    snap_both("confirm_preview", &mut app);
+    // Esc (or n) goes back to the form, every value kept.
+    key(&mut app, KeyCode::Char('n'));
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => assert!(format!("{:?}", f.fields).contains("信訪意見需評委復核")),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        ctrl_s(&mut app),
+        Some(Effect::Job(Job::Preview(_)))
+    ));
+    // A refused preview offers no way to sign.
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Err("TIME-FORWARD: 操作時間早于分支最新提交的時間".into()),
+    });
+    assert_eq!(key(&mut app, KeyCode::Char('y')), None);
+    snap_both("confirm_refused", &mut app);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(
+        ctrl_s(&mut app),
+        Some(Effect::Job(Job::Preview(_)))
+    ));
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
+    // y signs and commits exactly the previewed action.
+    match key(&mut app, KeyCode::Char('y')) {
+        Some(Effect::Write(a)) => assert_eq!(*a, action),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.pending.is_some());
+    let mut snap = app.snap.clone();
+    snap.commit = Some(sha('b'));
+    app.write_done(Ok(pingxuan::tui::jobs::Written {
+        summary: "bbbbbbb 重新開啟評審".into(),
+        snapshot: snap,
+        changed: vec![id],
+        counts: None,
+    }));
+    assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+}

@@ -147,6 +147,8 @@ pub enum Overlay {
     Export(ExportMenu),
     /// A finished job's report (an export: where it wrote, from which commit).
     Done(String),
+    /// A chair's write waiting for its confirmation, with the commit's preview.
+    Confirm(super::popups::confirm::Confirm),
 }
 
 /// The blamed field of a record's detail: `(record, dotted field)`.
@@ -518,6 +520,7 @@ impl App {
             Some(Overlay::Form(_)) => Ctx::Form,
             Some(Overlay::Menu { .. }) => Ctx::Menu,
             Some(Overlay::Export(_)) => Ctx::Export,
+            Some(Overlay::Confirm(_)) => Ctx::Confirm,
             Some(Overlay::Help { .. }) | Some(Overlay::Error(_)) | Some(Overlay::Done(_)) => {
                 Ctx::Popup
             }
@@ -663,7 +666,10 @@ impl App {
             Ok(Written {
                 summary, snapshot, ..
             }) => {
-                // The form is done; its record's history changed.
+                // The form is done (and its confirmation); its record's history changed.
+                if matches!(self.overlays.last(), Some(Overlay::Confirm(_))) {
+                    self.overlays.pop();
+                }
                 if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
                     self.overlays.pop();
                 }
@@ -747,6 +753,9 @@ impl App {
                 self.overlays.push(Overlay::Done(text));
             }
             Done::Export(Err(e)) => self.overlays.push(Overlay::Error(e)),
+            Done::Preview { action, result } => {
+                popups::confirm::preview_done(self, &action, result)
+            }
         }
     }
 
@@ -871,6 +880,7 @@ impl App {
             Ctx::Detail => screens::detail::handle(self, cmd),
             Ctx::Rankings => screens::rankings::handle(self, cmd),
             Ctx::Audit => screens::audit::handle(self, cmd),
+            Ctx::Confirm => popups::confirm::handle(self, cmd),
             Ctx::Sync | Ctx::Global => None,
         }
     }

@@ -48,6 +48,8 @@ pub enum Job {
     },
     /// Render the app's snapshot and write it (the runner attaches the snapshot).
     Export(ExportJob),
+    /// The preview of a write on the app's snapshot (attached by the runner).
+    Preview(Box<crate::model::Action>),
 }
 
 impl Job {
@@ -60,6 +62,7 @@ impl Job {
                 format!("{} {id} {field}", tr(lang, "正在追溯", "blaming"))
             }
             Job::Export(e) => format!("{} {}", tr(lang, "正在導出", "exporting"), e.path.display()),
+            Job::Preview(_) => tr(lang, "正在生成提交預覽", "previewing the commit"),
         }
     }
 }
@@ -105,6 +108,10 @@ pub enum Done {
         log: Option<Result<Vec<Entry>, String>>,
     },
     Export(Result<Exported, String>),
+    Preview {
+        action: Box<crate::model::Action>,
+        result: Result<crate::act::Preview, String>,
+    },
 }
 
 impl Done {
@@ -123,6 +130,10 @@ impl Done {
                 log: None,
             },
             Job::Export(_) => Done::Export(Err(message)),
+            Job::Preview(action) => Done::Preview {
+                action: action.clone(),
+                result: Err(message),
+            },
         }
     }
 
@@ -138,6 +149,7 @@ impl Done {
                 },
             ) => id == j && field == f,
             (Done::Export(_), Job::Export(_)) => true,
+            (Done::Preview { action, .. }, Job::Preview(a)) => action == a,
             _ => false,
         }
     }

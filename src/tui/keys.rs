@@ -54,6 +54,8 @@ pub enum Ctx {
     Popup,
     /// The sync popup (over everything, whatever else is open).
     Sync,
+    /// The confirmation of a chair's write, with the commit's preview.
+    Confirm,
 }
 
 impl Ctx {
@@ -70,6 +72,7 @@ impl Ctx {
             Ctx::Form => ("表單", "Form"),
             Ctx::Popup => ("彈窗", "Popup"),
             Ctx::Sync => ("同步彈窗", "Sync popup"),
+            Ctx::Confirm => ("確認提交", "Confirm commit"),
         };
         lang.pick(zh, en)
     }
@@ -147,6 +150,7 @@ pub const TABLE: &[Binding] = &[
     b!(Rankings, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換類別", "switch category", PrevTab, true),
     b!(Rankings, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(Rankings, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
+    b!(Rankings, [(Char('a'), NONE)], "a", "操作(公示、并列順序…)", "act (publish, tie order…)", Act, true),
     b!(Rankings, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     b!(Rankings, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
     b!(Audit, [(Enter, NONE)], "Enter", "打開該記錄", "open its record", Open, true),
@@ -168,6 +172,9 @@ pub const TABLE: &[Binding] = &[
     b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
     b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
+    // The preview scrolls with the global keys.
+    b!(Confirm, [(Enter, NONE), (Char('y'), NONE), (Char('s'), CTRL)], "Enter/y", "簽名并提交", "sign and commit", Submit, true),
+    b!(Confirm, [(Esc, NONE), (Char('n'), NONE), (Char('q'), NONE)], "Esc/n", "返回修改", "back to the form", Back, true),
     // The sync popup scrolls with the global keys (a page is ten lines).
     b!(Sync, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
     b!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", "上移", "up", Up, false),
@@ -317,6 +324,7 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Export,
         Ctx::Form,
         Ctx::Popup,
+        Ctx::Confirm,
         Ctx::Sync,
     ];
     order

@@ -86,7 +86,21 @@ pub fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
             Some(s) => export(opts, &e, s).map_err(err),
             None => Err("no snapshot to export".into()),
         }),
+        Job::Preview(action) => Done::Preview {
+            result: match snapshot {
+                Some(s) => preview(opts, s, &action).map_err(err),
+                None => Err("no snapshot to preview".into()),
+            },
+            action,
+        },
     }
+}
+
+/// The preview of `action` by the session's member on the app's snapshot.
+fn preview(opts: &Options, snapshot: &Snapshot, action: &Action) -> Result<act::Preview> {
+    let store = opts.open()?;
+    let actor = opts.actor(&store, snapshot)?.id.clone();
+    Ok(opts.preview(&store, snapshot, &actor, action)?)
 }
 
 /// Renders an export of the app's snapshot and writes it.
