@@ -127,7 +127,7 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, true),
     b!(List, [(Char('f'), NONE)], "f", "篩選", "filter", Filter, true),
     b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
-    b!(List, [(Char('r'), NONE)], "r", "排名", "rankings", Rankings, true),
+    b!(List, [(Char('r'), NONE)], "r", "排名", "ranks", Rankings, true),
     b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
     b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
@@ -246,6 +246,18 @@ fn must_show(cmd: Cmd) -> bool {
     matches!(cmd, Cmd::Quit | Cmd::Back | Cmd::Submit | Cmd::Help)
 }
 
+/// Which hints a narrow footer keeps first after those it must show: the
+/// keys that open what nothing else on screen leads to (an action, the
+/// audit, a sync, the rankings) before those that rearrange what is shown
+/// (filter, sort), which the help lists.
+fn priority(cmd: Cmd) -> u8 {
+    match cmd {
+        c if must_show(c) => 0,
+        Cmd::Filter | Cmd::Sort => 2,
+        _ => 1,
+    }
+}
+
 /// A description without its parenthesised detail: `搜索(拼音/首字母)` → `搜索`.
 fn short(desc: &str) -> &str {
     desc.split(['(', '(']).next().unwrap_or(desc).trim_end()
@@ -293,7 +305,11 @@ pub fn footer(ctx: Ctx, lang: Lang, cols: usize) -> Vec<(&'static str, String)> 
         .map(|(k, d, _)| need(k, &text(d, form)))
         .sum();
     let mut keep = vec![false; all.len()];
-    for (i, (k, d, must)) in all.iter().enumerate() {
+    let cmds: Vec<Cmd> = footer_bindings(ctx).map(|b| b.cmd).collect();
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|i| (cmds.get(*i).map_or(1, |c| priority(*c)), *i));
+    for i in order {
+        let (k, d, must) = &all[i];
         if *must {
             keep[i] = true;
             continue;
@@ -502,6 +518,15 @@ mod label_tests {
         let list = labels(Ctx::List, 80);
         for k in ["/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "?"] {
             assert!(list.contains(&k), "{k} not in {list:?}");
+        }
+        // In English at 80 columns the audit and sync keys show (the sort,
+        // which the list's header shows, gives way).
+        let en: Vec<&str> = footer(Ctx::List, Lang::En, 80)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        for k in ["/", "Enter", "a", "s", "r", "q", "A", "S", "?"] {
+            assert!(en.contains(&k), "{k} not in {en:?}");
         }
         assert!(labels(Ctx::Form, 40).contains(&"^S"));
         assert!(labels(Ctx::Detail, 40).contains(&"Esc/q"));
