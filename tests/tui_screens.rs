@@ -1423,3 +1423,126 @@ fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
     }));
     assert!(app.overlays.is_empty(), "{:?}", app.overlays);
 }
+
+/// A reviewer's score set aside by a sync (the same sheet changed upstream):
+/// their marks beside the ones HEAD holds now.
+fn score_aside(app: &App) -> pingxuan::tui::popups::aside::AsideItem {
+    use pingxuan::tui::popups::aside::{AsideFile, AsideItem};
+    let id = unscored(app);
+    let cat = &app.snap.records[&id].nomination.category;
+    let criteria: Vec<String> = app
+        .snap
+        .campaign
+        .category(cat)
+        .unwrap()
+        .criteria
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let sheet = |first: f64, comment: &str| Score {
+        reviewer: REVIEWER.into(),
+        marks: criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), Mark::Points(if i == 0 { first } else { 5.0 })))
+            .collect(),
+        comment: comment.into(),
+        time: at(REVIEW_DAY),
+    };
+    let path = pingxuan::store::layout::score_path(&id, REVIEWER).unwrap();
+    AsideItem {
+        aside: pingxuan::sync::SetAside {
+            id: "0123456789ab".into(),
+            commit: format!("0123456789ab{}", "c".repeat(28)),
+            action: Some("score".into()),
+            actor: Some(REVIEWER.into()),
+            record: Some(id.clone()),
+            summary: format!("評分 {id}(王建國)"),
+            when: "2017-11-20T09:30:00+08:00".into(),
+            paths: vec![path.clone()],
+            kind: pingxuan::sync::ReasonKind::SameFile,
+            reason: format!("{path} 已在遠端 89abcdef0123 中被 王建國 改動"),
+            set_aside_at: "2017-11-20T10:00:00+08:00".into(),
+        },
+        files: vec![AsideFile {
+            path,
+            theirs: Some(pingxuan::store::codec::to_ron(&sheet(9.0, "服務規范")).unwrap()),
+            ours: Some(pingxuan::store::codec::to_ron(&sheet(7.0, "")).unwrap()),
+        }],
+    }
+}
+
+#[test]
+fn settling_a_set_aside_action_lists_it_shows_it_side_by_side_and_drops_only_on_y() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    let item = score_aside(&app);
+    let effect = key(&mut app, KeyCode::Char('Z'));
+    assert_eq!(effect, Some(Effect::Job(Job::Asides)));
+    snap_both("aside_loading", &mut app);
+    app.job_done(Done::Asides {
+        job: Job::Asides,
+        result: Ok(vec![item.clone()]),
+        note: None,
+    });
+    snap_both("aside_list", &mut app);
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("≠"), "what differs is marked:\n{text}");
+    snap_both("aside_side_by_side", &mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Esc);
+    // d asks; any key but y keeps it.
+    assert_eq!(key(&mut app, KeyCode::Char('d')), None);
+    snap_both("aside_drop_asks", &mut app);
+    assert_eq!(key(&mut app, KeyCode::Char('n')), None);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        None,
+        "y alone drops nothing"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        Some(Effect::Job(Job::AsideDrop("0123456789ab".into())))
+    );
+    app.job_done(Done::Asides {
+        job: Job::AsideDrop("0123456789ab".into()),
+        result: Ok(vec![item.clone()]),
+        note: Some(Ok("已放棄 0123456789ab".into())),
+    });
+    // r retries; a refusal comes back as an error popup over the list.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('r')),
+        Some(Effect::Job(Job::AsideRetry("0123456789ab".into())))
+    );
+    app.job_done(Done::Asides {
+        job: Job::AsideRetry("0123456789ab".into()),
+        result: Ok(vec![item.clone()]),
+        note: Some(Err(
+            "0123456789ab 仍被拒絕(同一文件已在遠端被改動),保持擱置".into(),
+        )),
+    });
+    assert!(matches!(app.overlays.last(), Some(Overlay::Error(_))));
+    key(&mut app, KeyCode::Esc);
+    // e opens the score form filled with the set-aside marks and comment.
+    key(&mut app, KeyCode::Char('e'));
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.kind, ActionKind::Score);
+            assert_eq!(f.nomination.as_deref(), item.aside.record.as_deref());
+            let shown = format!("{:?}", f.fields);
+            assert!(shown.contains("value: \"9\""), "{shown}");
+            assert!(shown.contains("服務規范"), "{shown}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Empty: it says so.
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    key(&mut app, KeyCode::Char('Z'));
+    app.job_done(Done::Asides {
+        job: Job::Asides,
+        result: Ok(vec![]),
+        note: None,
+    });
+    assert!(screen(&mut app, 80, 24).contains("no set-aside actions"));
+}

@@ -149,6 +149,8 @@ pub enum Overlay {
     Done(String),
     /// A chair's write waiting for its confirmation, with the commit's preview.
     Confirm(super::popups::confirm::Confirm),
+    /// The set-aside actions a sync left, to settle.
+    Aside(super::popups::aside::Asides),
 }
 
 /// The blamed field of a record's detail: `(record, dotted field)`.
@@ -521,6 +523,7 @@ impl App {
             Some(Overlay::Menu { .. }) => Ctx::Menu,
             Some(Overlay::Export(_)) => Ctx::Export,
             Some(Overlay::Confirm(_)) => Ctx::Confirm,
+            Some(Overlay::Aside(_)) => Ctx::Aside,
             Some(Overlay::Help { .. }) | Some(Overlay::Error(_)) | Some(Overlay::Done(_)) => {
                 Ctx::Popup
             }
@@ -756,6 +759,7 @@ impl App {
             Done::Preview { action, result } => {
                 popups::confirm::preview_done(self, &action, result)
             }
+            Done::Asides { result, note, .. } => popups::aside::loaded(self, result, note),
         }
     }
 
@@ -881,6 +885,7 @@ impl App {
             Ctx::Rankings => screens::rankings::handle(self, cmd),
             Ctx::Audit => screens::audit::handle(self, cmd),
             Ctx::Confirm => popups::confirm::handle(self, cmd),
+            Ctx::Aside => popups::aside::handle(self, cmd),
             Ctx::Sync | Ctx::Global => None,
         }
     }

@@ -50,6 +50,12 @@ pub enum Job {
     Export(ExportJob),
     /// The preview of a write on the app's snapshot (attached by the runner).
     Preview(Box<crate::model::Action>),
+    /// The set-aside actions a sync left, with their files beside HEAD's.
+    Asides,
+    /// Retry the set-aside action with this id onto HEAD, re-signed.
+    AsideRetry(String),
+    /// Drop the set-aside action with this id.
+    AsideDrop(String),
 }
 
 impl Job {
@@ -63,6 +69,9 @@ impl Job {
             }
             Job::Export(e) => format!("{} {}", tr(lang, "正在導出", "exporting"), e.path.display()),
             Job::Preview(_) => tr(lang, "正在生成提交預覽", "previewing the commit"),
+            Job::Asides => tr(lang, "正在讀取擱置的操作", "reading the set-aside actions"),
+            Job::AsideRetry(id) => format!("{} {id}", tr(lang, "正在重試", "retrying")),
+            Job::AsideDrop(id) => format!("{} {id}", tr(lang, "正在放棄", "dropping")),
         }
     }
 }
@@ -112,6 +121,13 @@ pub enum Done {
         action: Box<crate::model::Action>,
         result: Result<crate::act::Preview, String>,
     },
+    /// The set-aside actions now, and what a retry or drop did (`None` for
+    /// a plain read).
+    Asides {
+        job: Job,
+        result: Result<Vec<super::popups::aside::AsideItem>, String>,
+        note: Option<Result<String, String>>,
+    },
 }
 
 impl Done {
@@ -134,6 +150,11 @@ impl Done {
                 action: action.clone(),
                 result: Err(message),
             },
+            Job::Asides | Job::AsideRetry(_) | Job::AsideDrop(_) => Done::Asides {
+                job: job.clone(),
+                result: Err(message),
+                note: None,
+            },
         }
     }
 
@@ -150,6 +171,7 @@ impl Done {
             ) => id == j && field == f,
             (Done::Export(_), Job::Export(_)) => true,
             (Done::Preview { action, .. }, Job::Preview(a)) => action == a,
+            (Done::Asides { job: j, .. }, job) => j == job,
             _ => false,
         }
     }

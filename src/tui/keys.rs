@@ -37,6 +37,11 @@ pub enum Cmd {
     NextCol,
     Sync,
     Refresh,
+    /// The set-aside actions a sync left (settle them).
+    SetAside,
+    Retry,
+    Edit,
+    Drop,
 }
 
 /// Where a binding applies.
@@ -56,6 +61,8 @@ pub enum Ctx {
     Sync,
     /// The confirmation of a chair's write, with the commit's preview.
     Confirm,
+    /// The set-aside actions a sync left, and their side-by-side view.
+    Aside,
 }
 
 impl Ctx {
@@ -73,6 +80,7 @@ impl Ctx {
             Ctx::Popup => ("彈窗", "Popup"),
             Ctx::Sync => ("同步彈窗", "Sync popup"),
             Ctx::Confirm => ("確認提交", "Confirm commit"),
+            Ctx::Aside => ("擱置的操作", "Set-aside actions"),
         };
         lang.pick(zh, en)
     }
@@ -134,6 +142,7 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, true),
     b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
     b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, true),
+    b!(List, [(Char('Z'), SHIFT), (Char('Z'), NONE)], "Z", "擱置(同步未能完成的操作)", "aside (actions sync set aside)", SetAside, true),
     b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
     b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
@@ -175,6 +184,14 @@ pub const TABLE: &[Binding] = &[
     // The preview scrolls with the global keys.
     b!(Confirm, [(Enter, NONE), (Char('y'), NONE), (Char('s'), CTRL)], "Enter/y", "簽名并提交", "sign and commit", Submit, true),
     b!(Confirm, [(Esc, NONE), (Char('n'), NONE), (Char('q'), NONE)], "Esc/n", "返回修改", "back to the form", Back, true),
+    // The side-by-side view scrolls with the global keys.
+    b!(Aside, [(Enter, NONE)], "Enter", "并排對照(他們的操作/當前記錄)", "side by side (theirs / current)", Open, true),
+    b!(Aside, [(Char('r'), NONE)], "r", "重試(重新簽名)", "retry (re-signed)", Retry, true),
+    b!(Aside, [(Char('e'), NONE)], "e", "編輯后重做", "edit and redo", Edit, true),
+    b!(Aside, [(Char('d'), NONE)], "d", "放棄(需確認)", "drop (asks first)", Drop, true),
+    b!(Aside, [(Char('y'), NONE)], "y", "確認放棄", "confirm the drop", Submit, false),
+    b!(Aside, [(Char('n'), NONE)], "n", "不放棄", "keep it", Back, false),
+    b!(Aside, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     // The sync popup scrolls with the global keys (a page is ten lines).
     b!(Sync, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
     b!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", "上移", "up", Up, false),
@@ -341,6 +358,7 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Form,
         Ctx::Popup,
         Ctx::Confirm,
+        Ctx::Aside,
         Ctx::Sync,
     ];
     order
@@ -516,16 +534,18 @@ mod label_tests {
                 .collect()
         };
         let list = labels(Ctx::List, 80);
-        for k in ["/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "?"] {
+        for k in [
+            "/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "Z", "?",
+        ] {
             assert!(list.contains(&k), "{k} not in {list:?}");
         }
-        // In English at 80 columns the audit and sync keys show (the sort,
-        // which the list's header shows, gives way).
+        // In English at 80 columns the audit, sync and set-aside keys show
+        // (filter and sort, which the help lists, give way).
         let en: Vec<&str> = footer(Ctx::List, Lang::En, 80)
             .into_iter()
             .map(|(k, _)| k)
             .collect();
-        for k in ["/", "Enter", "a", "s", "r", "q", "A", "S", "?"] {
+        for k in ["/", "Enter", "a", "s", "r", "q", "A", "S", "Z", "?"] {
             assert!(en.contains(&k), "{k} not in {en:?}");
         }
         assert!(labels(Ctx::Form, 40).contains(&"^S"));

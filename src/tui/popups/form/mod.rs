@@ -20,6 +20,7 @@ mod build;
 mod chair;
 mod draw;
 mod open;
+mod prefill;
 
 pub use chair::{campaign_wide, fit_to_screen};
 
