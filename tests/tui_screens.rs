@@ -1546,3 +1546,115 @@ fn settling_a_set_aside_action_lists_it_shows_it_side_by_side_and_drops_only_on_
     });
     assert!(screen(&mut app, 80, 24).contains("no set-aside actions"));
 }
+
+#[test]
+fn enter_opens_or_expands_the_item_under_the_cursor_on_every_tab() {
+    let (mut app, id) = detail_app(CHAIR);
+    // The history: the first commit's diff is longer than the screen.
+    let mut history = record_history(&id);
+    let long = "決定 候選 → 取消資格:經查,該單位在申報材料中提供的“全省交通運輸系統文明服務示范窗口”證書系偽造,群眾舉報屬實,依照通知第五條取消其評選資格并通報批評";
+    history[0].changes = vec![change(&id, "decision.outcome", long)];
+    app.history.insert(id.clone(), Ok(history.clone()));
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::History,
+        scroll: 0,
+    };
+    let folded = screen(&mut app, 80, 24);
+    assert!(!folded.contains("通報批評"), "cut to the width:\n{folded}");
+    assert!(
+        folded.contains("Enter 展開全文"),
+        "says how to read it:\n{folded}"
+    );
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    assert_eq!(app.expanded.as_deref(), Some(history[0].commit.as_str()));
+    for (w, h) in SIZES {
+        // Every character of the change, wrapped by display width.
+        let text = screen(&mut app, w, h);
+        let joined: String = text.lines().map(str::trim_end).collect();
+        let tail = if w == 80 {
+            "通報批評"
+        } else {
+            "證書系偽造"
+        };
+        assert!(joined.contains(tail), "{w}x{h}:\n{text}");
+    }
+    snap_both("detail_history_expanded", &mut app);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.expanded, None, "Enter folds it again");
+
+    // An open objection: Enter resolves it, that objection chosen.
+    let stem = app.snap.records[&id]
+        .objections
+        .keys()
+        .last()
+        .unwrap()
+        .clone();
+    let mut snap = app.snap.clone();
+    for o in snap.records.get_mut(&id).unwrap().objections.values_mut() {
+        o.status = ObjectionStatus::Open;
+        o.resolution = None;
+    }
+    let mut app = App::new(snap, session(Some(CHAIR), Lang::Zh, NOTICE_DAY));
+    let n = app.snap.records[&id].objections.len();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Objections,
+        scroll: 0,
+    };
+    app.cursor = (n - 1, 0);
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.kind, ActionKind::Resolve);
+            match &f.fields[0].input {
+                pingxuan::tui::popups::form::Input::Choice { options, sel } => {
+                    assert_eq!(options[*sel].0, stem)
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Anything else: its last commit (a blame), which then shows in full.
+    app.overlays.clear();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Votes,
+        scroll: 0,
+    };
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        Some(Effect::Job(Job::Blame {
+            id: id.clone(),
+            field: "votes".into(),
+            log: true,
+        }))
+    );
+    // A reviewer's own score row: the score form.
+    let mut app = App::new(
+        sample_until(REVIEW_DAY),
+        session(Some(REVIEWER), Lang::Zh, REVIEW_DAY),
+    );
+    let mine = unscored(&app);
+    let row = app
+        .snap
+        .members
+        .iter()
+        .filter(|m| m.has_role(Role::Reviewer))
+        .position(|m| m.id == REVIEWER)
+        .unwrap();
+    app.screen = Screen::Detail {
+        id: mine,
+        tab: Tab::Scores,
+        scroll: 0,
+    };
+    app.cursor = (row, 0);
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.kind == ActionKind::Score),
+        "{:?}",
+        app.overlays
+    );
+}

@@ -245,6 +245,8 @@ pub struct App {
     /// no agent holding the key, no secret key in gpg), found by the
     /// watcher's check at start; `None` while none is known.
     pub signing_problem: Option<String>,
+    /// The commit whose diff the history tab shows in full (Enter).
+    pub expanded: Option<String>,
 }
 
 impl App {
@@ -283,6 +285,7 @@ impl App {
             memo: Memo::default(),
             help_view: Cell::new((u16::MAX, 10)),
             signing_problem: None,
+            expanded: None,
         };
         app.refilter();
         app
@@ -800,6 +803,11 @@ impl App {
                 *tab = Tab::History;
                 *scroll = 0;
                 self.cursor = (row.unwrap_or(0), 0);
+                // The commit found, in full.
+                self.expanded = match self.blames.get(&(id.clone(), field.clone())) {
+                    Some(Ok(Some(b))) => Some(b.entry.commit.clone()),
+                    _ => None,
+                };
                 self.blamed = Some((id, field));
             }
         }

@@ -308,6 +308,20 @@ impl Form {
             .map(|(i, _)| i)
     }
 
+    /// Chooses the option `code` of the choice field `key`, if it has one.
+    pub fn choose(&mut self, key: &str, code: &str) {
+        if let Some(Input::Choice { options, sel }) = self
+            .fields
+            .iter_mut()
+            .find(|f| f.key == key)
+            .map(|f| &mut f.input)
+        {
+            if let Some(i) = options.iter().position(|(c, _)| c == code) {
+                *sel = i;
+            }
+        }
+    }
+
     /// Types a character into the focused field.
     pub fn type_char(&mut self, c: char) {
         if let Some(f) = self.fields.get_mut(self.focus) {
