@@ -1407,6 +1407,18 @@ fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
         action: Box::new(action.clone()),
         result: Ok(preview_of(&action)),
     });
+    // The branch moves under the confirmation: the preview is built again
+    // on the new head before anything can be signed.
+    let mut moved = app.snap.clone();
+    moved.commit = Some(sha('c'));
+    app.set_snapshot(moved);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(c)) if c.preview.is_none()));
+    assert_eq!(key(&mut app, KeyCode::Char('y')), None);
+    assert_eq!(app.next_job(), Some(Job::Preview(Box::new(action.clone()))));
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
     // y signs and commits exactly the previewed action.
     match key(&mut app, KeyCode::Char('y')) {
         Some(Effect::Write(a)) => assert_eq!(*a, action),

@@ -563,6 +563,14 @@ impl App {
         self.blames.retain(|(id, _), _| !changed(id));
         if old.commit != self.snap.commit {
             self.audit = None;
+            // A preview shows the commit on the old head: built again (the
+            // answer under way is the old one; the new one comes after it).
+            for o in self.overlays.iter_mut() {
+                if let Overlay::Confirm(c) = o {
+                    c.preview = None;
+                }
+            }
+            self.loading.retain(|j| !matches!(j, Job::Preview(_)));
         }
         self.memo = Memo::default();
         self.forms_on_changed(&old, &forms);
@@ -703,9 +711,19 @@ impl App {
     }
 
     /// What the current screen needs read and does not have (the runner asks
-    /// after every event): a record's history on its history tab, the audit on
-    /// the audit screen.
+    /// after every event): the preview of a confirmation after the branch
+    /// moved, a record's history on its history tab, the audit on the audit
+    /// screen.
     pub fn next_job(&mut self) -> Option<Job> {
+        // A confirmation whose preview went stale with the snapshot.
+        if let Some(Overlay::Confirm(c)) = self.overlays.last() {
+            if c.preview.is_none() {
+                let job = Job::Preview(c.action.clone());
+                if let Some(Effect::Job(j)) = self.request(job) {
+                    return Some(j);
+                }
+            }
+        }
         let job = match &self.screen {
             Screen::Detail { id, tab, .. }
                 if *tab == Tab::History && !self.history.contains_key(id) =>
