@@ -1670,3 +1670,71 @@ fn enter_opens_or_expands_the_item_under_the_cursor_on_every_tab() {
         app.overlays
     );
 }
+
+#[test]
+fn a_set_aside_opinion_or_decision_opens_its_form_filled_with_what_it_held() {
+    use pingxuan::store::codec::to_ron;
+    use pingxuan::store::layout;
+    use pingxuan::tui::popups::form::Input;
+    let snap = sample_until(NOTICE_DAY);
+    let id = snap.records.keys().next().unwrap().clone();
+    let value = |f: &Form, key: &str| -> String {
+        match &f.fields.iter().find(|x| x.key == key).unwrap().input {
+            Input::Text { value, .. } | Input::Number { value } => value.clone(),
+            Input::Choice { options, sel } => options[*sel].0.clone(),
+            Input::Flag(b) => b.to_string(),
+            other => format!("{other:?}"),
+        }
+    };
+    let chair = snap.member(CHAIR).unwrap().clone();
+    let decision = Decision {
+        outcome: Outcome::Disqualified,
+        reason: "證書系偽造".into(),
+        fraud: true,
+        by: CHAIR.into(),
+        date: "2017-12-12".parse().unwrap(),
+        reopened: None,
+    };
+    let files = vec![(
+        layout::decision_path(&id).unwrap(),
+        Some(to_ron(&decision).unwrap()),
+    )];
+    let f = Form::from_set_aside(
+        ActionKind::Decide,
+        &snap,
+        &chair,
+        Some(&id),
+        &files,
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(value(&f, "decision.outcome"), "disqualified");
+    assert_eq!(value(&f, "decision.reason"), "證書系偽造");
+    assert_eq!(value(&f, "decision.fraud"), "true");
+
+    let clerk = snap.member(CLERK).unwrap().clone();
+    let dept = snap.campaign.departments[2].id.clone();
+    let opinion = Opinion {
+        department: dept.clone(),
+        stance: Stance::Veto,
+        reason: "群眾重復信訪".into(),
+        recorded_by: CLERK.into(),
+        date: "2017-11-10".parse().unwrap(),
+    };
+    let files = vec![(
+        layout::opinion_path(&id, &dept).unwrap(),
+        Some(to_ron(&opinion).unwrap()),
+    )];
+    let f = Form::from_set_aside(
+        ActionKind::Opinion,
+        &snap,
+        &clerk,
+        Some(&id),
+        &files,
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(value(&f, "opinion.department"), dept);
+    assert_eq!(value(&f, "opinion.stance"), "veto");
+    assert_eq!(value(&f, "opinion.reason"), "群眾重復信訪");
+}
