@@ -1,8 +1,9 @@
 //! The chair's whole job in the TUI (issue 15), on a FRESH campaign made with
 //! `pingxuan init` and moved to the notice phase through the CLI: in the real
 //! binary in tmux the chair decides two tied window entries, sets their tie
-//! order, publishes the category's candidates, reopens one, and adds and
-//! revokes a member's signing key; every write first shows the preview of its
+//! order, publishes the category's candidates, reopens one, grants a
+//! deadline exception, extends a phase, and adds and revokes a member's
+//! signing key; every write first shows the preview of its
 //! commit and is signed only on `y`. Git then holds one commit per write, each
 //! accepted by `git verify-commit`, with the trailers and files the preview
 //! showed, and the audit finds nothing. Also: `act::preview` is the commit the
@@ -212,6 +213,31 @@ fn the_chair_decides_orders_publishes_reopens_and_keys_in_the_tui_each_confirmed
     tmux.literal("petition office asks for a second look");
     tmux.confirm("reopen", "decision.ron");
 
+    // A form-deadline exception for w-b (its number filled in from the
+    // list), and the notice phase extended.
+    tmux.menu_to("grant exception");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("grant exception");
+    tmux.keys(&["Space"]);
+    tmux.wait_for("form FORM-DEADLINE");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.literal("2017-12-10");
+    tmux.keys(&["Tab"]);
+    tmux.literal("form delayed by the post");
+    tmux.confirm("exception", "rulings.ron");
+    tmux.menu_to("override phase");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("override phase");
+    for _ in 0..3 {
+        tmux.keys(&["Space"]);
+    }
+    tmux.wait_for("‹ Public notice and commendation");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.literal("2018-01-10");
+    tmux.keys(&["Tab"]);
+    tmux.literal("commendation moved to January");
+    tmux.confirm("override", "rulings.ron");
+
     // A new key for r1, then r1's first key revoked.
     for (revoke, key) in [(false, &r1_new.public), (true, &w.keys["r1"].public)] {
         tmux.menu_to("update members");
@@ -257,6 +283,8 @@ fn the_chair_decides_orders_publishes_reopens_and_keys_in_the_tui_each_confirmed
             "tie-order",
             "publish",
             "reopen",
+            "exception",
+            "override",
             "members",
             "members"
         ]
@@ -274,6 +302,20 @@ fn the_chair_decides_orders_publishes_reopens_and_keys_in_the_tui_each_confirmed
     assert_eq!(order.len(), 2, "{order:?}");
     assert_eq!(rulings.notices.len(), 1);
     assert_eq!(rulings.notices[0].category, "window");
+    assert_eq!(rulings.exceptions.len(), 1);
+    assert_eq!(rulings.exceptions[0].nomination, "w-b");
+    assert_eq!(rulings.exceptions[0].rule, "FORM-DEADLINE");
+    assert_eq!(
+        rulings.exceptions[0].until,
+        crate::fixture::day("2017-12-10")
+    );
+    assert_eq!(rulings.overrides.len(), 1);
+    assert_eq!(rulings.overrides[0].phase, "notice");
+    assert_eq!(
+        rulings.overrides[0].start,
+        crate::fixture::day("2017-12-01")
+    );
+    assert_eq!(rulings.overrides[0].end, crate::fixture::day("2018-01-10"));
     let mut on = rulings.notices[0].candidates.clone();
     on.sort();
     assert_eq!(on, ["w-a", "w-b"], "both pass the recheck");

@@ -144,11 +144,11 @@ pub(super) fn open_exception(cx: &OpenCx) -> Option<Form> {
     ))
 }
 
-/// PHASES: a phase's dates overridden; start and end filled with its
-/// current dates.
+/// PHASES: a phase's dates overridden; a start or end left empty keeps the
+/// chosen phase's current date (shown beside its name).
 pub(super) fn open_override(cx: &OpenCx) -> Option<Form> {
     let phases = &cx.snap.campaign.phases;
-    let first = phases.first()?;
+    phases.first()?;
     Some(Form::new(
         cx.kind,
         None,
@@ -174,14 +174,14 @@ pub(super) fn open_override(cx: &OpenCx) -> Option<Form> {
             ),
             text(
                 "override.start",
-                tr(cx.l, "開始(年-月-日)", "start (YYYY-MM-DD)"),
-                &first.start.to_string(),
+                tr(cx.l, "開始(空=不變)", "start (empty: as is)"),
+                "",
                 false,
             ),
             text(
                 "override.end",
-                tr(cx.l, "結束(年-月-日)", "end (YYYY-MM-DD)"),
-                &first.end.to_string(),
+                tr(cx.l, "結束(空=不變)", "end (empty: as is)"),
+                "",
                 false,
             ),
             text("override.reason", tr(cx.l, "理由", "reason"), "", true),
@@ -330,10 +330,12 @@ impl Form {
     }
 
     pub(super) fn action_override(&self, cx: BuildCx) -> Result<Action, FieldError> {
+        let phase = self.choice_of("override.phase");
+        let now = cx.snap.campaign.phase(&phase);
         Ok(Action::Override(PhaseOverride {
-            phase: self.choice_of("override.phase"),
-            start: self.date_of("override.start", cx.lang, None)?,
-            end: self.date_of("override.end", cx.lang, None)?,
+            start: self.date_of("override.start", cx.lang, now.map(|p| p.start))?,
+            end: self.date_of("override.end", cx.lang, now.map(|p| p.end))?,
+            phase,
             reason: self.required("override.reason", cx.lang)?,
             by: cx.me.id.clone(),
             date: cx.day,
