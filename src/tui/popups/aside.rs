@@ -52,6 +52,8 @@ pub struct Asides {
     pub asking_drop: bool,
     /// What the last retry or drop did.
     pub note: Option<String>,
+    /// The side-by-side view's furthest scroll at the last draw.
+    pub max: std::cell::Cell<u16>,
 }
 
 impl Asides {
@@ -137,11 +139,12 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
             a.side = !a.side;
             a.scroll = 0;
         }
-        Cmd::Up if a.side => a.scroll = a.scroll.saturating_sub(1),
-        Cmd::Down if a.side => a.scroll = a.scroll.saturating_add(1),
-        Cmd::PageUp if a.side => a.scroll = a.scroll.saturating_sub(10),
-        Cmd::PageDown if a.side => a.scroll = a.scroll.saturating_add(10),
+        Cmd::Up if a.side => a.scroll = a.scroll.min(a.max.get()).saturating_sub(1),
+        Cmd::Down if a.side => a.scroll = a.scroll.saturating_add(1).min(a.max.get()),
+        Cmd::PageUp if a.side => a.scroll = a.scroll.min(a.max.get()).saturating_sub(10),
+        Cmd::PageDown if a.side => a.scroll = a.scroll.saturating_add(10).min(a.max.get()),
         Cmd::Top if a.side => a.scroll = 0,
+        Cmd::Bottom if a.side => a.scroll = a.max.get(),
         Cmd::Up => a.sel = a.sel.saturating_sub(1),
         Cmd::Down => a.sel = (a.sel + 1).min(n.saturating_sub(1)),
         Cmd::Top => a.sel = 0,
@@ -397,6 +400,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, a: &Asides) {
         Some(it) if a.side => {
             let lines = side_lines(app, it, w);
             let max = lines.len().saturating_sub(body_h);
+            a.max.set(max.min(u16::MAX as usize) as u16);
             (lines, (a.scroll as usize).min(max))
         }
         _ => {

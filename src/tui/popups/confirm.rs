@@ -29,6 +29,8 @@ pub struct Confirm {
     /// The worker's preview; `None` while it is being built.
     pub preview: Option<Result<Preview, String>>,
     pub scroll: u16,
+    /// The furthest scroll at the last draw (layout the draw learns).
+    pub max: std::cell::Cell<u16>,
 }
 
 /// The writes that ask before signing: the chair's.
@@ -55,6 +57,7 @@ pub fn open(app: &mut App, action: Action, what: String) -> Option<Effect> {
         what,
         preview: None,
         scroll: 0,
+        max: std::cell::Cell::new(u16::MAX),
     }));
     app.request(job)
 }
@@ -95,12 +98,12 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
         Cmd::Back => {
             app.overlays.pop();
         }
-        Cmd::Down => c.scroll = c.scroll.saturating_add(1),
-        Cmd::Up => c.scroll = c.scroll.saturating_sub(1),
-        Cmd::PageDown => c.scroll = c.scroll.saturating_add(8),
-        Cmd::PageUp => c.scroll = c.scroll.saturating_sub(8),
+        Cmd::Down => c.scroll = c.scroll.saturating_add(1).min(c.max.get()),
+        Cmd::Up => c.scroll = c.scroll.min(c.max.get()).saturating_sub(1),
+        Cmd::PageDown => c.scroll = c.scroll.saturating_add(8).min(c.max.get()),
+        Cmd::PageUp => c.scroll = c.scroll.min(c.max.get()).saturating_sub(8),
         Cmd::Top => c.scroll = 0,
-        Cmd::Bottom => c.scroll = u16::MAX,
+        Cmd::Bottom => c.scroll = c.max.get(),
         _ => {}
     }
     None
@@ -186,6 +189,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, c: &Confirm) {
     let (lines, _) = wrap_lines(lines(app, c), inner.width as usize);
     let body_h = inner.height.saturating_sub(1) as usize;
     let max = lines.len().saturating_sub(body_h);
+    c.max.set(max.min(u16::MAX as usize) as u16);
     let s = (c.scroll as usize).min(max);
     f.render_widget(
         Paragraph::new(lines).scroll((s as u16, 0)),
