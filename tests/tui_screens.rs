@@ -1381,6 +1381,21 @@ fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
         result: Ok(preview_of(&action)),
     });
     snap_both("confirm_preview", &mut app);
+    // At 40x12 the preview scrolls, never past its end: G reaches the last
+    // page, one ↑ moves back one line.
+    screen(&mut app, 40, 12);
+    key(&mut app, KeyCode::Char('G'));
+    let end = match app.overlays.last() {
+        Some(Overlay::Confirm(c)) => c.scroll,
+        other => panic!("{other:?}"),
+    };
+    assert!(end > 0);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    key(&mut app, KeyCode::Char('k'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(c)) if c.scroll == end - 1));
+    key(&mut app, KeyCode::Char('g'));
     // Esc (or n) goes back to the form, every value kept.
     key(&mut app, KeyCode::Char('n'));
     match app.overlays.last() {
