@@ -1223,3 +1223,533 @@ fn no_number_in_the_score_grid_is_cut_into_another_number() {
         }
     }
 }
+
+/// Chooses `kind` in the open action menu and presses Enter.
+fn choose(app: &mut App, kind: ActionKind) {
+    match app.overlays.last_mut() {
+        Some(Overlay::Menu(m)) => {
+            m.sel = m
+                .items
+                .iter()
+                .position(|i| i.kind == kind)
+                .unwrap_or_else(|| panic!("{kind:?} not in the menu"));
+        }
+        other => panic!("no menu: {other:?}"),
+    }
+    key(app, KeyCode::Enter);
+}
+
+fn ctrl_s(app: &mut App) -> Option<Effect> {
+    app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn the_chair_menu_on_the_rankings_offers_the_campaign_wide_writes_and_their_forms() {
+    // The notice phase, before the notices of 4 December.
+    const PUBLISH_DAY: &str = "2017-12-02T10:00:00+08:00";
+    let mut app = App::new(
+        sample_until(PUBLISH_DAY),
+        session(Some(CHAIR), Lang::Zh, PUBLISH_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => {
+            assert_eq!(m.nomination, None);
+            for k in [
+                ActionKind::Publish,
+                ActionKind::TieOrder,
+                ActionKind::Exception,
+                ActionKind::Override,
+                ActionKind::Members,
+            ] {
+                let item = m.items.iter().find(|i| i.kind == k);
+                assert!(
+                    item.is_some_and(|i| i.why_not.is_none()),
+                    "{k:?} offered to the chair: {item:?}"
+                );
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("menu_chair_rankings", &mut app);
+    for (kind, name) in [
+        (ActionKind::Publish, "form_publish"),
+        (ActionKind::TieOrder, "form_tie_order"),
+        (ActionKind::Exception, "form_exception"),
+        (ActionKind::Override, "form_override"),
+        (ActionKind::Members, "form_key"),
+    ] {
+        choose(&mut app, kind);
+        let form = match app.overlays.last() {
+            Some(Overlay::Form(f)) => f.clone(),
+            other => panic!("{kind:?}: {other:?}"),
+        };
+        assert_eq!(form.kind, kind);
+        if kind == ActionKind::Publish {
+            // Opened on the window rankings: the window category is chosen.
+            match &form.fields[0].input {
+                pingxuan::tui::popups::form::Input::Choice { options, sel } => {
+                    assert_eq!(options[*sel].0, "window")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        snap_both(name, &mut app);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('a'));
+    }
+    // A reviewer sees none of them.
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(REVIEWER), Lang::Zh, NOTICE_DAY),
+    );
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => assert!(
+            m.items
+                .iter()
+                .all(|i| !pingxuan::tui::popups::form::campaign_wide(i.kind)),
+            "{m:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn preview_of(action: &Action) -> pingxuan::act::Preview {
+    let id = action.nomination().unwrap_or("").to_string();
+    pingxuan::act::Preview {
+        message: format!(
+            "重新開啟評審 {id}(李國華)\n\nPingxuan-Action: reopen\nPingxuan-Record: {id}\nPingxuan-Actor: liguohua\n"
+        ),
+        author: "李國華 <liguohua@example.org>".into(),
+        when: at(NOTICE_DAY),
+        parent: Some(sha('a')),
+        files: vec![pingxuan::act::PreviewFile {
+            path: format!("nominations/2017/{id}/decision.ron"),
+            kind: ChangeKind::Modified,
+            changes: vec![format!(
+                "決定 重新開啟:信訪意見需評委復核({id})"
+            )],
+        }],
+    }
+}
+
+#[test]
+fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
+    let mut app = App::new(
+        sample_until(NOTICE_DAY),
+        session(Some(CHAIR), Lang::Zh, NOTICE_DAY),
+    );
+    let id = app
+        .snap
+        .records
+        .values()
+        .find(|r| r.decision.is_some())
+        .map(|r| r.nomination.id.clone())
+        .expect("a decided nomination on the notice day");
+    app.sel = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    key(&mut app, KeyCode::Char('a'));
+    choose(&mut app, ActionKind::Reopen);
+    snap_both("form_reopen", &mut app);
+    // No reason: refused at the field, nothing asked of the worker.
+    assert_eq!(ctrl_s(&mut app), None);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.error.is_some()));
+    typed(&mut app, "信訪意見需評委復核");
+    let action = match ctrl_s(&mut app) {
+        Some(Effect::Job(Job::Preview(a))) => *a,
+        other => panic!("the preview is asked for first: {other:?}"),
+    };
+    match &action {
+        Action::Reopen {
+            nomination, reason, ..
+        } => {
+            assert_eq!(nomination, &id);
+            assert_eq!(reason, "信訪意見需評委復核");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))));
+    assert!(app.pending.is_none(), "nothing is signed yet");
+    // Enter does nothing while the preview is built.
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    snap_both("confirm_building", &mut app);
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
+    snap_both("confirm_preview", &mut app);
+    // At 40x12 the preview scrolls, never past its end: G reaches the last
+    // page, one ↑ moves back one line.
+    screen(&mut app, 40, 12);
+    key(&mut app, KeyCode::Char('G'));
+    let end = match app.overlays.last() {
+        Some(Overlay::Confirm(c)) => c.scroll,
+        other => panic!("{other:?}"),
+    };
+    assert!(end > 0);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    key(&mut app, KeyCode::Char('k'));
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(c)) if c.scroll == end - 1));
+    key(&mut app, KeyCode::Char('g'));
+    // Esc (or n) goes back to the form, every value kept.
+    key(&mut app, KeyCode::Char('n'));
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => assert!(format!("{:?}", f.fields).contains("信訪意見需評委復核")),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        ctrl_s(&mut app),
+        Some(Effect::Job(Job::Preview(_)))
+    ));
+    // A refused preview offers no way to sign.
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Err("TIME-FORWARD: 操作時間早于分支最新提交的時間".into()),
+    });
+    assert_eq!(key(&mut app, KeyCode::Char('y')), None);
+    snap_both("confirm_refused", &mut app);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(
+        ctrl_s(&mut app),
+        Some(Effect::Job(Job::Preview(_)))
+    ));
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
+    // The branch moves under the confirmation: the preview is built again
+    // on the new head before anything can be signed.
+    let mut moved = app.snap.clone();
+    moved.commit = Some(sha('c'));
+    app.set_snapshot(moved);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(c)) if c.preview.is_none()));
+    assert_eq!(key(&mut app, KeyCode::Char('y')), None);
+    assert_eq!(app.next_job(), Some(Job::Preview(Box::new(action.clone()))));
+    app.job_done(Done::Preview {
+        action: Box::new(action.clone()),
+        result: Ok(preview_of(&action)),
+    });
+    // y signs and commits exactly the previewed action.
+    match key(&mut app, KeyCode::Char('y')) {
+        Some(Effect::Write(a)) => assert_eq!(*a, action),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.pending.is_some());
+    let mut snap = app.snap.clone();
+    snap.commit = Some(sha('b'));
+    app.write_done(Ok(pingxuan::tui::jobs::Written {
+        summary: "bbbbbbb 重新開啟評審".into(),
+        snapshot: snap,
+        changed: vec![id],
+        counts: None,
+    }));
+    assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+}
+
+/// A reviewer's score set aside by a sync (the same sheet changed upstream):
+/// their marks beside the ones HEAD holds now.
+fn score_aside(app: &App) -> pingxuan::tui::popups::aside::AsideItem {
+    use pingxuan::tui::popups::aside::{AsideFile, AsideItem};
+    let id = unscored(app);
+    let cat = &app.snap.records[&id].nomination.category;
+    let criteria: Vec<String> = app
+        .snap
+        .campaign
+        .category(cat)
+        .unwrap()
+        .criteria
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let sheet = |first: f64, comment: &str| Score {
+        reviewer: REVIEWER.into(),
+        marks: criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), Mark::Points(if i == 0 { first } else { 5.0 })))
+            .collect(),
+        comment: comment.into(),
+        time: at(REVIEW_DAY),
+    };
+    let path = pingxuan::store::layout::score_path(&id, REVIEWER).unwrap();
+    AsideItem {
+        aside: pingxuan::sync::SetAside {
+            id: "0123456789ab".into(),
+            commit: format!("0123456789ab{}", "c".repeat(28)),
+            action: Some("score".into()),
+            actor: Some(REVIEWER.into()),
+            record: Some(id.clone()),
+            summary: format!("評分 {id}(王建國)"),
+            when: "2017-11-20T09:30:00+08:00".into(),
+            paths: vec![path.clone()],
+            kind: pingxuan::sync::ReasonKind::SameFile,
+            reason: format!("{path} 已在遠端 89abcdef0123 中被 王建國 改動"),
+            set_aside_at: "2017-11-20T10:00:00+08:00".into(),
+        },
+        files: vec![AsideFile {
+            path,
+            theirs: Some(pingxuan::store::codec::to_ron(&sheet(9.0, "服務規范")).unwrap()),
+            ours: Some(pingxuan::store::codec::to_ron(&sheet(7.0, "")).unwrap()),
+        }],
+    }
+}
+
+#[test]
+fn settling_a_set_aside_action_lists_it_shows_it_side_by_side_and_drops_only_on_y() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    let item = score_aside(&app);
+    let effect = key(&mut app, KeyCode::Char('Z'));
+    assert_eq!(effect, Some(Effect::Job(Job::Asides)));
+    snap_both("aside_loading", &mut app);
+    app.job_done(Done::Asides {
+        job: Job::Asides,
+        result: Ok(vec![item.clone()]),
+        note: None,
+    });
+    snap_both("aside_list", &mut app);
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("≠"), "what differs is marked:\n{text}");
+    snap_both("aside_side_by_side", &mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Esc);
+    // d asks; any key but y keeps it.
+    assert_eq!(key(&mut app, KeyCode::Char('d')), None);
+    snap_both("aside_drop_asks", &mut app);
+    assert_eq!(key(&mut app, KeyCode::Char('n')), None);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        None,
+        "y alone drops nothing"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        Some(Effect::Job(Job::AsideDrop("0123456789ab".into())))
+    );
+    app.job_done(Done::Asides {
+        job: Job::AsideDrop("0123456789ab".into()),
+        result: Ok(vec![item.clone()]),
+        note: Some(Ok("已放棄 0123456789ab".into())),
+    });
+    // r retries; a refusal comes back as an error popup over the list.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('r')),
+        Some(Effect::Job(Job::AsideRetry("0123456789ab".into())))
+    );
+    app.job_done(Done::Asides {
+        job: Job::AsideRetry("0123456789ab".into()),
+        result: Ok(vec![item.clone()]),
+        note: Some(Err(
+            "0123456789ab 仍被拒絕(同一文件已在遠端被改動),保持擱置".into(),
+        )),
+    });
+    assert!(matches!(app.overlays.last(), Some(Overlay::Error(_))));
+    key(&mut app, KeyCode::Esc);
+    // e opens the score form filled with the set-aside marks and comment.
+    key(&mut app, KeyCode::Char('e'));
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.kind, ActionKind::Score);
+            assert_eq!(f.nomination.as_deref(), item.aside.record.as_deref());
+            let shown = format!("{:?}", f.fields);
+            assert!(shown.contains("value: \"9\""), "{shown}");
+            assert!(shown.contains("服務規范"), "{shown}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Empty: it says so.
+    let mut app = app_as(Some(REVIEWER), Lang::En);
+    key(&mut app, KeyCode::Char('Z'));
+    app.job_done(Done::Asides {
+        job: Job::Asides,
+        result: Ok(vec![]),
+        note: None,
+    });
+    assert!(screen(&mut app, 80, 24).contains("no set-aside actions"));
+}
+
+#[test]
+fn enter_opens_or_expands_the_item_under_the_cursor_on_every_tab() {
+    let (mut app, id) = detail_app(CHAIR);
+    // The history: the first commit's diff is longer than the screen.
+    let mut history = record_history(&id);
+    let long = "決定 候選 → 取消資格:經查,該單位在申報材料中提供的“全省交通運輸系統文明服務示范窗口”證書系偽造,群眾舉報屬實,依照通知第五條取消其評選資格并通報批評";
+    history[0].changes = vec![change(&id, "decision.outcome", long)];
+    app.history.insert(id.clone(), Ok(history.clone()));
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::History,
+        scroll: 0,
+    };
+    let folded = screen(&mut app, 80, 24);
+    assert!(!folded.contains("通報批評"), "cut to the width:\n{folded}");
+    assert!(
+        folded.contains("Enter 展開全文"),
+        "says how to read it:\n{folded}"
+    );
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    assert_eq!(app.expanded.as_deref(), Some(history[0].commit.as_str()));
+    for (w, h) in SIZES {
+        // Every character of the change, wrapped by display width.
+        let text = screen(&mut app, w, h);
+        let joined: String = text.lines().map(str::trim_end).collect();
+        let tail = if w == 80 {
+            "通報批評"
+        } else {
+            "證書系偽造"
+        };
+        assert!(joined.contains(tail), "{w}x{h}:\n{text}");
+    }
+    snap_both("detail_history_expanded", &mut app);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.expanded, None, "Enter folds it again");
+
+    // An open objection: Enter resolves it, that objection chosen.
+    let stem = app.snap.records[&id]
+        .objections
+        .keys()
+        .last()
+        .unwrap()
+        .clone();
+    let mut snap = app.snap.clone();
+    for o in snap.records.get_mut(&id).unwrap().objections.values_mut() {
+        o.status = ObjectionStatus::Open;
+        o.resolution = None;
+    }
+    let mut app = App::new(snap, session(Some(CHAIR), Lang::Zh, NOTICE_DAY));
+    let n = app.snap.records[&id].objections.len();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Objections,
+        scroll: 0,
+    };
+    app.cursor = (n - 1, 0);
+    assert_eq!(key(&mut app, KeyCode::Enter), None);
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => {
+            assert_eq!(f.kind, ActionKind::Resolve);
+            match &f.fields[0].input {
+                pingxuan::tui::popups::form::Input::Choice { options, sel } => {
+                    assert_eq!(options[*sel].0, stem)
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Anything else: its last commit (a blame), which then shows in full.
+    app.overlays.clear();
+    app.screen = Screen::Detail {
+        id: id.clone(),
+        tab: Tab::Votes,
+        scroll: 0,
+    };
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        Some(Effect::Job(Job::Blame {
+            id: id.clone(),
+            field: "votes".into(),
+            log: true,
+        }))
+    );
+    // A reviewer's own score row: the score form.
+    let mut app = App::new(
+        sample_until(REVIEW_DAY),
+        session(Some(REVIEWER), Lang::Zh, REVIEW_DAY),
+    );
+    let mine = unscored(&app);
+    let row = app
+        .snap
+        .members
+        .iter()
+        .filter(|m| m.has_role(Role::Reviewer))
+        .position(|m| m.id == REVIEWER)
+        .unwrap();
+    app.screen = Screen::Detail {
+        id: mine,
+        tab: Tab::Scores,
+        scroll: 0,
+    };
+    app.cursor = (row, 0);
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.kind == ActionKind::Score),
+        "{:?}",
+        app.overlays
+    );
+}
+
+#[test]
+fn a_set_aside_opinion_or_decision_opens_its_form_filled_with_what_it_held() {
+    use pingxuan::store::codec::to_ron;
+    use pingxuan::store::layout;
+    use pingxuan::tui::popups::form::Input;
+    let snap = sample_until(NOTICE_DAY);
+    let id = snap.records.keys().next().unwrap().clone();
+    let value = |f: &Form, key: &str| -> String {
+        match &f.fields.iter().find(|x| x.key == key).unwrap().input {
+            Input::Text { value, .. } | Input::Number { value } => value.clone(),
+            Input::Choice { options, sel } => options[*sel].0.clone(),
+            Input::Flag(b) => b.to_string(),
+            other => format!("{other:?}"),
+        }
+    };
+    let chair = snap.member(CHAIR).unwrap().clone();
+    let decision = Decision {
+        outcome: Outcome::Disqualified,
+        reason: "證書系偽造".into(),
+        fraud: true,
+        by: CHAIR.into(),
+        date: "2017-12-12".parse().unwrap(),
+        reopened: None,
+    };
+    let files = vec![(
+        layout::decision_path(&id).unwrap(),
+        Some(to_ron(&decision).unwrap()),
+    )];
+    let f = Form::from_set_aside(
+        ActionKind::Decide,
+        &snap,
+        &chair,
+        Some(&id),
+        &files,
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(value(&f, "decision.outcome"), "disqualified");
+    assert_eq!(value(&f, "decision.reason"), "證書系偽造");
+    assert_eq!(value(&f, "decision.fraud"), "true");
+
+    let clerk = snap.member(CLERK).unwrap().clone();
+    let dept = snap.campaign.departments[2].id.clone();
+    let opinion = Opinion {
+        department: dept.clone(),
+        stance: Stance::Veto,
+        reason: "群眾重復信訪".into(),
+        recorded_by: CLERK.into(),
+        date: "2017-11-10".parse().unwrap(),
+    };
+    let files = vec![(
+        layout::opinion_path(&id, &dept).unwrap(),
+        Some(to_ron(&opinion).unwrap()),
+    )];
+    let f = Form::from_set_aside(
+        ActionKind::Opinion,
+        &snap,
+        &clerk,
+        Some(&id),
+        &files,
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(value(&f, "opinion.department"), dept);
+    assert_eq!(value(&f, "opinion.stance"), "veto");
+    assert_eq!(value(&f, "opinion.reason"), "群眾重復信訪");
+}

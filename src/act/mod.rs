@@ -12,6 +12,7 @@
 pub mod audit_log;
 pub mod history;
 mod perform;
+pub mod preview;
 mod session;
 pub mod sync;
 
@@ -24,6 +25,7 @@ use crate::sign::SignError;
 use crate::store::{layout, StoreError};
 
 pub use perform::perform;
+pub use preview::{preview, Preview, PreviewFile};
 pub use session::{verifier, Identity, Session};
 
 /// How often a commit is retried after losing a race for the branch.

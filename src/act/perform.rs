@@ -17,9 +17,9 @@ use crate::sign::SignError;
 use crate::store::{plan, CommitMeta, FileChange, SignFn, Store, StoreError};
 
 /// A checked action, ready to commit.
-struct Planned {
-    changes: Vec<FileChange>,
-    meta: CommitMeta,
+pub(super) struct Planned {
+    pub(super) changes: Vec<FileChange>,
+    pub(super) meta: CommitMeta,
     /// CAMPAIGN-TZ: the campaign day key validity is judged on.
     day: NaiveDate,
     /// The member registry the signature must verify against.
@@ -95,7 +95,7 @@ fn to_head(
 
 /// Checks the action against the rules (or, on an empty repository, the
 /// set-up against itself) and plans its files and commit.
-fn plan_write(
+pub(super) fn plan_write(
     store: &Store,
     snapshot: Option<&Snapshot>,
     req: &Request,
@@ -208,7 +208,11 @@ fn commit_checked(
     Ok(result?)
 }
 
-fn backdated(lang: Lang, when: &DateTime<FixedOffset>, head: &DateTime<FixedOffset>) -> String {
+pub(super) fn backdated(
+    lang: Lang,
+    when: &DateTime<FixedOffset>,
+    head: &DateTime<FixedOffset>,
+) -> String {
     match lang {
         Lang::Zh | Lang::ZhHans => format!(
             "操作時間 {} 早于分支最新提交的時間 {}:時間只能向前(TIME-FORWARD),未寫入任何內容。請用不早于它的 --at,或不用 --at",

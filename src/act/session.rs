@@ -123,6 +123,25 @@ impl Session {
         })
     }
 
+    /// The preview of a write as `actor` on `snapshot` ([`super::preview`]):
+    /// refused as the write would be, else the commit it would make.
+    pub fn preview(
+        &self,
+        store: &Store,
+        snapshot: &Snapshot,
+        actor: &str,
+        action: &Action,
+    ) -> Result<super::Preview, ActError> {
+        let signed = Identity::of(store)?.signer()?.is_some();
+        let req = Request {
+            actor,
+            action,
+            when: self.now()?,
+            lang: self.lang,
+        };
+        super::preview(store, snapshot, &req, signed)
+    }
+
     /// Performs a write as `actor`, signed as `git commit -S` would sign it.
     /// `snapshot`, when it is the one at HEAD, saves a load. Returns what was
     /// written and the snapshot at the new commit (refreshed from `snapshot`

@@ -591,27 +591,9 @@ pub fn publish(cx: &Context, a: PublishArgs) -> Result<i32> {
         let candidates = if a.candidates.is_empty() {
             // NOTICE-RECHECK: by default only the candidates that pass every gate now;
             // each one kept off is named, with why
-            let mut on = Vec::new();
-            for r in s.records.values().filter(|r| {
-                r.nomination.category == cat.id
-                    && r.decision
-                        .as_ref()
-                        .is_some_and(|d| d.outcome == Outcome::Candidate)
-            }) {
-                let off = crate::rules::needs::recheck(s, r);
-                match off.first() {
-                    None => on.push(r.nomination.id.clone()),
-                    Some(why) => errln!(
-                        "{}",
-                        crate::text::sanitize(
-                            &crate::rules::Refusal::Recheck {
-                                nomination: r.nomination.id.clone(),
-                                reason: Box::new(why.clone()),
-                            }
-                            .message(cx.lang.zh())
-                        )
-                    ),
-                }
+            let (on, off) = crate::rules::needs::notice_candidates(s, &cat.id);
+            for why in off {
+                errln!("{}", crate::text::sanitize(&why.message(cx.lang.zh())));
             }
             on
         } else {

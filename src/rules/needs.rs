@@ -117,6 +117,30 @@ pub fn recheck(snapshot: &Snapshot, record: &Record) -> Vec<Refusal> {
     out
 }
 
+/// NOTICE-RECHECK: the default candidate list of a notice on category
+/// `category`: every nomination decided Candidate there that passes the
+/// recheck now, in id order; and, for each kept off, why (a
+/// [`Refusal::Recheck`]). The CLI's `publish` and the TUI's form both use it.
+pub fn notice_candidates(snapshot: &Snapshot, category: &str) -> (Vec<String>, Vec<Refusal>) {
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for r in snapshot.records.values().filter(|r| {
+        r.nomination.category == category
+            && r.decision
+                .as_ref()
+                .is_some_and(|d| d.outcome == crate::model::Outcome::Candidate)
+    }) {
+        match recheck(snapshot, r).into_iter().next() {
+            None => on.push(r.nomination.id.clone()),
+            Some(why) => off.push(Refusal::Recheck {
+                nomination: r.nomination.id.clone(),
+                reason: Box::new(why),
+            }),
+        }
+    }
+    (on, off)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,6 +147,10 @@ pub enum Overlay {
     Export(ExportMenu),
     /// A finished job's report (an export: where it wrote, from which commit).
     Done(String),
+    /// A chair's write waiting for its confirmation, with the commit's preview.
+    Confirm(super::popups::confirm::Confirm),
+    /// The set-aside actions a sync left, to settle.
+    Aside(super::popups::aside::Asides),
 }
 
 /// The blamed field of a record's detail: `(record, dotted field)`.
@@ -241,6 +245,8 @@ pub struct App {
     /// no agent holding the key, no secret key in gpg), found by the
     /// watcher's check at start; `None` while none is known.
     pub signing_problem: Option<String>,
+    /// The commit whose diff the history tab shows in full (Enter).
+    pub expanded: Option<String>,
 }
 
 impl App {
@@ -279,6 +285,7 @@ impl App {
             memo: Memo::default(),
             help_view: Cell::new((u16::MAX, 10)),
             signing_problem: None,
+            expanded: None,
         };
         app.refilter();
         app
@@ -518,6 +525,8 @@ impl App {
             Some(Overlay::Form(_)) => Ctx::Form,
             Some(Overlay::Menu { .. }) => Ctx::Menu,
             Some(Overlay::Export(_)) => Ctx::Export,
+            Some(Overlay::Confirm(_)) => Ctx::Confirm,
+            Some(Overlay::Aside(_)) => Ctx::Aside,
             Some(Overlay::Help { .. }) | Some(Overlay::Error(_)) | Some(Overlay::Done(_)) => {
                 Ctx::Popup
             }
@@ -554,6 +563,14 @@ impl App {
         self.blames.retain(|(id, _), _| !changed(id));
         if old.commit != self.snap.commit {
             self.audit = None;
+            // A preview shows the commit on the old head: built again (the
+            // answer under way is the old one; the new one comes after it).
+            for o in self.overlays.iter_mut() {
+                if let Overlay::Confirm(c) = o {
+                    c.preview = None;
+                }
+            }
+            self.loading.retain(|j| !matches!(j, Job::Preview(_)));
         }
         self.memo = Memo::default();
         self.forms_on_changed(&old, &forms);
@@ -663,7 +680,10 @@ impl App {
             Ok(Written {
                 summary, snapshot, ..
             }) => {
-                // The form is done; its record's history changed.
+                // The form is done (and its confirmation); its record's history changed.
+                if matches!(self.overlays.last(), Some(Overlay::Confirm(_))) {
+                    self.overlays.pop();
+                }
                 if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
                     self.overlays.pop();
                 }
@@ -691,9 +711,19 @@ impl App {
     }
 
     /// What the current screen needs read and does not have (the runner asks
-    /// after every event): a record's history on its history tab, the audit on
-    /// the audit screen.
+    /// after every event): the preview of a confirmation after the branch
+    /// moved, a record's history on its history tab, the audit on the audit
+    /// screen.
     pub fn next_job(&mut self) -> Option<Job> {
+        // A confirmation whose preview went stale with the snapshot.
+        if let Some(Overlay::Confirm(c)) = self.overlays.last() {
+            if c.preview.is_none() {
+                let job = Job::Preview(c.action.clone());
+                if let Some(Effect::Job(j)) = self.request(job) {
+                    return Some(j);
+                }
+            }
+        }
         let job = match &self.screen {
             Screen::Detail { id, tab, .. }
                 if *tab == Tab::History && !self.history.contains_key(id) =>
@@ -747,6 +777,10 @@ impl App {
                 self.overlays.push(Overlay::Done(text));
             }
             Done::Export(Err(e)) => self.overlays.push(Overlay::Error(e)),
+            Done::Preview { action, result } => {
+                popups::confirm::preview_done(self, &action, result)
+            }
+            Done::Asides { result, note, .. } => popups::aside::loaded(self, result, note),
         }
     }
 
@@ -787,6 +821,11 @@ impl App {
                 *tab = Tab::History;
                 *scroll = 0;
                 self.cursor = (row.unwrap_or(0), 0);
+                // The commit found, in full.
+                self.expanded = match self.blames.get(&(id.clone(), field.clone())) {
+                    Some(Ok(Some(b))) => Some(b.entry.commit.clone()),
+                    _ => None,
+                };
                 self.blamed = Some((id, field));
             }
         }
@@ -871,6 +910,8 @@ impl App {
             Ctx::Detail => screens::detail::handle(self, cmd),
             Ctx::Rankings => screens::rankings::handle(self, cmd),
             Ctx::Audit => screens::audit::handle(self, cmd),
+            Ctx::Confirm => popups::confirm::handle(self, cmd),
+            Ctx::Aside => popups::aside::handle(self, cmd),
             Ctx::Sync | Ctx::Global => None,
         }
     }

@@ -173,7 +173,24 @@ pub fn tab_lines(
                     head = head.patch_style(th.selected());
                 }
                 lines.push(head);
-                lines.extend(body_lines(app, e, &[], Some(w), false));
+                if app.expanded.as_deref() == Some(e.commit.as_str()) {
+                    // In full: the signature and every change, wrapped.
+                    let (whole, _) =
+                        super::view::wrap_lines(body_lines(app, e, &[], None, true), w);
+                    lines.extend(whole);
+                } else {
+                    let cut = e
+                        .changes
+                        .iter()
+                        .any(|c| width(&format!("  {}", display(&c.text))) > w);
+                    lines.extend(body_lines(app, e, &[], Some(w), false));
+                    if cut && i == cursor {
+                        lines.push(Line::from(Span::styled(
+                            truncate(&app.t("  Enter 展開全文", "  Enter shows it in full"), w),
+                            th.dim(),
+                        )));
+                    }
+                }
                 if i == cursor {
                     span = (start, lines.len() - start);
                 }

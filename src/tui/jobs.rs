@@ -48,6 +48,14 @@ pub enum Job {
     },
     /// Render the app's snapshot and write it (the runner attaches the snapshot).
     Export(ExportJob),
+    /// The preview of a write on the app's snapshot (attached by the runner).
+    Preview(Box<crate::model::Action>),
+    /// The set-aside actions a sync left, with their files beside HEAD's.
+    Asides,
+    /// Retry the set-aside action with this id onto HEAD, re-signed.
+    AsideRetry(String),
+    /// Drop the set-aside action with this id.
+    AsideDrop(String),
 }
 
 impl Job {
@@ -60,6 +68,10 @@ impl Job {
                 format!("{} {id} {field}", tr(lang, "正在追溯", "blaming"))
             }
             Job::Export(e) => format!("{} {}", tr(lang, "正在導出", "exporting"), e.path.display()),
+            Job::Preview(_) => tr(lang, "正在生成提交預覽", "previewing the commit"),
+            Job::Asides => tr(lang, "正在讀取擱置的操作", "reading the set-aside actions"),
+            Job::AsideRetry(id) => format!("{} {id}", tr(lang, "正在重試", "retrying")),
+            Job::AsideDrop(id) => format!("{} {id}", tr(lang, "正在放棄", "dropping")),
         }
     }
 }
@@ -105,6 +117,17 @@ pub enum Done {
         log: Option<Result<Vec<Entry>, String>>,
     },
     Export(Result<Exported, String>),
+    Preview {
+        action: Box<crate::model::Action>,
+        result: Result<crate::act::Preview, String>,
+    },
+    /// The set-aside actions now, and what a retry or drop did (`None` for
+    /// a plain read).
+    Asides {
+        job: Job,
+        result: Result<Vec<super::popups::aside::AsideItem>, String>,
+        note: Option<Result<String, String>>,
+    },
 }
 
 impl Done {
@@ -123,6 +146,15 @@ impl Done {
                 log: None,
             },
             Job::Export(_) => Done::Export(Err(message)),
+            Job::Preview(action) => Done::Preview {
+                action: action.clone(),
+                result: Err(message),
+            },
+            Job::Asides | Job::AsideRetry(_) | Job::AsideDrop(_) => Done::Asides {
+                job: job.clone(),
+                result: Err(message),
+                note: None,
+            },
         }
     }
 
@@ -138,6 +170,8 @@ impl Done {
                 },
             ) => id == j && field == f,
             (Done::Export(_), Job::Export(_)) => true,
+            (Done::Preview { action, .. }, Job::Preview(a)) => action == a,
+            (Done::Asides { job: j, .. }, job) => j == job,
             _ => false,
         }
     }

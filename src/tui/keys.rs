@@ -37,6 +37,11 @@ pub enum Cmd {
     NextCol,
     Sync,
     Refresh,
+    /// The set-aside actions a sync left (settle them).
+    SetAside,
+    Retry,
+    Edit,
+    Drop,
 }
 
 /// Where a binding applies.
@@ -54,6 +59,10 @@ pub enum Ctx {
     Popup,
     /// The sync popup (over everything, whatever else is open).
     Sync,
+    /// The confirmation of a chair's write, with the commit's preview.
+    Confirm,
+    /// The set-aside actions a sync left, and their side-by-side view.
+    Aside,
 }
 
 impl Ctx {
@@ -70,6 +79,8 @@ impl Ctx {
             Ctx::Form => ("表單", "Form"),
             Ctx::Popup => ("彈窗", "Popup"),
             Ctx::Sync => ("同步彈窗", "Sync popup"),
+            Ctx::Confirm => ("確認提交", "Confirm commit"),
+            Ctx::Aside => ("擱置的操作", "Set-aside actions"),
         };
         lang.pick(zh, en)
     }
@@ -124,13 +135,14 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, true),
     b!(List, [(Char('f'), NONE)], "f", "篩選", "filter", Filter, true),
     b!(List, [(Char('o'), NONE)], "o", "排序", "sort", Sort, true),
-    b!(List, [(Char('r'), NONE)], "r", "排名", "rankings", Rankings, true),
+    b!(List, [(Char('r'), NONE)], "r", "排名", "ranks", Rankings, true),
     b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
     b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
     b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, true),
     b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
     b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, true),
+    b!(List, [(Char('Z'), SHIFT), (Char('Z'), NONE)], "Z", "擱置(同步未能完成的操作)", "aside (actions sync set aside)", SetAside, true),
     b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
     b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
@@ -138,7 +150,8 @@ pub const TABLE: &[Binding] = &[
     b!(Detail, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換標簽", "switch tab", PrevTab, true),
     b!(Detail, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一標簽", "next tab", NextTab, false),
     b!(Detail, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(Detail, [(Char('s'), NONE), (Enter, NONE)], "s", "評分(編輯我的一行)", "score (edit my row)", Score, true),
+    b!(Detail, [(Enter, NONE)], "Enter", "打開/展開所選(我的評分行:表單;未處理異議:處理;其余:其提交的全文)", "open / expand the item (my score row: its form; an open objection: resolve; else its commit in full)", Open, true),
+    b!(Detail, [(Char('s'), NONE)], "s", "評分(編輯我的一行)", "score (edit my row)", Score, true),
     b!(Detail, [(Char('['), NONE)], "[", "上一評分項", "previous criterion", PrevCol, false),
     b!(Detail, [(Char(']'), NONE)], "]", "下一評分項", "next criterion", NextCol, false),
     b!(Detail, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
@@ -147,6 +160,7 @@ pub const TABLE: &[Binding] = &[
     b!(Rankings, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換類別", "switch category", PrevTab, true),
     b!(Rankings, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(Rankings, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
+    b!(Rankings, [(Char('a'), NONE)], "a", "操作(公示、并列順序…)", "act (publish, tie order…)", Act, true),
     b!(Rankings, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     b!(Rankings, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
     b!(Audit, [(Enter, NONE)], "Enter", "打開該記錄", "open its record", Open, true),
@@ -168,6 +182,17 @@ pub const TABLE: &[Binding] = &[
     b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
     b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
+    // The preview scrolls with the global keys.
+    b!(Confirm, [(Enter, NONE), (Char('y'), NONE), (Char('s'), CTRL)], "Enter/y", "簽名并提交", "sign and commit", Submit, true),
+    b!(Confirm, [(Esc, NONE), (Char('n'), NONE), (Char('q'), NONE)], "Esc/n", "返回修改", "back to the form", Back, true),
+    // The side-by-side view scrolls with the global keys.
+    b!(Aside, [(Enter, NONE)], "Enter", "并排對照(他們的操作/當前記錄)", "side by side (theirs / current)", Open, true),
+    b!(Aside, [(Char('r'), NONE)], "r", "重試(重新簽名)", "retry (re-signed)", Retry, true),
+    b!(Aside, [(Char('e'), NONE)], "e", "編輯后重做", "edit and redo", Edit, true),
+    b!(Aside, [(Char('d'), NONE)], "d", "放棄(需確認)", "drop (asks first)", Drop, true),
+    b!(Aside, [(Char('y'), NONE)], "y", "確認放棄", "confirm the drop", Submit, false),
+    b!(Aside, [(Char('n'), NONE)], "n", "不放棄", "keep it", Back, false),
+    b!(Aside, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     // The sync popup scrolls with the global keys (a page is ten lines).
     b!(Sync, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
     b!(Global, [(Up, NONE), (Char('k'), NONE)], "↑/k", "上移", "up", Up, false),
@@ -239,6 +264,18 @@ fn must_show(cmd: Cmd) -> bool {
     matches!(cmd, Cmd::Quit | Cmd::Back | Cmd::Submit | Cmd::Help)
 }
 
+/// Which hints a narrow footer keeps first after those it must show: the
+/// keys that open what nothing else on screen leads to (an action, the
+/// audit, a sync, the rankings) before those that rearrange what is shown
+/// (filter, sort), which the help lists.
+fn priority(cmd: Cmd) -> u8 {
+    match cmd {
+        c if must_show(c) => 0,
+        Cmd::Filter | Cmd::Sort => 2,
+        _ => 1,
+    }
+}
+
 /// A description without its parenthesised detail: `搜索(拼音/首字母)` → `搜索`.
 fn short(desc: &str) -> &str {
     desc.split(['(', '(']).next().unwrap_or(desc).trim_end()
@@ -286,7 +323,11 @@ pub fn footer(ctx: Ctx, lang: Lang, cols: usize) -> Vec<(&'static str, String)> 
         .map(|(k, d, _)| need(k, &text(d, form)))
         .sum();
     let mut keep = vec![false; all.len()];
-    for (i, (k, d, must)) in all.iter().enumerate() {
+    let cmds: Vec<Cmd> = footer_bindings(ctx).map(|b| b.cmd).collect();
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|i| (cmds.get(*i).map_or(1, |c| priority(*c)), *i));
+    for i in order {
+        let (k, d, must) = &all[i];
         if *must {
             keep[i] = true;
             continue;
@@ -317,6 +358,8 @@ pub fn groups() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Export,
         Ctx::Form,
         Ctx::Popup,
+        Ctx::Confirm,
+        Ctx::Aside,
         Ctx::Sync,
     ];
     order
@@ -492,8 +535,19 @@ mod label_tests {
                 .collect()
         };
         let list = labels(Ctx::List, 80);
-        for k in ["/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "?"] {
+        for k in [
+            "/", "Enter", "a", "s", "f", "o", "r", "q", "A", "S", "Z", "?",
+        ] {
             assert!(list.contains(&k), "{k} not in {list:?}");
+        }
+        // In English at 80 columns the audit, sync and set-aside keys show
+        // (filter and sort, which the help lists, give way).
+        let en: Vec<&str> = footer(Ctx::List, Lang::En, 80)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        for k in ["/", "Enter", "a", "s", "r", "q", "A", "S", "Z", "?"] {
+            assert!(en.contains(&k), "{k} not in {en:?}");
         }
         assert!(labels(Ctx::Form, 40).contains(&"^S"));
         assert!(labels(Ctx::Detail, 40).contains(&"Esc/q"));

@@ -122,7 +122,8 @@ fn spawn_reader(opts: Options) -> Reader {
 
 /// Hands a job to the reader (an export takes the snapshot on screen).
 fn send_job(reader: &Reader, app: &mut App, job: Job) {
-    let snapshot = matches!(job, Job::Export(_)).then(|| Box::new(app.snap.clone()));
+    let snapshot =
+        matches!(job, Job::Export(_) | Job::Preview(_)).then(|| Box::new(app.snap.clone()));
     if reader.0.send((job.clone(), snapshot)).is_err() {
         app.job_done(Done::failed(&job, "the reader stopped".into()));
     }

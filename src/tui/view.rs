@@ -203,6 +203,8 @@ pub fn draw(app: &App, f: &mut Frame) {
             Overlay::Form(fm) => form::draw(app, f, body, fm),
             Overlay::Export(m) => export::draw(app, f, body, m),
             Overlay::Done(text) => help::draw_done(app, f, body, text),
+            Overlay::Confirm(c) => super::popups::confirm::draw(app, f, body, c),
+            Overlay::Aside(a) => super::popups::aside::draw(app, f, body, a),
         }
     }
     super::popups::sync::draw(app, f);

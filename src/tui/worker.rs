@@ -86,7 +86,86 @@ pub fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
             Some(s) => export(opts, &e, s).map_err(err),
             None => Err("no snapshot to export".into()),
         }),
+        Job::Asides | Job::AsideRetry(_) | Job::AsideDrop(_) => {
+            let note = match &job {
+                Job::AsideRetry(id) => Some(retry(opts, id).map_err(err)),
+                Job::AsideDrop(id) => Some(drop_aside(opts, id).map_err(err)),
+                _ => None,
+            };
+            Done::Asides {
+                result: asides(opts).map_err(err),
+                note,
+                job,
+            }
+        }
+        Job::Preview(action) => Done::Preview {
+            result: match snapshot {
+                Some(s) => preview(opts, s, &action).map_err(err),
+                None => Err("no snapshot to preview".into()),
+            },
+            action,
+        },
     }
+}
+
+/// Every set-aside action, with its files as it wrote them and as HEAD has them.
+fn asides(opts: &Options) -> Result<Vec<super::popups::aside::AsideItem>> {
+    use super::popups::aside::{AsideFile, AsideItem};
+    let store = opts.open()?;
+    let tree = match store.head()? {
+        Some(h) => Some(store.repo().find_commit(h)?.tree()?),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for aside in crate::sync::aside::list(&store)? {
+        let files = crate::sync::aside::changes(&store, &aside)?
+            .into_iter()
+            .map(|c| AsideFile {
+                ours: tree
+                    .as_ref()
+                    .and_then(|t| crate::history::walk::blob_at(store.repo(), t, &c.path))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                theirs: c.content,
+                path: c.path,
+            })
+            .collect();
+        out.push(AsideItem { aside, files });
+    }
+    Ok(out)
+}
+
+/// `pingxuan set-aside retry ID`: what it did, in a line.
+fn retry(opts: &Options, id: &str) -> Result<String> {
+    let store = opts.open()?;
+    let req = act::sync::Request::new(REMOTE, opts.lang, opts.now()?);
+    let commit = act::sync::retry_set_aside(&store, id, &req)?.to_string();
+    Ok(format!(
+        "{} {id} → {}",
+        opts.lang.pick(
+            "已重新應用並簽名(S 推送):",
+            "re-applied and signed (S pushes it):"
+        ),
+        commit.get(..12).unwrap_or(&commit)
+    ))
+}
+
+/// `pingxuan set-aside drop ID`: what it did, in a line.
+fn drop_aside(opts: &Options, id: &str) -> Result<String> {
+    let store = opts.open()?;
+    let s = crate::sync::aside::drop(&store, id, opts.lang.zh())?;
+    Ok(format!(
+        "{} {} {}",
+        opts.lang.pick("已放棄", "dropped"),
+        s.id,
+        crate::text::display(&s.summary)
+    ))
+}
+
+/// The preview of `action` by the session's member on the app's snapshot.
+fn preview(opts: &Options, snapshot: &Snapshot, action: &Action) -> Result<act::Preview> {
+    let store = opts.open()?;
+    let actor = opts.actor(&store, snapshot)?.id.clone();
+    Ok(opts.preview(&store, snapshot, &actor, action)?)
 }
 
 /// Renders an export of the app's snapshot and writes it.

@@ -59,6 +59,8 @@ mod sync_crash;
 mod sync_local;
 mod sync_replay;
 mod sync_transports;
+mod tui_aside;
+mod tui_chair;
 mod tui_e2e;
 mod tui_live;
 mod tui_sync_popup;

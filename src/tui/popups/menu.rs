@@ -161,11 +161,23 @@ pub fn menu(app: &App, nomination: Option<String>) -> Menu {
         ActionKind::Object,
         ActionKind::Resolve,
         ActionKind::Decide,
+        ActionKind::Reopen,
         ActionKind::Nominate,
+        // The chair's campaign-wide writes (shown to the chair only).
+        ActionKind::Publish,
+        ActionKind::TieOrder,
+        ActionKind::Exception,
+        ActionKind::Override,
+        ActionKind::Members,
     ];
+    let wide = super::form::campaign_wide;
+    let chair = app
+        .me()
+        .is_some_and(|me| rules::roles::may_take(me, ActionKind::Publish));
     let items: Vec<MenuItem> = kinds
         .into_iter()
-        .filter(|k| nomination.is_some() || *k == ActionKind::Nominate)
+        .filter(|k| nomination.is_some() || *k == ActionKind::Nominate || wide(*k))
+        .filter(|k| chair || !wide(*k))
         .map(|kind| MenuItem {
             kind,
             why_not: why_not(
@@ -198,7 +210,10 @@ pub fn open_form(app: &mut App, kind: ActionKind, nomination: Option<String>) {
     }
     let Some(me) = app.me().cloned() else { return };
     match Form::open(kind, &app.snap, &me, nomination.as_deref(), app.lang()) {
-        Some(f) => app.overlays.push(Overlay::Form(f)),
+        Some(mut f) => {
+            super::form::fit_to_screen(app, &mut f);
+            app.overlays.push(Overlay::Form(f))
+        }
         None => app.overlays.push(Overlay::Error(
             app.t("無法打開此表單", "this form cannot open here"),
         )),

@@ -96,6 +96,10 @@ fn done_lines(app: &App, outcome: &Outcome) -> Vec<String> {
         "處理:pingxuan set-aside show|retry|drop ID(重試須由本人簽名)",
         "Next: pingxuan set-aside show|retry|drop ID (only its owner may retry)",
     ));
+    out.push(app.t(
+        "或在列表上按 Z:逐項對照、重試、編輯重做、放棄",
+        "or Z on the list: compare, retry, edit and redo, or drop each",
+    ));
     out
 }
 

@@ -37,7 +37,13 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
     let cursor = has_cursor(tab);
     let needs_rows = matches!(
         cmd,
-        Cmd::Down | Cmd::PageDown | Cmd::Bottom | Cmd::PrevCol | Cmd::NextCol | Cmd::Blame
+        Cmd::Down
+            | Cmd::PageDown
+            | Cmd::Bottom
+            | Cmd::PrevCol
+            | Cmd::NextCol
+            | Cmd::Blame
+            | Cmd::Open
     );
     let rows = if needs_rows {
         rows(app, &id, tab)
@@ -77,6 +83,10 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
             };
         }
         Cmd::Blame => return blame(app, id, &rows),
+        Cmd::Open => {
+            let tab = *tab;
+            return open(app, id, tab, &rows);
+        }
         Cmd::Export => {
             let category = app.snap.record(&id).map(|r| r.nomination.category.clone());
             app.export_menu(every_kind(true, ExportKind::Form), category, Some(id));
@@ -90,6 +100,67 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
         _ => {}
     }
     None
+}
+
+/// Enter, the same on every tab: opens or expands the item under the
+/// cursor. On the history tab the commit under the cursor shows its diff in
+/// full (wrapped by display width) or folds again; my own score row opens
+/// the score form; an open objection opens the resolve form when it is
+/// offered; anything else jumps to the commit that last changed it, in full
+/// (a blame).
+fn open(app: &mut App, id: String, tab: Tab, rows: &[Vec<String>]) -> Option<Effect> {
+    let field = rows.get(app.cursor.0).and_then(|r| r.first()).cloned();
+    match tab {
+        Tab::History => {
+            let commit = app
+                .history
+                .get(&id)
+                .and_then(|h| h.as_ref().ok())
+                .and_then(|h| h.get(app.cursor.0))
+                .map(|e| e.commit.clone());
+            if let Some(c) = commit {
+                app.expanded = if app.expanded.as_deref() == Some(c.as_str()) {
+                    None
+                } else {
+                    Some(c)
+                };
+            }
+            None
+        }
+        Tab::Scores
+            if app
+                .session
+                .actor
+                .as_ref()
+                .is_some_and(|a| field.as_deref() == Some(format!("scores.{a}").as_str())) =>
+        {
+            menu::open_form(app, ActionKind::Score, Some(id));
+            None
+        }
+        Tab::Objections => {
+            let stem = field
+                .as_deref()
+                .and_then(|f| f.strip_prefix("objections."))
+                .map(str::to_string);
+            let open = stem.as_deref().is_some_and(|s| {
+                app.snap
+                    .record(&id)
+                    .and_then(|r| r.objections.get(s))
+                    .is_some_and(|o| o.status == ObjectionStatus::Open)
+            });
+            if open && menu::why_not(app, ActionKind::Resolve, Some(&id)).is_none() {
+                menu::open_form(app, ActionKind::Resolve, Some(id));
+                if let (Some(stem), Some(super::super::app::Overlay::Form(f))) =
+                    (stem, app.overlays.last_mut())
+                {
+                    f.choose("objection", &stem);
+                }
+                return None;
+            }
+            blame(app, id, rows)
+        }
+        _ => blame(app, id, rows),
+    }
 }
 
 /// Blames the field under the cursor: shown at once when known, else asked

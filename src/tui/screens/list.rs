@@ -118,6 +118,7 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
                 scroll: 0,
             }
         }
+        Cmd::SetAside => return super::super::popups::aside::open(app),
         Cmd::Audit => {
             app.screen = Screen::Audit {
                 sel: 0,

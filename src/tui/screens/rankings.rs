@@ -14,8 +14,13 @@ use super::super::jobs::ExportKind;
 use super::super::keys::Cmd;
 use super::super::view::tabs_line;
 
-/// The rankings' commands: category tabs, scroll, export, back.
+/// The rankings' commands: category tabs, scroll, export, the action menu
+/// (the chair's campaign-wide writes: publish, tie order …), back.
 pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
+    if cmd == Cmd::Act {
+        super::super::popups::menu::open(app, None);
+        return None;
+    }
     if cmd == Cmd::Export {
         if let Screen::Rankings { cat, .. } = app.screen {
             let category = app.snap.campaign.categories.get(cat).map(|c| c.id.clone());

@@ -17,8 +17,12 @@ use super::super::keys::Cmd;
 use super::super::tr;
 
 mod build;
+mod chair;
 mod draw;
 mod open;
+mod prefill;
+
+pub use chair::{campaign_wide, fit_to_screen};
 
 pub use draw::draw;
 
@@ -169,6 +173,12 @@ impl Form {
             ActionKind::Resolve => open::open_resolve(&cx),
             ActionKind::Decide => open::open_decide(&cx),
             ActionKind::Nominate => open::open_nominate(&cx),
+            ActionKind::Reopen => chair::open_reopen(&cx),
+            ActionKind::Publish => chair::open_publish(&cx),
+            ActionKind::TieOrder => chair::open_tie_order(&cx),
+            ActionKind::Exception => chair::open_exception(&cx),
+            ActionKind::Override => chair::open_override(&cx),
+            ActionKind::Members => chair::open_key(&cx),
             _ => None,
         }
     }
@@ -260,6 +270,12 @@ impl Form {
             ActionKind::Resolve => self.action_resolve(cx),
             ActionKind::Decide => self.action_decide(cx),
             ActionKind::Nominate => self.action_nominate(cx),
+            ActionKind::Reopen => self.action_reopen(cx),
+            ActionKind::Publish => self.action_publish(cx),
+            ActionKind::TieOrder => self.action_tie_order(cx),
+            ActionKind::Exception => self.action_exception(cx),
+            ActionKind::Override => self.action_override(cx),
+            ActionKind::Members => self.action_key(cx),
             _ => Err(FieldError {
                 field: None,
                 message: "unsupported form".into(),
@@ -290,6 +306,20 @@ impl Form {
                     .find(|(_, f)| f.key.ends_with(&format!(".{last}")))
             })
             .map(|(i, _)| i)
+    }
+
+    /// Chooses the option `code` of the choice field `key`, if it has one.
+    pub fn choose(&mut self, key: &str, code: &str) {
+        if let Some(Input::Choice { options, sel }) = self
+            .fields
+            .iter_mut()
+            .find(|f| f.key == key)
+            .map(|f| &mut f.input)
+        {
+            if let Some(i) = options.iter().position(|(c, _)| c == code) {
+                *sel = i;
+            }
+        }
     }
 
     /// Types a character into the focused field.
@@ -471,6 +501,10 @@ pub fn submit(app: &mut App) -> Option<Effect> {
         Ok(action) => {
             form.error = None;
             let what = crate::act::summary(lang, &action, &display(&me.name));
+            // The chair's writes ask first, showing the commit.
+            if super::confirm::needed(action.kind()) {
+                return super::confirm::open(app, action, display(&what));
+            }
             app.pending = Some(Pending {
                 what: display(&what),
                 frame: 0,
