@@ -61,6 +61,8 @@ mod sync_replay;
 mod sync_transports;
 mod tui_e2e;
 mod tui_live;
+mod tui_menu_offers;
+mod tui_persona;
 mod tui_sync_popup;
 mod validate;
 mod windows_files;

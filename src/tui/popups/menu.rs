@@ -14,7 +14,7 @@ use crate::text::{display, truncate};
 use super::super::app::{App, Effect, Overlay};
 use super::super::keys::Cmd;
 use super::super::view::{line_of, popup};
-use super::form::{Form, Input};
+use super::form::Form;
 
 /// One entry of the action menu: offered, or not and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,35 +114,10 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
         return Some(app.t("沒有未處理的異議", "no open objection"));
     }
     // The rules on a would-be action: only refusals that no input can cure.
-    // A form whose first field is a choice (outcome, department, kind) is
-    // offered when any of its choices would pass.
-    let mut form = Form::open(kind, &app.snap, me, nomination, l)?;
-    let choices = match form.fields.first().map(|f| &f.input) {
-        Some(Input::Choice { options, .. }) => options.len().max(1),
-        _ => 1,
-    };
-    let mut first_refusal = None;
-    for c in 0..choices {
-        if let Some(Input::Choice { sel, .. }) = form.fields.first_mut().map(|f| &mut f.input) {
-            *sel = c;
-        }
-        let action = form.action(&app.snap, me, app.session.now, l).ok()?;
-        match rules::check_action(&app.snap, me, &action, app.day()) {
-            Ok(()) => return None,
-            Err(refusals) => {
-                let hard: Vec<String> = refusals
-                    .iter()
-                    .filter(|r| !r.is_curable())
-                    .map(|r| display(&r.message(l.zh())))
-                    .collect();
-                if hard.is_empty() {
-                    return None;
-                }
-                first_refusal.get_or_insert(hard.join("; "));
-            }
-        }
-    }
-    first_refusal
+    // A form is offered when some filling of it (any of its choices, its
+    // flags either way) is refused for nothing worse than what typing cures.
+    let form = Form::open(kind, &app.snap, me, nomination, l)?;
+    form.fill(&app.snap, me, app.session.now, l).err()
 }
 
 /// Opens the action menu on `nomination` (`None`: only nominating).
@@ -155,12 +130,16 @@ pub fn open(app: &mut App, nomination: Option<String>) {
 pub fn menu(app: &App, nomination: Option<String>) -> Menu {
     let kinds = [
         ActionKind::Score,
+        ActionKind::Withdraw,
         ActionKind::Evaluate,
         ActionKind::Opinion,
         ActionKind::Vote,
         ActionKind::Object,
         ActionKind::Resolve,
         ActionKind::Decide,
+        ActionKind::Activity,
+        ActionKind::Supervisor,
+        ActionKind::FileForm,
         ActionKind::Nominate,
     ];
     let items: Vec<MenuItem> = kinds
