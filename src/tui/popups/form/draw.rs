@@ -160,13 +160,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             Span::raw(" "),
             Span::styled(value, vstyle),
         ]));
-        if focused && matches!(fd.input, Input::Mark { .. }) {
-            if let Some(d) = criterion_text(app, form, &fd.key) {
-                for l in wrap(&format!("  {d}"), w) {
-                    lines.push(Line::from(Span::styled(l, th.dim())));
-                }
-            }
-        }
         // The submit's refusal, or (while typing) what is wrong now.
         let changed = form.pristine.get(i) != Some(fd);
         match &form.error {
@@ -187,6 +180,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
                 }
             }
             None => {}
+        }
+        if focused && matches!(fd.input, Input::Mark { .. }) {
+            if let Some(d) = criterion_text(app, form, &fd.key) {
+                for l in wrap(&format!("  {d}"), w) {
+                    lines.push(Line::from(Span::styled(l, th.dim())));
+                }
+            }
         }
         if focused {
             focus_end = lines.len().saturating_sub(1);
@@ -265,6 +265,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             th.dim(),
         )));
     }
+    foot.extend(general);
     if form.confirm_discard {
         for l in wrap(
             &app.t(
@@ -276,10 +277,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             foot.push(Line::from(Span::styled(l, th.warn())));
         }
     }
-    foot.extend(general);
     let h = inner.height as usize;
-    // The files go in when there is room; the rest of the foot keeps at
-    // most half the popup (the last lines, how to submit, first).
+    // The files go in when there is room.
     let room = h.saturating_sub(lines.len());
     if files.len() + foot.len() <= room {
         let at = 2.min(foot.len());
@@ -287,9 +286,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             foot.insert(at + k, l);
         }
     }
-    let keep = foot
-        .len()
-        .min(h.saturating_sub(lines.len()).max(h / 2).max(1));
+    // The foot (problems, the question, how to submit) before the fields:
+    // the fields keep two lines, the focused one in sight.
+    let keep = foot.len().min(h.saturating_sub(lines.len().min(2)).max(1));
     let foot = foot.split_off(foot.len() - keep);
     // The foot follows the fields right away (at the bottom when they fill
     // the popup).
