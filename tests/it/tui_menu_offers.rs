@@ -214,17 +214,35 @@ fn every_offered_action_on_a_fresh_init_campaign_submits_without_refusal() {
     );
     assert!(offered > 20, "the menus offered only {offered} actions");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // The clerk of a town whose quota is used up is not offered a window
-    // entry of a unit it reports; the office still is (another reporting unit).
-    let a = app(snap.clone(), "gq", "2017-06-21T10:00:00+08:00");
-    let m = menu::menu(&a, None);
-    let nominate = m
-        .items
-        .iter()
-        .find(|i| i.kind == ActionKind::Nominate)
-        .expect("nominate");
+    // QUOTA / REPORTING-UNIT: once 官橋鎮 has an entry in every category, its
+    // clerk is not offered registering, and is told why; the office clerk
+    // (every unit) still is.
+    let mut full = snap.clone();
+    for (id, cat) in [("2017-brand-009", "brand"), ("2017-star-009", "star")] {
+        let mut n = crate::init_world::window(id, "guanqiao-zhen");
+        n.category = cat.into();
+        pingxuan::store::plan::apply(
+            &mut full,
+            "gq",
+            &at("2017-06-20T11:00:00+08:00"),
+            &Action::Nominate(n),
+        )
+        .expect("apply");
+    }
+    let day = "2017-06-21T10:00:00+08:00";
+    let nominate = |who: &str| {
+        menu::menu(&app(full.clone(), who, day), None)
+            .items
+            .into_iter()
+            .find(|i| i.kind == ActionKind::Nominate)
+            .expect("nominate")
+    };
+    let why = nominate("gq").why_not.expect("not offered to gq");
+    assert!(why.contains("QUOTA"), "{why}");
     assert!(
-        nominate.why_not.is_none(),
-        "star and brand are still open to gq"
+        nominate("office").why_not.is_none(),
+        "the office reports for every unit"
     );
+    let (f, _) = offered_actions_pass(&full, "office", day, None);
+    assert!(f.is_empty(), "{}", f.join("\n"));
 }
