@@ -84,40 +84,24 @@ fn criterion_text(app: &App, form: &Form, key: &str) -> Option<String> {
     Some(display(&c.description))
 }
 
-/// The form: one line per field (the focused one marked, a criterion's
-/// description and any problem under it, wrapped whole), then, kept at the
-/// bottom, what would be committed, who signs it and how to submit.
-pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
+/// The fields' lines: the focused one's line and last line, and where the
+/// cursor goes (line, column).
+struct Fields {
+    lines: Vec<Line<'static>>,
+    focus_line: usize,
+    focus_end: usize,
+    cursor: Option<(usize, usize)>,
+}
+
+/// One line per field (the focused one marked), each with its problems right
+/// under it, and the focused criterion's description.
+fn field_lines(
+    app: &App,
+    form: &Form,
+    problems: &[FieldError],
+    (w, lw, iw): (usize, usize, usize),
+) -> Fields {
     let th = app.session.theme;
-    let inner = popup(
-        f,
-        area,
-        78,
-        area.height,
-        &form.title(app.lang()),
-        th.title(),
-    );
-    let w = inner.width as usize;
-    if w < 10 || inner.height < 2 {
-        return;
-    }
-    // Labels as wide as the widest, up to half the popup.
-    let widest = form
-        .fields
-        .iter()
-        .map(|fd| width(&fd.label))
-        .max()
-        .unwrap_or(8);
-    let lw = if w >= 50 {
-        widest.clamp(20, (w / 2).max(20))
-    } else {
-        (w / 2).min(12)
-    };
-    let iw = w.saturating_sub(lw + 2);
-    let problems = match app.me() {
-        Some(me) => form.problems(&app.snap, me, app.session.now, app.lang()),
-        None => Vec::new(),
-    };
     let mut lines: Vec<Line<'static>> = Vec::new();
     let (mut focus_line, mut focus_end) = (0, 0);
     let mut cursor = None;
@@ -192,7 +176,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             focus_end = lines.len().saturating_sub(1);
         }
     }
-    // Problems of no one field: at the very end, kept in sight.
+    Fields {
+        lines,
+        focus_line,
+        focus_end,
+        cursor,
+    }
+}
+
+/// The problems of no one field (the submit's, or while typing the rules'
+/// refusals that name none), wrapped whole.
+fn general_lines(app: &App, form: &Form, problems: &[FieldError], w: usize) -> Vec<Line<'static>> {
+    let th = app.session.theme;
+    let bad = |lines: &mut Vec<Line<'static>>, text: String| {
+        for l in wrap(&text, w) {
+            lines.push(Line::from(Span::styled(l, th.bad())));
+        }
+    };
     let mut general: Vec<Line<'static>> = Vec::new();
     match &form.error {
         Some(FieldError {
@@ -213,7 +213,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
         }
         None => {}
     }
-    // What will be committed, and who signs it: kept at the bottom.
+    general
+}
+
+/// What will be committed (its summary, and apart its files) and who signs
+/// it, with how to submit.
+fn commit_lines(app: &App, form: &Form, w: usize) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let th = app.session.theme;
     let mut foot: Vec<Line<'static>> = Vec::new();
     let mut files: Vec<Line<'static>> = Vec::new();
     foot.push(Line::from(Span::styled("─".repeat(w), th.dim())));
@@ -265,6 +271,52 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
             th.dim(),
         )));
     }
+    (foot, files)
+}
+
+/// The form: one line per field (the focused one marked, a criterion's
+/// description and any problem under it, wrapped whole), then, kept at the
+/// bottom, what would be committed, who signs it and how to submit.
+pub fn draw(app: &App, f: &mut Frame, area: Rect, form: &Form) {
+    let th = app.session.theme;
+    let inner = popup(
+        f,
+        area,
+        78,
+        area.height,
+        &form.title(app.lang()),
+        th.title(),
+    );
+    let w = inner.width as usize;
+    if w < 10 || inner.height < 2 {
+        return;
+    }
+    // Labels as wide as the widest, up to half the popup.
+    let widest = form
+        .fields
+        .iter()
+        .map(|fd| width(&fd.label))
+        .max()
+        .unwrap_or(8);
+    let lw = if w >= 50 {
+        widest.clamp(20, (w / 2).max(20))
+    } else {
+        (w / 2).min(12)
+    };
+    let iw = w.saturating_sub(lw + 2);
+    let problems = match app.me() {
+        Some(me) => form.problems(&app.snap, me, app.session.now, app.lang()),
+        None => Vec::new(),
+    };
+    let Fields {
+        lines,
+        focus_line,
+        focus_end,
+        cursor,
+    } = field_lines(app, form, &problems, (w, lw, iw));
+    // Problems of no one field, Esc's question: at the very end, kept in sight.
+    let general = general_lines(app, form, &problems, w);
+    let (mut foot, files) = commit_lines(app, form, w);
     foot.extend(general);
     if form.confirm_discard {
         for l in wrap(
