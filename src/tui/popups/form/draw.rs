@@ -52,12 +52,13 @@ fn input_text(app: &App, input: &Input, focused: bool, cols: usize) -> String {
         } => {
             let o = options.get(*sel).map_or(String::new(), |o| o.1.clone());
             let n = super::pick_matches(options, query).len();
+            // What was typed first: it stays in sight when the name is cut.
             let q = if query.is_empty() {
                 String::new()
             } else {
-                format!("  /{query} ({n})")
+                format!("/{query} ({n}) ")
             };
-            truncate(&format!("‹ {o} ›{q}"), cols)
+            truncate(&format!("{q}‹ {o} ›"), cols)
         }
         Input::Add { .. } => app.t("[Enter 添加]", "[Enter to add]"),
         Input::Choice { options, sel } => {
