@@ -1500,4 +1500,26 @@ fn the_clerks_and_the_reviewers_other_forms() {
         other => panic!("{other:?}"),
     }
     snap_both("menu_clerk", &mut app);
+    // A reason longer than the menu is wrapped whole, not cut (issue 15).
+    let tall: String = screen(&mut app, 40, 60)
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = (l.find('│')?, l.rfind('│')?);
+            (b > a).then(|| l[a + '│'.len_utf8()..b].to_string())
+        })
+        .collect::<String>()
+        .replace(' ', "");
+    let why = match app.overlays.last() {
+        Some(Overlay::Menu(m)) => m
+            .items
+            .iter()
+            .find(|i| i.kind == ActionKind::Object)
+            .and_then(|i| i.why_not.clone())
+            .expect("no objection in the review phase"),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        tall.contains(&why.replace(' ', "")),
+        "{why} whole in\n{tall}"
+    );
 }

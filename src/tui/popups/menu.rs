@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::model::{ActionKind, ObjectionStatus};
 use crate::rules;
-use crate::text::{display, truncate};
+use crate::text::{display, wrap};
 
 use super::super::app::{App, Effect, Overlay};
 use super::super::keys::Cmd;
@@ -193,9 +193,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
         Some(id) => format!("{} · {id}", app.t("操作", "Act")),
         None => app.t("操作", "Act"),
     };
-    let inner = popup(f, area, 70, items.len() as u16 * 2 + 2, &title, th.title());
-    let w = inner.width as usize;
+    // The inside width of the popup (70 columns, or the screen's).
+    let w = area.width.min(70).saturating_sub(2) as usize;
     let mut lines = Vec::new();
+    // The chosen entry's first and last line, to keep it in sight.
+    let (mut sel_first, mut sel_last) = (0, 0);
     for (i, it) in items.iter().enumerate() {
         let name = display(app.lang().action(it.kind));
         let mark = if i == sel { "▸ " } else { "  " };
@@ -205,18 +207,24 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
             (Some(_), true) => th.dim().patch(th.selected()),
             (Some(_), false) => th.dim(),
         };
+        if i == sel {
+            sel_first = lines.len();
+        }
         lines.push(line_of(&format!("{mark}{name}"), w, style));
         if let Some(why) = &it.why_not {
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!("    {} {why}", app.t("不可用:", "not offered:")),
-                    w,
-                ),
-                th.dim(),
-            )));
+            // The whole reason, wrapped under the action.
+            let text = format!("{} {why}", app.t("不可用:", "not offered:"));
+            for l in wrap(&text, w.saturating_sub(4).max(1)) {
+                lines.push(Line::from(Span::styled(format!("    {l}"), th.dim())));
+            }
+        }
+        if i == sel {
+            sel_last = lines.len().saturating_sub(1);
         }
     }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = popup(f, area, 70, height, &title, th.title());
     let h = inner.height as usize;
-    let skip = (sel * 2 + 2).saturating_sub(h);
+    let skip = (sel_last + 1).saturating_sub(h).min(sel_first);
     f.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), inner);
 }
