@@ -1111,7 +1111,8 @@ fn a_form_on_a_record_changed_elsewhere_is_reopened_or_refused_once() {
     again.commit = Some("c".repeat(40));
     pingxuan::store::plan::apply(&mut again, REVIEWER, &at(REVIEW_DAY), &score(6.0)).unwrap();
     assert!(app.branch_moved(again, None));
-    assert!(first_value(&app).contains("\"71\""), "the input is kept");
+    // The first digit typed after the form opened replaced the 7 (issue 15).
+    assert!(first_value(&app).contains("\"1\""), "the input is kept");
     let text = screen(&mut app, 80, 24);
     assert!(
         text.contains("changed elsewhere: check, ^S again"),
@@ -1223,7 +1224,6 @@ fn no_number_in_the_score_grid_is_cut_into_another_number() {
         }
     }
 }
-
 /// Chooses `kind` in the open action menu and presses Enter.
 fn choose(app: &mut App, kind: ActionKind) {
     match app.overlays.last_mut() {
@@ -1752,4 +1752,302 @@ fn a_set_aside_opinion_or_decision_opens_its_form_filled_with_what_it_held() {
     assert_eq!(value(&f, "opinion.department"), dept);
     assert_eq!(value(&f, "opinion.stance"), "veto");
     assert_eq!(value(&f, "opinion.reason"), "群眾重復信訪");
+}
+fn the_form(app: &App) -> &Form {
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => f,
+        other => panic!("no form on top: {other:?}"),
+    }
+}
+
+fn ctrl(app: &mut App, c: char) -> Option<Effect> {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Focuses the field `key` of the form on top with Tab.
+fn focus_field(app: &mut App, field: &str) {
+    for _ in 0..200 {
+        if the_form(app).fields[the_form(app).focus].key == field {
+            return;
+        }
+        key(app, KeyCode::Tab);
+    }
+    panic!("no field {field}");
+}
+
+fn value_of(app: &App, field: &str) -> String {
+    let f = the_form(app);
+    match &f.fields.iter().find(|x| x.key == field).unwrap().input {
+        pingxuan::tui::popups::form::Input::Text { value, .. }
+        | pingxuan::tui::popups::form::Input::Number { value }
+        | pingxuan::tui::popups::form::Input::Date { value }
+        | pingxuan::tui::popups::form::Input::Mark { value, .. } => value.clone(),
+        pingxuan::tui::popups::form::Input::Choice { options, sel }
+        | pingxuan::tui::popups::form::Input::Pick { options, sel, .. } => options[*sel].0.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_digit_typed_into_a_filled_number_replaces_it_then_appends() {
+    // The reviewer's own sheet: B1 already holds a number.
+    let mut app = form_as(REVIEWER, REVIEW_DAY, ActionKind::Score, |r| {
+        r.scores.contains_key(REVIEWER)
+    });
+    let first = the_form(&app).fields[0].key.clone();
+    assert!(!value_of(&app, &first).is_empty(), "a filled mark");
+    typed(&mut app, "14");
+    assert_eq!(value_of(&app, &first), "14", "replaced, then appended");
+    // Back to it: the first digit replaces again.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::BackTab);
+    typed(&mut app, "9");
+    assert_eq!(value_of(&app, &first), "9");
+    // The criterion's description from campaign.ron is shown under it.
+    let cat = app
+        .snap
+        .record(the_form(&app).nomination.as_deref().unwrap())
+        .map(|r| r.nomination.category.clone())
+        .unwrap();
+    let desc = app.snap.campaign.category(&cat).unwrap().criteria[0]
+        .description
+        .clone();
+    let text = screen(&mut app, 80, 24).replace(['\n', ' '], "");
+    let head: String = pingxuan::text::display(&desc).chars().take(12).collect();
+    assert!(text.contains(&head.replace(' ', "")), "{head} in\n{text}");
+    snap_both("form_score_description", &mut app);
+}
+
+#[test]
+fn esc_on_a_changed_form_asks_and_on_an_unchanged_form_closes() {
+    let mut app = form_as(CLERK, REVIEW_DAY, ActionKind::Object, |_| true);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlays.is_empty(), "unchanged: closed at once");
+
+    let mut app = form_as(CLERK, REVIEW_DAY, ActionKind::Object, |_| true);
+    typed(&mut app, "someone");
+    key(&mut app, KeyCode::Esc);
+    assert!(the_form(&app).confirm_discard, "changed: asks");
+    snap_both("form_confirm_discard", &mut app);
+    key(&mut app, KeyCode::Char('n'));
+    assert!(!the_form(&app).confirm_discard);
+    assert_eq!(value_of(&app, "objection.source"), "someone", "kept");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.overlays.is_empty(), "y throws the edits away");
+}
+
+#[test]
+fn a_problem_shows_whole_under_its_field_and_goes_away_when_fixed() {
+    let mut app = app_as(Some(REVIEWER), Lang::Zh);
+    let id = unscored(&app);
+    let pos = app.view.iter().position(|i| app.rows[*i].id == id).unwrap();
+    app.sel = pos;
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "99");
+    let text = screen(&mut app, 40, 12);
+    assert!(
+        text.contains('✗'),
+        "the bad mark is flagged as typed:\n{text}"
+    );
+    key(&mut app, KeyCode::Backspace);
+    let text = screen(&mut app, 40, 12);
+    assert!(!text.contains('✗'), "9 is fine: the line is gone:\n{text}");
+
+    // A refusal longer than the popup is wrapped, not cut: an objection
+    // outside the notice period (PHASES).
+    let mut app = form_as(CLERK, REVIEW_DAY, ActionKind::Object, |_| true);
+    typed(&mut app, "someone");
+    ctrl(&mut app, 's');
+    let e = the_form(&app).error.clone().expect("refused");
+    // The popup's inside, line after line.
+    let text: String = screen(&mut app, 80, 24)
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = (l.find('│')?, l.rfind('│')?);
+            (b > a).then(|| l[a + '│'.len_utf8()..b].to_string())
+        })
+        .collect::<String>()
+        .replace(' ', "");
+    for m in e.message.lines() {
+        let m = m.replace(' ', "");
+        assert!(
+            text.contains(&m),
+            "the whole of {m:?} is on screen:\n{text}"
+        );
+    }
+    snap_both("form_object_refused_wrapped", &mut app);
+}
+
+#[test]
+fn the_nominate_form_has_every_field_a_proposed_id_and_a_unit_search() {
+    let mut app = form_as(
+        CLERK,
+        "2017-06-25T10:00:00+08:00",
+        ActionKind::Nominate,
+        |_| true,
+    );
+    let f = the_form(&app);
+    for key in [
+        "category",
+        "id",
+        "unit",
+        "nominee.name",
+        "nominee.front_line",
+        "brand",
+        "nominee.workplace",
+        "nominee.post",
+        "nominee.gender",
+        "nominee.born",
+        "nominee.political_status",
+        "nominee.education",
+        "contact.name",
+        "contact.phone",
+        "deeds",
+        "metrics.appraisal_satisfaction.2015",
+        "metrics.appraisal_satisfaction.2016",
+        "metrics.service_satisfaction",
+        "metrics.knowledge_rate",
+        "metrics.incidents.add",
+        "honours.add",
+        "media.add",
+        "evidence.add",
+        "activities.add",
+        "supervisors.add",
+        "form_filed",
+    ] {
+        assert!(f.fields.iter().any(|x| x.key == key), "field {key}");
+    }
+    // The proposed id: the next free number of the first category.
+    let cat = value_of(&app, "category");
+    let id = value_of(&app, "id");
+    assert!(id.starts_with(&format!("2017-{cat}-")), "{id}");
+    assert!(app.snap.record(&id).is_none(), "{id} is free");
+    snap_both("form_nominate_full", &mut app);
+    // The category changes: the id follows.
+    key(&mut app, KeyCode::Char(' '));
+    let cat2 = value_of(&app, "category");
+    assert_ne!(cat, cat2);
+    assert!(value_of(&app, "id").starts_with(&format!("2017-{cat2}-")));
+
+    // The unit: searched by pinyin initials among the units the clerk reports for.
+    focus_field(&mut app, "unit");
+    let me = app.me().unwrap().clone();
+    let units = match &the_form(&app).fields[the_form(&app).focus].input {
+        pingxuan::tui::popups::form::Input::Pick { options, .. } => options.clone(),
+        other => panic!("{other:?}"),
+    };
+    for (u, _) in &units {
+        assert!(pingxuan::rules::roles::acts_for_unit(
+            &app.snap.units,
+            &me,
+            &app.snap.campaign.office_unit,
+            u
+        ));
+    }
+    let target = app
+        .snap
+        .units
+        .iter()
+        .find(|u| u.id == "gonganju-chegusuo")
+        .map(|u| u.id.clone());
+    if let Some(target) = target.filter(|t| units.iter().any(|(u, _)| u == t)) {
+        // 滕州市公安局交警大隊車輛管理所: t z s g a j j j d d c l g l s
+        typed(&mut app, "jjddcl");
+        assert_eq!(value_of(&app, "unit"), target);
+        snap_both("form_nominate_unit_search", &mut app);
+    }
+
+    // Honours: add two, remove the first; the second moves up.
+    focus_field(&mut app, "honours.add");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "first");
+    focus_field(&mut app, "honours.add");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "second");
+    assert_eq!(the_form(&app).entries("honours"), 2);
+    focus_field(&mut app, "honours.0.title");
+    ctrl(&mut app, 'd');
+    assert_eq!(the_form(&app).entries("honours"), 1);
+    assert_eq!(value_of(&app, "honours.0.title"), "second");
+}
+
+#[test]
+fn the_clerks_and_the_reviewers_other_forms() {
+    let any = |_: &Record| true;
+    for (name, actor, kind, day) in [
+        (
+            "form_activity",
+            CLERK,
+            ActionKind::Activity,
+            "2017-08-10T10:00:00+08:00",
+        ),
+        (
+            "form_supervisor",
+            CLERK,
+            ActionKind::Supervisor,
+            "2017-08-10T10:00:00+08:00",
+        ),
+        (
+            "form_file_form",
+            CLERK,
+            ActionKind::FileForm,
+            "2017-11-20T10:00:00+08:00",
+        ),
+    ] {
+        let mut app = form_as(actor, day, kind, any);
+        snap_both(name, &mut app);
+    }
+    let mut app = form_as(REVIEWER, REVIEW_DAY, ActionKind::Withdraw, |r| {
+        r.scores.contains_key(REVIEWER)
+    });
+    match the_form(&app)
+        .action(&app.snap, app.me().unwrap(), at(REVIEW_DAY), Lang::Zh)
+        .unwrap()
+    {
+        Action::Withdraw { reviewer, .. } => assert_eq!(reviewer, REVIEWER),
+        other => panic!("{other:?}"),
+    }
+    snap_both("form_withdraw", &mut app);
+    // The clerk's menu lists the new actions.
+    let mut app = App::new(
+        sample_until(REVIEW_DAY),
+        session(Some(CLERK), Lang::Zh, REVIEW_DAY),
+    );
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => {
+            for k in [
+                ActionKind::Activity,
+                ActionKind::Supervisor,
+                ActionKind::FileForm,
+            ] {
+                assert!(m.items.iter().any(|i| i.kind == k), "{k:?} in the menu");
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    snap_both("menu_clerk", &mut app);
+    // A reason longer than the menu is wrapped whole, not cut (issue 15).
+    let tall: String = screen(&mut app, 40, 60)
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = (l.find('│')?, l.rfind('│')?);
+            (b > a).then(|| l[a + '│'.len_utf8()..b].to_string())
+        })
+        .collect::<String>()
+        .replace(' ', "");
+    let why = match app.overlays.last() {
+        Some(Overlay::Menu(m)) => m
+            .items
+            .iter()
+            .find(|i| i.kind == ActionKind::Object)
+            .and_then(|i| i.why_not.clone())
+            .expect("no objection in the review phase"),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        tall.contains(&why.replace(' ', "")),
+        "{why} whole in\n{tall}"
+    );
 }

@@ -57,7 +57,7 @@ pub struct Field {
     pub tall: bool,
 }
 
-fn level(l: Level, lang: Lang) -> &'static str {
+pub fn level(l: Level, lang: Lang) -> &'static str {
     match l {
         Level::National => lang.pick("國家級", "national"),
         Level::Provincial => lang.pick("省級", "provincial"),
@@ -67,7 +67,7 @@ fn level(l: Level, lang: Lang) -> &'static str {
     }
 }
 
-fn incident(k: IncidentKind, lang: Lang) -> &'static str {
+pub fn incident(k: IncidentKind, lang: Lang) -> &'static str {
     match k {
         IncidentKind::NegativeImpact => lang.pick(
             "造成負面影響的服務質量問題",

@@ -42,6 +42,8 @@ pub enum Cmd {
     Retry,
     Edit,
     Drop,
+    /// Removes the list entry under the focus (a form's honours, media …).
+    RemoveEntry,
 }
 
 /// Where a binding applies.
@@ -179,6 +181,7 @@ pub const TABLE: &[Binding] = &[
     b!(Form, [(BackTab, SHIFT), (Up, NONE)], "S-Tab/↑", "上一項", "previous field", PrevField, false),
     b!(Form, [(Char(' '), NONE), (Left, NONE), (Right, NONE)], "Space/←→", "切換選項或不計分狀態", "change choice or no-score state", Change, true),
     b!(Form, [(Char('e'), CTRL)], "^E", "用 $EDITOR 編輯長文本", "edit long text in $EDITOR", Editor, true),
+    b!(Form, [(Char('d'), CTRL)], "^D", "刪除所在的列表條目", "remove this list entry", RemoveEntry, false),
     b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
     b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),

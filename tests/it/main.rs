@@ -63,6 +63,8 @@ mod tui_aside;
 mod tui_chair;
 mod tui_e2e;
 mod tui_live;
+mod tui_menu_offers;
+mod tui_persona;
 mod tui_sync_popup;
 mod validate;
 mod windows_files;

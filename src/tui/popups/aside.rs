@@ -197,7 +197,8 @@ fn edit(app: &mut App, item: &AsideItem) {
         &files,
         app.lang(),
     ) {
-        Some(f) => {
+        Some(mut f) => {
+            f.settle();
             app.message = Some(app.t(
                 "表單已按擱置的操作填好;提交後按 Z 放棄舊的一項",
                 "the form holds the set-aside action; after committing, drop the old one (Z, d)",

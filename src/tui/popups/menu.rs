@@ -9,12 +9,12 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::model::{ActionKind, ObjectionStatus};
 use crate::rules;
-use crate::text::{display, truncate};
+use crate::text::{display, wrap};
 
 use super::super::app::{App, Effect, Overlay};
 use super::super::keys::Cmd;
 use super::super::view::{line_of, popup};
-use super::form::{Form, Input};
+use super::form::Form;
 
 /// One entry of the action menu: offered, or not and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,35 +114,10 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
         return Some(app.t("沒有未處理的異議", "no open objection"));
     }
     // The rules on a would-be action: only refusals that no input can cure.
-    // A form whose first field is a choice (outcome, department, kind) is
-    // offered when any of its choices would pass.
-    let mut form = Form::open(kind, &app.snap, me, nomination, l)?;
-    let choices = match form.fields.first().map(|f| &f.input) {
-        Some(Input::Choice { options, .. }) => options.len().max(1),
-        _ => 1,
-    };
-    let mut first_refusal = None;
-    for c in 0..choices {
-        if let Some(Input::Choice { sel, .. }) = form.fields.first_mut().map(|f| &mut f.input) {
-            *sel = c;
-        }
-        let action = form.action(&app.snap, me, app.session.now, l).ok()?;
-        match rules::check_action(&app.snap, me, &action, app.day()) {
-            Ok(()) => return None,
-            Err(refusals) => {
-                let hard: Vec<String> = refusals
-                    .iter()
-                    .filter(|r| !r.is_curable())
-                    .map(|r| display(&r.message(l.zh())))
-                    .collect();
-                if hard.is_empty() {
-                    return None;
-                }
-                first_refusal.get_or_insert(hard.join("; "));
-            }
-        }
-    }
-    first_refusal
+    // A form is offered when some filling of it (any of its choices, its
+    // flags either way) is refused for nothing worse than what typing cures.
+    let form = Form::open(kind, &app.snap, me, nomination, l)?;
+    form.fill(&app.snap, me, app.session.now, l).err()
 }
 
 /// Opens the action menu on `nomination` (`None`: only nominating).
@@ -155,6 +130,7 @@ pub fn open(app: &mut App, nomination: Option<String>) {
 pub fn menu(app: &App, nomination: Option<String>) -> Menu {
     let kinds = [
         ActionKind::Score,
+        ActionKind::Withdraw,
         ActionKind::Evaluate,
         ActionKind::Opinion,
         ActionKind::Vote,
@@ -162,6 +138,9 @@ pub fn menu(app: &App, nomination: Option<String>) -> Menu {
         ActionKind::Resolve,
         ActionKind::Decide,
         ActionKind::Reopen,
+        ActionKind::Activity,
+        ActionKind::Supervisor,
+        ActionKind::FileForm,
         ActionKind::Nominate,
         // The chair's campaign-wide writes (shown to the chair only).
         ActionKind::Publish,
@@ -212,6 +191,7 @@ pub fn open_form(app: &mut App, kind: ActionKind, nomination: Option<String>) {
     match Form::open(kind, &app.snap, &me, nomination.as_deref(), app.lang()) {
         Some(mut f) => {
             super::form::fit_to_screen(app, &mut f);
+            f.settle();
             app.overlays.push(Overlay::Form(f))
         }
         None => app.overlays.push(Overlay::Error(
@@ -229,9 +209,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
         Some(id) => format!("{} · {id}", app.t("操作", "Act")),
         None => app.t("操作", "Act"),
     };
-    let inner = popup(f, area, 70, items.len() as u16 * 2 + 2, &title, th.title());
-    let w = inner.width as usize;
+    // The inside width of the popup (70 columns, or the screen's).
+    let w = area.width.min(70).saturating_sub(2) as usize;
     let mut lines = Vec::new();
+    // The chosen entry's first and last line, to keep it in sight.
+    let (mut sel_first, mut sel_last) = (0, 0);
     for (i, it) in items.iter().enumerate() {
         let name = display(app.lang().action(it.kind));
         let mark = if i == sel { "▸ " } else { "  " };
@@ -241,18 +223,24 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
             (Some(_), true) => th.dim().patch(th.selected()),
             (Some(_), false) => th.dim(),
         };
+        if i == sel {
+            sel_first = lines.len();
+        }
         lines.push(line_of(&format!("{mark}{name}"), w, style));
         if let Some(why) = &it.why_not {
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!("    {} {why}", app.t("不可用:", "not offered:")),
-                    w,
-                ),
-                th.dim(),
-            )));
+            // The whole reason, wrapped under the action.
+            let text = format!("{} {why}", app.t("不可用:", "not offered:"));
+            for l in wrap(&text, w.saturating_sub(4).max(1)) {
+                lines.push(Line::from(Span::styled(format!("    {l}"), th.dim())));
+            }
+        }
+        if i == sel {
+            sel_last = lines.len().saturating_sub(1);
         }
     }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = popup(f, area, 70, height, &title, th.title());
     let h = inner.height as usize;
-    let skip = (sel * 2 + 2).saturating_sub(h);
+    let skip = (sel_last + 1).saturating_sub(h).min(sel_first);
     f.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), inner);
 }

@@ -154,6 +154,7 @@ fn open(app: &mut App, id: String, tab: Tab, rows: &[Vec<String>]) -> Option<Eff
                     (stem, app.overlays.last_mut())
                 {
                     f.choose("objection", &stem);
+                    f.settle();
                 }
                 return None;
             }

@@ -241,7 +241,7 @@ fn say(lang: Lang, zh: String, en: String) -> String {
 
 impl Form {
     /// The date typed into `key`; `today` when it is left empty.
-    fn date_of(
+    fn date_or_today(
         &self,
         key: &str,
         lang: Lang,
@@ -261,14 +261,6 @@ impl Form {
                 ),
             )
         })
-    }
-
-    fn required(&self, key: &str, lang: Lang) -> Result<String, FieldError> {
-        let t = self.text_of(key);
-        if t.is_empty() {
-            return Err(self.err(key, tr(lang, "此項必填", "this field is required")));
-        }
-        Ok(t)
     }
 
     fn ids_of(&self, key: &str) -> Vec<String> {
@@ -322,7 +314,7 @@ impl Form {
         Ok(Action::Exception(Exception {
             nomination: self.required("exception.nomination", cx.lang)?,
             rule: self.choice_of("exception.rule"),
-            until: self.date_of("exception.until", cx.lang, None)?,
+            until: self.date_or_today("exception.until", cx.lang, None)?,
             reason: self.required("exception.reason", cx.lang)?,
             by: cx.me.id.clone(),
             date: cx.day,
@@ -333,8 +325,8 @@ impl Form {
         let phase = self.choice_of("override.phase");
         let now = cx.snap.campaign.phase(&phase);
         Ok(Action::Override(PhaseOverride {
-            start: self.date_of("override.start", cx.lang, now.map(|p| p.start))?,
-            end: self.date_of("override.end", cx.lang, now.map(|p| p.end))?,
+            start: self.date_or_today("override.start", cx.lang, now.map(|p| p.start))?,
+            end: self.date_or_today("override.end", cx.lang, now.map(|p| p.end))?,
             phase,
             reason: self.required("override.reason", cx.lang)?,
             by: cx.me.id.clone(),
@@ -349,7 +341,7 @@ impl Form {
     pub(super) fn action_key(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let lang = cx.lang;
         let member = self.choice_of("key.member");
-        let day = self.date_of("key.date", lang, Some(cx.day))?;
+        let day = self.date_or_today("key.date", lang, Some(cx.day))?;
         let given = self.text_of("key.key");
         let mut members = cx.snap.members.clone();
         let Some(m) = members.iter_mut().find(|m| m.id == member) else {

@@ -1,0 +1,248 @@
+//! The action menu offers exactly what the rules allow now: for every persona,
+//! on a FRESH `init` campaign and on the sample campaign at several days, each
+//! action the menu offers is filled with valid values and submitted through
+//! the form; the submit must hand a write over (no refusal), and the service
+//! layer's own pre-write check (`act::check`) and the plan of the files must
+//! accept it too. An action refused for its standing (role, phase, quota,
+//! conflict, freeze …) is not offered, and says why.
+
+use chrono::{DateTime, FixedOffset};
+use pingxuan::i18n::Lang;
+use pingxuan::model::*;
+use pingxuan::tui::app::{App, Effect, Overlay, Session};
+use pingxuan::tui::popups::{form, menu};
+use pingxuan::tui::theme::Theme;
+
+use crate::init_world::World;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("time")
+}
+
+fn app(snap: Snapshot, actor: &str, now: &str) -> App {
+    App::new(
+        snap,
+        Session {
+            lang: Lang::Zh,
+            now: at(now),
+            actor: Some(actor.to_string()),
+            read_only: None,
+            signer: Some("ssh key test".into()),
+            theme: Theme { color: false },
+            clock_fixed: true,
+        },
+    )
+}
+
+/// Every offered action of the menu on `nomination`, filled and submitted;
+/// the list of failures (empty when all passed) and how many were offered.
+fn offered_actions_pass(
+    snap: &Snapshot,
+    actor: &str,
+    now: &str,
+    nomination: Option<&str>,
+) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    let base = app(snap.clone(), actor, now);
+    let m = menu::menu(&base, nomination.map(str::to_string));
+    let mut offered = 0;
+    for item in m.items.iter().filter(|i| i.why_not.is_none()) {
+        offered += 1;
+        let what = format!("{actor} {now} {:?} on {nomination:?}", item.kind);
+        let mut a = app(snap.clone(), actor, now);
+        let me = a.me().expect("a member").clone();
+        let n = if item.kind == ActionKind::Nominate {
+            None
+        } else {
+            nomination
+        };
+        let Some(f) = form::Form::open(item.kind, &a.snap, &me, n, Lang::Zh) else {
+            failures.push(format!("{what}: offered but its form does not open"));
+            continue;
+        };
+        let filled = match f.fill(&a.snap, &me, at(now), Lang::Zh) {
+            Ok(f) => f,
+            Err(why) => {
+                failures.push(format!(
+                    "{what}: offered but every filling is refused: {why}"
+                ));
+                continue;
+            }
+        };
+        a.overlays.push(Overlay::Form(filled));
+        match form::submit(&mut a) {
+            Some(Effect::Write(action)) => {
+                let req = pingxuan::act::Request {
+                    actor,
+                    action: &action,
+                    when: at(now),
+                    lang: Lang::En,
+                };
+                if let Err(e) = pingxuan::act::check(&a.snap, &req) {
+                    failures.push(format!("{what}: the service layer refuses: {e}"));
+                }
+                if let Err(e) = pingxuan::store::plan::plan(Some(&a.snap), actor, &at(now), &action)
+                {
+                    failures.push(format!("{what}: no plan of its files: {e}"));
+                }
+            }
+            other => {
+                let err = match a.overlays.last() {
+                    Some(Overlay::Form(f)) => format!("{:?}", f.error),
+                    o => format!("{o:?}"),
+                };
+                failures.push(format!("{what}: submit gave {other:?}: {err}"));
+            }
+        }
+    }
+    (failures, offered)
+}
+
+/// The sample campaign with every scripted step before `until` applied.
+fn sample_until(until: &str) -> Snapshot {
+    let sample = pingxuan::demo::sample().expect("sample");
+    let mut s = Snapshot {
+        commit: None,
+        campaign: sample.campaign,
+        members: sample.members,
+        units: sample.units,
+        rulings: Rulings::default(),
+        records: Default::default(),
+        problems: vec![],
+        index: Default::default(),
+    };
+    let until = at(until);
+    for step in sample.history.iter().filter(|st| st.at < until) {
+        pingxuan::store::plan::apply(&mut s, &step.actor, &step.at, &step.action).expect("apply");
+    }
+    s
+}
+
+/// A few records of each category (and any with an objection), to keep the
+/// test quick: the first two of each category and every one objected to.
+fn some_records(snap: &Snapshot) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in &snap.campaign.categories {
+        out.extend(
+            snap.records
+                .iter()
+                .filter(|(_, r)| r.nomination.category == c.id)
+                .take(2)
+                .map(|(id, _)| id.clone()),
+        );
+    }
+    for (id, r) in &snap.records {
+        if !r.objections.is_empty() && !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
+}
+
+fn check_world(snap: &Snapshot, days: &[&str]) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    let mut offered = 0;
+    let members: Vec<String> = snap.members.iter().map(|m| m.id.clone()).collect();
+    let records = some_records(snap);
+    for day in days {
+        for m in &members {
+            let (f, n) = offered_actions_pass(snap, m, day, None);
+            failures.extend(f);
+            offered += n;
+            for id in &records {
+                let (f, n) = offered_actions_pass(snap, m, day, Some(id));
+                failures.extend(f);
+                offered += n;
+            }
+        }
+    }
+    (failures, offered)
+}
+
+#[test]
+fn every_offered_action_on_the_sample_campaign_submits_without_refusal() {
+    let mut failures = Vec::new();
+    let mut offered = 0;
+    for (until, days) in [
+        (
+            "2017-06-25T10:00:00+08:00",
+            &["2017-06-25T10:00:00+08:00"][..],
+        ),
+        (
+            "2017-11-20T10:00:00+08:00",
+            &["2017-11-20T10:00:00+08:00", "2017-11-29T10:00:00+08:00"][..],
+        ),
+        (
+            "2017-12-12T11:00:00+08:00",
+            &["2017-12-12T11:00:00+08:00"][..],
+        ),
+    ] {
+        let snap = sample_until(until);
+        let (f, n) = check_world(&snap, days);
+        failures.extend(f);
+        offered += n;
+    }
+    assert!(offered > 50, "the menus offered only {offered} actions");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_offered_action_on_a_fresh_init_campaign_submits_without_refusal() {
+    let w = World::new();
+    // Two entries so that record actions have something to act on.
+    for (who, id, unit) in [
+        ("office", "2017-window-001", "gonganju-chegusuo"),
+        ("gq", "2017-window-002", "guanqiao-zhen"),
+    ] {
+        let out = w.nominate(
+            who,
+            "2017-06-20T10:00:00+08:00",
+            &crate::init_world::window(id, unit),
+        );
+        assert!(out.status.success(), "{}", crate::common::output_text(&out));
+    }
+    let store = pingxuan::store::Store::open(&w.dir).expect("open");
+    let snap = store.snapshot().expect("snapshot");
+    let (failures, offered) = check_world(
+        &snap,
+        &[
+            "2017-06-21T10:00:00+08:00",
+            "2017-09-15T10:00:00+08:00",
+            "2017-11-20T10:00:00+08:00",
+            "2017-12-20T10:00:00+08:00",
+        ],
+    );
+    assert!(offered > 20, "the menus offered only {offered} actions");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // QUOTA / REPORTING-UNIT: once 官橋鎮 has an entry in every category, its
+    // clerk is not offered registering, and is told why; the office clerk
+    // (every unit) still is.
+    let mut full = snap.clone();
+    for (id, cat) in [("2017-brand-009", "brand"), ("2017-star-009", "star")] {
+        let mut n = crate::init_world::window(id, "guanqiao-zhen");
+        n.category = cat.into();
+        pingxuan::store::plan::apply(
+            &mut full,
+            "gq",
+            &at("2017-06-20T11:00:00+08:00"),
+            &Action::Nominate(n),
+        )
+        .expect("apply");
+    }
+    let day = "2017-06-21T10:00:00+08:00";
+    let nominate = |who: &str| {
+        menu::menu(&app(full.clone(), who, day), None)
+            .items
+            .into_iter()
+            .find(|i| i.kind == ActionKind::Nominate)
+            .expect("nominate")
+    };
+    let why = nominate("gq").why_not.expect("not offered to gq");
+    assert!(why.contains("QUOTA"), "{why}");
+    assert!(
+        nominate("office").why_not.is_none(),
+        "the office reports for every unit"
+    );
+    let (f, _) = offered_actions_pass(&full, "office", day, None);
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}
