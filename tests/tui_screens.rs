@@ -2051,3 +2051,33 @@ fn the_clerks_and_the_reviewers_other_forms() {
         "{why} whole in\n{tall}"
     );
 }
+
+/// GATE-WINDOW-KNOW / GATE-WINDOW-SAT: an inspection's knowledge rate and
+/// service satisfaction are entered in the TUI's evaluate form as with
+/// `evaluate --knowledge-rate/--service-satisfaction`.
+#[test]
+fn the_evaluate_form_takes_the_knowledge_rate_and_service_satisfaction() {
+    let mut app = form_as(REVIEWER, REVIEW_DAY, ActionKind::Evaluate, |_| true);
+    focus_field(&mut app, "evaluation.findings");
+    typed(&mut app, "抽查十人");
+    focus_field(&mut app, "evaluation.knowledge_rate");
+    typed(&mut app, "88.5");
+    focus_field(&mut app, "evaluation.service_satisfaction");
+    typed(&mut app, "x");
+    // A number field takes no letters as you type.
+    assert_eq!(value_of(&app, "evaluation.service_satisfaction"), "");
+    let me = app.me().unwrap().clone();
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "91");
+    match the_form(&app)
+        .action(&app.snap, &me, at(REVIEW_DAY), Lang::Zh)
+        .unwrap()
+    {
+        Action::Evaluate { evaluation, .. } => {
+            assert_eq!(evaluation.knowledge_rate, Some(88.5));
+            assert_eq!(evaluation.service_satisfaction, Some(91.0));
+            assert_eq!(evaluation.findings, "抽查十人");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -119,8 +119,8 @@ impl Form {
                 date: day,
                 rating,
                 findings,
-                knowledge_rate: None,
-                service_satisfaction: None,
+                knowledge_rate: self.num_of("evaluation.knowledge_rate", lang)?,
+                service_satisfaction: self.num_of("evaluation.service_satisfaction", lang)?,
                 incidents: vec![],
             },
         })

@@ -128,6 +128,18 @@ pub(super) fn open_evaluate(cx: &OpenCx) -> Option<Form> {
                 "",
             ),
             text("evaluation.findings", tr(l, "發現", "findings"), "", true),
+            // GATE-WINDOW-KNOW / GATE-WINDOW-SAT read these from an
+            // inspection as `evaluate --knowledge-rate/--service-satisfaction` does.
+            number(
+                "evaluation.knowledge_rate",
+                tr(l, "應知應會率(%)", "knowledge rate (%)"),
+                "",
+            ),
+            number(
+                "evaluation.service_satisfaction",
+                tr(l, "服務滿意率(%)", "service satisfaction (%)"),
+                "",
+            ),
         ],
     ))
 }

@@ -121,6 +121,15 @@ impl Form {
                         form.put("evaluation.rating", &crate::rules::text::num(r));
                     }
                     form.put("evaluation.findings", &e.findings);
+                    if let Some(r) = e.knowledge_rate {
+                        form.put("evaluation.knowledge_rate", &crate::rules::text::num(r));
+                    }
+                    if let Some(r) = e.service_satisfaction {
+                        form.put(
+                            "evaluation.service_satisfaction",
+                            &crate::rules::text::num(r),
+                        );
+                    }
                 }
             }
             ActionKind::Object => {
