@@ -303,6 +303,8 @@ fn form_as(actor: &str, now: &str, kind: ActionKind, pick: impl Fn(&Record) -> b
         .find(|(_, r)| pick(r))
         .map(|(id, _)| id.clone());
     let me = app.me().unwrap().clone();
+    // Nominate on a record is its correction; these are new registrations.
+    let id = id.filter(|_| kind != ActionKind::Nominate);
     let form = Form::open(kind, &app.snap, &me, id.as_deref(), Lang::Zh).unwrap();
     app.overlays.push(Overlay::Form(form));
     app
@@ -1259,7 +1261,6 @@ fn the_chair_menu_on_the_rankings_offers_the_campaign_wide_writes_and_their_form
             assert_eq!(m.nomination, None);
             for k in [
                 ActionKind::Publish,
-                ActionKind::TieOrder,
                 ActionKind::Exception,
                 ActionKind::Override,
                 ActionKind::Members,
@@ -1270,6 +1271,12 @@ fn the_chair_menu_on_the_rankings_offers_the_campaign_wide_writes_and_their_form
                     "{k:?} offered to the chair: {item:?}"
                 );
             }
+            // Nothing is tied on this day: a tie order is listed, not offered.
+            let tie = m.items.iter().find(|i| i.kind == ActionKind::TieOrder);
+            assert_eq!(
+                tie.and_then(|i| i.why_not.as_deref()),
+                Some("沒有並列的候選需要排序")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -1281,7 +1288,17 @@ fn the_chair_menu_on_the_rankings_offers_the_campaign_wide_writes_and_their_form
         (ActionKind::Override, "form_override"),
         (ActionKind::Members, "form_key"),
     ] {
-        choose(&mut app, kind);
+        if kind == ActionKind::TieOrder {
+            // Not offered today (no tie); its form as it would open.
+            let me = app.me().unwrap().clone();
+            let mut f = Form::open(kind, &app.snap, &me, None, Lang::Zh).unwrap();
+            pingxuan::tui::popups::form::fit_to_screen(&app, &mut f);
+            f.settle();
+            app.overlays.pop();
+            app.overlays.push(Overlay::Form(f));
+        } else {
+            choose(&mut app, kind);
+        }
         let form = match app.overlays.last() {
             Some(Overlay::Form(f)) => f.clone(),
             other => panic!("{kind:?}: {other:?}"),
@@ -2077,6 +2094,57 @@ fn the_evaluate_form_takes_the_knowledge_rate_and_service_satisfaction() {
             assert_eq!(evaluation.knowledge_rate, Some(88.5));
             assert_eq!(evaluation.service_satisfaction, Some(91.0));
             assert_eq!(evaluation.findings, "抽查十人");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The clerk corrects a registered nomination in the TUI: the menu offers
+/// 修改申報 beside a new registration, its form holds every field of the record
+/// as it stands, and submitting it unchanged writes the same record
+/// (LATE-CHANGE is judged on submit by the same rules as `nominate --file`).
+#[test]
+fn a_registered_nomination_opens_for_correction_with_every_field_as_it_stands() {
+    let snap = sample_until(REVIEW_DAY);
+    let office = snap.campaign.office_unit.clone();
+    let mut checked = 0;
+    for r in snap.records.values() {
+        let n = &r.nomination;
+        let Some(clerk) = snap.members.iter().find(|m| {
+            pingxuan::rules::roles::may_take(m, ActionKind::Nominate)
+                && pingxuan::rules::roles::acts_for_unit(&snap.units, m, &office, &n.unit)
+        }) else {
+            continue;
+        };
+        let form = Form::open(ActionKind::Nominate, &snap, clerk, Some(&n.id), Lang::Zh).unwrap();
+        assert!(
+            !form.changed(),
+            "{}: a held record is the form's start",
+            n.id
+        );
+        assert_eq!(form.title(Lang::Zh), format!("修改申報 · {}", n.id));
+        match form.action(&snap, clerk, at(REVIEW_DAY), Lang::Zh) {
+            Ok(Action::Nominate(back)) => assert_eq!(&back, n, "{} round trip", n.id),
+            other => panic!("{}: {other:?}", n.id),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} records had a clerk");
+    // The clerk's menu on a record lists the correction first, then a new one.
+    let mut app = App::new(
+        sample_until(REVIEW_DAY),
+        session(Some(CLERK), Lang::Zh, REVIEW_DAY),
+    );
+    key(&mut app, KeyCode::Char('a'));
+    match app.overlays.last() {
+        Some(Overlay::Menu(m)) => {
+            let nominate: Vec<bool> = m
+                .items
+                .iter()
+                .filter(|i| i.kind == ActionKind::Nominate)
+                .map(|i| i.edit)
+                .collect();
+            assert_eq!(nominate, vec![true, false], "{m:?}");
         }
         other => panic!("{other:?}"),
     }

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use pingxuan::i18n::Lang;
 use pingxuan::model::*;
 use pingxuan::tui::app::{App, Effect, Overlay, Session};
+use pingxuan::tui::jobs::Job;
 use pingxuan::tui::popups::{form, menu};
 use pingxuan::tui::theme::Theme;
 
@@ -51,15 +52,14 @@ fn offered_actions_pass(
         let what = format!("{actor} {now} {:?} on {nomination:?}", item.kind);
         let mut a = app(snap.clone(), actor, now);
         let me = a.me().expect("a member").clone();
-        let n = if item.kind == ActionKind::Nominate {
-            None
-        } else {
-            nomination
-        };
-        let Some(f) = form::Form::open(item.kind, &a.snap, &me, n, Lang::Zh) else {
+        let n = item.target(nomination);
+        let Some(mut f) = form::Form::open(item.kind, &a.snap, &me, n, Lang::Zh) else {
             failures.push(format!("{what}: offered but its form does not open"));
             continue;
         };
+        // As the menu opens it: fitted to the screen (a tie order holds its tie).
+        form::fit_to_screen(&a, &mut f);
+        type_what_no_filling_guesses(&mut f);
         let filled = match f.fill(&a.snap, &me, at(now), Lang::Zh) {
             Ok(f) => f,
             Err(why) => {
@@ -70,7 +70,12 @@ fn offered_actions_pass(
             }
         };
         a.overlays.push(Overlay::Form(filled));
-        match form::submit(&mut a) {
+        // A chair's write is confirmed on its preview: the same action.
+        let effect = match form::submit(&mut a) {
+            Some(Effect::Job(Job::Preview(action))) => Some(Effect::Write(action)),
+            other => other,
+        };
+        match effect {
             Some(Effect::Write(action)) => {
                 let req = pingxuan::act::Request {
                     actor,
@@ -96,6 +101,23 @@ fn offered_actions_pass(
         }
     }
     (failures, offered)
+}
+
+/// What a member types that no filling of a form can guess: a key's public
+/// line (key add) and the number an exception is for when opened on no
+/// nomination (it may name one not registered yet). Everything else is the
+/// form's own filling.
+fn type_what_no_filling_guesses(f: &mut form::Form) {
+    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIChwrF5cnCj03jk/+xgCLn7IgUA1updKOqpKVt0tLyZw menu-test";
+    for field in &mut f.fields {
+        if let form::Input::Text { value, .. } = &mut field.input {
+            match field.key.as_str() {
+                "key.key" if value.is_empty() => *value = KEY.into(),
+                "exception.nomination" if value.is_empty() => *value = "2017-window-099".into(),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The sample campaign with every scripted step before `until` applied.

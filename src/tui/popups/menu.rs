@@ -21,6 +21,19 @@ use super::form::Form;
 pub struct MenuItem {
     pub kind: ActionKind,
     pub why_not: Option<String>,
+    /// Nominate on the record in view: correcting it, not a new one.
+    pub edit: bool,
+}
+
+impl MenuItem {
+    /// The nomination the item's form acts on: none for a new registration.
+    pub fn target<'a>(&self, nomination: Option<&'a str>) -> Option<&'a str> {
+        if self.kind == ActionKind::Nominate && !self.edit {
+            None
+        } else {
+            nomination
+        }
+    }
 }
 
 /// The menu's state.
@@ -51,11 +64,7 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
                     app.message = Some(why);
                 } else {
                     app.overlays.pop();
-                    let n = if item.kind == ActionKind::Nominate {
-                        None
-                    } else {
-                        nomination
-                    };
+                    let n = item.target(nomination.as_deref()).map(str::to_string);
                     open_form(app, item.kind, n);
                 }
             }
@@ -116,7 +125,11 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
     // The rules on a would-be action: only refusals that no input can cure.
     // A form is offered when some filling of it (any of its choices, its
     // flags either way) is refused for nothing worse than what typing cures.
-    let form = Form::open(kind, &app.snap, me, nomination, l)?;
+    if kind == ActionKind::TieOrder && super::form::tie_category(app).is_none() {
+        return Some(app.t("沒有並列的候選需要排序", "no tied entries to order"));
+    }
+    let mut form = Form::open(kind, &app.snap, me, nomination, l)?;
+    super::form::fit_to_screen(app, &mut form);
     form.fill(&app.snap, me, app.session.now, l).err()
 }
 
@@ -157,17 +170,24 @@ pub fn menu(app: &App, nomination: Option<String>) -> Menu {
         .into_iter()
         .filter(|k| nomination.is_some() || *k == ActionKind::Nominate || wide(*k))
         .filter(|k| chair || !wide(*k))
-        .map(|kind| MenuItem {
-            kind,
-            why_not: why_not(
-                app,
+        .flat_map(|kind| {
+            // On a record, Nominate is listed twice: correct this one, register a new one.
+            let edit = kind == ActionKind::Nominate && nomination.is_some();
+            [true, false]
+                .into_iter()
+                .filter(move |e| edit || !e)
+                .map(move |edit| (kind, edit))
+        })
+        .map(|(kind, edit)| {
+            let item = MenuItem {
                 kind,
-                if kind == ActionKind::Nominate {
-                    None
-                } else {
-                    nomination.as_deref()
-                },
-            ),
+                why_not: None,
+                edit,
+            };
+            MenuItem {
+                why_not: why_not(app, kind, item.target(nomination.as_deref())),
+                ..item
+            }
         })
         .collect();
     let sel = items.iter().position(|i| i.why_not.is_none()).unwrap_or(0);
@@ -215,7 +235,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
     // The chosen entry's first and last line, to keep it in sight.
     let (mut sel_first, mut sel_last) = (0, 0);
     for (i, it) in items.iter().enumerate() {
-        let name = display(app.lang().action(it.kind));
+        let name = if it.edit {
+            app.t("修改申報", "correct nomination")
+        } else {
+            display(app.lang().action(it.kind))
+        };
         let mark = if i == sel { "▸ " } else { "  " };
         let style = match (&it.why_not, i == sel) {
             (None, true) => th.selected(),

@@ -395,6 +395,8 @@ impl Form {
                 affiliation: self.text_of(&k("affiliation")),
             });
         }
+        // A correction keeps the day the record was registered.
+        let registered = snap.record(&nid).map_or(day, |r| r.nomination.registered);
         Ok(Action::Nominate(Nomination {
             id: nid,
             category: cat_id,
@@ -411,7 +413,7 @@ impl Form {
                 education: opt("nominee.education"),
             },
             brand: opt("brand"),
-            registered: day,
+            registered,
             contact: Contact {
                 name: self.text_of("contact.name"),
                 phone: self.text_of("contact.phone"),

@@ -133,11 +133,10 @@ pub(super) fn open_exception(cx: &OpenCx) -> Option<Form> {
                 cx.nomination.unwrap_or(""),
                 false,
             ),
-            text(
+            date_field(
                 "exception.until",
                 tr(cx.l, "延至(年-月-日)", "until (YYYY-MM-DD)"),
                 "",
-                false,
             ),
             text("exception.reason", tr(cx.l, "理由", "reason"), "", true),
         ],
@@ -172,17 +171,15 @@ pub(super) fn open_override(cx: &OpenCx) -> Option<Form> {
                     .collect(),
                 0,
             ),
-            text(
+            date_field(
                 "override.start",
                 tr(cx.l, "開始(空=不變)", "start (empty: as is)"),
                 "",
-                false,
             ),
-            text(
+            date_field(
                 "override.end",
                 tr(cx.l, "結束(空=不變)", "end (empty: as is)"),
                 "",
-                false,
             ),
             text("override.reason", tr(cx.l, "理由", "reason"), "", true),
         ],
@@ -221,14 +218,24 @@ pub(super) fn open_key(cx: &OpenCx) -> Option<Form> {
                 "",
                 false,
             ),
-            text(
+            date_field(
                 "key.date",
                 tr(cx.l, "日期(空=今天)", "day (empty: today)"),
                 "",
-                false,
             ),
         ],
     ))
+}
+
+/// A day typed as 年-月-日 (the form takes only digits and dashes).
+fn date_field(key: &str, label: String, value: &str) -> Field {
+    Field {
+        key: key.into(),
+        label,
+        input: Input::Date {
+            value: value.into(),
+        },
+    }
 }
 
 /// The Chinese or English message as the form's language wants.
@@ -280,9 +287,26 @@ impl Form {
         })
     }
 
+    /// Every id typed into `key` names a registered nomination, or the
+    /// field says which does not.
+    fn known_ids(&self, key: &str, ids: &[String], cx: &BuildCx) -> Result<(), FieldError> {
+        match ids.iter().find(|id| cx.snap.record(id).is_none()) {
+            Some(id) => Err(self.err(
+                key,
+                say(
+                    cx.lang,
+                    format!("沒有編號為「{id}」的申報"),
+                    format!("no nomination has the number {id:?}"),
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub(super) fn action_publish(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let category = self.choice_of("notice.category");
         let given = self.ids_of("notice.candidates");
+        self.known_ids("notice.candidates", &given, &cx)?;
         let candidates = if given.is_empty() {
             crate::rules::needs::notice_candidates(cx.snap, &category).0
         } else {
@@ -298,6 +322,7 @@ impl Form {
 
     pub(super) fn action_tie_order(&self, cx: BuildCx) -> Result<Action, FieldError> {
         let order = self.ids_of("tie.order");
+        self.known_ids("tie.order", &order, &cx)?;
         if order.is_empty() {
             return Err(self.err(
                 "tie.order",
@@ -470,6 +495,22 @@ pub fn campaign_wide(kind: ActionKind) -> bool {
     )
 }
 
+/// Whether category `cat` has a tie order already or entries tied in its
+/// ranking today.
+fn has_tie(app: &crate::tui::app::App, cat: usize) -> bool {
+    let Some(category) = app.snap.campaign.categories.get(cat) else {
+        return false;
+    };
+    app.snap.rulings.tie_orders.contains_key(&category.id)
+        || matches!(app.ranking(cat).as_deref(),
+            Some(Ok(r)) if r.entries.iter().any(|e| !e.tied_with.is_empty()))
+}
+
+/// The first category with something to order (TIE), if any.
+pub fn tie_category(app: &crate::tui::app::App) -> Option<usize> {
+    (0..app.snap.campaign.categories.len()).find(|c| has_tie(app, *c))
+}
+
 /// Fits a chair's campaign-wide form to the screen it opens on: the
 /// category of the rankings (or of the list's tab) chosen; a tie order
 /// filled with the category's current one, else with the first group of
@@ -483,6 +524,14 @@ pub fn fit_to_screen(app: &crate::tui::app::App, form: &mut Form) {
     let cat = match &app.screen {
         crate::tui::app::Screen::Rankings { cat, .. } => Some(*cat),
         _ => app.cat_tab,
+    };
+    // A tie order opens on a category that has something to order.
+    let cat = match form.kind {
+        ActionKind::TieOrder => cat
+            .filter(|c| has_tie(app, *c))
+            .or_else(|| tie_category(app))
+            .or(cat),
+        _ => cat,
     };
     let Some(cat) = cat else { return };
     if let Some(Input::Choice { sel, options }) = form

@@ -19,10 +19,11 @@ use super::super::tr;
 mod build;
 mod chair;
 mod draw;
+mod edit;
 mod open;
 mod prefill;
 
-pub use chair::{campaign_wide, fit_to_screen};
+pub use chair::{campaign_wide, fit_to_screen, tie_category};
 
 pub use draw::draw;
 
@@ -242,12 +243,21 @@ impl Form {
         };
         form.map(|mut f| {
             f.lang = lang;
+            // Nominate on a registered record: its correction, filled.
+            if let (ActionKind::Nominate, Some(r)) = (kind, record) {
+                f.hold_nomination(&r.nomination);
+                f.settle();
+            }
             f
         })
     }
 
     pub fn title(&self, lang: Lang) -> String {
-        let verb = display(lang.action(self.kind));
+        let verb = if self.kind == ActionKind::Nominate && self.nomination.is_some() {
+            super::super::tr(lang, "修改申報", "correct nomination")
+        } else {
+            display(lang.action(self.kind))
+        };
         match &self.nomination {
             Some(id) => format!("{verb} · {id}"),
             None => verb,
@@ -442,7 +452,7 @@ impl Form {
                         }
                     }
                 }
-                let Ok(action) = form.action(snap, me, now, lang) else {
+                let Some(action) = form.action_filling(self, snap, me, now, day, lang) else {
                     curable.get_or_insert(form);
                     continue;
                 };
@@ -467,6 +477,45 @@ impl Form {
             (Some(f), _) => Ok(f),
             (None, Some(why)) => Err(why),
             (None, None) => Ok(base),
+        }
+    }
+
+    /// The action of a filling, mended one field at a time: a day it needs
+    /// and the filling left empty (an exception's end, say) is taken as
+    /// `day`; a text the filling typed where the form (`empty`) had none and
+    /// the form refuses (publish's candidates, empty meaning all) is emptied.
+    fn action_filling(
+        &mut self,
+        empty: &Form,
+        snap: &Snapshot,
+        me: &Member,
+        now: DateTime<FixedOffset>,
+        day: chrono::NaiveDate,
+        lang: Lang,
+    ) -> Option<Action> {
+        loop {
+            let err = match self.action(snap, me, now, lang) {
+                Ok(a) => return Some(a),
+                Err(e) => e,
+            };
+            match err
+                .field
+                .and_then(|i| self.fields.get_mut(i))
+                .map(|f| &mut f.input)
+            {
+                Some(Input::Date { value }) if value.trim().is_empty() => {
+                    *value = day.format("%Y-%m-%d").to_string()
+                }
+                Some(Input::Text { value, .. })
+                    if !value.is_empty()
+                        && err.field.and_then(|i| empty.fields.get(i)).is_some_and(
+                            |f| matches!(&f.input, Input::Text { value, .. } if value.is_empty()),
+                        ) =>
+                {
+                    value.clear()
+                }
+                _ => return None,
+            }
         }
     }
 
