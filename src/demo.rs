@@ -382,6 +382,9 @@ pub fn build_with(
         })?;
         progress(i + 2, total);
     }
+    // One pack instead of thousands of loose objects, as `git gc` would:
+    // every later read (the audit, the list, git itself) opens one file.
+    store.pack_history()?;
     repo.check_out_head()?;
     Ok(Demo {
         repo: dir.to_path_buf(),

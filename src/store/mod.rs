@@ -7,6 +7,7 @@ pub mod framing;
 pub mod layout;
 mod load;
 pub mod lock;
+mod pack;
 pub mod plan;
 pub mod reconstruct;
 mod write;
