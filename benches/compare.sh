@@ -40,7 +40,10 @@ time_ms() {
     done
     printf '%s\n' "${xs[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }'; }
+ratio() {
+    case "$1$2" in *[!0-9.]*|"") echo "-"; return ;; esac   # a measure not taken
+    awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }'
+}
 row() { printf '| %-3s | %-60s | %14s | %10s | %6s | %-20s |\n' "$1" "$2" "$(fmt "$3")" "$(fmt "$4")" "$5" "$6"; }
 fmt() { case "$1" in *[!0-9.]*|"") echo "$1" ;; *) awk -v x="$1" 'BEGIN{printf "%.1f", x}' ;; esac; }
 
@@ -70,7 +73,8 @@ git -C "$CLONE" config user.name bench
 git -C "$CLONE" config user.email reviewer-00@gen.example
 git -C "$CLONE" config gpg.format ssh
 git -C "$CLONE" config user.signingkey "$HOME/key"
-ours5=$("$PERF" --repo "$CLONE" --at "$AT" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/')
+# (a campaign whose every record is decided takes no score: FREEZE; then "-")
+ours5=$("$PERF" --repo "$CLONE" --at "$AT" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/') || ours5="-"
 FILE=$(git -C "$CLONE" ls-tree -r --name-only HEAD | grep "/scores/reviewer-00.ron" | head -1 || true)
 peer5=$(time_ms "cd '$CLONE' && echo '// x' \$RANDOM >> '$FILE' && git add '$FILE' && git commit -q -S -m bench")
 

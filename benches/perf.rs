@@ -234,9 +234,10 @@ fn action(a: &Args, runs: usize) -> Result<()> {
         let (id, record) = s
             .records
             .iter()
-            .filter(|(_, r)| r.scores.contains_key(&me.id))
+            // FREEZE: a decided record takes no more scores.
+            .filter(|(_, r)| r.scores.contains_key(&me.id) && r.decision.is_none())
             .nth(i)
-            .ok_or_else(|| anyhow!("{} has scored nothing", me.id))?;
+            .ok_or_else(|| anyhow!("{} has scored no undecided record", me.id))?;
         let mut score = record.scores[&me.id].clone();
         score.time = a.now()?;
         let action = pingxuan::model::Action::Score {

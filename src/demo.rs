@@ -318,8 +318,13 @@ pub fn build_with(
         .cloned()
         .ok_or(DemoError::NoChair)?;
 
-    let store = Store::init(dir, false)?;
-    configure(&store, &member, &keys, &allowed_signers)?;
+    let repo = Store::init(dir, false)?;
+    configure(&repo, &member, &keys, &allowed_signers)?;
+    // Issue 18 (P11): the script is played on the repository without its
+    // work tree (each action still checked by the rules, signed and verified,
+    // the snapshot brought forward in memory); the work tree and index are
+    // checked out once at the end.
+    let store = Store::open_without_worktree(&repo.git_dir())?;
     let mut signers = std::collections::BTreeMap::new();
     for m in &members {
         signers.insert(m.id.clone(), member_signer(&keys, m)?);
@@ -377,6 +382,10 @@ pub fn build_with(
         })?;
         progress(i + 2, total);
     }
+    // One pack instead of thousands of loose objects, as `git gc` would:
+    // every later read (the audit, the list, git itself) opens one file.
+    store.pack_history()?;
+    repo.check_out_head()?;
     Ok(Demo {
         repo: dir.to_path_buf(),
         keys,

@@ -250,6 +250,7 @@ pub fn audit_commits(
     let repo = store.repo();
     let mut pending = Vec::with_capacity(commits.len());
     let mut zones = std::collections::HashMap::new();
+    let mut registries = std::collections::HashMap::new();
     for &oid in commits {
         let commit = repo.find_commit(oid)?;
         let signed = match repo.extract_signature(&oid, None) {
@@ -265,7 +266,7 @@ pub fn audit_commits(
         let zone = walk::judging_zone(repo, &commit, &mut zones);
         pending.push(Pending {
             oid,
-            registry: walk::parent_registry(repo, &commit),
+            registry: walk::parent_registry_cached(repo, &commit, &mut registries),
             email: commit.author().email().unwrap_or("").to_string(),
             committer_email: commit.committer().email().unwrap_or("").to_string(),
             // CAMPAIGN-TZ: the days on the calendar of the campaign that judges the commit

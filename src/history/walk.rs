@@ -125,6 +125,31 @@ pub fn parent_registry(repo: &Repository, commit: &Commit) -> Vec<Member> {
     }
 }
 
+/// [`parent_registry`], each version of `members.ron` parsed once through
+/// `cache` (by blob id): the audit asks it of every commit, and the registry
+/// changes only when a member or key does.
+pub fn parent_registry_cached(
+    repo: &Repository,
+    commit: &Commit,
+    cache: &mut std::collections::HashMap<Oid, Vec<Member>>,
+) -> Vec<Member> {
+    let tree = match commit.parent(0) {
+        Ok(p) => p.tree(),
+        Err(_) => commit.tree(),
+    };
+    let Some(id) = tree.ok().and_then(|t| entry_id(&t, layout::MEMBERS)) else {
+        return Vec::new();
+    };
+    cache
+        .entry(id)
+        .or_insert_with(|| {
+            blob(repo, Some(id))
+                .and_then(|b| from_ron::<Vec<Member>>(layout::MEMBERS, &b).ok())
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
 /// CAMPAIGN-TZ: the campaign's day of `time` for `commit`, judged by the campaign.ron
 /// of its first parent (the root: its own); the default zone when none parses.
 pub fn campaign_day(

@@ -12,6 +12,9 @@ use pinyin::ToPinyin;
 
 use crate::text::{is_han, strip_annotations};
 
+pub mod index;
+pub use index::{Index, KeyScores};
+
 /// Which form of the text a query matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -23,31 +26,35 @@ pub enum Via {
     Pinyin,
 }
 
-/// One searchable text with its pinyin keys.
+/// One searchable text with its pinyin keys. Compact (issue 18, P7): the
+/// lower-cased text is kept only where it differs from the text (Chinese has
+/// no case), positions are `u32`, buffers are trimmed to their length.
 #[derive(Debug, Clone, Default)]
 pub struct Key {
     /// The display text (annotations stripped).
     pub text: String,
-    /// Lower-cased text, one char per char of `text`.
+    /// Lower-cased text, one char per char of `text`; empty when equal to it.
     lower: String,
     full: String,
-    full_map: Vec<usize>,
+    full_map: Vec<u32>,
     initials: String,
-    init_map: Vec<usize>,
+    init_map: Vec<u32>,
 }
 
 impl Key {
     pub fn new(s: &str) -> Key {
         let text = strip_annotations(s);
+        let lower: String = text
+            .chars()
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+            .collect();
         let mut k = Key {
-            lower: text
-                .chars()
-                .map(|c| c.to_lowercase().next().unwrap_or(c))
-                .collect(),
+            lower: if lower == text { String::new() } else { lower },
             text,
             ..Key::default()
         };
         for (i, c) in k.text.chars().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
             if is_han(c) {
                 if let Some(p) = c.to_pinyin() {
                     for l in p.plain().chars() {
@@ -67,7 +74,22 @@ impl Key {
                 k.init_map.push(i);
             }
         }
+        k.text.shrink_to_fit();
+        k.lower.shrink_to_fit();
+        k.full.shrink_to_fit();
+        k.full_map.shrink_to_fit();
+        k.initials.shrink_to_fit();
+        k.init_map.shrink_to_fit();
         k
+    }
+
+    /// The lower-cased text.
+    fn lower(&self) -> &str {
+        if self.lower.is_empty() {
+            &self.text
+        } else {
+            &self.lower
+        }
     }
 
     /// The full-spelling key, e.g. `zhengwufuwu`.
@@ -115,28 +137,31 @@ fn subsequence(needle: &str, hay: &str) -> bool {
 }
 
 /// Whether `needle` occurs as a subsequence of `hay` within a window of fewer
-/// than `limit` characters (the compactness asked of long texts).
+/// than `limit` characters (the compactness asked of long texts). No
+/// allocation: the filter runs it on every long text per keystroke.
 fn compact_window(needle: &str, hay: &str, limit: usize) -> bool {
-    let hay: Vec<char> = hay.chars().collect();
-    let need: Vec<char> = needle.chars().collect();
-    let Some(&first) = need.first() else {
+    let Some(first) = needle.chars().next() else {
         return true;
     };
-    (0..hay.len()).filter(|&i| hay[i] == first).any(|start| {
-        let mut k = 1;
-        for (off, &c) in hay[start + 1..].iter().enumerate() {
-            if off + 1 >= limit {
-                return false;
+    let rest = &needle[first.len_utf8()..];
+    hay.char_indices()
+        .filter(|&(_, c)| c == first)
+        .any(|(start, _)| {
+            let mut want = rest.chars().peekable();
+            let after = &hay[start + first.len_utf8()..];
+            for (off, c) in after.chars().enumerate() {
+                if off + 1 >= limit {
+                    return false;
+                }
+                if want.peek() == Some(&c) {
+                    want.next();
+                }
+                if want.peek().is_none() {
+                    return true;
+                }
             }
-            if k < need.len() && c == need[k] {
-                k += 1;
-            }
-            if k == need.len() {
-                return true;
-            }
-        }
-        k == need.len()
-    })
+            want.peek().is_none()
+        })
 }
 
 /// The score of a query that is a record's whole id (`2017-window-011`).
@@ -228,8 +253,8 @@ impl Searcher {
                 best = Some(m);
             }
         };
-        let hit = subsequence(query, &key.lower)
-            .then(|| self.matcher.fuzzy_indices(&key.lower, query))
+        let hit = subsequence(query, key.lower())
+            .then(|| self.matcher.fuzzy_indices(key.lower(), query))
             .flatten();
         if let Some((score, idx)) = hit {
             if compact(&idx) {
@@ -252,8 +277,10 @@ impl Searcher {
             }
             if let Some((score, idx)) = self.matcher.fuzzy_indices(s, query) {
                 if compact(&idx) {
-                    let mut chars: Vec<usize> =
-                        idx.iter().filter_map(|i| map.get(*i).copied()).collect();
+                    let mut chars: Vec<usize> = idx
+                        .iter()
+                        .filter_map(|i| map.get(*i).map(|&c| c as usize))
+                        .collect();
                     chars.dedup();
                     consider(Match { score, via, chars });
                 }
@@ -275,7 +302,7 @@ impl Searcher {
             // instead of running the fuzzy matcher over every row.
             let c = query.chars().next().unwrap_or_default();
             let at = |hay: &str| hay.chars().position(|x| x == c);
-            let mut best = at(&key.lower).map(|i| 1001 - i as i64);
+            let mut best = at(key.lower()).map(|i| 1001 - i as i64);
             if !is_han(c) {
                 for hay in [&key.initials, &key.full] {
                     if let Some(i) = at(hay) {
@@ -289,8 +316,8 @@ impl Searcher {
             subsequence(query, hay) && (!strict || compact_window(query, hay, 2 * qlen + 1))
         };
         let mut best: Option<i64> = None;
-        if fits(&key.lower) {
-            best = self.matcher.fuzzy_match(&key.lower, query).map(|s| s + 1);
+        if fits(key.lower()) {
+            best = self.matcher.fuzzy_match(key.lower(), query).map(|s| s + 1);
         }
         if query.chars().any(is_han) {
             return best;
@@ -403,6 +430,45 @@ mod tests {
             &("z".to_string() + &"a".repeat(20) + "zaw"),
             5
         ));
+    }
+
+    /// The allocating version the filter used before issue 18, kept as the
+    /// reference the allocation-free one must agree with.
+    fn compact_window_reference(needle: &str, hay: &str, limit: usize) -> bool {
+        let hay: Vec<char> = hay.chars().collect();
+        let need: Vec<char> = needle.chars().collect();
+        let Some(&first) = need.first() else {
+            return true;
+        };
+        (0..hay.len()).filter(|&i| hay[i] == first).any(|start| {
+            let mut k = 1;
+            for (off, &c) in hay[start + 1..].iter().enumerate() {
+                if off + 1 >= limit {
+                    return false;
+                }
+                if k < need.len() && c == need[k] {
+                    k += 1;
+                }
+                if k == need.len() {
+                    return true;
+                }
+            }
+            k == need.len()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn compact_window_agrees_with_the_reference(
+            needle in "[abz\u{670d}]{0,4}",
+            hay in "[abcz\u{670d}\u{52a1}]{0,40}",
+            limit in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(
+                compact_window(&needle, &hay, limit),
+                compact_window_reference(&needle, &hay, limit)
+            );
+        }
     }
 
     #[test]

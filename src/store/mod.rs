@@ -7,6 +7,7 @@ pub mod framing;
 pub mod layout;
 mod load;
 pub mod lock;
+mod pack;
 pub mod plan;
 pub mod reconstruct;
 mod write;
@@ -94,6 +95,35 @@ impl Store {
             repo,
             alternates: Vec::new(),
         })
+    }
+
+    /// The repository at `git_dir` opened without its work tree, for a
+    /// scripted build of many commits (the demo, issue 18 P11): commits move
+    /// the branch with no index or work-tree update per commit; call
+    /// [`Store::check_out_head`] on the ordinary handle once at the end.
+    pub fn open_without_worktree(git_dir: &Path) -> Result<Store, StoreError> {
+        let repo = Repository::open_ext(
+            git_dir,
+            git2::RepositoryOpenFlags::NO_SEARCH | git2::RepositoryOpenFlags::BARE,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )?;
+        Ok(Store {
+            repo,
+            alternates: Vec::new(),
+        })
+    }
+
+    /// Brings the index and work tree to HEAD's tree, replacing what they
+    /// hold: for a repository just built through
+    /// [`Store::open_without_worktree`], whose work tree no one has edited.
+    pub fn check_out_head(&self) -> Result<(), StoreError> {
+        if self.repo.workdir().is_none() {
+            return Ok(());
+        }
+        let mut opts = git2::build::CheckoutBuilder::new();
+        opts.force();
+        self.repo.checkout_head(Some(&mut opts))?;
+        Ok(())
     }
 
     /// Reads objects from `dir` too (e.g. the quarantine of a push being received).

@@ -247,6 +247,11 @@ pub struct App {
     pub signing_problem: Option<String>,
     /// The commit whose diff the history tab shows in full (Enter).
     pub expanded: Option<String>,
+    /// The rows' search keys interned (issue 18, P6): built with the rows,
+    /// dropped when they change.
+    search_index: Option<crate::search::Index>,
+    /// The distinct keys' scores of the last query, spared while it grows.
+    key_scores: Option<crate::search::KeyScores>,
 }
 
 impl App {
@@ -286,6 +291,8 @@ impl App {
             help_view: Cell::new((u16::MAX, 10)),
             signing_problem: None,
             expanded: None,
+            search_index: None,
+            key_scores: None,
         };
         app.refilter();
         app
@@ -346,16 +353,32 @@ impl App {
         };
         self.hits.clear();
         self.scores.clear();
+        let mut ranked: Option<Vec<usize>> = None;
         let view: Vec<usize> = if q.is_empty() {
             candidates
         } else {
-            let (rows, searcher) = (&self.rows, &self.searcher);
-            let found: Vec<(usize, (usize, i64))> = candidates
+            // Each distinct key scored once (rows share units, names …).
+            let rows = &self.rows;
+            if self.search_index.as_ref().map(|x| x.rows()) != Some(rows.len()) {
+                self.search_index = None;
+                self.key_scores = None;
+            }
+            let index = self.search_index.get_or_insert_with(|| {
+                crate::search::Index::build(rows.iter().map(|r| r.keys.as_slice()))
+            });
+            let keys = index.score(
+                &self.searcher,
+                |i| rows.get(i).map_or(&[][..], |r| r.keys.as_slice()),
+                &q,
+                &candidates,
+                self.key_scores.as_ref(),
+            );
+            let mut found: Vec<(usize, (usize, i64))> = candidates
                 .par_iter()
-                .with_min_len(256)
+                .with_min_len(1024)
                 .filter_map(|&i| {
                     let r = &rows[i];
-                    let by_text = searcher.score_any(&r.keys, &q);
+                    let by_text = index.row_score(&keys, i);
                     let by_id = crate::search::id_score(&r.id, &q).map(|s| (r.keys.len(), s));
                     match (by_text, by_id) {
                         (Some(t), Some(n)) => Some(if n.1 >= t.1 { n } else { t }),
@@ -364,7 +387,11 @@ impl App {
                     .map(|hit| (i, hit))
                 })
                 .collect();
+            self.key_scores = Some(keys);
             let view = found.iter().map(|(i, _)| *i).collect();
+            // Best match first, sorted here rather than through the map.
+            found.sort_unstable_by_key(|&(i, (_, s))| (std::cmp::Reverse(s), i));
+            ranked = Some(found.iter().map(|(i, _)| *i).collect());
             self.scores = found.into_iter().collect();
             view
         };
@@ -377,9 +404,8 @@ impl App {
         let mut view = view;
         if q.is_empty() {
             self.sort.order(&self.rows, &mut view);
-        } else {
-            // Best match first.
-            view.sort_by_key(|i| (std::cmp::Reverse(self.scores.get(i).map_or(0, |h| h.1)), *i));
+        } else if let Some(best_first) = ranked {
+            view = best_first;
         }
         self.view = view;
         self.sel = self.sel.min(self.view.len().saturating_sub(1));
@@ -582,6 +608,8 @@ impl App {
             self.lang(),
         );
         self.last_search = None;
+        self.search_index = None;
+        self.key_scores = None;
         self.hits.clear();
         self.refilter();
         if let Some(id) = keep {

@@ -175,6 +175,10 @@ fn demo_history_is_signed_by_the_scripted_members_at_the_scripted_times() {
         "{}",
         String::from_utf8_lossy(&fsck.stderr)
     );
+    // Issue 18: the history is packed, no loose object left behind.
+    let counted = sb.git_ok(&dir, &["count-objects", "-v"]);
+    assert!(counted.lines().any(|l| l == "count: 0"), "{counted}");
+    assert!(counted.lines().any(|l| l == "packs: 1"), "{counted}");
     let fsck_all = sb.git(&dir, &["fsck", "--strict"]);
     let said = String::from_utf8_lossy(&fsck_all.stdout).to_string()
         + &String::from_utf8_lossy(&fsck_all.stderr);
