@@ -461,11 +461,11 @@ impl Refusal {
                 zh,
                 format!(
                     "{member} 與 {nomination} 存在利益沖突,須回避:{}",
-                    reason.message(true)
+                    reason.message(None, true)
                 ),
                 format!(
                     "{member} has a conflict of interest with {nomination}: {}",
-                    reason.message(false)
+                    reason.message(None, false)
                 ),
             ),
             Unknown { what, id } => pick(
@@ -612,8 +612,8 @@ impl Refusal {
         match self {
             NotEligible { nomination, reason } => pick(
                 zh,
-                format!("{nomination} 不能成為候選對象:{}", reason.message(true)),
-                format!("{nomination} cannot be a candidate: {}", reason.message(false)),
+                format!("{nomination} 不能成為候選對象:{}", reason.message(None, true)),
+                format!("{nomination} cannot be a candidate: {}", reason.message(None, false)),
             ),
             BelowMinimum {
                 nomination,
@@ -847,8 +847,13 @@ impl Refusal {
         }
     }
 
-    /// The explanation, in Chinese when `zh`, else in English.
+    /// The explanation, in Chinese when `zh`, else in English: the sentence
+    /// first, the rule id after it as its reference (`……（QUOTA）`).
     pub fn message(&self, zh: bool) -> String {
+        rule_last(self.sentence(zh), zh)
+    }
+
+    fn sentence(&self, zh: bool) -> String {
         use Refusal::*;
         match self {
             UnknownActor { .. }
@@ -916,6 +921,34 @@ impl Refusal {
     }
 }
 
+/// `QUOTA:報送單位……` as `報送單位……（QUOTA）`: a rule id never leads the
+/// sentence; it follows as a reference a chair can look up.
+fn rule_last(m: String, zh: bool) -> String {
+    let Some(i) = m.find([':', '：']) else {
+        return m;
+    };
+    let head = &m[..i];
+    let is_rule = head.len() >= 3
+        && head
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && head.starts_with(|c: char| c.is_ascii_uppercase());
+    if !is_rule {
+        return m;
+    }
+    let sep = if m[i..].starts_with(':') {
+        1
+    } else {
+        '：'.len_utf8()
+    };
+    let rest = m[i + sep..].trim_start();
+    if zh {
+        format!("{rest}（{head}）")
+    } else {
+        format!("{rest} ({head})")
+    }
+}
+
 impl Refusal {
     /// Whether a value typed into a form can cure this refusal (a field out of
     /// range or empty, a bad or duplicate id, an unknown reference, a fraud
@@ -949,5 +982,24 @@ mod curable_tests {
             nomination: "x".into()
         }
         .is_curable());
+    }
+}
+
+#[cfg(test)]
+mod rule_last_tests {
+    use super::rule_last;
+
+    #[test]
+    fn a_rule_id_follows_the_sentence_it_names() {
+        assert_eq!(
+            rule_last("QUOTA:報送單位已申報".into(), true),
+            "報送單位已申報（QUOTA）"
+        );
+        assert_eq!(
+            rule_last("LATE-CHANGE: the deadline has passed".into(), false),
+            "the deadline has passed (LATE-CHANGE)"
+        );
+        assert_eq!(rule_last("評分:無".into(), true), "評分:無");
+        assert_eq!(rule_last("no colon".into(), false), "no colon");
     }
 }

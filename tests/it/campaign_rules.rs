@@ -327,7 +327,7 @@ fn candidate_needs_is_checked_by_the_audit_and_gate_sentences_are_true() {
             .output()
             .expect("status");
     let text = output_text(&out);
-    assert!(text.contains("88.5% < 90%,未通過"), "{text}");
+    assert!(text.contains("88.5% < 90%，未通過"), "{text}");
 
     prepare(&w, &[("w-e", "gongdian-yingye-ting")]);
     // no interview: the chair's hand-written candidate decision is flagged
