@@ -167,7 +167,12 @@ pub fn check(snapshot: &Snapshot, req: &Request) -> Result<(), ActError> {
         snapshot.campaign.day_of(&req.when),
     )
     .map_err(|refusals| {
-        ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect())
+        ActError::Refused(
+            refusals
+                .iter()
+                .map(|r| r.message_in(Some(snapshot), req.lang.zh()))
+                .collect(),
+        )
     })
 }
 

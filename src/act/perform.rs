@@ -102,7 +102,12 @@ fn plan_write(
     signed: bool,
 ) -> Result<Planned, ActError> {
     let refused = |refusals: Vec<crate::rules::Refusal>| {
-        ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect())
+        ActError::Refused(
+            refusals
+                .iter()
+                .map(|r| r.message_in(snapshot, req.lang.zh()))
+                .collect(),
+        )
     };
     let (changes, actor, day, registry) = match (snapshot, req.action) {
         (

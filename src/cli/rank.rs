@@ -107,7 +107,8 @@ pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
     let day = snapshot.campaign.day_of(&cx.now()?);
     let rankings = match &a.category {
         Some(c) => {
-            vec![rules::rank(&snapshot, c, day).map_err(|r| anyhow!(r.message(cx.lang.zh())))?]
+            vec![rules::rank(&snapshot, c, day)
+                .map_err(|r| anyhow!(r.message_in(Some(&snapshot), cx.lang.zh())))?]
         }
         None => rules::rank_all(&snapshot, day),
     };
@@ -130,7 +131,7 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     let day = snapshot.campaign.day_of(&cx.now()?);
     let viewer = cx.actor(&store, &snapshot).ok().map(|m| m.id.clone());
     let st = rules::status(&snapshot, &a.id, day, viewer.as_deref())
-        .map_err(|r| anyhow!(r.message(cx.lang.zh())))?;
+        .map_err(|r| anyhow!(r.message_in(Some(&snapshot), cx.lang.zh())))?;
     if a.json {
         out::json(&st)?;
         return Ok(0);

@@ -140,7 +140,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
     let mut cats = Vec::new();
     for cat in categories(snapshot, opts)? {
         let ranking = crate::rules::rank(snapshot, &cat.id, opts.day)
-            .map_err(|r| ExportError::Rules(r.message(l.zh())))?;
+            .map_err(|r| ExportError::Rules(r.message_in(Some(snapshot), l.zh())))?;
         let order: Vec<(String, Option<usize>, Vec<String>)> = ranking
             .entries
             .iter()

@@ -135,7 +135,7 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
                 let hard: Vec<String> = refusals
                     .iter()
                     .filter(|r| !r.is_curable())
-                    .map(|r| display(&app.say(&r.message(l.zh()))))
+                    .map(|r| display(&app.say(&r.message_in(Some(&app.snap), l.zh()))))
                     .collect();
                 if hard.is_empty() {
                     return None;

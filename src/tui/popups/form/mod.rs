@@ -455,7 +455,13 @@ pub fn submit(app: &mut App) -> Option<Effect> {
                 let field = refusals.iter().find_map(|r| form.field_of(r));
                 let msg: Vec<String> = refusals
                     .iter()
-                    .map(|r| display(&super::super::say(lang, &app.snap, &r.message(lang.zh()))))
+                    .map(|r| {
+                        display(&super::super::say(
+                            lang,
+                            &app.snap,
+                            &r.message_in(Some(&app.snap), lang.zh()),
+                        ))
+                    })
                     .collect();
                 Err(FieldError {
                     field,
