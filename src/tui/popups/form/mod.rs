@@ -476,7 +476,7 @@ pub fn submit(app: &mut App) -> Option<Effect> {
     match result {
         Ok(action) => {
             form.error = None;
-            let what = crate::act::summary(lang, &action, &display(&me.name));
+            let what = crate::act::summary_in(lang, Some(&app.snap), &action, &display(&me.name));
             app.pending = Some(Pending {
                 what: display(&what),
                 frame: 0,
