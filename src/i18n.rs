@@ -17,6 +17,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::ActionKind;
 
+pub mod errors;
+mod words;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Lang {
     /// Chinese in traditional characters (zh-Hant): the words as the code
@@ -106,6 +109,16 @@ impl Lang {
         }
     }
 
+    /// zh-Hant for `true`, English for `false`: the language of a message
+    /// written with `zh: bool` (zh-Hans is made from it where it is shown).
+    pub fn of(zh: bool) -> Lang {
+        if zh {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
     /// Chinese, in either script.
     pub fn zh(self) -> bool {
         self != Lang::En
@@ -119,6 +132,28 @@ impl Lang {
             Lang::En => en,
             Lang::ZhHans => hans_interned(zh),
         }
+    }
+
+    /// A sentence of the program in this language, its `{}` holes filled in
+    /// order with `args` (record text, numbers, names). The template is put
+    /// in this language's script BEFORE anything goes in, so record text is
+    /// never converted: `lang.fill("{} 當日開放的階段（{}）不允許此操作",
+    /// "no phase open on {} allows it (open: {})", &[&day, &open])`.
+    pub fn fill(self, zh: &str, en: &str, args: &[&dyn std::fmt::Display]) -> String {
+        let template = self.pick(zh, en);
+        let mut out = String::with_capacity(template.len() + 16 * args.len());
+        let mut args = args.iter();
+        let mut rest = template;
+        while let Some(i) = rest.find("{}") {
+            out.push_str(&rest[..i]);
+            match args.next() {
+                Some(a) => out.push_str(&a.to_string()),
+                None => out.push_str("{}"),
+            }
+            rest = &rest[i + 2..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The program's own zh-Hant words `zh` in this language's script (for
@@ -240,6 +275,23 @@ pub(crate) mod tests {
             assert_eq!(ron::from_str::<Lang>(&text).ok(), Some(l), "{text}");
         }
         assert!(ron::from_str::<Lang>("\"fr\"").is_err());
+    }
+
+    #[test]
+    fn fill_converts_the_template_and_never_the_record_text() {
+        let name = "國網滕州市供電公司";
+        assert_eq!(
+            Lang::ZhHans.fill("{}的申報表（{} 頁）", "form of {} ({} pages)", &[&name, &3]),
+            "國網滕州市供電公司的申报表（3 页）"
+        );
+        assert_eq!(
+            Lang::Zh.fill("{}的申報表", "form of {}", &[&name]),
+            "國網滕州市供電公司的申報表"
+        );
+        assert_eq!(
+            Lang::En.fill("{}的申報表", "form of {}", &[&name]),
+            "form of 國網滕州市供電公司"
+        );
     }
 
     #[test]

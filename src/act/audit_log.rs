@@ -98,7 +98,7 @@ pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError>
                 .map_or(who, |m| m.name.as_str());
             match lang {
                 Lang::Zh | Lang::ZhHans => format!("簽名有效（{name}的登記密鑰）"),
-                Lang::En => format!("good signature by {who} (registered key)"),
+                Lang::En => format!("good signature by {name} (registered key)"),
             }
         } else {
             sig.iter()

@@ -109,14 +109,29 @@ impl Done {
 
 /// The one-line summary of a commit, in the interface language.
 pub fn summary(lang: Lang, action: &Action, actor_name: &str) -> String {
+    summary_in(lang, None, action, actor_name)
+}
+
+/// [`summary`] with the snapshot's names: departments and categories by the
+/// names the campaign gave them, never by id.
+pub fn summary_in(
+    lang: Lang,
+    snap: Option<&crate::model::Snapshot>,
+    action: &Action,
+    actor_name: &str,
+) -> String {
     let verb = lang.action(action.kind());
+    let dept = |id: &str| snap.map_or_else(|| id.to_string(), |s| lang.department(s, id));
+    let cat = |id: &str| snap.map_or_else(|| id.to_string(), |s| lang.category(s, id));
     let what = match action {
-        Action::Decide { decision, .. } => format!(" {:?}", decision.outcome).to_lowercase(),
-        Action::Opinion { opinion, .. } => {
-            format!(" {} {:?}", opinion.department, opinion.stance).to_lowercase()
-        }
-        Action::Publish(n) => format!(" {}", n.category),
-        Action::TieOrder { category, .. } => format!(" {category}"),
+        Action::Decide { decision, .. } => format!(" {}", lang.outcome(decision.outcome)),
+        Action::Opinion { opinion, .. } => format!(
+            " {} {}",
+            dept(&opinion.department),
+            lang.stance(opinion.stance)
+        ),
+        Action::Publish(n) => format!(" {}", cat(&n.category)),
+        Action::TieOrder { category, .. } => format!(" {}", cat(category)),
         Action::Resolve { upheld, .. } => lang
             .pick(
                 if *upheld { " 成立" } else { " 不成立" },
@@ -130,7 +145,7 @@ pub fn summary(lang: Lang, action: &Action, actor_name: &str) -> String {
         .map(|r| format!(" {r}"))
         .unwrap_or_default();
     match lang {
-        Lang::Zh | Lang::ZhHans => format!("{verb}{record}{what}({actor_name})"),
+        Lang::Zh | Lang::ZhHans => format!("{verb}{record}{what}（{actor_name}）"),
         Lang::En => format!("{verb}{record}{what} by {actor_name}"),
     }
 }
@@ -154,7 +169,12 @@ pub fn check(snapshot: &Snapshot, req: &Request) -> Result<(), ActError> {
         snapshot.campaign.day_of(&req.when),
     )
     .map_err(|refusals| {
-        ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect())
+        ActError::Refused(
+            refusals
+                .iter()
+                .map(|r| r.message_in(Some(snapshot), req.lang.zh()))
+                .collect(),
+        )
     })
 }
 

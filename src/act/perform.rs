@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use git2::Oid;
 
-use super::{check, summary, ActError, Done, Request, MAX_RETRIES};
+use super::{check, ActError, Done, Request, MAX_RETRIES};
 use crate::i18n::Lang;
 use crate::model::{Action, Member, Snapshot};
 use crate::sign::verify::SigStatus;
@@ -102,7 +102,12 @@ pub(super) fn plan_write(
     signed: bool,
 ) -> Result<Planned, ActError> {
     let refused = |refusals: Vec<crate::rules::Refusal>| {
-        ActError::Refused(refusals.iter().map(|r| r.message(req.lang.zh())).collect())
+        ActError::Refused(
+            refusals
+                .iter()
+                .map(|r| r.message_in(snapshot, req.lang.zh()))
+                .collect(),
+        )
     };
     let (changes, actor, day, registry) = match (snapshot, req.action) {
         (
@@ -154,7 +159,7 @@ pub(super) fn plan_write(
         name: actor.name.clone(),
         email: actor.email.clone(),
         when: req.when,
-        summary: summary(req.lang, req.action, &actor.name),
+        summary: super::summary_in(req.lang, snapshot, req.action, &actor.name),
         trailers,
     };
     Ok(Planned {

@@ -159,6 +159,23 @@ pub struct GenArgs {
 pub fn run(cli: Cli) -> Result<i32> {
     let lang = Lang::detect(cli.lang.as_deref());
     let cx = Context::new(cli.repo.clone(), lang, cli.at.clone()).with_lang_flag(cli.lang.clone());
+    if lang == Lang::ZhHans {
+        out::simplified(&cx);
+    }
+    dispatch(cli, cx, lang).map_err(|e| with_advice(e, lang))
+}
+
+/// A raw OS or git error gets a sentence saying what to do, in the interface
+/// language, before the raw cause (`pingxuan: 磁盤已滿：……: No space left on device`).
+fn with_advice(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    let cause: &(dyn std::error::Error + 'static) = e.as_ref();
+    match crate::i18n::errors::advice(cause, lang) {
+        Some(advice) => e.context(advice),
+        None => e,
+    }
+}
+
+fn dispatch(cli: Cli, cx: Context, lang: Lang) -> Result<i32> {
     match cli.command {
         None => crate::tui::run(crate::tui::Options {
             repo: cli.repo.clone(),

@@ -29,19 +29,19 @@ fn score(s: Option<f64>) -> String {
     s.map_or_else(|| "—".to_string(), crate::rules::round::two)
 }
 
-fn print_ranking(l: Lang, r: &Ranking) {
+fn print_ranking(snapshot: &crate::model::Snapshot, l: Lang, r: &Ranking) {
     let zh = l.zh();
     let slots = r.slots.map_or_else(
         || l.pick("不限", "no fixed number").to_string(),
         |s| s.to_string(),
     );
+    let colon = if zh { "：" } else { ": " };
     outln!(
-        "{} ({})  {}: {slots}  {}: {}",
-        l.pick(&r.name, &r.name_en),
-        r.category,
+        "{}  {}{colon}{slots}  {}{colon}{}",
+        l.own(&r.name, &r.name_en),
         l.pick("名額", "slots"),
         l.pick("最低分", "minimum score"),
-        r.min_score
+        crate::rules::text::num(r.min_score)
     );
     let mut min_line_drawn = false;
     let mut cut_drawn = false;
@@ -50,7 +50,7 @@ fn print_ranking(l: Lang, r: &Ranking) {
             outln!(
                 "  {}",
                 l.pick(
-                    "—— 最低分線(寧缺毋濫)——",
+                    "—— 最低分線（寧缺毋濫）——",
                     "—— minimum-score line (NO-FILLER) ——"
                 )
             );
@@ -84,18 +84,18 @@ fn print_ranking(l: Lang, r: &Ranking) {
         outln!("  ! {}", t.message(zh));
     }
     if !r.ineligible.is_empty() {
-        outln!("  {}", l.pick("不參與排名:", "out of the ranking:"));
+        outln!("  {}", l.pick("不參與排名：", "out of the ranking:"));
         for e in &r.ineligible {
             let why: Vec<String> = e
                 .reasons
                 .iter()
-                .map(|x| format!("[{}] {}", x.rule(), x.message(zh)))
+                .map(|x| x.message(Some(snapshot), zh))
                 .collect();
             outln!(
                 "    {} {}  {}",
                 pad(&e.id, 16),
                 pad(&sanitize(&e.nominee), 24),
-                sanitize(&why.join("; "))
+                sanitize(&why.join(if zh { "；" } else { "; " }))
             );
         }
     }
@@ -107,7 +107,8 @@ pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
     let day = snapshot.campaign.day_of(&cx.now()?);
     let rankings = match &a.category {
         Some(c) => {
-            vec![rules::rank(&snapshot, c, day).map_err(|r| anyhow!(r.message(cx.lang.zh())))?]
+            vec![rules::rank(&snapshot, c, day)
+                .map_err(|r| anyhow!(r.message_in(Some(&snapshot), cx.lang.zh())))?]
         }
         None => rules::rank_all(&snapshot, day),
     };
@@ -119,7 +120,7 @@ pub fn rank(cx: &Context, a: RankArgs) -> Result<i32> {
         if i > 0 {
             outln!();
         }
-        print_ranking(cx.lang, r);
+        print_ranking(&snapshot, cx.lang, r);
     }
     Ok(0)
 }
@@ -130,46 +131,64 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     let day = snapshot.campaign.day_of(&cx.now()?);
     let viewer = cx.actor(&store, &snapshot).ok().map(|m| m.id.clone());
     let st = rules::status(&snapshot, &a.id, day, viewer.as_deref())
-        .map_err(|r| anyhow!(r.message(cx.lang.zh())))?;
+        .map_err(|r| anyhow!(r.message_in(Some(&snapshot), cx.lang.zh())))?;
     if a.json {
         out::json(&st)?;
         return Ok(0);
     }
     let l = cx.lang;
     let zh = l.zh();
-    outln!("{}  {}  ({})", st.id, sanitize(&st.nominee), st.category);
-    outln!("{}:", l.pick("硬性條件", "gates"));
+    let (colon, comma) = if zh { ("：", "，") } else { (": ", ", ") };
+    outln!(
+        "{}  {}  {}",
+        st.id,
+        sanitize(&st.nominee),
+        l.fill(
+            "（{}）",
+            "({})",
+            &[&sanitize(&l.category(&snapshot, &st.category))]
+        )
+    );
+    outln!("{}{colon}", l.pick("硬性條件", "gates"));
     for g in &st.gates.gates {
         outln!(
-            "  {} {} {} — {} {} {:?} {} ({})",
+            "  {} {}",
             if g.passed { "✓" } else { "✗" },
-            g.id,
-            l.pick(&g.title, &g.title_en),
-            l.pick("實際", "value"),
-            score(g.value),
-            g.comparison,
-            g.threshold,
-            g.sources.join(", ")
+            sanitize(&g.message(zh))
         );
     }
     for v in &st.gates.vetoes {
-        outln!("  ✗ GATE-VETO {} {}", v.department, sanitize(&v.reason));
+        outln!(
+            "  ✗ {}",
+            sanitize(&l.fill(
+                "{}否決：{}（GATE-VETO）",
+                "vetoed by {}: {} (GATE-VETO)",
+                &[&l.department(&snapshot, &v.department), &v.reason]
+            ))
+        );
     }
     if st.gates.priority.flag {
-        outln!("  ★ PRIORITY-BRAND");
+        outln!(
+            "  ★ {}",
+            l.pick("優先（PRIORITY-BRAND）", "priority (PRIORITY-BRAND)")
+        );
     }
     if !st.conflicts.is_empty() {
-        let c: Vec<&str> = st.conflicts.iter().map(|c| c.reviewer.as_str()).collect();
+        let c: Vec<String> = st
+            .conflicts
+            .iter()
+            .map(|c| l.member(&snapshot, &c.reviewer))
+            .collect();
         outln!(
-            "{}: {}",
+            "{}{colon}{}",
             l.pick("回避評委", "conflicted reviewers"),
-            c.join(", ")
+            sanitize(&c.join(if zh { "、" } else { ", " }))
         );
     }
     let ag = &st.aggregate;
     outln!(
-        "{}: n={}/{}  {}={}  {}={}",
-        l.pick("評分", "scores"),
+        "{}{colon}{}/{}  {}={}  {}={}",
+        l.pick("評分份數", "scores"),
         ag.n,
         ag.expected_n,
         l.pick("評委得分", "reviewers"),
@@ -179,11 +198,16 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     );
     if let Some(s) = &ag.stats {
         outln!(
-            "  mean {}  median {}  trimmed {}  sd {}  spread {}{}",
+            "  {} {}  {} {}  {} {}  {} {}  {} {}{}",
+            l.pick("平均", "mean"),
             score(Some(s.mean)),
+            l.pick("中位數", "median"),
             score(Some(s.median)),
+            l.pick("去極值平均", "trimmed"),
             score(Some(s.trimmed_mean)),
+            l.pick("標準差", "sd"),
             score(s.std_dev),
+            l.pick("極差", "spread"),
             score(Some(s.spread)),
             if ag.disagreement {
                 l.pick("  分歧大", "  disagreement")
@@ -194,28 +218,33 @@ pub fn status(cx: &Context, a: StatusArgs) -> Result<i32> {
     }
     if let Some(v) = &ag.votes {
         outln!(
-            "{}: {}",
+            "{}{colon}{}",
             l.pick("民主測評滿意率", "vote satisfaction"),
             score(v.satisfaction_rate)
         );
     }
     for i in &st.ineligible {
-        outln!("✗ [{}] {}", i.rule(), sanitize(&i.message(zh)));
+        outln!("✗ {}", sanitize(&i.message(Some(&snapshot), zh)));
     }
     if !st.missing.is_empty() {
         outln!(
-            "{}:",
+            "{}{colon}",
             l.pick("成為候選尚缺", "still missing before it can be a candidate")
         );
         for m in &st.missing {
-            outln!("  - [{}] {}", m.rule(), sanitize(&m.message(zh)));
+            let rule = if zh {
+                format!("（{}）", m.rule())
+            } else {
+                format!(" ({})", m.rule())
+            };
+            outln!("  - {}{rule}", sanitize(&m.message(Some(&snapshot), zh)));
         }
     }
     if let Some(d) = &st.decision {
         outln!(
-            "{}: {:?} {}",
+            "{}{colon}{}{comma}{}",
             l.pick("決定", "decision"),
-            d.outcome,
+            l.outcome(d.outcome),
             sanitize(&d.reason)
         );
     }

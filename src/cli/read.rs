@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::Context;
 use crate::i18n::Lang;
-use crate::model::{Outcome, Record, Snapshot};
+use crate::model::{Mark, Outcome, Record, Snapshot};
 use crate::text::{pad, sanitize};
 
 #[derive(Debug, Args)]
@@ -160,13 +160,16 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
     let n = &r.nomination;
     let s = |t: &str| sanitize(t);
     outln!("{}  {}", n.id, s(&n.nominee.name));
-    outln!("{}: {}", l.pick("類別", "category"), n.category);
+    let colon = if l.zh() { "：" } else { ": " };
     outln!(
-        "{}: {}",
+        "{}{colon}{}",
+        l.pick("類別", "category"),
+        s(&l.category(&snapshot, &n.category))
+    );
+    outln!(
+        "{}{colon}{}",
         l.pick("申報單位", "unit"),
-        snapshot
-            .unit(&n.unit)
-            .map_or(n.unit.as_str(), |u| u.name.as_str())
+        s(&l.unit(&snapshot, &n.unit))
     );
     if let Some(b) = &n.brand {
         outln!("{}: {}", l.pick("服務品牌", "brand"), s(b));
@@ -181,12 +184,19 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         let marks: Vec<String> = sc
             .marks
             .iter()
-            .map(|(c, m)| match m.points() {
-                Some(p) => format!("{c}={p}"),
-                None => format!("{c}={m:?}"),
+            .map(|(c, m)| match m {
+                Mark::Points(p) => format!("{c}={}", crate::rules::text::num(*p)),
+                Mark::NotScored => format!("{c}={}", l.pick("未評", "not scored")),
+                Mark::Abstain => format!("{c}={}", l.pick("棄權", "abstain")),
+                Mark::NotApplicable => format!("{c}={}", l.pick("不適用", "n/a")),
+                Mark::Recused => format!("{c}={}", l.pick("迴避", "recused")),
             })
             .collect();
-        outln!("  {who}: {}", marks.join(" "));
+        outln!(
+            "  {}{colon}{}",
+            s(&l.member(&snapshot, who)),
+            marks.join(" ")
+        );
     }
     outln!(
         "{}: {}",
@@ -194,16 +204,25 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         r.evaluations.len()
     );
     for (stem, e) in &r.evaluations {
-        outln!("  {stem}: {:?} {:?} {}", e.kind, e.rating, s(&e.findings));
+        let rating = e
+            .rating
+            .map(|r| format!(" {}", crate::rules::text::num(r)))
+            .unwrap_or_default();
+        outln!(
+            "  {stem}{colon}{} {}{rating} {}",
+            l.evaluation(e.kind),
+            s(&l.member(&snapshot, &e.author)),
+            s(&e.findings)
+        );
     }
     outln!("{}:", l.pick("部門意見", "opinions"));
     for d in &snapshot.campaign.departments {
         let st = r
             .opinions
             .get(&d.id)
-            .map(|o| format!("{:?} {}", o.stance, s(&o.reason)))
+            .map(|o| format!("{} {}", l.stance(o.stance), s(&o.reason)))
             .unwrap_or_else(|| l.pick("未答復", "no answer").to_string());
-        outln!("  {}: {st}", l.pick(&d.name, &d.name_en));
+        outln!("  {}{colon}{st}", s(l.own(&d.name, &d.name_en)));
     }
     if let Some(v) = &r.votes {
         outln!(
@@ -219,17 +238,17 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
     }
     for (stem, o) in &r.objections {
         outln!(
-            "{} {stem}: {:?} {}",
+            "{} {stem}{colon}{} {}",
             l.pick("異議", "objection"),
-            o.status,
+            l.objection_status(o.status),
             s(&o.text)
         );
     }
     if let Some(d) = &r.decision {
         outln!(
-            "{}: {:?} {}",
+            "{}{colon}{} {}",
             l.pick("決定", "decision"),
-            d.outcome,
+            l.outcome(d.outcome),
             s(&d.reason)
         );
     }

@@ -335,7 +335,7 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
     };
     match snapshot.member_by_email(&email) {
         Some(m) => {
-            let roles: Vec<String> = m.roles.iter().map(|r| format!("{r:?}")).collect();
+            let roles: Vec<&str> = m.roles.iter().map(|r| out.lang.role(*r)).collect();
             let found = format!("{email} → {} ({}) [{}]", m.name, m.id, roles.join(", "));
             out.push("identity", Level::Ok, found, None);
             Some(m.clone())

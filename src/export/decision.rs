@@ -55,7 +55,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<DecisionDoc, ExportE
     let mut last: Option<NaiveDate> = None;
     for cat in categories(snapshot, opts)? {
         let list = crate::rules::final_list(snapshot, &cat.id, opts.day)
-            .map_err(|r| ExportError::Rules(r.message(opts.lang.zh())))?;
+            .map_err(|r| ExportError::Rules(r.message_in(Some(snapshot), opts.lang.zh())))?;
         let pending = snapshot.records.values().any(|r| {
             r.nomination.category == cat.id
                 && r.decision.as_ref().map(|d| d.outcome) == Some(Outcome::Candidate)

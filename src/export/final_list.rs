@@ -48,7 +48,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<FinalDoc, ExportErro
     let mut cats = Vec::new();
     for cat in categories(snapshot, opts)? {
         let list = crate::rules::final_list(snapshot, &cat.id, opts.day)
-            .map_err(|r| ExportError::Rules(r.message(opts.lang.zh())))?;
+            .map_err(|r| ExportError::Rules(r.message_in(Some(snapshot), opts.lang.zh())))?;
         let entries = list
             .entries
             .iter()

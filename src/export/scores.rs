@@ -109,20 +109,22 @@ fn flags(a: &Aggregate, ineligible: &[String], snapshot: &Snapshot, l: Lang) -> 
             .map(|r| member_name(snapshot, r))
             .collect();
         out.push(format!(
-            "{}:{}",
+            "{}{}{}",
             l.pick("未評分", "not scored by"),
+            if zh { "：" } else { ": " },
             crate::rules::text::join(&names, zh)
         ));
     }
     for x in &a.excluded {
         let why = match &x.why {
-            Excluded::Conflict { reason } => reason.message(zh),
+            Excluded::Conflict { reason } => reason.message(Some(snapshot), zh),
             Excluded::NotAReviewer => l.pick("不是評委", "not a reviewer").to_string(),
         };
         out.push(format!(
-            "{} {}:{why}",
+            "{} {}{}{why}",
             l.pick("不計入", "excluded"),
-            member_name(snapshot, &x.reviewer)
+            member_name(snapshot, &x.reviewer),
+            if zh { "：" } else { ": " },
         ));
     }
     if a.final_note != crate::rules::aggregate::FinalNote::Weighted {
@@ -138,7 +140,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
     let mut cats = Vec::new();
     for cat in categories(snapshot, opts)? {
         let ranking = crate::rules::rank(snapshot, &cat.id, opts.day)
-            .map_err(|r| ExportError::Rules(r.message(l.zh())))?;
+            .map_err(|r| ExportError::Rules(r.message_in(Some(snapshot), l.zh())))?;
         let order: Vec<(String, Option<usize>, Vec<String>)> = ranking
             .entries
             .iter()
@@ -147,11 +149,8 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
                 let why = e
                     .reasons
                     .iter()
-                    .map(|r| match l {
-                        // no rule ids in a Chinese document
-                        Lang::Zh | Lang::ZhHans => r.message(true),
-                        Lang::En => format!("[{}] {}", r.rule(), r.message(false)),
-                    })
+                    // the sentence first, its rule id after it as a reference
+                    .map(|r| r.message(Some(snapshot), l.zh()))
                     .collect();
                 (e.id.clone(), None, why)
             }))
@@ -182,7 +181,7 @@ pub fn build(snapshot: &Snapshot, opts: &Options) -> Result<ScoresDoc, ExportErr
                         .iter()
                         .find(|x| &x.reviewer == reviewer)
                         .map(|x| match &x.why {
-                            Excluded::Conflict { reason } => reason.message(l.zh()),
+                            Excluded::Conflict { reason } => reason.message(Some(snapshot), l.zh()),
                             Excluded::NotAReviewer => {
                                 l.pick("不是評委", "not a reviewer").to_string()
                             }

@@ -9,13 +9,15 @@
 //! [`MIN_CUT`] characters, as in a notice's shortened deeds) appears.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::doc::{Block, Document};
 use super::sheet::{Cell, Sheet};
 use crate::i18n::to_hans;
 use crate::model::Snapshot;
 
-/// A shortened record text this long (in characters) is still kept as entered.
+/// A shortened record text this long (in characters), ending the text or
+/// followed by `…`, is still kept as entered.
 const MIN_CUT: usize = 6;
 
 /// The record texts of a snapshot that conversion would change, by first character.
@@ -24,6 +26,61 @@ pub struct Keep {
 }
 
 impl Keep {
+    /// The [`Keep`] of `snapshot`, made once per commit (the TUI and the
+    /// command line convert their sentences with it on every draw or line).
+    pub fn cached(snapshot: &Snapshot) -> Arc<Keep> {
+        static LAST: Mutex<Option<(String, Arc<Keep>)>> = Mutex::new(None);
+        let Some(commit) = snapshot.commit.clone() else {
+            return Arc::new(Keep::of(snapshot));
+        };
+        let Ok(mut last) = LAST.lock() else {
+            return Arc::new(Keep::of(snapshot));
+        };
+        match &*last {
+            Some((c, k)) if *c == commit => k.clone(),
+            _ => {
+                let k = Arc::new(Keep::of(snapshot));
+                *last = Some((commit, k.clone()));
+                k
+            }
+        }
+    }
+
+    /// Also keeps `texts` as entered (text given on the command line that is
+    /// not yet in a snapshot).
+    pub fn with(mut self, texts: impl IntoIterator<Item = String>) -> Keep {
+        for t in texts {
+            self.add(&t);
+        }
+        self.sort();
+        self
+    }
+
+    fn add(&mut self, s: &str) {
+        for line in s.lines() {
+            if to_hans(line) != line {
+                let chars: Vec<char> = line.chars().collect();
+                if let Some(&c) = chars.first() {
+                    self.by_first.entry(c).or_default().push(chars);
+                }
+            }
+        }
+    }
+
+    fn sort(&mut self) {
+        for v in self.by_first.values_mut() {
+            v.sort_by_key(|c| std::cmp::Reverse(c.len()));
+            v.dedup();
+        }
+    }
+
+    /// Nothing kept: every word converted.
+    pub fn none() -> Keep {
+        Keep {
+            by_first: HashMap::new(),
+        }
+    }
+
     pub fn of(snapshot: &Snapshot) -> Keep {
         let mut strings = Vec::new();
         if let Ok(v) = serde_json::to_value(snapshot) {
@@ -71,7 +128,9 @@ impl Keep {
                     .zip(r.iter())
                     .take_while(|(a, b)| a == b)
                     .count();
-                if (m == r.len() || m >= MIN_CUT) && m > best {
+                // a cut of a record text ends the text or is marked `…`
+                let cut = m >= MIN_CUT && matches!(chars.get(i + m), None | Some('…'));
+                if (m == r.len() || cut) && m > best {
                     best = m;
                 }
             }

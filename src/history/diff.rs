@@ -53,6 +53,10 @@ pub struct Change {
 pub struct Names {
     pub members: BTreeMap<String, String>,
     pub departments: BTreeMap<String, (String, String)>,
+    /// Units by name (from units.ron, when read).
+    pub units: BTreeMap<String, String>,
+    /// Categories: Chinese and English names.
+    pub categories: BTreeMap<String, (String, String)>,
 }
 
 impl Names {
@@ -70,7 +74,36 @@ impl Names {
                         .collect()
                 })
                 .unwrap_or_default(),
+            units: BTreeMap::new(),
+            categories: campaign
+                .map(|c| {
+                    c.categories
+                        .iter()
+                        .map(|x| (x.id.clone(), (x.name.clone(), x.name_en.clone())))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
+    }
+
+    /// Units by name from `units`.
+    pub fn with_units(mut self, units: &[crate::model::Unit]) -> Names {
+        self.units = units
+            .iter()
+            .map(|u| (u.id.clone(), u.name.clone()))
+            .collect();
+        self
+    }
+
+    fn unit<'a>(&'a self, id: &'a str) -> &'a str {
+        self.units.get(id).map(String::as_str).unwrap_or(id)
+    }
+
+    fn category<'a>(&'a self, id: &'a str, lang: Lang) -> &'a str {
+        self.categories
+            .get(id)
+            .map(|(zh, en)| lang.own(zh, en))
+            .unwrap_or(id)
     }
 
     fn member<'a>(&'a self, id: &'a str) -> &'a str {
@@ -297,7 +330,9 @@ pub fn file_changes(
             |o, a, b| objection(o, stem, a, b, names),
         ),
         FileKind::Nomination { .. } => {
-            diff_typed::<Nomination>(&mut out, path, old, new, "nomination", nomination)
+            diff_typed::<Nomination>(&mut out, path, old, new, "nomination", |o, a, b| {
+                nomination(o, a, b, names)
+            })
         }
         FileKind::Members => {
             diff_typed::<Vec<Member>>(&mut out, path, old, new, "members", |o, a, b| {
@@ -663,17 +698,19 @@ fn objection(o: &mut Out, stem: &str, a: Option<Objection>, b: Option<Objection>
     }
 }
 
-fn nomination(o: &mut Out, a: Option<Nomination>, b: Option<Nomination>) {
+fn nomination(o: &mut Out, a: Option<Nomination>, b: Option<Nomination>, names: &Names) {
     let Some(b) = b else { return };
     let lang = o.lang;
     let Some(a) = a else {
-        let text = format!(
-            "{} {} ({}, {})",
-            lang.pick("申報登記:", "nomination registered:"),
-            b.nominee.name,
-            b.category,
-            b.unit
-        );
+        let (cat, unit) = (names.category(&b.category, lang), names.unit(&b.unit));
+        let text = match lang {
+            Lang::En => format!("nomination registered: {} ({cat}, {unit})", b.nominee.name),
+            _ => format!(
+                "{}{}（{cat}，{unit}）",
+                lang.pick("申報登記：", ""),
+                b.nominee.name
+            ),
+        };
         o.simple(
             "nomination".into(),
             None,
@@ -736,14 +773,16 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
     let lang = o.lang;
     for m in &b {
         let Some(old) = a.iter().find(|x| x.id == m.id) else {
-            let roles: Vec<String> = m.roles.iter().map(|r| format!("{r:?}")).collect();
-            let text = format!(
-                "{} {} {} ({})",
-                lang.pick("新增成員", "member added:"),
-                m.id,
-                m.name,
-                roles.join(", ")
-            );
+            let roles: Vec<&str> = m.roles.iter().map(|r| lang.role(*r)).collect();
+            let text = match lang {
+                Lang::En => format!("member added: {} ({})", m.name, roles.join(", ")),
+                _ => format!(
+                    "{}{}（{}）",
+                    lang.pick("新增成員", ""),
+                    m.name,
+                    roles.join("、")
+                ),
+            };
             o.simple(
                 format!("members.{}", m.id),
                 None,

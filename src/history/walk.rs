@@ -92,7 +92,10 @@ pub fn campaign(repo: &Repository, tree: &Tree) -> Option<Campaign> {
 }
 
 pub fn names(repo: &Repository, tree: &Tree) -> Names {
-    Names::new(&registry(repo, tree), campaign(repo, tree).as_ref())
+    let units = blob_at(repo, tree, layout::UNITS)
+        .and_then(|b| from_ron::<Vec<crate::model::Unit>>(layout::UNITS, &b).ok())
+        .unwrap_or_default();
+    Names::new(&registry(repo, tree), campaign(repo, tree).as_ref()).with_units(&units)
 }
 
 /// The author time of `commit` in its own offset.

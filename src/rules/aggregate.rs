@@ -226,7 +226,7 @@ impl FinalNote {
             ),
             FinalNote::NoEvaluationRatings => pick(
                 zh,
-                "尚無日常測評或明察暗訪評分,最終得分僅為評委匯總".into(),
+                "尚無日常測評或明察暗訪評分，最終得分僅為評委匯總".into(),
                 "no routine or unannounced rating yet: the final score is the reviewer aggregate alone".into(),
             ),
             FinalNote::NoReviews => pick(zh, "尚無評分".into(), "no review scored yet".into()),
@@ -440,14 +440,14 @@ impl Aggregate {
             .as_ref()
             .map_or_else(|| "–".to_string(), |s| num(s.spread));
         let flag = if self.disagreement {
-            pick(zh, ",評分分歧較大".into(), ", reviewers disagree".into())
+            pick(zh, "，評分分歧較大".into(), ", reviewers disagree".into())
         } else {
             String::new()
         };
         pick(
             zh,
             format!(
-                "最終得分 {fin}(評委匯總 {agg},{}/{} 份評分,極差 {spread}{flag});{}",
+                "最終得分 {fin}（評委匯總 {agg}，{}/{} 份評分，極差 {spread}{flag}）；{}",
                 self.n,
                 self.expected_n,
                 self.final_note.message(true)

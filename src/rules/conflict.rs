@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Member, Nomination, Role};
+use crate::model::{Member, Nomination, Role, Snapshot};
 
 use super::refusal::Refusal;
 use super::text::pick;
@@ -22,21 +22,29 @@ pub enum ConflictReason {
 }
 
 impl ConflictReason {
-    pub fn message(&self, zh: bool) -> String {
+    /// The conflict as a sentence, the unit by name.
+    pub fn message(&self, s: Option<&Snapshot>, zh: bool) -> String {
+        let lang = crate::i18n::Lang::of(zh);
         match self {
-            ConflictReason::OwnUnit { unit } => pick(
-                zh,
-                format!("推薦單位 {unit} 是本人所在單位"),
-                format!("the nominating unit {unit} is the member's own unit"),
-            ),
-            ConflictReason::DeclaredUnit { unit, reason } => pick(
-                zh,
-                format!("已申報與單位 {unit} 存在利益沖突:{reason}"),
-                format!("declared conflict with unit {unit}: {reason}"),
-            ),
+            ConflictReason::OwnUnit { unit } => {
+                let u = lang.unit_in(s, unit);
+                pick(
+                    zh,
+                    format!("推薦單位{u}是本人所在單位"),
+                    format!("the nominating unit {u} is the member's own unit"),
+                )
+            }
+            ConflictReason::DeclaredUnit { unit, reason } => {
+                let u = lang.unit_in(s, unit);
+                pick(
+                    zh,
+                    format!("已申報與{u}存在利益衝突：{reason}"),
+                    format!("declared conflict with unit {u}: {reason}"),
+                )
+            }
             ConflictReason::DeclaredNomination { reason } => pick(
                 zh,
-                format!("已申報與該推薦對象存在利益沖突:{reason}"),
+                format!("已申報與該推薦對象存在利益衝突：{reason}"),
                 format!("declared conflict with this nomination: {reason}"),
             ),
         }

@@ -10,7 +10,7 @@ use super::aggregate::{aggregate_record, Aggregate};
 use super::gates::{gate_report, GateReport, GateResult};
 use super::objection::upheld_objection;
 use super::scope::{scope_problems, scope_rule, ScopeProblem};
-use super::text::{join, pick};
+use super::text::pick;
 
 /// Why a nomination is out of the ranking (and cannot be a candidate).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,43 +63,53 @@ impl Ineligible {
         }
     }
 
-    pub fn message(&self, zh: bool) -> String {
+    /// The reason as a sentence, departments by name, the rule id after it
+    /// as its reference: `信訪否決：……（GATE-VETO）`.
+    pub fn message(&self, s: Option<&Snapshot>, zh: bool) -> String {
+        let lang = crate::i18n::Lang::of(zh);
         match self {
-            Ineligible::OutOfScope { rule, problem } => format!("{rule}: {}", problem.message(zh)),
+            Ineligible::OutOfScope { rule, problem } => pick(
+                zh,
+                format!("{}（{rule}）", problem.message(zh)),
+                format!("{} ({rule})", problem.message(zh)),
+            ),
             Ineligible::UnknownCategory { category } => pick(
                 zh,
-                format!("未知類別 {category}"),
-                format!("unknown category {category}"),
+                format!("未知類別「{category}」（REFERENCE）"),
+                format!("unknown category {category} (REFERENCE)"),
             ),
             Ineligible::GateFailed { gate } => gate.message(zh),
-            Ineligible::Vetoed { department, reason } => pick(
-                zh,
-                format!("GATE-VETO:{department} 否決:{reason}"),
-                format!("GATE-VETO: vetoed by {department}: {reason}"),
-            ),
-            Ineligible::OpinionsMissing { departments } => pick(
-                zh,
-                format!("DEPT-OPINIONS:尚缺 {} 的意見", join(departments, true)),
-                format!(
-                    "DEPT-OPINIONS: no opinion yet from {}",
-                    join(departments, false)
-                ),
-            ),
+            Ineligible::Vetoed { department, reason } => {
+                let d = lang.department_in(s, department);
+                pick(
+                    zh,
+                    format!("{d}否決：{reason}（GATE-VETO）"),
+                    format!("vetoed by {d}: {reason} (GATE-VETO)"),
+                )
+            }
+            Ineligible::OpinionsMissing { departments } => {
+                let ds = lang.names(departments, |d| lang.department_in(s, d));
+                pick(
+                    zh,
+                    format!("尚缺{ds}的意見（DEPT-OPINIONS）"),
+                    format!("no opinion yet from {ds} (DEPT-OPINIONS)"),
+                )
+            }
             Ineligible::Disqualified { reason, fraud } => match (fraud, zh) {
-                (true, true) => format!("FRAUD:因弄虛作假取消資格:{reason}"),
-                (true, false) => format!("FRAUD: disqualified for fraud: {reason}"),
-                (false, true) => format!("已取消資格:{reason}"),
+                (true, true) => format!("因弄虛作假取消資格：{reason}（FRAUD）"),
+                (true, false) => format!("disqualified for fraud: {reason} (FRAUD)"),
+                (false, true) => format!("已取消資格：{reason}"),
                 (false, false) => format!("disqualified: {reason}"),
             },
             Ineligible::Rejected { reason } => pick(
                 zh,
-                format!("主任決定不予入選:{reason}"),
+                format!("主任決定不予入選：{reason}"),
                 format!("rejected by the chair: {reason}"),
             ),
             Ineligible::ObjectionUpheld { objection, reason } => pick(
                 zh,
-                format!("CANDIDATES:異議 {objection} 成立:{reason}"),
-                format!("CANDIDATES: objection {objection} upheld: {reason}"),
+                format!("異議 {objection} 成立：{reason}（CANDIDATES）"),
+                format!("objection {objection} upheld: {reason} (CANDIDATES)"),
             ),
             Ineligible::NoScore => pick(
                 zh,

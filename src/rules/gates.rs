@@ -48,6 +48,7 @@ pub struct GateResult {
 }
 
 fn metric_name(metric: &Metric, zh: bool) -> String {
+    let lang = crate::i18n::Lang::of(zh);
     match metric {
         Metric::AppraisalSatisfaction { .. } => {
             pick(zh, "行風評議滿意率".into(), "appraisal satisfaction".into())
@@ -56,16 +57,37 @@ fn metric_name(metric: &Metric, zh: bool) -> String {
             pick(zh, "服務質量滿意率".into(), "service satisfaction".into())
         }
         Metric::KnowledgeRate => pick(zh, "應知應會率".into(), "staff knowledge rate".into()),
-        Metric::Incidents { kinds, .. } => pick(
+        Metric::Incidents { kinds, .. } => {
+            let names: Vec<&str> = kinds.iter().map(|k| lang.incident_short(*k)).collect();
+            pick(
+                zh,
+                format!("事件數（{}）", names.join("、")),
+                format!("incidents ({})", names.join(", ")),
+            )
+        }
+    }
+}
+
+/// Where a gate's value came from, in words: the nomination's own figures or
+/// a committee evaluation (by its file stem, the evaluation's date and author).
+fn source_name(source: &str, zh: bool) -> String {
+    if source == NOMINATION_SOURCE {
+        pick(
             zh,
-            format!("事件數({kinds:?})"),
-            format!("incidents ({kinds:?})"),
-        ),
+            "申報材料所填數據".into(),
+            "the nomination's figures".into(),
+        )
+    } else if let Some(stem) = source.strip_prefix("evaluation ") {
+        pick(zh, format!("測評 {stem}"), format!("evaluation {stem}"))
+    } else {
+        source.to_string()
     }
 }
 
 impl GateResult {
-    /// E.g. `GATE-BRAND-SAT appraisal satisfaction 2015–2016: 92% ≥ 90%, pass (nomination.ron metrics)`.
+    /// E.g. `appraisal satisfaction 2015–2016: 92% ≥ 90%, pass (GATE-BRAND-SAT; the nomination's figures)`,
+    /// `行風評議滿意率 2015–2016：92% ≥ 90%，通過（GATE-BRAND-SAT；來源：申報材料所填數據）`:
+    /// the sentence first, the rule id after it as its reference.
     /// The sign is the true relation of the value to the threshold: a failed
     /// "at least 90%" reads `88.5% < 90%`, a failed "at most 0" reads `1 > 0`.
     pub fn message(&self, zh: bool) -> String {
@@ -108,20 +130,16 @@ impl GateResult {
             }
             None => pick(zh, "無數據".into(), "no data".into()),
         };
-        let sources = if self.sources.is_empty() {
-            String::new()
-        } else {
-            pick(
-                zh,
-                format!("(來源:{})", self.sources.join("; ")),
-                format!(" ({})", self.sources.join("; ")),
-            )
+        let sources: Vec<String> = self.sources.iter().map(|s| source_name(s, zh)).collect();
+        let reference = match (zh, sources.is_empty()) {
+            (true, true) => format!("（{}）", self.id),
+            (true, false) => format!("（{}；來源：{}）", self.id, sources.join("；")),
+            (false, true) => format!(" ({})", self.id),
+            (false, false) => format!(" ({}; {})", self.id, sources.join("; ")),
         };
-        let sep = if zh { ":" } else { ": " };
-        let comma = if zh { "," } else { ", " };
+        let (sep, comma) = if zh { ("：", "，") } else { (": ", ", ") };
         format!(
-            "{} {}{years}{sep}{what}{comma}{verdict}{sources}",
-            self.id,
+            "{}{years}{sep}{what}{comma}{verdict}{reference}",
             metric_name(&self.metric, zh)
         )
     }
@@ -419,9 +437,9 @@ mod tests {
             "{}",
             g.message(false)
         );
-        assert!(g.message(true).contains("89.5% < 90%,未通過"));
+        assert!(g.message(true).contains("89.5% < 90%，未通過"));
         assert!(!g.message(true).contains('≥'));
-        assert!(g.message(false).contains(NOMINATION_SOURCE));
+        assert!(g.message(false).contains("the nomination's figures"));
         s.records
             .get_mut("b")
             .unwrap()
@@ -460,7 +478,7 @@ mod tests {
         assert_eq!(g.value, Some(1.0));
         // a failed "at most 0" reads `1 > 0`, counted in incidents (起)
         assert!(
-            g.message(true).contains("1 起 > 0 起,未通過"),
+            g.message(true).contains("1 起 > 0 起，未通過"),
             "{}",
             g.message(true)
         );
@@ -480,13 +498,13 @@ mod tests {
         let r = report(&s, "w");
         let sat = gate(&r, "GATE-WINDOW-SAT");
         assert!(
-            sat.message(true).contains("88.5% < 90%,未通過"),
+            sat.message(true).contains("88.5% < 90%，未通過"),
             "{}",
             sat.message(true)
         );
         let know = gate(&r, "GATE-WINDOW-KNOW");
         assert!(
-            know.message(true).contains("94% ≥ 90%,通過"),
+            know.message(true).contains("94% ≥ 90%，通過"),
             "{}",
             know.message(true)
         );
@@ -495,6 +513,20 @@ mod tests {
             safe.message(false).contains("0 ≤ 0, pass"),
             "{}",
             safe.message(false)
+        );
+        // the sentence first, the rule id after it as its reference (issue 16)
+        let m = sat.message(true);
+        assert!(m.starts_with("服務質量滿意率"), "{m}");
+        assert!(m.contains("（GATE-WINDOW-SAT；來源："), "{m}");
+        assert!(
+            safe.message(true).contains("事件數（"),
+            "{}",
+            safe.message(true)
+        );
+        assert!(
+            !safe.message(true).contains("Violation"),
+            "{}",
+            safe.message(true)
         );
     }
 

@@ -432,7 +432,11 @@ mod tests {
         assert_eq!(rule("rejected"), ["DECISION"]);
         for e in &r.ineligible {
             for x in &e.reasons {
-                assert!(!x.message(true).is_empty() && !x.message(false).is_empty());
+                // the sentence first, the rule id after it (issue 16)
+                let (zh, en) = (x.message(Some(&s), true), x.message(Some(&s), false));
+                assert!(!zh.is_empty() && !en.is_empty());
+                assert!(!zh.starts_with(&x.rule()), "{zh}");
+                assert!(!en.starts_with(&x.rule()), "{en}");
             }
         }
         assert!(rank(&s, "nope", day(12, 1)).is_err());

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{ActionKind, ObjectionStatus, Outcome, Role};
+use crate::model::{ActionKind, ObjectionStatus, Outcome, Role, Snapshot};
 
 use super::conflict::ConflictReason;
 use super::eligibility::Ineligible;
@@ -461,11 +461,11 @@ impl Refusal {
                 zh,
                 format!(
                     "{member} 與 {nomination} 存在利益沖突,須回避:{}",
-                    reason.message(true)
+                    reason.message(None, true)
                 ),
                 format!(
                     "{member} has a conflict of interest with {nomination}: {}",
-                    reason.message(false)
+                    reason.message(None, false)
                 ),
             ),
             Unknown { what, id } => pick(
@@ -612,8 +612,8 @@ impl Refusal {
         match self {
             NotEligible { nomination, reason } => pick(
                 zh,
-                format!("{nomination} 不能成為候選對象:{}", reason.message(true)),
-                format!("{nomination} cannot be a candidate: {}", reason.message(false)),
+                format!("{nomination} 不能成為候選對象:{}", reason.message(None, true)),
+                format!("{nomination} cannot be a candidate: {}", reason.message(None, false)),
             ),
             BelowMinimum {
                 nomination,
@@ -847,8 +847,92 @@ impl Refusal {
         }
     }
 
-    /// The explanation, in Chinese when `zh`, else in English.
+    /// The explanation, in Chinese when `zh`, else in English: the sentence
+    /// first, the rule id after it as its reference (`……（QUOTA）`).
     pub fn message(&self, zh: bool) -> String {
+        rule_last(self.sentence(zh), zh)
+    }
+
+    /// [`Refusal::message`] with members, units, categories and departments
+    /// by the names the campaign gave them (never by id) when `s` is given.
+    pub fn message_in(&self, s: Option<&Snapshot>, zh: bool) -> String {
+        match s {
+            Some(snap) => self.named(snap, zh).message(zh),
+            None => self.message(zh),
+        }
+    }
+
+    /// The same refusal with every id a person reads replaced by its name.
+    fn named(&self, s: &Snapshot, zh: bool) -> Refusal {
+        use Refusal::*;
+        let lang = crate::i18n::Lang::of(zh);
+        let member = |id: &mut String| *id = lang.member(s, id);
+        let unit = |id: &mut String| *id = lang.unit(s, id);
+        let cat = |id: &mut String| *id = lang.category(s, id);
+        let mut r = self.clone();
+        match &mut r {
+            UnknownActor { actor } | MissingRole { actor, .. } => member(actor),
+            NotSelf { actor, value, .. } => {
+                member(actor);
+                member(value);
+            }
+            NotOwnUnit {
+                actor,
+                actor_unit,
+                unit: u,
+                ..
+            } => {
+                member(actor);
+                unit(actor_unit);
+                unit(u);
+            }
+            Scope { category, .. }
+            | WrongCategory { category, .. }
+            | PublishWithoutCandidates { category }
+            | SlotsFull { category, .. } => cat(category),
+            Quota {
+                unit: u,
+                category,
+                reporting_unit,
+                ..
+            } => {
+                unit(u);
+                cat(category);
+                unit(reporting_unit);
+            }
+            Conflict {
+                member: m, reason, ..
+            } => {
+                member(m);
+                match reason {
+                    ConflictReason::OwnUnit { unit: u }
+                    | ConflictReason::DeclaredUnit { unit: u, .. } => unit(u),
+                    ConflictReason::DeclaredNomination { .. } => {}
+                }
+            }
+            NotEligible { reason, .. } => match reason.as_mut() {
+                Ineligible::Vetoed { department, .. } => {
+                    *department = lang.department(s, department)
+                }
+                Ineligible::OpinionsMissing { departments } => departments
+                    .iter_mut()
+                    .for_each(|d| *d = lang.department(s, d)),
+                _ => {}
+            },
+            Recheck { reason, .. } => **reason = reason.named(s, zh),
+            ReportingLine {
+                unit: u, parent, ..
+            } => {
+                unit(u);
+                unit(parent);
+            }
+            NoScore { reviewer, .. } => member(reviewer),
+            _ => {}
+        }
+        r
+    }
+
+    fn sentence(&self, zh: bool) -> String {
         use Refusal::*;
         match self {
             UnknownActor { .. }
@@ -916,6 +1000,34 @@ impl Refusal {
     }
 }
 
+/// `QUOTA:報送單位……` as `報送單位……（QUOTA）`: a rule id never leads the
+/// sentence; it follows as a reference a chair can look up.
+fn rule_last(m: String, zh: bool) -> String {
+    let Some(i) = m.find([':', '：']) else {
+        return m;
+    };
+    let head = &m[..i];
+    let is_rule = head.len() >= 3
+        && head
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && head.starts_with(|c: char| c.is_ascii_uppercase());
+    if !is_rule {
+        return m;
+    }
+    let sep = if m[i..].starts_with(':') {
+        1
+    } else {
+        '：'.len_utf8()
+    };
+    let rest = m[i + sep..].trim_start();
+    if zh {
+        format!("{rest}（{head}）")
+    } else {
+        format!("{rest} ({head})")
+    }
+}
+
 impl Refusal {
     /// Whether a value typed into a form can cure this refusal (a field out of
     /// range or empty, a bad or duplicate id, an unknown reference, a fraud
@@ -949,5 +1061,58 @@ mod curable_tests {
             nomination: "x".into()
         }
         .is_curable());
+    }
+}
+
+#[cfg(test)]
+mod rule_last_tests {
+    use super::rule_last;
+
+    #[test]
+    fn a_rule_id_follows_the_sentence_it_names() {
+        assert_eq!(
+            rule_last("QUOTA:報送單位已申報".into(), true),
+            "報送單位已申報（QUOTA）"
+        );
+        assert_eq!(
+            rule_last("LATE-CHANGE: the deadline has passed".into(), false),
+            "the deadline has passed (LATE-CHANGE)"
+        );
+        assert_eq!(rule_last("評分:無".into(), true), "評分:無");
+        assert_eq!(rule_last("no colon".into(), false), "no colon");
+    }
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::*;
+    use crate::rules::fixture::snapshot;
+
+    #[test]
+    fn a_refusal_names_members_units_and_categories_not_their_ids() {
+        let mut s = snapshot();
+        for m in &mut s.members {
+            m.name = format!("成員{}", m.id.len());
+        }
+        for u in &mut s.units {
+            u.name = format!("單位{}", u.id.len());
+        }
+        let r = Refusal::NoScore {
+            nomination: "w1".into(),
+            reviewer: "r1".into(),
+        };
+        let zh = r.message_in(Some(&s), true);
+        assert!(zh.contains("成員2") && !zh.contains("r1"), "{zh}");
+        let q = Refusal::Quota {
+            unit: "town-a".into(),
+            category: "window".into(),
+            existing: "w0".into(),
+            reporting_unit: "town-a".into(),
+        };
+        let en = q.message_in(Some(&s), false);
+        assert!(!en.contains("town-a") && en.contains("單位6"), "{en}");
+        assert!(en.ends_with("(QUOTA)") || en.contains("(QUOTA"), "{en}");
+        // without a snapshot, the ids (nothing else to say)
+        assert!(r.message_in(None, false).contains("r1"));
     }
 }

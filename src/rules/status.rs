@@ -14,7 +14,7 @@ use super::notice::{notice_of, notice_state, NoticeState};
 use super::phase::{open_phases, phase_allows, window, PhaseWindow};
 use super::refusal::{RefKind, Refusal};
 use super::roles::may_take;
-use super::text::{join, pick};
+use super::text::pick;
 
 /// Something a nomination still lacks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,18 +51,26 @@ impl Missing {
         }
     }
 
-    pub fn message(&self, zh: bool) -> String {
+    /// What is missing, departments and reviewers by name.
+    pub fn message(&self, s: Option<&Snapshot>, zh: bool) -> String {
+        let lang = crate::i18n::Lang::of(zh);
         match self {
-            Missing::Opinions { departments } => pick(
-                zh,
-                format!("尚缺部門意見:{}", join(departments, true)),
-                format!("opinions missing from {}", join(departments, false)),
-            ),
-            Missing::Scores { reviewers } => pick(
-                zh,
-                format!("尚未評分的評委:{}", join(reviewers, true)),
-                format!("not yet scored by {}", join(reviewers, false)),
-            ),
+            Missing::Opinions { departments } => {
+                let ds = lang.names(departments, |d| lang.department_in(s, d));
+                pick(
+                    zh,
+                    format!("尚缺部門意見：{ds}"),
+                    format!("opinions missing from {ds}"),
+                )
+            }
+            Missing::Scores { reviewers } => {
+                let rs = lang.names(reviewers, |r| lang.member_in(s, r));
+                pick(
+                    zh,
+                    format!("尚未評分的評委：{rs}"),
+                    format!("not yet scored by {rs}"),
+                )
+            }
             Missing::Form => pick(
                 zh,
                 "申報表未報送".into(),
@@ -271,7 +279,20 @@ mod tests {
                 "CANDIDATE-NEEDS"
             ]
         );
-        assert!(st.missing.iter().all(|m| !m.message(true).is_empty()));
+        // departments and reviewers by name, never by id (issue 16)
+        let mut named = s.clone();
+        for (i, d) in named.campaign.departments.iter_mut().enumerate() {
+            d.name = format!("第{i}部門");
+        }
+        for m in &st.missing {
+            let text = m.message(Some(&named), true);
+            assert!(!text.is_empty());
+            for d in &named.campaign.departments {
+                assert!(!text.contains(d.id.as_str()), "{text}");
+            }
+        }
+        let opinions = st.missing[0].message(Some(&named), true);
+        assert!(opinions.contains("第0部門"), "{opinions}");
         let v = st.viewer.unwrap();
         assert!(v.conflict.is_some(), "r1 is of town-a");
         assert!(v.allowed_today.contains(&ActionKind::Score));

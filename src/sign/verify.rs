@@ -99,15 +99,31 @@ impl SigStatus {
 
     /// One line for people.
     pub fn describe(&self, zh: bool) -> String {
-        match (self, zh) {
+        self.describe_named(zh, &|id| id.to_string())
+    }
+
+    /// [`SigStatus::describe`] with members by `name` (their names, not ids).
+    pub fn describe_named(&self, zh: bool, name: &dyn Fn(&str) -> String) -> String {
+        let named = |s: &SigStatus| -> SigStatus {
+            let mut s = s.clone();
+            match &mut s {
+                SigStatus::Good { member, .. }
+                | SigStatus::KeyRevoked { member, .. }
+                | SigStatus::KeyNotYetValid { member, .. } => *member = name(member),
+                _ => {}
+            }
+            s
+        };
+        let this = named(self);
+        match (&this, zh) {
             (SigStatus::Good { member, .. }, false) => format!("good signature by {member}"),
-            (SigStatus::Good { member, .. }, true) => format!("簽名有效({member})"),
+            (SigStatus::Good { member, .. }, true) => format!("簽名有效（{member}）"),
             (SigStatus::Bad { detail }, false) => format!("bad signature: {detail}"),
-            (SigStatus::Bad { detail }, true) => format!("簽名無效:{detail}"),
+            (SigStatus::Bad { detail }, true) => format!("簽名無效：{detail}"),
             (SigStatus::UnknownKey { key }, false) => {
                 format!("signed by a key no member has registered: {key}")
             }
-            (SigStatus::UnknownKey { key }, true) => format!("簽名密鑰未登記:{key}"),
+            (SigStatus::UnknownKey { key }, true) => format!("簽名密鑰未登記：{key}"),
             (
                 SigStatus::KeyRevoked {
                     member, revoked, ..

@@ -306,6 +306,11 @@ impl App {
         tr(self.session.lang, zh, en)
     }
 
+    /// A sentence of the rules in the session's script ([`super::say`]).
+    pub fn say(&self, msg: &str) -> String {
+        super::say(self.session.lang, &self.snap, msg)
+    }
+
     pub fn me(&self) -> Option<&Member> {
         self.session
             .actor

@@ -97,7 +97,12 @@ pub(super) fn body_lines(
     let mut out = Vec::new();
     if signature {
         out.push(Line::from(Span::styled(
-            cut(&display(&e.signature.describe(app.lang().zh()))),
+            cut(&display(
+                &app.say(
+                    &e.signature
+                        .describe_named(app.lang().zh(), &|m| app.lang().member(&app.snap, m)),
+                ),
+            )),
             badge_style(th, &e.signature),
         )));
     }

@@ -43,6 +43,16 @@ pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
+/// A sentence of the rules (written in zh-Hant, record text inserted) in the
+/// session's script: in zh-Hans its words are converted and the snapshot's
+/// record text stays as entered.
+pub fn say(lang: Lang, snap: &Snapshot, msg: &str) -> String {
+    match lang {
+        Lang::ZhHans => crate::export::script::Keep::cached(snap).convert(msg),
+        _ => msg.to_string(),
+    }
+}
+
 /// What the TUI opens: the repository, the language and the clock (the
 /// service layer's session; `Options { repo, lang, at }`).
 pub type Options = crate::act::Session;

@@ -9,7 +9,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::rules;
 use crate::text::{display, pad, truncate, width};
 
 use super::app::{App, Overlay, Screen};
@@ -140,17 +139,8 @@ pub fn draw(app: &App, f: &mut Frame) {
     y += 1;
     let who = match app.me() {
         Some(m) => {
-            let roles: Vec<&str> = m
-                .roles
-                .iter()
-                .map(|r| rules::text::role_name(*r, app.lang().zh()))
-                .collect();
-            format!(
-                "{} {} ({})",
-                display(&m.name),
-                display(&roles.join("/")),
-                m.id
-            )
+            let roles: Vec<&str> = m.roles.iter().map(|r| app.lang().role(*r)).collect();
+            format!("{} {}", display(&m.name), display(&roles.join("/")))
         }
         None => app.t("只讀", "read-only"),
     };

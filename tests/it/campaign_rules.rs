@@ -43,7 +43,10 @@ fn reporting_unit_counts_the_quota_per_reporting_unit_on_an_init_campaign() {
     // … and not a second one through the other (nor one of its own)
     let file = w.nomination_file(&window("w-crj", "gonganju-churujing"));
     let err = w.refused("gaj", at, &["nominate", "--file", &file]);
-    assert!(err.contains("QUOTA") && err.contains("gonganju"), "{err}");
+    assert!(
+        err.contains("QUOTA") && err.contains("滕州市公安局"),
+        "{err}"
+    );
     assert!(err.contains("w-cgs"), "{err}");
     let file = w.nomination_file(&window("w-gaj", "gonganju"));
     let err = w.refused("gaj", at, &["nominate", "--file", &file]);
@@ -327,7 +330,7 @@ fn candidate_needs_is_checked_by_the_audit_and_gate_sentences_are_true() {
             .output()
             .expect("status");
     let text = output_text(&out);
-    assert!(text.contains("88.5% < 90%,未通過"), "{text}");
+    assert!(text.contains("88.5% < 90%，未通過"), "{text}");
 
     prepare(&w, &[("w-e", "gongdian-yingye-ting")]);
     // no interview: the chair's hand-written candidate decision is flagged

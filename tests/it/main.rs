@@ -46,6 +46,7 @@ mod history_audit;
 mod history_demo;
 mod hostile_input;
 mod hostile_terminal;
+mod no_code_words;
 mod race_writers;
 mod rounding;
 mod rules_flow;

@@ -87,7 +87,7 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
     if !rules::roles::may_take(me, kind) {
         let roles: Vec<&str> = rules::roles::roles_for(kind)
             .iter()
-            .map(|r| rules::text::role_name(*r, l.zh()))
+            .map(|r| l.role(*r))
             .collect();
         return Some(match l {
             Lang::Zh | Lang::ZhHans => display(&format!("需要{}身份", roles.join("或"))),
@@ -98,17 +98,19 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
         let open: Vec<String> =
             rules::open_phases(&app.snap.campaign, &app.snap.rulings, app.day())
                 .iter()
-                .map(|p| display(l.pick(&p.name, &p.name_en)))
+                .map(|p| display(l.own(&p.name, &p.name_en)))
                 .collect();
         let open = if open.is_empty() {
             app.t("無", "none")
         } else {
-            open.join(", ")
+            open.join(if l.zh() { "、" } else { ", " })
         };
         return Some(match l {
-            Lang::Zh | Lang::ZhHans => {
-                display(&format!("{} 當日開放的階段({open})不允許此操作", app.day()))
-            }
+            Lang::Zh | Lang::ZhHans => display(&l.fill(
+                "{} 當日開放的階段（{}）不允許此操作",
+                "",
+                &[&app.day(), &open],
+            )),
             Lang::En => format!("no phase open on {} allows it (open: {open})", app.day()),
         });
     }

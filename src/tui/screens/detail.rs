@@ -272,13 +272,13 @@ pub fn histogram(values: &[f64], max: f64, mine: Option<f64>) -> (String, Option
     (s, mine.map(bucket))
 }
 
-fn mark_short(m: &Mark, zh: bool) -> String {
+fn mark_short(m: &Mark, lang: crate::i18n::Lang) -> String {
     match m {
         Mark::Points(p) => num(*p),
         Mark::NotScored => "·".into(),
-        Mark::Abstain => if zh { "棄" } else { "ab" }.into(),
+        Mark::Abstain => lang.pick("棄", "ab").into(),
         Mark::NotApplicable => "-".into(),
-        Mark::Recused => if zh { "避" } else { "rc" }.into(),
+        Mark::Recused => lang.pick("避", "rc").into(),
     }
 }
 
@@ -413,7 +413,7 @@ fn overview(cx: &Cx) -> Body {
     };
     lines.push(kv(
         app.t("類別", "category"),
-        cat.map_or(n.category.clone(), |c| display(l.pick(&c.name, &c.name_en))),
+        cat.map_or(n.category.clone(), |c| display(l.own(&c.name, &c.name_en))),
     ));
     if let Some(b) = &n.brand {
         lines.push(kv(app.t("服務品牌", "brand"), display(b)));
@@ -489,12 +489,17 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
     ));
     lines.push(kv(
         app.t("匯總", "aggregate"),
-        display(&st.aggregate.summary(zh)),
+        display(&app.say(&st.aggregate.summary(zh))),
     ));
     if let Some(d) = &st.decision {
         lines.push(kv(
             app.t("決定", "decision"),
-            format!("{:?} · {} ({})", d.outcome, display(&d.reason), d.date),
+            format!(
+                "{} · {}（{}）",
+                l.outcome(d.outcome),
+                display(&d.reason),
+                d.date
+            ),
         ));
     }
     lines.push(Line::from(Span::styled(
@@ -509,7 +514,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::raw(display(&g.message(zh))),
+            Span::raw(display(&app.say(&g.message(zh)))),
         ]));
     }
     for v in &st.gates.vetoes {
@@ -518,7 +523,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
             .campaign
             .department(&v.department)
             .map_or(v.department.clone(), |d| {
-                display(l.pick(&d.name, &d.name_en))
+                display(l.own(&d.name, &d.name_en))
             });
         lines.push(Line::from(vec![
             Span::styled("⊘ ", th.bad()),
@@ -527,7 +532,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
     }
     if st.gates.priority.flag {
         lines.push(Line::from(Span::styled(
-            app.t("★ 優先(PRIORITY-BRAND)", "★ priority (PRIORITY-BRAND)"),
+            app.t("★ 優先（PRIORITY-BRAND）", "★ priority (PRIORITY-BRAND)"),
             th.good(),
         )));
     }
@@ -538,7 +543,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
         )));
         for i in &st.ineligible {
             lines.push(Line::from(Span::styled(
-                format!("✗ {}", display(&i.message(zh))),
+                format!("✗ {}", display(&app.say(&i.message(Some(&app.snap), zh)))),
                 th.bad(),
             )));
         }
@@ -550,7 +555,7 @@ fn status_lines(cx: &Cx, st: &Status, lines: &mut Vec<Line<'static>>) {
         )));
         for m in &st.missing {
             lines.push(Line::from(Span::styled(
-                format!("· {}", display(&m.message(zh))),
+                format!("· {}", display(&app.say(&m.message(Some(&app.snap), zh)))),
                 th.warn(),
             )));
         }
@@ -619,7 +624,7 @@ fn scores(cx: &Cx) -> Option<Body> {
                     format!(
                         " {} {}",
                         app.t("回避:", "recused:"),
-                        display(&c.message(zh))
+                        display(&app.say(&c.message(Some(&app.snap), zh)))
                     ),
                     base,
                 ));
@@ -629,7 +634,7 @@ fn scores(cx: &Cx) -> Option<Body> {
                     let v = sc
                         .marks
                         .get(&c.id)
-                        .map_or("·".into(), |m| mark_short(m, zh));
+                        .map_or("·".into(), |m| mark_short(m, app.lang()));
                     // The criterion under the cursor, for a blame.
                     let style = if here && cur_col == ci + 1 {
                         base.patch(th.highlight())
@@ -655,12 +660,15 @@ fn scores(cx: &Cx) -> Option<Body> {
     }
     if let Some(a) = rules::aggregate(&app.snap, record) {
         lines.push(Line::from(Span::styled(
-            truncate(&display(&a.summary(zh)), w),
+            truncate(&display(&app.say(&a.summary(zh))), w),
             th.dim(),
         )));
     }
     lines.push(Line::from(Span::styled(
-        app.t("各項分布(0 → 滿分)", "Distribution per criterion (0 → max)"),
+        app.t(
+            "各項分布（0 → 滿分）",
+            "Distribution per criterion (0 → max)",
+        ),
         th.title(),
     )));
     let my_score = me.and_then(|m| record.scores.get(m));
@@ -773,7 +781,7 @@ fn opinions(cx: &Cx) -> Body {
     let lines = &mut b.lines;
     let row_lines = &mut b.row_lines;
     for d in &app.snap.campaign.departments {
-        let name = display(l.pick(&d.name, &d.name_en));
+        let name = display(l.own(&d.name, &d.name_en));
         row_lines.push(lines.len());
         match record.opinions.get(&d.id) {
             Some(o) => {
@@ -861,7 +869,13 @@ fn objections(cx: &Cx) -> Body {
         lines.push(Line::from(format!("  {}", display(&o.text))));
         if let Some(r) = &o.resolution {
             lines.push(Line::from(Span::styled(
-                format!("  → {} {}: {}", r.date, r.by, display(&r.reason)),
+                format!(
+                    "  → {} {}{}{}",
+                    r.date,
+                    display(&app.lang().member(&app.snap, &r.by)),
+                    if app.lang().zh() { "：" } else { ": " },
+                    display(&r.reason)
+                ),
                 th.dim(),
             )));
         }

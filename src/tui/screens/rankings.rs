@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::i18n::Lang;
 use crate::rules::{text::num, Ranking};
 use crate::text::{display, pad, truncate};
 
@@ -71,18 +72,21 @@ fn out_of_ranking(app: &App, ranking: &Ranking, nw: usize, w: usize) -> Vec<Line
         return lines;
     }
     lines.push(Line::from(Span::styled(
-        format!(
-            "{} ({})",
-            app.t("不參與排名", "Out of the ranking"),
-            ranking.ineligible.len()
-        ),
+        match app.lang() {
+            Lang::En => format!("Out of the ranking ({})", ranking.ineligible.len()),
+            _ => format!(
+                "{}（{}）",
+                app.t("不參與排名", "Out of the ranking"),
+                ranking.ineligible.len()
+            ),
+        },
         th.title(),
     )));
     for e in &ranking.ineligible {
         let why = e
             .reasons
             .first()
-            .map(|r| display(&r.message(zh)))
+            .map(|r| display(&app.say(&r.message(Some(&app.snap), zh))))
             .unwrap_or_default();
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", pad(&display(&e.nominee), nw))),
@@ -114,7 +118,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
         .campaign
         .categories
         .iter()
-        .map(|c| display(l.pick(&c.name, &c.name_en)))
+        .map(|c| display(l.own(&c.name, &c.name_en)))
         .collect();
     f.render_widget(
         Paragraph::new(tabs_line(&titles, cat, w, th)),
@@ -132,7 +136,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
         Ok(r) => r,
         Err(e) => {
             f.render_widget(
-                Paragraph::new(display(&e.message(zh))),
+                Paragraph::new(display(&app.say(&e.message(zh)))),
                 Rect::new(
                     area.x,
                     area.y + 1,
@@ -228,7 +232,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, cat: usize, scroll: u16) {
         lines.push(min_line);
     }
     if let Some(t) = &ranking.cut_tie {
-        lines.push(Line::from(Span::styled(display(&t.message(zh)), th.bad())));
+        lines.push(Line::from(Span::styled(
+            display(&app.say(&t.message(zh))),
+            th.bad(),
+        )));
     }
     lines.extend(out_of_ranking(app, ranking, nw, w));
     f.render_widget(

@@ -227,7 +227,12 @@ fn commit_lines(app: &App, form: &Form, w: usize) -> (Vec<Line<'static>>, Vec<Li
     if let Some(me) = app.me() {
         match form.action(&app.snap, me, app.session.now, app.lang()) {
             Ok(action) => {
-                let summary = crate::act::summary(app.lang(), &action, &display(&me.name));
+                let summary = crate::act::summary_in(
+                    app.lang(),
+                    Some(&app.snap),
+                    &action,
+                    &display(&me.name),
+                );
                 foot.push(Line::from(vec![
                     Span::styled(app.t("提交:", "commit: "), th.dim()),
                     Span::raw(truncate(&display(&summary), w.saturating_sub(8))),

@@ -378,7 +378,11 @@ impl Form {
                     .iter()
                     .map(|r| FieldError {
                         field: self.field_of(r),
-                        message: display(&r.message(lang.zh())),
+                        message: display(&super::super::say(
+                            lang,
+                            snap,
+                            &r.message_in(Some(snap), lang.zh()),
+                        )),
                     })
                     .collect(),
             },
@@ -462,7 +466,13 @@ impl Form {
                         let reasons: Vec<String> = refusals
                             .iter()
                             .filter(|r| !r.is_curable())
-                            .map(|r| display(&r.message(lang.zh())))
+                            .map(|r| {
+                                display(&super::super::say(
+                                    lang,
+                                    snap,
+                                    &r.message_in(Some(snap), lang.zh()),
+                                ))
+                            })
                             .collect();
                         if reasons.is_empty() {
                             curable.get_or_insert(form);
@@ -983,7 +993,13 @@ pub fn submit(app: &mut App) -> Option<Effect> {
                 let field = refusals.iter().find_map(|r| form.field_of(r));
                 let msg: Vec<String> = refusals
                     .iter()
-                    .map(|r| display(&r.message(lang.zh())))
+                    .map(|r| {
+                        display(&super::super::say(
+                            lang,
+                            &app.snap,
+                            &r.message_in(Some(&app.snap), lang.zh()),
+                        ))
+                    })
                     .collect();
                 Err(FieldError {
                     field,
@@ -998,7 +1014,7 @@ pub fn submit(app: &mut App) -> Option<Effect> {
     match result {
         Ok(action) => {
             form.error = None;
-            let what = crate::act::summary(lang, &action, &display(&me.name));
+            let what = crate::act::summary_in(lang, Some(&app.snap), &action, &display(&me.name));
             // The chair's writes ask first, showing the commit.
             if super::confirm::needed(action.kind()) {
                 return super::confirm::open(app, action, display(&what));

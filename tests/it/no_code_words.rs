@@ -1,0 +1,746 @@
+//! Issue 16: no ids, no English enum names, no code words in the program's
+//! output, and one script per screen or document.
+//!
+//! For each of zh-Hans, zh-Hant and en, the main TUI screens (list, detail
+//! with every tab, rankings of every category, audit, help, action menu —
+//! drawn on ratatui's `TestBackend`) and every export document (every
+//! [`Kind`] in md, html and csv) are read for the model's internal names:
+//!
+//! - the WALKED model: every variant of the model's enums by its Rust
+//!   (Debug) name, every [`ActionKind`] by its trailer name, and from the
+//!   snapshot every department, member, unit, category and phase id;
+//! - rule ids (`GATE-WINDOW-SAT`, `NO-FILLER`, `QUOTA`) anywhere but inside
+//!   parentheses, where a rule id may follow a sentence as its reference;
+//! - in zh-Hans, a frame character that zh-Hant→zh-Hans conversion would
+//!   change; in zh-Hant, a simplified-only character — both outside the
+//!   record text of the snapshot, which is shown as entered.
+//!
+//! Words are matched whole (an ascii word is bounded by anything but
+//! `[A-Za-z0-9_-]`). Allowed, with the reason:
+//! - record text of the snapshot (names, reasons, deeds, titles) as entered,
+//!   removed before the search: a member whose name IS their id (the fresh
+//!   campaign names its members `chair`, `r1`) shows that name; so are the
+//!   commit messages of the history (each the signed record of a write, in
+//!   the language of whoever made it; the changes listed under it are in
+//!   the interface's language and are checked);
+//! - nomination numbers such as `2017-window-011` are the public number of
+//!   an entry (and whole-word matching sees them as one word);
+//! - criterion ids (`W1`, `B3`) are the notice's numbering of its criteria,
+//!   the score grid's column heads;
+//! - in English, category and phase ids (`window`, `star`, `notice`,
+//!   `review`) are English words of the English frame, and one-word enum
+//!   names (`Final`, `Score`, `Veto`) are English words; compound enum names
+//!   (`NegativeImpact`, `AtLeast`, `FileForm`) are never English;
+//! - a command to type (`pingxuan sync`) names its command as the
+//!   command line spells it;
+//! - the JSON document is the snapshot for machines: its ids are its data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, FixedOffset};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingxuan::export::{kind::Kind, Format, Options, What};
+use pingxuan::i18n::{to_hans, Lang};
+use pingxuan::model::*;
+use pingxuan::store::Store;
+use pingxuan::tui::app::{App, Overlay, Screen, Session, Tab};
+use pingxuan::tui::jobs::{AuditData, Done};
+use pingxuan::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use crate::common;
+use crate::init_world::{prepare, World};
+
+/// Every variant of an enum, with a `match` that stops compiling when a
+/// variant is added and not listed.
+macro_rules! variants {
+    ($t:ident: $($v:ident $({ .. })?),+ $(,)?) => {{
+        #[allow(dead_code, unreachable_patterns)]
+        fn exhaustive(x: &$t) {
+            match x {
+                $($t::$v { .. } => {})+
+            }
+        }
+        vec![$((stringify!($t), stringify!($v))),+]
+    }};
+}
+
+/// The model's enums by their Rust names (type, variant).
+fn enum_names() -> Vec<(&'static str, &'static str)> {
+    let mut v = Vec::new();
+    v.extend(variants!(Outcome: Candidate, Final, Rejected, Disqualified));
+    v.extend(variants!(Stance: Approve, Concern, Veto));
+    v.extend(variants!(ObjectionStatus: Open, Upheld, Dismissed));
+    v.extend(variants!(IncidentKind: NegativeImpact, LiabilityAccident, SafetyAccident, Violation, Complaint));
+    v.extend(variants!(Level: National, Provincial, Prefectural, Municipal, Other));
+    v.extend(variants!(UnitKind: Town, Street, Department, Enterprise, Institution, WindowUnit));
+    v.extend(variants!(Role: Reviewer, Chair, Clerk));
+    v.extend(variants!(EvaluationKind: Routine, Unannounced, SiteVisit, Interview));
+    v.extend(variants!(Comparison: AtLeast, AtMost));
+    v.extend(variants!(AggregateMethod: Mean, Median, TrimmedMean));
+    v.extend(variants!(NomineeKind: Organisation, Person));
+    v.extend(variants!(Metric: AppraisalSatisfaction { .. }, ServiceSatisfaction, KnowledgeRate, Incidents { .. }));
+    v.extend(variants!(Mark: Points { .. }, NotScored, Abstain, NotApplicable, Recused));
+    for k in ActionKind::ALL {
+        let name: &'static str = Box::leak(format!("{k:?}").into_boxed_str());
+        v.push(("ActionKind", name));
+    }
+    v
+}
+
+/// What a word is, for the failure message.
+type Words = BTreeMap<String, String>;
+
+/// The names the output of `lang` must not contain, walked from the model
+/// and the snapshot.
+fn forbidden(snap: &Snapshot, lang: Lang) -> Words {
+    let mut w = Words::new();
+    for (t, v) in enum_names() {
+        let compound = v.chars().filter(char::is_ascii_uppercase).count() > 1;
+        if lang.zh() || compound {
+            w.insert(v.to_string(), format!("{t}::{v}"));
+        }
+    }
+    if lang.zh() {
+        for k in ActionKind::ALL {
+            w.insert(k.as_str().to_string(), format!("action {}", k.as_str()));
+        }
+    }
+    let c = &snap.campaign;
+    for d in &c.departments {
+        w.insert(d.id.clone(), format!("department id ({})", d.name));
+    }
+    for m in &snap.members {
+        if m.name != m.id {
+            w.insert(m.id.clone(), format!("member id ({})", m.name));
+        }
+    }
+    for u in &snap.units {
+        if u.name != u.id {
+            w.insert(u.id.clone(), format!("unit id ({})", u.name));
+        }
+    }
+    if lang.zh() {
+        for cat in &c.categories {
+            w.insert(cat.id.clone(), format!("category id ({})", cat.name));
+        }
+        for p in &c.phases {
+            w.insert(p.id.clone(), format!("phase id ({})", p.name));
+        }
+        w.insert(c.id.clone(), "campaign id".into());
+    }
+    w
+}
+
+/// Every string of the snapshot that is not an id: the record text a screen
+/// or document shows as entered. Longest first (removed in that order).
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.extend(s.lines().map(str::to_string)),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+fn record_texts(snap: &Snapshot, ids: &Words) -> Vec<String> {
+    let mut out = Vec::new();
+    strings(&serde_json::to_value(snap).expect("json"), &mut out);
+    let mut keep: Vec<String> = out
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| s.chars().count() >= 2 && !ids.contains_key(s) && !is_id_like(s))
+        .collect();
+    keep.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    keep.dedup();
+    keep
+}
+
+/// One ascii word — an id, a rule id, a date, a number: never record text
+/// to remove (removing `window` or `GATE-BRAND-SAT` would hide the word we
+/// look for).
+fn is_id_like(s: &str) -> bool {
+    s.chars().all(word_char)
+}
+
+fn word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The ascii words of `line` with whether each stands inside parentheses.
+fn words(line: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if word_char(c) {
+            cur.push(c);
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push((cur.trim_matches('-').to_string(), depth > 0));
+            cur.clear();
+        }
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A rule id: `GATE-WINDOW-SAT`, `NO-FILLER`, `QUOTA`.
+fn is_rule_id(w: &str) -> bool {
+    let upper = w
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit());
+    let letters = w.chars().filter(char::is_ascii_uppercase).count();
+    upper
+        && letters >= 4
+        && w.starts_with(|c: char| c.is_ascii_uppercase())
+        // English words in capitals: a format's name, a document's stamp
+        && !["HTML", "UTF-8", "JSON", "HEAD", "SHA256", "DRAFT"].contains(&w)
+}
+
+/// The simplified-only characters: those zh-Hant→zh-Hans conversion makes
+/// that Big5 (the traditional character set) cannot encode — `报`, `们`,
+/// `于` is encodable and so not one (a rare traditional character too).
+fn simplified_only() -> BTreeSet<char> {
+    let mut out = BTreeSet::new();
+    for u in 0x4E00u32..=0x9FFF {
+        let Some(c) = char::from_u32(u) else { continue };
+        for h in to_hans(&c.to_string()).chars() {
+            if h != c && encoding_rs::BIG5.encode(&h.to_string()).2 {
+                out.insert(h);
+            }
+        }
+    }
+    out
+}
+
+fn index(texts: &[String]) -> std::collections::HashMap<char, Vec<Vec<char>>> {
+    let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
+    for t in texts {
+        let chars: Vec<char> = t.chars().collect();
+        if let Some(&c) = chars.first() {
+            by_first.entry(c).or_default().push(chars);
+        }
+    }
+    by_first
+}
+
+struct Checker {
+    lang: Lang,
+    forbidden: Words,
+    texts: Vec<String>,
+    /// Every record text, joined: a cut or wrapped piece of one (a column
+    /// too narrow, a popup over the list, a deed wrapped over lines) is found
+    /// in it.
+    corpus: String,
+    /// The record texts by their first character.
+    by_first: std::collections::HashMap<char, Vec<Vec<char>>>,
+    simplified: BTreeSet<char>,
+    problems: Vec<String>,
+}
+
+impl Checker {
+    fn new(snap: &Snapshot, lang: Lang, simplified: &BTreeSet<char>) -> Checker {
+        let forbidden = forbidden(snap, lang);
+        let texts = record_texts(snap, &forbidden);
+        let corpus = texts.join("\u{0}");
+        let by_first = index(&texts);
+        Checker {
+            lang,
+            forbidden,
+            corpus,
+            by_first,
+            texts,
+            simplified: simplified.clone(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Also takes `texts` as record text (commit messages read from the history).
+    fn add_texts(&mut self, texts: impl IntoIterator<Item = String>) {
+        let more = texts
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| s.chars().count() >= 2 && !is_id_like(s));
+        self.texts.extend(more);
+        self.texts
+            .sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        self.texts.dedup();
+        self.corpus = self.texts.join("\u{0}");
+        self.by_first = index(&self.texts);
+    }
+
+    /// Which characters of `chars` belong to a whole record text.
+    fn covered(&self, chars: &[char]) -> Vec<bool> {
+        let mut covered = vec![false; chars.len()];
+        for start in 0..chars.len() {
+            for t in self.by_first.get(&chars[start]).into_iter().flatten() {
+                if chars[start..].starts_with(t) {
+                    covered[start..start + t.len()]
+                        .iter_mut()
+                        .for_each(|c| *c = true);
+                }
+            }
+        }
+        covered
+    }
+
+    /// The characters of `line` flagged by `bad` that are not inside a piece
+    /// of record text: the longest run around each (at least three
+    /// characters, or the whole cut before a `…`) found in a record text.
+    fn outside_record_text(&self, line: &str, bad: impl Fn(char) -> bool) -> String {
+        let chars: Vec<char> = line.chars().collect();
+        let mut out = String::new();
+        let mut covered = vec![false; chars.len()];
+        if !chars.iter().any(|c| bad(*c)) {
+            return out;
+        }
+        // whole record texts first (cheap), then pieces around what is left
+        let whole = self.covered(&chars);
+        covered.copy_from_slice(&whole);
+        for i in 0..chars.len() {
+            if !bad(chars[i]) || covered[i] {
+                continue;
+            }
+            let (mut a, mut b) = (i, i + 1);
+            let piece = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+            loop {
+                let grew_left = a > 0 && self.corpus.contains(&piece(a - 1, b));
+                if grew_left {
+                    a -= 1;
+                }
+                let grew_right = b < chars.len() && self.corpus.contains(&piece(a, b + 1));
+                if grew_right {
+                    b += 1;
+                }
+                if !grew_left && !grew_right {
+                    break;
+                }
+            }
+            let p = piece(a, b);
+            // cut at the end (`…`, the line's end), wrapped from the line
+            // before, or cut by a popup's edge drawn over the row
+            let cut = chars.get(b) == Some(&'…')
+                || b == chars.len()
+                || a == 0
+                || (a > 0 && chars[a - 1] == '│');
+            let whole = self.texts.contains(&p);
+            if self.corpus.contains(&p) && (b - a >= 3 || whole || cut) {
+                covered[a..b].iter_mut().for_each(|c| *c = true);
+            } else {
+                out.push(chars[i]);
+            }
+        }
+        out
+    }
+
+    /// Looks through `text` (one screen or document) shown as `what`.
+    fn check(&mut self, what: &str, text: &str) {
+        for line in text.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            let covered = self.covered(&chars);
+            let mut rest: String = chars
+                .iter()
+                .zip(&covered)
+                .map(|(c, k)| if *k { ' ' } else { *c })
+                .collect();
+            // a command to type names its command as the command line does
+            if let Some(i) = rest.find("pingxuan ") {
+                rest.truncate(i);
+            }
+            for (w, in_parens) in words(&rest) {
+                if let Some(is) = self.forbidden.get(&w) {
+                    self.problems
+                        .push(format!("{what}: `{w}` ({is}) in: {}", line.trim()));
+                } else if is_rule_id(&w) && !in_parens {
+                    self.problems.push(format!(
+                        "{what}: rule id `{w}` leads the sentence (not in parentheses): {}",
+                        line.trim()
+                    ));
+                }
+            }
+            // the script: on the line as shown (record text is found in it
+            // whole or in pieces)
+            let shown = line.trim();
+            match self.lang {
+                Lang::ZhHans => {
+                    let bad = self
+                        .outside_record_text(shown, |c| to_hans(&c.to_string()) != c.to_string());
+                    if !bad.is_empty() {
+                        self.problems.push(format!(
+                            "{what}: zh-Hant frame characters {bad} in zh-Hans: {}",
+                            line.trim()
+                        ));
+                    }
+                }
+                Lang::Zh => {
+                    let bad = self.outside_record_text(shown, |c| self.simplified.contains(&c));
+                    if !bad.is_empty() {
+                        self.problems.push(format!(
+                            "{what}: simplified characters {bad} in zh-Hant: {}",
+                            line.trim()
+                        ));
+                    }
+                }
+                Lang::En => {}
+            }
+        }
+    }
+}
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("time")
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| pingxuan::tui::view::draw(app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            let c = &buf[(x, y)];
+            if skip == 0 {
+                out.push_str(c.symbol());
+                skip = pingxuan::text::width(c.symbol()).max(1);
+            }
+            skip -= 1;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    let _ = app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+const W: u16 = 160;
+const H: u16 = 60;
+
+/// Every main screen of `dir`'s campaign as `actor` on `now`, in `lang`.
+fn screens(dir: &std::path::Path, actor: &str, now: &str, lang: Lang, c: &mut Checker) {
+    let store = Store::open(dir).expect("open");
+    let snap = store.snapshot().expect("snapshot");
+    let session = Session {
+        lang,
+        now: at(now),
+        actor: Some(actor.to_string()),
+        read_only: None,
+        signer: Some("ssh key ~/.ssh/id_ed25519.pub".into()),
+        theme: Theme { color: false },
+        clock_fixed: true,
+    };
+    let mut app = App::new(snap.clone(), session);
+    c.check("list", &screen(&app, W, H));
+    key(&mut app, KeyCode::Char('?'));
+    c.check("help", &screen(&app, W, H));
+    app.overlays.clear();
+    key(&mut app, KeyCode::Char('a'));
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Menu(_))),
+        "the action menu opens"
+    );
+    c.check("menu", &screen(&app, W, H));
+    app.overlays.clear();
+    // detail: every record, every tab; the history tab of a few records
+    let lo = pingxuan::act::history::log_options(&store, lang);
+    for (i, id) in snap.records.keys().enumerate() {
+        for tab in Tab::ALL {
+            if tab == Tab::History {
+                if i % 7 != 0 {
+                    continue;
+                }
+                let log = pingxuan::history::log(&store, Some(id), &lo).expect("log");
+                c.add_texts(log.iter().map(|e| e.summary.clone()));
+                // the record's texts as they were at each commit (an earlier
+                // decision's reason, a replaced opinion)
+                for e in &log {
+                    let oid = git2::Oid::from_str(&e.commit).expect("commit id");
+                    if let Some(r) = store
+                        .snapshot_at(oid)
+                        .ok()
+                        .and_then(|s| s.records.get(id).cloned())
+                    {
+                        let mut past = Vec::new();
+                        strings(&serde_json::to_value(&r).expect("json"), &mut past);
+                        c.add_texts(past);
+                    }
+                }
+                app.history_loaded(id.clone(), Ok(log));
+            }
+            app.screen = Screen::Detail {
+                id: id.clone(),
+                tab,
+                scroll: 0,
+            };
+            c.check(&format!("detail {id} {tab:?}"), &screen(&app, W, H));
+        }
+        app.screen = Screen::List;
+        key(&mut app, KeyCode::Char('a'));
+        app.overlays.clear();
+    }
+    for cat in 0..snap.campaign.categories.len() {
+        app.screen = Screen::Rankings { cat, scroll: 0 };
+        c.check(&format!("rankings {cat}"), &screen(&app, W, H));
+    }
+    let session = pingxuan::act::Session::new(Some(dir.to_path_buf()), lang, None);
+    let (entries, report) = pingxuan::act::history::log_and_audit(&session).expect("audit");
+    c.add_texts(entries.iter().map(|e| e.summary.clone()));
+    app.screen = Screen::Audit {
+        sel: 0,
+        only_violations: false,
+    };
+    app.job_done(Done::Audit(Ok(AuditData {
+        entries,
+        violations: report.violations,
+    })));
+    c.check("audit", &screen(&app, W, H));
+}
+
+/// Strips an HTML document to its text (no tags, no style sheet).
+fn html_text(html: &str) -> String {
+    let mut s = html.to_string();
+    while let (Some(a), Some(b)) = (s.find("<style"), s.find("</style>")) {
+        if b < a {
+            break;
+        }
+        s.replace_range(a..b + "</style>".len(), "");
+    }
+    let mut out = String::new();
+    let mut tag = false;
+    for ch in s.chars() {
+        match ch {
+            '<' => tag = true,
+            '>' if tag => {
+                tag = false;
+                out.push(' ');
+            }
+            _ if !tag => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every document of `dir`'s campaign in md, html and csv, in `lang`.
+fn documents(dir: &std::path::Path, day: &str, lang: Lang, c: &mut Checker) {
+    let store = Store::open(dir).expect("open");
+    let snap = store.snapshot().expect("snapshot");
+    let log = pingxuan::act::audit_log::for_kind(&store, Kind::Audit, lang)
+        .expect("audit log")
+        .expect("the audit kind has a log");
+    let form_id = snap.records.keys().next().cloned();
+    let opts = Options::new(at(day).date_naive(), lang);
+    for kind in Kind::ALL {
+        if kind == Kind::Json {
+            continue; // the snapshot for machines: its ids are its data
+        }
+        let Some(what) = What::of(kind, form_id.as_deref(), Some(&log)) else {
+            assert!(form_id.is_none(), "{kind:?}");
+            continue;
+        };
+        for format in [Format::Markdown, Format::Html, Format::Csv] {
+            if !kind.formats().contains(&format) {
+                continue;
+            }
+            let bytes = pingxuan::export::render(&snap, &what, format, &opts)
+                .unwrap_or_else(|e| panic!("{kind:?} {format:?}: {e}"));
+            let text = String::from_utf8(bytes).expect("utf-8");
+            let text = if format == Format::Html {
+                html_text(&text)
+            } else {
+                text
+            };
+            c.check(&format!("{} {format:?}", kind.name()), &text);
+        }
+    }
+}
+
+fn report(c: &Checker, what: &str) {
+    let mut seen = BTreeSet::new();
+    let problems: Vec<&String> = c
+        .problems
+        .iter()
+        .filter(|p| seen.insert(p.as_str()))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{what} in {}: {} problems:\n{}",
+        c.lang.tag(),
+        problems.len(),
+        problems
+            .iter()
+            .take(60)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The signed demo at the end of its year: every screen and document in
+/// each language.
+#[test]
+fn the_demo_at_the_final_day_shows_no_code_words_in_any_language() {
+    let demo = common::demo::year();
+    let snap = Store::open(&demo.dir)
+        .expect("open")
+        .snapshot()
+        .expect("snapshot");
+    let simplified = simplified_only();
+    for lang in Lang::ALL {
+        let mut c = Checker::new(&snap, lang, &simplified);
+        screens(&demo.dir, "liguohua", common::demo::YEAR, lang, &mut c);
+        documents(&demo.dir, common::demo::YEAR, lang, &mut c);
+        report(&c, "the demo");
+    }
+}
+
+/// A fresh `pingxuan init` campaign with one prepared window entry.
+#[test]
+fn a_fresh_campaign_shows_no_code_words_in_any_language() {
+    let w = World::new();
+    prepare(&w, &[("2017-window-001", "guanqiao-zhen")]);
+    let snap = Store::open(&w.dir)
+        .expect("open")
+        .snapshot()
+        .expect("snapshot");
+    let simplified = simplified_only();
+    let now = "2017-11-20T10:00:00+08:00";
+    for lang in Lang::ALL {
+        let mut c = Checker::new(&snap, lang, &simplified);
+        screens(&w.dir, "chair", now, lang, &mut c);
+        documents(&w.dir, now, lang, &mut c);
+        report(&c, "a fresh campaign");
+    }
+}
+
+#[test]
+fn the_checker_finds_what_it_looks_for() {
+    let snap = pingxuan::demo::sample().expect("sample");
+    let snap = Snapshot {
+        commit: None,
+        campaign: snap.campaign,
+        members: snap.members,
+        units: snap.units,
+        rulings: Rulings::default(),
+        records: Default::default(),
+        problems: vec![],
+        index: Default::default(),
+    };
+    let simplified = simplified_only();
+    let mut c = Checker::new(&snap, Lang::Zh, &simplified);
+    c.check("a", "xinfang 否決");
+    c.check("b", "決定 Final");
+    c.check("c", "GATE-BRAND-SAT 行風評議滿意率:92% ≥ 90%,通過");
+    c.check("d", "事件數 [NegativeImpact, LiabilityAccident]");
+    c.check("e", "帮助键盘");
+    assert_eq!(c.problems.len(), 6, "{:#?}", c.problems);
+    let mut ok = Checker::new(&snap, Lang::Zh, &simplified);
+    ok.check("f", "行風評議滿意率 92% ≥ 90%,通過(GATE-BRAND-SAT)");
+    ok.check("g", "2017-window-011 信訪 否決");
+    ok.check("h", "運行 pingxuan sync");
+    assert!(ok.problems.is_empty(), "{:#?}", ok.problems);
+    let mut hans = Checker::new(&snap, Lang::ZhHans, &simplified);
+    hans.check("i", "鍵盤幫助 國網滕州市供電公司");
+    assert_eq!(hans.problems.len(), 1, "{:#?}", hans.problems);
+    let mut en = Checker::new(&snap, Lang::En, &simplified);
+    en.check("j", "Final list; window; AtLeast; anquan");
+    assert_eq!(en.problems.len(), 2, "{:#?}", en.problems);
+}
+
+/// `pingxuan <args>` in `lang` as `who` at `at`: its stdout and stderr.
+fn cli(w: &World, lang: Lang, who: &str, at: &str, args: &[&str]) -> (bool, String) {
+    w.identity(who);
+    let out =
+        w.sb.cmd(crate::init_world::BIN)
+            .arg("--repo")
+            .arg(&w.dir)
+            .args(["--lang", lang.tag(), "--at", at])
+            .args(args)
+            .output()
+            .expect("run pingxuan");
+    (out.status.success(), common::output_text(&out))
+}
+
+/// Item 3 of issue 16: the command line's own sentences — refusals, status,
+/// log, audit, sync and doctor messages, a raw OS error's advice — in a
+/// zh-Hans interface have no zh-Hant character outside the record text
+/// they insert (names, reasons, arguments as typed), and in a zh-Hant
+/// interface no simplified-only character.
+#[test]
+fn the_command_line_speaks_one_script() {
+    let w = World::new();
+    prepare(&w, &[("2017-window-001", "guanqiao-zhen")]);
+    let t = "2017-11-20T10:00:00+08:00";
+    let id = "2017-window-001";
+    let runs: Vec<(&str, Vec<&str>, bool)> = vec![
+        ("r1", vec!["list"], true),
+        ("r1", vec!["show", id], true),
+        ("r1", vec!["status", id], true),
+        ("r1", vec!["rank"], true),
+        ("r1", vec!["log"], true),
+        ("r1", vec!["audit"], true),
+        ("r1", vec!["validate"], true),
+        ("r1", vec!["doctor"], true),
+        // no remote: the sync says so
+        ("r1", vec!["sync"], false),
+        // refusals: a reviewer does not decide, a clerk does not score
+        (
+            "r1",
+            vec![
+                "decide",
+                id,
+                "--outcome",
+                "candidate",
+                "--reason",
+                "評審通過",
+            ],
+            false,
+        ),
+        ("office", vec!["score", id, "-m", "W1=5"], false),
+        // an unknown nomination, a mark out of range
+        ("r1", vec!["show", "2099-none-001"], false),
+        ("r2", vec!["score", id, "-m", "W1=99"], false),
+        // a raw OS error: a file that is not there
+        (
+            "office",
+            vec!["nominate", "--file", "/nonexistent/申報.ron"],
+            false,
+        ),
+    ];
+    let snap = Store::open(&w.dir)
+        .expect("open")
+        .snapshot()
+        .expect("snapshot");
+    let simplified = simplified_only();
+    for lang in [Lang::ZhHans, Lang::Zh] {
+        let mut c = Checker::new(&snap, lang, &simplified);
+        // ids are not looked for here (refusals still name members by id)
+        c.forbidden.clear();
+        for (who, args, ok) in &runs {
+            let (passed, text) = cli(&w, lang, who, t, args);
+            assert_eq!(passed, *ok, "{args:?}: {text}");
+            assert!(!text.trim().is_empty(), "{args:?} said nothing");
+            c.add_texts(args.iter().map(|a| a.to_string()));
+            c.check(&format!("pingxuan {}", args.join(" ")), &text);
+        }
+        report(&c, "the command line");
+    }
+    // the advice for a missing file names what to do, in simplified characters
+    let (_, text) = cli(
+        &w,
+        Lang::ZhHans,
+        "office",
+        t,
+        &["nominate", "--file", "/nonexistent/x.ron"],
+    );
+    assert!(text.contains("找不到这个文件"), "{text}");
+}
