@@ -2149,3 +2149,68 @@ fn a_registered_nomination_opens_for_correction_with_every_field_as_it_stands() 
         other => panic!("{other:?}"),
     }
 }
+
+/// Settling a set-aside registration, correction, activity, supervisor or
+/// filed form: `e` opens its form holding what the action wrote into
+/// nomination.ron (the whole record; the entry it added; the day filed).
+#[test]
+fn a_set_aside_nomination_activity_or_filed_form_opens_its_form_filled() {
+    use pingxuan::store::codec::to_ron;
+    use pingxuan::store::layout;
+    let snap = sample_until(REVIEW_DAY);
+    let office = snap.campaign.office_unit.clone();
+    let (id, mut n) = snap
+        .records
+        .iter()
+        .map(|(id, r)| (id.clone(), r.nomination.clone()))
+        .find(|(_, n)| {
+            pingxuan::rules::roles::acts_for_unit(
+                &snap.units,
+                snap.member(CLERK).unwrap(),
+                &office,
+                &n.unit,
+            )
+        })
+        .expect("a record the clerk reports for");
+    let clerk = snap.member(CLERK).unwrap().clone();
+    n.deeds = "改寫後的事跡".into();
+    n.activities.push(Activity {
+        date: "2017-08-02".parse().unwrap(),
+        summary: "開展志願服務".into(),
+    });
+    n.supervisors.push(Supervisor {
+        name: "張監督".into(),
+        affiliation: "市人大".into(),
+    });
+    n.form_filed = Some("2017-10-30".parse().unwrap());
+    let files = vec![(
+        layout::nomination_path(&id).unwrap(),
+        Some(to_ron(&n).unwrap()),
+    )];
+    let open =
+        |kind| Form::from_set_aside(kind, &snap, &clerk, Some(&id), &files, Lang::Zh).unwrap();
+    let value = |f: &Form, key: &str| -> String {
+        use pingxuan::tui::popups::form::Input;
+        match &f.fields.iter().find(|x| x.key == key).unwrap().input {
+            Input::Text { value, .. } | Input::Number { value } | Input::Date { value } => {
+                value.clone()
+            }
+            other => format!("{other:?}"),
+        }
+    };
+    let f = open(ActionKind::Nominate);
+    assert_eq!(value(&f, "deeds"), "改寫後的事跡");
+    assert_eq!(value(&f, "id"), id);
+    match f.action(&snap, &clerk, at(REVIEW_DAY), Lang::Zh) {
+        Ok(Action::Nominate(back)) => assert_eq!(back, n),
+        other => panic!("{other:?}"),
+    }
+    let f = open(ActionKind::Activity);
+    assert_eq!(value(&f, "activity.date"), "2017-08-02");
+    assert_eq!(value(&f, "activity.summary"), "開展志願服務");
+    let f = open(ActionKind::Supervisor);
+    assert_eq!(value(&f, "supervisor.name"), "張監督");
+    assert_eq!(value(&f, "supervisor.affiliation"), "市人大");
+    let f = open(ActionKind::FileForm);
+    assert_eq!(value(&f, "file_form.date"), "2017-10-30");
+}

@@ -73,9 +73,10 @@ impl Tmux<'_> {
         self.run(&["has-session", "-t", session]).status.success()
     }
 
-    /// Closes popups and quits the TUI (which ends the ssh session), bounded.
+    /// Closes popups (a changed form asks first: `y` throws the edits away)
+    /// and quits the TUI (which ends the ssh session), bounded.
     fn quit(&self, session: &str) {
-        for key in ["Escape", "Escape", "q", "q", "q"] {
+        for key in ["Escape", "y", "Escape", "y", "Escape", "y", "q", "q", "q"] {
             if !self.alive(session) {
                 break;
             }

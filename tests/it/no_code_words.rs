@@ -329,7 +329,10 @@ impl Checker {
             let cut = chars.get(b) == Some(&'…')
                 || b == chars.len()
                 || a == 0
-                || (a > 0 && chars[a - 1] == '│');
+                || (a > 0 && chars[a - 1] == '│')
+                // a popup's edge over a wide character blanks its other half
+                || (a > 1 && chars[a - 1] == ' ' && chars[a - 2] == '│')
+                || (b + 1 < chars.len() && chars[b] == ' ' && chars[b + 1] == '│');
             let whole = self.texts.contains(&p);
             if self.corpus.contains(&p) && (b - a >= 3 || whole || cut) {
                 covered[a..b].iter_mut().for_each(|c| *c = true);

@@ -126,7 +126,7 @@ fn a_set_aside_action_is_read_compared_retried_and_dropped_in_the_tui() {
         &command,
     ]);
     assert!(started.status.success(), "{}", output_text(&started));
-    tmux.wait_for("(heping)");
+    tmux.wait_for("何平 clerk │");
 
     // The list, with the reason.
     tmux.keys(&["Z"]);

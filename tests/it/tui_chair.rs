@@ -165,7 +165,7 @@ fn the_chair_decides_orders_publishes_reopens_and_keys_in_the_tui_each_confirmed
         &command,
     ]);
     assert!(started.status.success(), "{}", output_text(&started));
-    tmux.wait_for("(chair)");
+    tmux.wait_for("chair chair │");
 
     // Decide both candidates, each from the list's menu.
     for id in ["w-a", "w-b"] {

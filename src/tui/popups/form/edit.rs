@@ -20,7 +20,7 @@ fn day(d: chrono::NaiveDate) -> String {
 
 impl Form {
     /// Sets the text, number or date field `key` to `v`.
-    fn set(&mut self, key: &str, v: &str) {
+    pub(super) fn set(&mut self, key: &str, v: &str) {
         if let Some(Input::Text { value, .. } | Input::Number { value } | Input::Date { value }) =
             self.fields
                 .iter_mut()
@@ -100,6 +100,16 @@ impl Form {
 
     /// Adds an entry per item of each list of `n` and fills it.
     fn hold_lists(&mut self, n: &Nomination) {
+        // Entries held before (a record held again) give way to `n`'s.
+        self.fields.retain(|f| {
+            !super::open::LISTS.iter().any(|list| {
+                f.key
+                    .strip_prefix(list)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
+        });
+        self.focus = 0;
         let level = |l: Level| code(l);
         for (i, x) in n.metrics.incidents.iter().enumerate() {
             self.add_entry("metrics.incidents");

@@ -3,8 +3,8 @@
 
 use crate::i18n::Lang;
 use crate::model::{
-    ActionKind, Decision, Evaluation, EvaluationKind, Member, Objection, Opinion, Outcome, Score,
-    Snapshot, Stance, Votes,
+    ActionKind, Decision, Evaluation, EvaluationKind, Member, Nomination, Objection, Opinion,
+    Outcome, Score, Snapshot, Stance, Votes,
 };
 use crate::store::codec::from_ron;
 use crate::store::layout::{classify, FileKind};
@@ -48,6 +48,39 @@ impl Form {
             .map(|f| &mut f.input)
         {
             *f = v;
+        }
+    }
+
+    /// What a set-aside nominate, activity, supervisor or filed-form action
+    /// wrote into `nomination.ron` (`n`): the whole record to register or
+    /// correct; the activity or supervisor it added (the last of its list);
+    /// the day the form was filed.
+    fn hold_written(&mut self, kind: ActionKind, snap: &Snapshot, n: &Nomination) {
+        match kind {
+            ActionKind::Nominate => {
+                self.hold_nomination(n);
+                if snap.record(&n.id).is_none() {
+                    // Not registered on today's record: a new registration.
+                    self.nomination = None;
+                }
+            }
+            ActionKind::Activity => {
+                if let Some(a) = n.activities.last() {
+                    self.set("activity.date", &a.date.format("%Y-%m-%d").to_string());
+                    self.set("activity.summary", &a.summary);
+                }
+            }
+            ActionKind::Supervisor => {
+                if let Some(s) = n.supervisors.last() {
+                    self.set("supervisor.name", &s.name);
+                    self.set("supervisor.affiliation", &s.affiliation);
+                }
+            }
+            _ => {
+                if let Some(d) = n.form_filed {
+                    self.set("file_form.date", &d.format("%Y-%m-%d").to_string());
+                }
+            }
         }
     }
 
@@ -153,6 +186,16 @@ impl Form {
                     form.choose("decision.outcome", outcome);
                     form.put("decision.reason", &d.reason);
                     form.flag("decision.fraud", d.fraud);
+                }
+            }
+            ActionKind::Nominate
+            | ActionKind::Activity
+            | ActionKind::Supervisor
+            | ActionKind::FileForm => {
+                if let Some(n) =
+                    file::<Nomination>(files, |k| matches!(k, FileKind::Nomination { .. }))
+                {
+                    form.hold_written(kind, snap, &n);
                 }
             }
             _ => {}
