@@ -18,6 +18,17 @@ use crate::act::{self, history::log_options};
 use crate::i18n::Lang;
 use crate::model::{Action, Snapshot};
 
+/// An error as the interface shows it: for a raw OS or git cause, first a
+/// sentence saying what to do (in `lang`, as the command line prints it),
+/// then the raw cause.
+fn said(e: &anyhow::Error, lang: Lang) -> String {
+    let cause: &(dyn std::error::Error + 'static) = e.as_ref();
+    match crate::i18n::errors::advice(cause, lang) {
+        Some(advice) => format!("{advice}\n{e:#}"),
+        None => format!("{e:#}"),
+    }
+}
+
 /// Performs one action as `actor`: one snapshot load and one rule check on
 /// this thread, the refreshed snapshot handed back.
 pub fn write(opts: &Options, actor: &str, action: &Action) -> Result<Written, String> {
@@ -32,13 +43,13 @@ pub fn write(opts: &Options, actor: &str, action: &Action) -> Result<Written, St
             counts: act::sync::counts(&store, REMOTE),
         })
     })()
-    .map_err(|e| format!("{e:#}"))
+    .map_err(|e| said(&e, opts.lang))
 }
 
 /// Does one job of the reader.
 pub fn read(opts: &Options, job: Job, snapshot: Option<&Snapshot>) -> Done {
     let lang = opts.lang;
-    let err = |e: anyhow::Error| format!("{e:#}");
+    let err = |e: anyhow::Error| said(&e, lang);
     match job {
         Job::RecordLog(id) => Done::RecordLog {
             result: (|| {
@@ -248,5 +259,33 @@ fn outcome(r: &crate::sync::SyncReport, lang: Lang) -> Outcome {
         text,
         fresh: r.new_set_aside(),
         set_aside: r.set_aside.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw OS or git error in a popup gets the sentence saying what to do
+    /// first, then the raw cause (issue 16), as on the command line.
+    #[test]
+    fn a_raw_error_is_shown_with_what_to_do_and_then_its_cause() {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = anyhow::Error::from(io).context("writing nominations/x.ron");
+        for lang in [Lang::Zh, Lang::ZhHans, Lang::En] {
+            let shown = said(&e, lang);
+            let advice = crate::i18n::errors::advice(e.as_ref(), lang).expect("advice");
+            assert!(shown.starts_with(advice), "{shown}");
+            assert!(shown.ends_with(&format!("{e:#}")), "{shown}");
+        }
+        let missing = tempfile::tempdir().expect("tempdir");
+        let Err(git) = git2::Repository::open(missing.path().join("none")) else {
+            panic!("a repository where there is none");
+        };
+        let shown = said(&anyhow::Error::from(git), Lang::Zh);
+        assert!(shown.lines().count() >= 2, "advice then cause: {shown}");
+        // A refusal of the rules is said as it is, with nothing put before it.
+        let plain = anyhow::anyhow!("評分超出範圍");
+        assert_eq!(said(&plain, Lang::Zh), "評分超出範圍");
     }
 }
