@@ -18,15 +18,18 @@ use crate::act::{self, history::log_options};
 use crate::i18n::Lang;
 use crate::model::{Action, Snapshot};
 
-/// An error as the interface shows it: for a raw OS or git cause, first a
-/// sentence saying what to do (in `lang`, as the command line prints it),
-/// then the raw cause.
-fn said(e: &anyhow::Error, lang: Lang) -> String {
-    let cause: &(dyn std::error::Error + 'static) = e.as_ref();
+/// An error as the interface shows it: for a raw OS or git cause (or git's
+/// words: a refused push, no network), first a sentence saying what to do
+/// in `lang`, as the command line prints it, then the raw cause (`raw`).
+fn said_of(cause: &(dyn std::error::Error + 'static), raw: String, lang: Lang) -> String {
     match crate::i18n::errors::advice(cause, lang) {
-        Some(advice) => format!("{advice}\n{e:#}"),
-        None => format!("{e:#}"),
+        Some(advice) => format!("{advice}\n{raw}"),
+        None => raw,
     }
+}
+
+fn said(e: &anyhow::Error, lang: Lang) -> String {
+    said_of(e.as_ref(), format!("{e:#}"), lang)
 }
 
 /// Performs one action as `actor`: one snapshot load and one rule check on
@@ -220,7 +223,7 @@ pub fn sync(opts: &Options, when: DateTime<FixedOffset>, tx: &mpsc::Sender<Msg>)
     let result = synced
         .result
         .map(|r| outcome(&r, lang))
-        .map_err(|e| e.to_string());
+        .map_err(|e| said_of(&e, e.to_string(), lang));
     let _ = tx.send(Msg::Finished {
         result,
         snapshot: synced.snapshot.map(Box::new),
