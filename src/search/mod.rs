@@ -219,16 +219,17 @@ fn id_hit(id: &str, query: &str) -> Option<(i64, usize)> {
     None
 }
 
-pub struct Searcher {
-    matcher: SkimMatcherV2,
-}
+/// Scores queries against keys. Each match runs on a matcher of its own:
+/// fuzzy-matcher 0.3.7 keeps its score matrix between calls and a stale one
+/// changes the next score (after `ff`, `ffa` on 「f服a服」 scores 83, fresh 71),
+/// while `use_cache(false)` panics there (a `RefCell` replaced while
+/// borrowed). A fresh matcher gives every query the same score whatever was
+/// typed before (`scores_do_not_depend_on_what_was_scored_before`).
+#[derive(Default)]
+pub struct Searcher {}
 
-impl Default for Searcher {
-    fn default() -> Self {
-        Searcher {
-            matcher: SkimMatcherV2::default().ignore_case(),
-        }
-    }
+fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
 }
 
 impl Searcher {
@@ -254,7 +255,7 @@ impl Searcher {
             }
         };
         let hit = subsequence(query, key.lower())
-            .then(|| self.matcher.fuzzy_indices(key.lower(), query))
+            .then(|| matcher().fuzzy_indices(key.lower(), query))
             .flatten();
         if let Some((score, idx)) = hit {
             if compact(&idx) {
@@ -275,7 +276,7 @@ impl Searcher {
             if !subsequence(query, s) {
                 continue;
             }
-            if let Some((score, idx)) = self.matcher.fuzzy_indices(s, query) {
+            if let Some((score, idx)) = matcher().fuzzy_indices(s, query) {
                 if compact(&idx) {
                     let mut chars: Vec<usize> = idx
                         .iter()
@@ -317,14 +318,14 @@ impl Searcher {
         };
         let mut best: Option<i64> = None;
         if fits(key.lower()) {
-            best = self.matcher.fuzzy_match(key.lower(), query).map(|s| s + 1);
+            best = matcher().fuzzy_match(key.lower(), query).map(|s| s + 1);
         }
         if query.chars().any(is_han) {
             return best;
         }
         for s in [&key.initials, &key.full] {
             if fits(s) {
-                if let Some(score) = self.matcher.fuzzy_match(s, query) {
+                if let Some(score) = matcher().fuzzy_match(s, query) {
                     best = Some(best.map_or(score, |b| b.max(score)));
                 }
             }
@@ -364,6 +365,24 @@ impl Searcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same query on the same key scores the same whatever was scored
+    /// before it (fuzzy-matcher's kept matrix changed it: 71 fresh, 83 after
+    /// `ff`), so the list's order does not depend on how the query was typed.
+    #[test]
+    fn scores_do_not_depend_on_what_was_scored_before() {
+        let s = Searcher::default();
+        let k = Key::new("f\u{670d}a\u{670d}");
+        let fresh = s.score(&k, "ffa", false);
+        let _ = s.score(&Key::new("wzzfa\u{670d}"), "ff", false);
+        let _ = s.score(&k, "ff", false);
+        assert_eq!(s.score(&k, "ffa", false), fresh);
+        let elsewhere = std::thread::spawn(move || Searcher::default().score(&k, "ffa", false))
+            .join()
+            .ok()
+            .flatten();
+        assert_eq!(elsewhere, fresh);
+    }
 
     // 滕州市政務服務中心 in escapes (traditional), independent of any editor rendering.
     const CENTRE: &str = "\u{6ed5}\u{5dde}\u{5e02}\u{653f}\u{52d9}\u{670d}\u{52d9}\u{4e2d}\u{5fc3}";
