@@ -14,27 +14,8 @@ use crate::text::display;
 
 use super::super::super::tr;
 use super::build::BuildCx;
-use super::open::OpenCx;
-use super::{Field, FieldError, Form, Input};
-
-fn text(key: &str, label: String, value: &str, long: bool) -> Field {
-    Field {
-        key: key.into(),
-        label,
-        input: Input::Text {
-            value: value.into(),
-            long,
-        },
-    }
-}
-
-fn choice(key: &str, label: String, options: Vec<(String, String)>, sel: usize) -> Field {
-    Field {
-        key: key.into(),
-        label,
-        input: Input::Choice { options, sel },
-    }
-}
+use super::open::{choice, date, text, OpenCx};
+use super::{FieldError, Form, Input};
 
 fn categories(cx: &OpenCx) -> Vec<(String, String)> {
     cx.snap
@@ -133,7 +114,7 @@ pub(super) fn open_exception(cx: &OpenCx) -> Option<Form> {
                 cx.nomination.unwrap_or(""),
                 false,
             ),
-            date_field(
+            date(
                 "exception.until",
                 tr(cx.l, "延至(年-月-日)", "until (YYYY-MM-DD)"),
                 "",
@@ -171,12 +152,12 @@ pub(super) fn open_override(cx: &OpenCx) -> Option<Form> {
                     .collect(),
                 0,
             ),
-            date_field(
+            date(
                 "override.start",
                 tr(cx.l, "開始(空=不變)", "start (empty: as is)"),
                 "",
             ),
-            date_field(
+            date(
                 "override.end",
                 tr(cx.l, "結束(空=不變)", "end (empty: as is)"),
                 "",
@@ -218,24 +199,13 @@ pub(super) fn open_key(cx: &OpenCx) -> Option<Form> {
                 "",
                 false,
             ),
-            date_field(
+            date(
                 "key.date",
                 tr(cx.l, "日期(空=今天)", "day (empty: today)"),
                 "",
             ),
         ],
     ))
-}
-
-/// A day typed as 年-月-日 (the form takes only digits and dashes).
-fn date_field(key: &str, label: String, value: &str) -> Field {
-    Field {
-        key: key.into(),
-        label,
-        input: Input::Date {
-            value: value.into(),
-        },
-    }
 }
 
 /// The Chinese or English message as the form's language wants.

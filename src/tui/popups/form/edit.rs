@@ -7,7 +7,7 @@
 use crate::model::{Level, Nomination};
 use crate::rules::text::num;
 
-use super::{Form, Input};
+use super::Form;
 
 /// The code a level or incident kind has among a form's options.
 fn code<T: std::fmt::Debug>(v: T) -> String {
@@ -19,54 +19,17 @@ fn day(d: chrono::NaiveDate) -> String {
 }
 
 impl Form {
-    /// Sets the text, number or date field `key` to `v`.
-    pub(super) fn set(&mut self, key: &str, v: &str) {
-        if let Some(Input::Text { value, .. } | Input::Number { value } | Input::Date { value }) =
-            self.fields
-                .iter_mut()
-                .find(|f| f.key == key)
-                .map(|f| &mut f.input)
-        {
-            *value = v.to_string();
-        }
-    }
-
-    /// Chooses `code` in the choice or search field `key`.
-    fn pick(&mut self, key: &str, code: &str) {
-        if let Some(Input::Choice { options, sel } | Input::Pick { options, sel, .. }) = self
-            .fields
-            .iter_mut()
-            .find(|f| f.key == key)
-            .map(|f| &mut f.input)
-        {
-            if let Some(i) = options.iter().position(|(c, _)| c == code) {
-                *sel = i;
-            }
-        }
-    }
-
-    fn set_flag(&mut self, key: &str, v: bool) {
-        if let Some(Input::Flag(f)) = self
-            .fields
-            .iter_mut()
-            .find(|f| f.key == key)
-            .map(|f| &mut f.input)
-        {
-            *f = v;
-        }
-    }
-
     /// The nominate form holding `n` as it stands: every field and every
     /// entry of its lists; the id is the record's, not a proposed one.
     pub(super) fn hold_nomination(&mut self, n: &Nomination) {
         self.nomination = Some(n.id.clone());
         self.proposed = None;
-        self.pick("category", &n.category);
-        self.set("id", &n.id);
-        self.pick("unit", &n.unit);
+        self.choose("category", &n.category);
+        self.put("id", &n.id);
+        self.choose("unit", &n.unit);
         let nominee = &n.nominee;
-        self.set("nominee.name", &nominee.name);
-        self.set_flag("nominee.front_line", nominee.front_line);
+        self.put("nominee.name", &nominee.name);
+        self.flag("nominee.front_line", nominee.front_line);
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         for (key, v) in [
             ("brand", opt(&n.brand)),
@@ -81,17 +44,17 @@ impl Form {
             ("deeds", n.deeds.clone()),
             ("form_filed", n.form_filed.map(day).unwrap_or_default()),
         ] {
-            self.set(key, &v);
+            self.put(key, &v);
         }
         let m = &n.metrics;
         for (y, v) in &m.appraisal_satisfaction {
-            self.set(&format!("metrics.appraisal_satisfaction.{y}"), &num(*v));
+            self.put(&format!("metrics.appraisal_satisfaction.{y}"), &num(*v));
         }
         if let Some(v) = m.service_satisfaction {
-            self.set("metrics.service_satisfaction", &num(v));
+            self.put("metrics.service_satisfaction", &num(v));
         }
         if let Some(v) = m.knowledge_rate {
-            self.set("metrics.knowledge_rate", &num(v));
+            self.put("metrics.knowledge_rate", &num(v));
         }
         self.hold_lists(n);
         self.focus = 0;
@@ -114,42 +77,42 @@ impl Form {
         for (i, x) in n.metrics.incidents.iter().enumerate() {
             self.add_entry("metrics.incidents");
             let k = |p: &str| format!("metrics.incidents.{i}.{p}");
-            self.pick(&k("kind"), &code(x.kind));
-            self.set(&k("date"), &day(x.date));
-            self.set(&k("description"), &x.description);
+            self.choose(&k("kind"), &code(x.kind));
+            self.put(&k("date"), &day(x.date));
+            self.put(&k("description"), &x.description);
         }
         for (i, x) in n.honours.iter().enumerate() {
             self.add_entry("honours");
             let k = |p: &str| format!("honours.{i}.{p}");
-            self.set(&k("title"), &x.title);
-            self.pick(&k("level"), &level(x.level));
-            self.set(&k("since"), &x.since.to_string());
+            self.put(&k("title"), &x.title);
+            self.choose(&k("level"), &level(x.level));
+            self.put(&k("since"), &x.since.to_string());
         }
         for (i, x) in n.media.iter().enumerate() {
             self.add_entry("media");
             let k = |p: &str| format!("media.{i}.{p}");
-            self.set(&k("outlet"), &x.outlet);
-            self.pick(&k("level"), &level(x.level));
-            self.set(&k("date"), &day(x.date));
-            self.set(&k("title"), &x.title);
+            self.put(&k("outlet"), &x.outlet);
+            self.choose(&k("level"), &level(x.level));
+            self.put(&k("date"), &day(x.date));
+            self.put(&k("title"), &x.title);
         }
         for (i, x) in n.evidence.iter().enumerate() {
             self.add_entry("evidence");
             let k = |p: &str| format!("evidence.{i}.{p}");
-            self.set(&k("title"), &x.title);
-            self.set(&k("reference"), &x.reference);
+            self.put(&k("title"), &x.title);
+            self.put(&k("reference"), &x.reference);
         }
         for (i, x) in n.activities.iter().enumerate() {
             self.add_entry("activities");
             let k = |p: &str| format!("activities.{i}.{p}");
-            self.set(&k("date"), &day(x.date));
-            self.set(&k("summary"), &x.summary);
+            self.put(&k("date"), &day(x.date));
+            self.put(&k("summary"), &x.summary);
         }
         for (i, x) in n.supervisors.iter().enumerate() {
             self.add_entry("supervisors");
             let k = |p: &str| format!("supervisors.{i}.{p}");
-            self.set(&k("name"), &x.name);
-            self.set(&k("affiliation"), &x.affiliation);
+            self.put(&k("name"), &x.name);
+            self.put(&k("affiliation"), &x.affiliation);
         }
     }
 }

@@ -556,9 +556,10 @@ impl Form {
             .map(|(i, _)| i)
     }
 
-    /// Chooses the option `code` of the choice field `key`, if it has one.
+    /// Chooses the option `code` of the choice or search field `key`, if it
+    /// has one.
     pub fn choose(&mut self, key: &str, code: &str) {
-        if let Some(Input::Choice { options, sel }) = self
+        if let Some(Input::Choice { options, sel } | Input::Pick { options, sel, .. }) = self
             .fields
             .iter_mut()
             .find(|f| f.key == key)

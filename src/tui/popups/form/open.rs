@@ -8,7 +8,7 @@ use crate::text::display;
 use super::super::super::tr;
 use super::{Field, Form, Input, MarkState};
 
-fn text(key: &str, label: String, value: &str, long: bool) -> Field {
+pub(super) fn text(key: &str, label: String, value: &str, long: bool) -> Field {
     Field {
         key: key.into(),
         label,
@@ -29,7 +29,12 @@ fn number(key: &str, label: String, value: &str) -> Field {
     }
 }
 
-fn choice(key: &str, label: String, options: Vec<(String, String)>, sel: usize) -> Field {
+pub(super) fn choice(
+    key: &str,
+    label: String,
+    options: Vec<(String, String)>,
+    sel: usize,
+) -> Field {
     Field {
         key: key.into(),
         label,
@@ -312,7 +317,7 @@ pub(super) const LISTS: [&str; 6] = [
     "supervisors",
 ];
 
-fn date(key: &str, label: String, value: &str) -> Field {
+pub(super) fn date(key: &str, label: String, value: &str) -> Field {
     Field {
         key: key.into(),
         label,

@@ -27,20 +27,20 @@ fn file<T: serde::de::DeserializeOwned>(
 }
 
 impl Form {
-    /// Sets the text (or number) field `key` to `v`.
-    fn put(&mut self, key: &str, v: &str) {
-        if let Some(Input::Text { value, .. } | Input::Number { value }) = self
-            .fields
-            .iter_mut()
-            .find(|f| f.key == key)
-            .map(|f| &mut f.input)
+    /// Sets the text, number or date field `key` to `v`.
+    pub(super) fn put(&mut self, key: &str, v: &str) {
+        if let Some(Input::Text { value, .. } | Input::Number { value } | Input::Date { value }) =
+            self.fields
+                .iter_mut()
+                .find(|f| f.key == key)
+                .map(|f| &mut f.input)
         {
             *value = v.to_string();
         }
     }
 
     /// Sets the flag field `key` to `v`.
-    fn flag(&mut self, key: &str, v: bool) {
+    pub(super) fn flag(&mut self, key: &str, v: bool) {
         if let Some(Input::Flag(f)) = self
             .fields
             .iter_mut()
@@ -66,19 +66,19 @@ impl Form {
             }
             ActionKind::Activity => {
                 if let Some(a) = n.activities.last() {
-                    self.set("activity.date", &a.date.format("%Y-%m-%d").to_string());
-                    self.set("activity.summary", &a.summary);
+                    self.put("activity.date", &a.date.format("%Y-%m-%d").to_string());
+                    self.put("activity.summary", &a.summary);
                 }
             }
             ActionKind::Supervisor => {
                 if let Some(s) = n.supervisors.last() {
-                    self.set("supervisor.name", &s.name);
-                    self.set("supervisor.affiliation", &s.affiliation);
+                    self.put("supervisor.name", &s.name);
+                    self.put("supervisor.affiliation", &s.affiliation);
                 }
             }
             _ => {
                 if let Some(d) = n.form_filed {
-                    self.set("file_form.date", &d.format("%Y-%m-%d").to_string());
+                    self.put("file_form.date", &d.format("%Y-%m-%d").to_string());
                 }
             }
         }
