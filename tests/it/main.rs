@@ -60,6 +60,7 @@ mod sync_crash;
 mod sync_local;
 mod sync_replay;
 mod sync_transports;
+mod tmux;
 mod tui_aside;
 mod tui_chair;
 mod tui_e2e;

@@ -6,73 +6,17 @@
 //! stays), then drops it after confirming; git and `pingxuan set-aside list`
 //! agree that it is gone, and HEAD did not move. Needs tmux (CI installs it).
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{output_text, Sandbox};
+use crate::common::output_text;
 use crate::sync_world::{retime, Clone, World};
+use crate::tmux::Tmux;
 use pingxuan::model::{Action, Activity};
 use pingxuan::store::layout;
 use pingxuan::sync::aside;
 
 const W1: &str = "2017-window-001";
-
-struct Tmux<'a> {
-    sb: &'a Sandbox,
-    sock: PathBuf,
-}
-
-impl Tmux<'_> {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.sb
-            .cmd("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&self.sock)
-            .args(args)
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("run tmux (install tmux)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "px"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "px"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waited for {what:?}; the screen is:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        self.run(&["has-session", "-t", "px"]).status.success()
-    }
-}
-
-impl Drop for Tmux<'_> {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
 
 fn activity(who: &str, summary: &str) -> Action {
     Action::Activity {

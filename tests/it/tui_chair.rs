@@ -10,69 +10,23 @@
 //! write then makes (message, trailers, files), and writes nothing itself.
 //! Needs tmux (CI installs it).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::common::{output_text, Sandbox};
+use crate::common::output_text;
 use crate::init_world::{email, interview, prepare, World, BIN};
+use crate::tmux::Tmux;
 use pingxuan::act::{self, Request};
 use pingxuan::i18n::Lang;
 use pingxuan::model::{Action, Member, Notice, Rulings};
 use pingxuan::store::{layout, Store};
 
-struct Tmux<'a> {
-    sb: &'a Sandbox,
-    sock: PathBuf,
+/// The chair's walk: the menu and the confirmation of a write.
+trait ChairKeys {
+    fn menu_to(&self, label: &str);
+    fn confirm(&self, action: &str, path: &str) -> String;
 }
 
-impl Tmux<'_> {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.sb
-            .cmd("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&self.sock)
-            .args(args)
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("run tmux (install tmux)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "px"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "px"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn literal(&self, text: &str) {
-        assert!(self
-            .run(&["send-keys", "-t", "px", "-l", text])
-            .status
-            .success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waited for {what:?}; the screen is:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
+impl ChairKeys for Tmux<'_> {
     /// Opens the action menu (`a`) and moves to the item `label`.
     fn menu_to(&self, label: &str) {
         self.keys(&["a"]);
@@ -98,16 +52,6 @@ impl Tmux<'_> {
         self.keys(&["y"]);
         self.wait_for("committed:");
         files
-    }
-
-    fn alive(&self) -> bool {
-        self.run(&["has-session", "-t", "px"]).status.success()
-    }
-}
-
-impl Drop for Tmux<'_> {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
     }
 }
 

@@ -7,80 +7,13 @@
 //! accepts. Needs tmux (CI installs it).
 
 use crate::common;
+use crate::tmux::Tmux;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::Sandbox;
 use pingxuan::model::{Mark, Member, Score};
-
-struct Tmux<'a> {
-    sb: &'a Sandbox,
-    sock: PathBuf,
-}
-
-impl Tmux<'_> {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.sb
-            .cmd("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&self.sock)
-            .args(args)
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("run tmux (install tmux)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "px"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "px"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn literal(&self, text: &str) {
-        assert!(self
-            .run(&["send-keys", "-t", "px", "-l", text])
-            .status
-            .success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        self.wait_long(what, 30)
-    }
-
-    fn wait_long(&self, what: &str, secs: u64) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(secs),
-                "waited for {what:?}; the screen is:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        self.run(&["has-session", "-t", "px"]).status.success()
-    }
-}
-
-impl Drop for Tmux<'_> {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
 
 fn git(sb: &Sandbox, dir: &Path, args: &[&str]) -> String {
     sb.git_ok(dir, args).trim().to_string()

@@ -4,64 +4,11 @@
 //! open screen; the refresh key (^R) says when nothing moved. The real binary
 //! in tmux (CI installs it).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::common::{self, Sandbox};
+use crate::common;
 use crate::init_world::{window, World, BIN};
-
-struct Tmux<'a> {
-    sb: &'a Sandbox,
-    sock: PathBuf,
-}
-
-impl Tmux<'_> {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.sb
-            .cmd("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&self.sock)
-            .args(args)
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("run tmux (install tmux)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "px"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "px"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// The screen once it shows `what`, waiting at most `secs` seconds.
-    fn wait_for(&self, what: &str, secs: u64) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(secs),
-                "waited {secs} s for {what:?}; the screen is:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux<'_> {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
+use crate::tmux::Tmux;
 
 #[test]
 fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
@@ -98,10 +45,10 @@ fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
         "{}",
         common::output_text(&started)
     );
-    tmux.wait_for("窗口 w-a", 30);
+    tmux.wait_long("窗口 w-a", 30);
     // Open the record: the detail screen must stay open through the reload.
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Overview", 10);
+    tmux.wait_long("Overview", 10);
     assert!(!tmux.screen().contains("窗口 w-b"));
 
     // Another process commits: the CLI registers a second nomination.
@@ -115,7 +62,7 @@ fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
     let moved = Instant::now();
     // No key pressed: the footer says the branch moved, at the new commit,
     // and the detail screen of w-a is still the one open.
-    let screen = tmux.wait_for(&format!("the branch moved, reloaded: {}", &head[..7]), 10);
+    let screen = tmux.wait_long(&format!("the branch moved, reloaded: {}", &head[..7]), 10);
     let took = moved.elapsed();
     eprintln!("the open TUI showed the new commit {took:?} after it was made");
     assert!(
@@ -126,17 +73,17 @@ fn a_commit_by_another_process_appears_in_the_open_tui_without_a_key() {
     assert!(took < Duration::from_secs(5), "took {took:?}");
     // Back on the list, the new nomination is there.
     tmux.keys(&["Escape"]);
-    tmux.wait_for("窗口 w-b", 5);
+    tmux.wait_long("窗口 w-b", 5);
     // The refresh key when nothing moved.
     tmux.keys(&["C-r"]);
-    tmux.wait_for(&format!("up to date: {}", &head[..7]), 5);
+    tmux.wait_long(&format!("up to date: {}", &head[..7]), 5);
     // A `git reset` in another shell moves the branch back: shown too.
     let first =
         w.sb.git_ok(&w.dir, &["rev-parse", "HEAD~1"])
             .trim()
             .to_string();
     w.sb.git_ok(&w.dir, &["reset", "-q", "--hard", &first]);
-    tmux.wait_for(&format!("reloaded: {}", &first[..7]), 10);
+    tmux.wait_long(&format!("reloaded: {}", &first[..7]), 10);
     let list = tmux.screen();
     assert!(!list.contains("窗口 w-b"), "{list}");
     tmux.keys(&["q"]);

@@ -11,22 +11,25 @@
 //! accepts it, and the record files hold what was typed. Needs tmux.
 
 use crate::common;
+use crate::tmux::Tmux;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::init_world::{email, window, World, BIN};
 use pingxuan::model::*;
 
-struct Tmux<'a> {
-    w: &'a World,
-    sock: PathBuf,
+/// The personas' walk: the TUI started on the world's repository, a field
+/// filled, a clean quit.
+trait PersonaKeys<'w> {
+    fn start(w: &'w World, at: &str) -> Tmux<'w>;
+    fn field(&self, text: &str);
+    fn quit(&self);
 }
 
-impl Tmux<'_> {
-    fn start<'w>(w: &'w World, at: &str) -> Tmux<'w> {
+impl<'w> PersonaKeys<'w> for Tmux<'w> {
+    fn start(w: &'w World, at: &str) -> Tmux<'w> {
         let t = Tmux {
-            w,
+            sb: &w.sb,
             sock: w.sb.path().join("tmux.sock"),
         };
         let command = format!("{BIN} --lang en --repo {} --at {at}", w.dir.display());
@@ -49,39 +52,6 @@ impl Tmux<'_> {
         t
     }
 
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.w
-            .sb
-            .cmd("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&self.sock)
-            .args(args)
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("run tmux (install tmux)")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "px"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "px"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-        std::thread::sleep(Duration::from_millis(120));
-    }
-
-    fn literal(&self, text: &str) {
-        assert!(self
-            .run(&["send-keys", "-t", "px", "-l", text])
-            .status
-            .success());
-        std::thread::sleep(Duration::from_millis(120));
-    }
-
     /// Types `text` into the focused field and moves on (Tab).
     fn field(&self, text: &str) {
         if !text.is_empty() {
@@ -90,36 +60,15 @@ impl Tmux<'_> {
         self.keys(&["Tab"]);
     }
 
-    fn wait_for(&self, what: &str, secs: u64) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(secs),
-                "waited for {what:?}; the screen is:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
     fn quit(&self) {
         self.keys(&["Escape"]);
         self.keys(&["Escape"]);
         self.keys(&["q"]);
         let start = Instant::now();
-        while self.run(&["has-session", "-t", "px"]).status.success() {
+        while self.alive() {
             assert!(start.elapsed() < Duration::from_secs(10), "the TUI quits");
             std::thread::sleep(Duration::from_millis(100));
         }
-    }
-}
-
-impl Drop for Tmux<'_> {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
     }
 }
 
@@ -164,16 +113,16 @@ fn the_clerk_files_a_whole_nomination_an_activity_and_the_form_in_the_tui() {
     // 官橋鎮's clerk: reports the town's own units (REPORTING-UNIT).
     w.identity("gq");
     let t = Tmux::start(&w, "2017-06-21T09:00:00+08:00");
-    t.wait_for("gq", 30);
+    t.wait_long("gq", 30);
     // Nothing on the list: the menu offers registering.
     t.keys(&["a"]);
-    t.wait_for("nominate", 10);
+    t.wait_long("nominate", 10);
     t.keys(&["Enter"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     // Category: brand → window → star (a person).
     t.keys(&["Space"]);
     t.keys(&["Space"]);
-    let form = t.wait_for("2017-star-001", 5);
+    let form = t.wait_long("2017-star-001", 5);
     assert!(form.contains("2017-star-001"), "the proposed id:\n{form}");
     t.keys(&["Tab"]); // category
     t.keys(&["Tab"]); // the proposed id, kept
@@ -229,7 +178,7 @@ fn the_clerk_files_a_whole_nomination_an_activity_and_the_form_in_the_tui() {
     t.keys(&["Tab"]);
     // form_filed: left empty (filed later through its own action).
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
 
     let r = record(&w, "2017-star-001");
     let n = &r.nomination;
@@ -267,29 +216,29 @@ fn the_clerk_files_a_whole_nomination_an_activity_and_the_form_in_the_tui() {
     // The record is on the list and selected: an activity through the menu
     // (the first action offered in June).
     t.keys(&["Escape"]);
-    t.wait_for("張麗", 10);
+    t.wait_long("張麗", 10);
     t.keys(&["a"]);
-    t.wait_for("report activity", 10);
+    t.wait_long("report activity", 10);
     t.keys(&["Enter"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     t.keys(&["Tab"]); // the date: empty is today
     t.literal("召開創建動員會");
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
     t.quit();
 
     // July: the application form is filed (FORM-DEADLINE), a later day.
     let t = Tmux::start(&w, "2017-07-05T09:00:00+08:00");
-    t.wait_for("張麗", 30);
+    t.wait_long("張麗", 30);
     t.keys(&["a"]);
-    t.wait_for("file application form", 10);
+    t.wait_long("file application form", 10);
     // Activity, Supervisor, then the filed form.
     t.keys(&["Down"]);
     t.keys(&["Down"]);
     t.keys(&["Enter"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
     t.quit();
 
     let r = record(&w, "2017-star-001");
@@ -321,39 +270,39 @@ fn the_reviewer_scores_corrects_and_withdraws_in_the_tui() {
     let start = w.head();
     w.identity("r1");
     let t = Tmux::start(&w, "2017-11-20T10:00:00+08:00");
-    t.wait_for("2017-window-001", 30);
+    t.wait_long("2017-window-001", 30);
     t.keys(&["s"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     // W1..W10: a number each (Enter moves on).
     for p in ["9", "9", "8", "7", "10", "9", "11", "9", "8", "7"] {
         t.literal(p);
         t.keys(&["Enter"]);
     }
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
     let r = record(&w, "2017-window-001");
     let sheet = r.scores.get("r1").expect("my sheet");
     assert_eq!(sheet.marks.get("W1"), Some(&Mark::Points(9.0)));
 
     // Correct W1: the first digit typed replaces the 9.
     t.keys(&["s"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     t.literal("6");
-    t.wait_for("[6 ", 5);
+    t.wait_long("[6 ", 5);
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
     let r = record(&w, "2017-window-001");
     assert_eq!(r.scores["r1"].marks.get("W1"), Some(&Mark::Points(6.0)));
     assert_eq!(r.scores["r1"].marks.get("W2"), Some(&Mark::Points(9.0)));
 
     // Withdraw it: second in the menu, after Score.
     t.keys(&["a"]);
-    t.wait_for("withdraw score", 10);
+    t.wait_long("withdraw score", 10);
     t.keys(&["Down"]);
     t.keys(&["Enter"]);
-    t.wait_for("commit:", 10);
+    t.wait_long("commit:", 10);
     t.keys(&["C-s"]);
-    t.wait_for("committed:", 20);
+    t.wait_long("committed:", 20);
     t.quit();
     let r = record(&w, "2017-window-001");
     assert!(!r.scores.contains_key("r1"), "withdrawn");
