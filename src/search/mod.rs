@@ -13,6 +13,7 @@ use pinyin::ToPinyin;
 use crate::text::{is_han, strip_annotations};
 
 pub mod index;
+mod skim;
 pub use index::{Index, KeyScores};
 
 /// Which form of the text a query matched.
@@ -219,12 +220,16 @@ fn id_hit(id: &str, query: &str) -> Option<(i64, usize)> {
     None
 }
 
-/// Scores queries against keys. Each match runs on a matcher of its own:
-/// fuzzy-matcher 0.3.7 keeps its score matrix between calls and a stale one
-/// changes the next score (after `ff`, `ffa` on 「f服a服」 scores 83, fresh 71),
-/// while `use_cache(false)` panics there (a `RefCell` replaced while
-/// borrowed). A fresh matcher gives every query the same score whatever was
-/// typed before (`scores_do_not_depend_on_what_was_scored_before`).
+/// Scores queries against keys. fuzzy-matcher 0.3.7 keeps its score matrix
+/// between calls and a stale one changes the next score (after `ff`, `ffa`
+/// on 「f服a服」 scores 83, fresh 71), while `use_cache(false)` panics there
+/// (a `RefCell` replaced while borrowed). [`Searcher::score`], run per key
+/// per keystroke, computes a fresh matcher's score on buffers of its own
+/// that start every call fresh (`skim`, proptested against the crate, no
+/// allocation); [`Searcher::find`], run only for the rows on screen, runs a
+/// matcher of its own per match for the positions. Every query gets the same
+/// score whatever was typed before
+/// (`scores_do_not_depend_on_what_was_scored_before`).
 #[derive(Default)]
 pub struct Searcher {}
 
@@ -318,14 +323,14 @@ impl Searcher {
         };
         let mut best: Option<i64> = None;
         if fits(key.lower()) {
-            best = matcher().fuzzy_match(key.lower(), query).map(|s| s + 1);
+            best = skim::score(key.lower(), query).map(|s| s + 1);
         }
         if query.chars().any(is_han) {
             return best;
         }
         for s in [&key.initials, &key.full] {
             if fits(s) {
-                if let Some(score) = matcher().fuzzy_match(s, query) {
+                if let Some(score) = skim::score(s, query) {
                     best = Some(best.map_or(score, |b| b.max(score)));
                 }
             }
