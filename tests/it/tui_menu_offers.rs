@@ -268,3 +268,65 @@ fn every_offered_action_on_a_fresh_init_campaign_submits_without_refusal() {
     let (f, _) = offered_actions_pass(&full, "office", day, None);
     assert!(f.is_empty(), "{}", f.join("\n"));
 }
+
+/// Issue 18 (FREEZE before the form): the menu decides a decided record's
+/// committee actions by the record's standing, trying no filling of the form
+/// (it tried every one, up to 2 × 4096, each a full rule check), and says
+/// what the rules say; the form's fillings agree (every one is refused by
+/// FREEZE). An undecided record's reopening is refused the same way, and its
+/// committee actions are still decided by filling the form, within the bound.
+#[test]
+fn a_frozen_record_is_refused_by_its_standing_without_trying_fillings() {
+    let now = "2017-11-20T10:00:00+08:00";
+    let mut snap = sample_until(now);
+    let member = |kind: ActionKind| {
+        snap.members
+            .iter()
+            .find(|m| pingxuan::rules::roles::may_take(m, kind))
+            .map(|m| m.id.clone())
+            .expect("a member who may take it")
+    };
+    let (scorer, chair) = (member(ActionKind::Score), member(ActionKind::Decide));
+    let id = some_records(&snap).into_iter().next().expect("a record");
+    // Undecided: scoring is offered after filling the form; reopening is
+    // refused by FREEZE at once.
+    let open = app(snap.clone(), &scorer, now);
+    let (why, tried) = menu::why_not_counted(&open, ActionKind::Score, Some(&id));
+    assert_eq!(why, None, "scoring an undecided record is offered");
+    assert!((1..=2 * 4096).contains(&tried), "{tried} fillings");
+    let (why, tried) = menu::why_not_counted(
+        &app(snap.clone(), &chair, now),
+        ActionKind::Reopen,
+        Some(&id),
+    );
+    assert!(why.is_some_and(|w| w.contains("FREEZE")));
+    assert_eq!(tried, 0);
+    // Decided: scoring is refused by FREEZE, no filling tried.
+    snap.records.get_mut(&id).expect("record").decision = Some(Decision {
+        outcome: Outcome::Candidate,
+        reason: "test".into(),
+        fraud: false,
+        by: chair.clone(),
+        date: chrono::NaiveDate::from_ymd_opt(2017, 11, 19).expect("date"),
+        reopened: None,
+    });
+    let frozen = app(snap.clone(), &scorer, now);
+    let (why, tried) = menu::why_not_counted(&frozen, ActionKind::Score, Some(&id));
+    let why = why.expect("scoring a decided record is not offered");
+    assert!(why.contains("FREEZE"), "{why}");
+    assert_eq!(tried, 0, "no filling tried");
+    let item = menu::menu(&frozen, Some(id.clone()))
+        .items
+        .into_iter()
+        .find(|i| i.kind == ActionKind::Score)
+        .expect("score listed");
+    assert_eq!(item.why_not.as_deref(), Some(why.as_str()));
+    // The rules agree: every filling of the form is refused by FREEZE.
+    let me = frozen.me().expect("member").clone();
+    let f = form::Form::open(ActionKind::Score, &frozen.snap, &me, Some(&id), Lang::Zh)
+        .expect("the form opens");
+    let (filled, fillings) = f.fill_counted(&frozen.snap, &me, at(now), Lang::Zh);
+    let refused = filled.expect_err("every filling refused");
+    assert!(refused.contains("FREEZE"), "{refused}");
+    assert!(fillings >= 1);
+}

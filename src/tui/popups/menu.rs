@@ -7,8 +7,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::i18n::Lang;
-use crate::model::{ActionKind, ObjectionStatus};
-use crate::rules;
+use crate::model::{ActionKind, ObjectionStatus, Record};
+use crate::rules::{self, Refusal};
 use crate::text::{display, wrap};
 
 use super::super::app::{App, Effect, Overlay};
@@ -75,9 +75,43 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
 }
 
 pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<String> {
+    why_not_counted(app, kind, nomination).0
+}
+
+/// FREEZE as a standing of the record, before any filling (issue 18): a
+/// decided record refuses the committee's assessment, an undecided one a
+/// reopening, whatever the form holds, exactly as `rules::check_action`'s
+/// FREEZE check does for every filling.
+fn frozen_standing(kind: ActionKind, id: &str, record: &Record) -> Option<Refusal> {
+    let decided = rules::freeze::frozen_by(record);
+    match kind {
+        ActionKind::Score | ActionKind::Evaluate | ActionKind::Vote | ActionKind::Withdraw => {
+            decided.map(|d| Refusal::Frozen {
+                nomination: id.to_string(),
+                action: kind,
+                outcome: d.outcome,
+                decided: d.date,
+            })
+        }
+        ActionKind::Reopen => decided.is_none().then(|| Refusal::NotFrozen {
+            nomination: id.to_string(),
+        }),
+        _ => None,
+    }
+}
+
+/// [`why_not`], with how many fillings of the form it tried: none when the
+/// rules' standing (role, phase, FREEZE, an open objection, a tie) already
+/// refuses; the form's fillings only after every such check passed.
+pub fn why_not_counted(
+    app: &App,
+    kind: ActionKind,
+    nomination: Option<&str>,
+) -> (Option<String>, usize) {
+    let refused = |why: String| (Some(why), 0);
     let l = app.lang();
     let Some(me) = app.me() else {
-        return Some(
+        return refused(
             app.session
                 .read_only
                 .clone()
@@ -89,7 +123,7 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
             .iter()
             .map(|r| l.role(*r))
             .collect();
-        return Some(match l {
+        return refused(match l {
             Lang::Zh | Lang::ZhHans => display(&format!("需要{}身份", roles.join("或"))),
             Lang::En => format!("needs the {} role", roles.join(" or ")),
         });
@@ -105,7 +139,7 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
         } else {
             open.join(if l.zh() { "、" } else { ", " })
         };
-        return Some(match l {
+        return refused(match l {
             Lang::Zh | Lang::ZhHans => display(&l.fill(
                 "{} 當日開放的階段（{}）不允許此操作",
                 "",
@@ -122,17 +156,27 @@ pub fn why_not(app: &App, kind: ActionKind, nomination: Option<&str>) -> Option<
                 .any(|o| o.status == ObjectionStatus::Open)
         })
     {
-        return Some(app.t("沒有未處理的異議", "no open objection"));
+        return refused(app.t("沒有未處理的異議", "no open objection"));
+    }
+    if let Some(r) = nomination
+        .zip(record)
+        .and_then(|(id, r)| frozen_standing(kind, id, r))
+    {
+        let msg = r.message_in(Some(&app.snap), l.zh());
+        return refused(display(&crate::tui::say(l, &app.snap, &msg)));
     }
     // The rules on a would-be action: only refusals that no input can cure.
     // A form is offered when some filling of it (any of its choices, its
     // flags either way) is refused for nothing worse than what typing cures.
     if kind == ActionKind::TieOrder && super::form::tie_category(app).is_none() {
-        return Some(app.t("沒有並列的候選需要排序", "no tied entries to order"));
+        return refused(app.t("沒有並列的候選需要排序", "no tied entries to order"));
     }
-    let mut form = Form::open(kind, &app.snap, me, nomination, l)?;
+    let Some(mut form) = Form::open(kind, &app.snap, me, nomination, l) else {
+        return (None, 0);
+    };
     super::form::fit_to_screen(app, &mut form);
-    form.fill(&app.snap, me, app.session.now, l).err()
+    let (filled, tried) = form.fill_counted(&app.snap, me, app.session.now, l);
+    (filled.err(), tried)
 }
 
 /// Opens the action menu on `nomination` (`None`: only nominating).

@@ -402,7 +402,20 @@ impl Form {
         now: DateTime<FixedOffset>,
         lang: Lang,
     ) -> Result<Form, String> {
+        self.fill_counted(snap, me, now, lang).0
+    }
+
+    /// [`Form::fill`], with how many fillings it tried (the action menu's
+    /// cost, issue 18: at most 2 × 4096).
+    pub fn fill_counted(
+        &self,
+        snap: &Snapshot,
+        me: &Member,
+        now: DateTime<FixedOffset>,
+        lang: Lang,
+    ) -> (Result<Form, String>, usize) {
         const MAX_TRIES: usize = 4096;
+        let mut tried = 0;
         let mut base = self.clone();
         for f in &mut base.fields {
             match &mut f.input {
@@ -439,6 +452,7 @@ impl Form {
         let flag_values: &[bool] = if has_flags { &[false, true] } else { &[false] };
         for flags in flag_values {
             for k in 0..combos {
+                tried += 1;
                 let mut form = base.clone();
                 let mut rest = k;
                 for (i, n) in &radix {
@@ -461,7 +475,7 @@ impl Form {
                     continue;
                 };
                 match rules::check_action(snap, me, &action, day) {
-                    Ok(()) => return Ok(form),
+                    Ok(()) => return (Ok(form), tried),
                     Err(refusals) => {
                         let reasons: Vec<String> = refusals
                             .iter()
@@ -483,11 +497,12 @@ impl Form {
                 }
             }
         }
-        match (curable, hard) {
+        let result = match (curable, hard) {
             (Some(f), _) => Ok(f),
             (None, Some(why)) => Err(why),
             (None, None) => Ok(base),
-        }
+        };
+        (result, tried)
     }
 
     /// The action of a filling, mended one field at a time: a day it needs
