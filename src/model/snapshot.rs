@@ -102,6 +102,9 @@ pub struct TreeIndex {
     pub shards: BTreeMap<String, String>,
     /// Nomination id to (record folder, subtree id).
     pub records: BTreeMap<String, (String, String)>,
+    /// Remembered ranking facts of the records, each under a key hashed from
+    /// the record's content and the campaign-wide files (issue 18, P2).
+    pub memo: crate::rules::memo::Memo,
 }
 
 impl Snapshot {

@@ -25,7 +25,7 @@ use super::text::{num, pick};
 pub const NOMINATION_SOURCE: &str = "nomination.ron metrics";
 
 /// The result of one gate, with everything needed to explain it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct GateResult {
     /// The rule id, e.g. `GATE-WINDOW-KNOW`.
     pub id: String,

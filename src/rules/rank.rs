@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::model::{Outcome, Snapshot};
 
-use super::eligibility::{assess, Ineligible};
+use super::eligibility::Ineligible;
+use super::memo;
 use super::notice::{category_notice, NoticeState};
 use super::refusal::{RefKind, Refusal};
 
@@ -122,12 +123,15 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
                 .is_some_and(|c| c.id == cat.id)
         })
         .collect();
+    // The facts are remembered per record under a key of its content and the
+    // campaign-wide files (`memo`): a warm open assesses nothing.
+    let world = memo::world_key(snapshot);
     let assessed: Vec<_> = {
         use rayon::prelude::*;
         in_cat
             .par_iter()
             .with_min_len(64)
-            .map(|(id, record)| (*id, *record, assess(snapshot, record)))
+            .map(|(id, record)| (*id, *record, memo::facts(snapshot, world, id, record)))
             .collect()
     };
     for (id, record, a) in assessed {
@@ -141,26 +145,26 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
                 id: id.clone(),
                 nominee: n.nominee.name.clone(),
                 unit: n.unit.clone(),
-                final_score: a.aggregate.final_score,
+                final_score: a.final_score,
                 decision,
-                reasons: a.ineligible,
+                reasons: a.ineligible.clone(),
             });
             continue;
         }
-        let fin = a.aggregate.final_score;
+        let fin = a.final_score;
         entries.push(RankedEntry {
             position: 0,
             id: id.clone(),
             nominee: n.nominee.name.clone(),
             unit: n.unit.clone(),
             final_score: fin,
-            priority: a.gates.priority.flag,
+            priority: a.priority,
             tie_order: tie_order.and_then(|o| o.iter().position(|x| x == id)),
             tied_with: Vec::new(),
             above_min: fin.is_some_and(|f| f >= cat.min_score - 1e-9),
             selected: false,
             decision,
-            disagreement: a.aggregate.disagreement,
+            disagreement: a.disagreement,
         });
     }
     entries.sort_by(|a, b| {

@@ -15,9 +15,11 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Problem, Record, TopIds};
+use crate::rules::memo::Facts;
 
-/// `\x02`: `Decision` gained `reopened` (FREEZE); older caches are stale.
-const MAGIC: &[u8; 8] = b"PXCACHE\x02";
+/// `\x02`: `Decision` gained `reopened` (FREEZE); `\x03`: entries keep their
+/// ranking facts (issue 18, P2); older caches are stale.
+const MAGIC: &[u8; 8] = b"PXCACHE\x03";
 /// Records per independently decoded chunk, so a warm open decodes in parallel.
 const CHUNK: usize = 256;
 
@@ -30,6 +32,21 @@ pub struct Entry {
     pub tree: String,
     pub record: Option<Record>,
     pub problems: Vec<Problem>,
+    /// The record's ranking facts and the key they were assessed under
+    /// (`rules::memo`; checked again when used); `None` when not assessed.
+    pub facts: Option<(u128, Option<Facts>)>,
+}
+
+/// An [`Entry`] borrowed from a loaded snapshot, written exactly as the entry
+/// would be (postcard writes `&str` as `String`, `Option<&T>` as `Option<T>`).
+#[derive(Serialize)]
+pub struct EntryRef<'a> {
+    pub id: &'a str,
+    pub dir: &'a str,
+    pub tree: &'a str,
+    pub record: Option<&'a Record>,
+    pub problems: &'a [Problem],
+    pub facts: Option<(u128, Option<&'a Facts>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -88,7 +105,7 @@ pub fn read(file: &Path, top: &TopIds) -> Option<HashMap<String, Entry>> {
 
 /// Writes the cache atomically (temp file and rename); failures are ignored:
 /// a missing cache only costs time.
-pub fn write(file: &Path, top: &TopIds, entries: &[Entry]) {
+pub fn write(file: &Path, top: &TopIds, entries: &[EntryRef]) {
     let chunks: Option<Vec<Vec<u8>>> = entries
         .par_chunks(CHUNK)
         .map(|c| postcard::to_stdvec(c).ok())

@@ -332,6 +332,7 @@ fn load_entry(repo: Option<&Repository>, cx: &Context, d: &RecordDir) -> Entry {
         tree: d.tree.to_string(),
         record,
         problems,
+        facts: None,
     }
 }
 
@@ -436,25 +437,37 @@ pub(super) fn load_tree(
         *e = fresh.next();
     }
     let entries: Vec<Entry> = entries.into_iter().flatten().collect();
-    if let Some(file) = cache_file {
-        if changed || !file.exists() {
-            cache::write(file, &top, &entries);
-        }
-    }
+    let write_to = cache_file.filter(|f| changed || !f.exists());
+    // What the cache keeps of each entry beside its record and facts.
+    let mut kept: Vec<(String, String, String, Vec<Problem>)> = Vec::new();
+    let mut remembered = Vec::new();
     let mut records = BTreeMap::new();
     let mut index = TreeIndex {
         top,
         shards,
         records: BTreeMap::new(),
+        memo: Default::default(),
     };
     for e in entries {
+        if write_to.is_some() {
+            kept.push((
+                e.id.clone(),
+                e.dir.clone(),
+                e.tree.clone(),
+                e.problems.clone(),
+            ));
+        }
         problems.extend(e.problems);
         index.records.insert(e.id.clone(), (e.dir, e.tree));
+        if let Some((key, facts)) = e.facts {
+            remembered.push((e.id.clone(), (key, facts.map(std::sync::Arc::new))));
+        }
         if let Some(r) = e.record {
             records.insert(e.id, r);
         }
     }
-    Ok(Snapshot {
+    index.memo.extend(remembered);
+    let snapshot = Snapshot {
         commit,
         campaign,
         members,
@@ -463,7 +476,28 @@ pub(super) fn load_tree(
         records,
         problems,
         index,
-    })
+    };
+    if let Some(file) = write_to {
+        // Assess what the cache does not hold yet, so the next open ranks
+        // without assessing (the facts' keys are checked again when used).
+        crate::rules::memo::fill(&snapshot);
+        let memo = &snapshot.index.memo;
+        let facts: Vec<_> = kept.iter().map(|(id, ..)| memo.get(id)).collect();
+        let refs: Vec<cache::EntryRef> = kept
+            .iter()
+            .zip(&facts)
+            .map(|((id, dir, tree, problems), f)| cache::EntryRef {
+                id,
+                dir,
+                tree,
+                record: snapshot.records.get(id),
+                problems,
+                facts: f.as_ref().map(|(k, f)| (*k, f.as_deref())),
+            })
+            .collect();
+        cache::write(file, &snapshot.index.top, &refs);
+    }
+    Ok(snapshot)
 }
 
 /// Brings `snapshot` up to `tree`: only shards whose tree id changed are read,

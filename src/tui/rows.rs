@@ -84,9 +84,10 @@ impl Row {
 /// One row per record, in the records' order.
 pub fn build(snap: &Snapshot, me: Option<&str>, lang: Lang) -> Vec<Row> {
     let me = me.and_then(|m| snap.member(m));
+    let world = rules::memo::world_key(snap);
     snap.records
         .iter()
-        .map(|(id, record)| row(snap, me, lang, id, record))
+        .map(|(id, record)| row(snap, world, me, lang, id, record))
         .collect()
 }
 
@@ -116,11 +117,12 @@ pub fn rebuild(
     let mut kept: std::collections::HashMap<String, Row> =
         rows.into_iter().map(|r| (r.id.clone(), r)).collect();
     let me = me.and_then(|m| new.member(m));
+    let world = rules::memo::world_key(new);
     new.records
         .iter()
         .map(|(id, record)| match kept.remove(id) {
             Some(r) if unchanged(old, new, id) => r,
-            _ => row(new, me, lang, id, record),
+            _ => row(new, world, me, lang, id, record),
         })
         .collect()
 }
@@ -134,13 +136,21 @@ fn unchanged(old: &Snapshot, new: &Snapshot, id: &str) -> bool {
     }
 }
 
-fn row(snap: &Snapshot, me: Option<&Member>, lang: Lang, id: &str, record: &Record) -> Row {
+fn row(
+    snap: &Snapshot,
+    world: Option<u128>,
+    me: Option<&Member>,
+    lang: Lang,
+    id: &str,
+    record: &Record,
+) -> Row {
     let n = &record.nomination;
     let cat = snap.campaign.category(&n.category);
-    let a = rules::assess(snap, record);
+    // The assessment's facts, remembered under the record's content (issue 18).
+    let a = rules::memo::facts(snap, world, id, record);
     let status = match (&record.decision, &a) {
         (Some(d), _) => RowStatus::Decided(d.outcome),
-        (None, Some(a)) if a.aggregate.final_score.is_none() => RowStatus::NoScore,
+        (None, Some(a)) if a.final_score.is_none() => RowStatus::NoScore,
         (None, Some(a)) if a.ineligible.is_empty() => RowStatus::Eligible,
         _ => RowStatus::Ineligible,
     };
@@ -185,14 +195,12 @@ fn row(snap: &Snapshot, me: Option<&Member>, lang: Lang, id: &str, record: &Reco
         status,
         mine,
         my_total,
-        score: a.as_ref().and_then(|a| a.aggregate.final_score),
-        gate_failed: a
-            .as_ref()
-            .is_some_and(|a| a.gates.gates.iter().any(|g| !g.passed)),
-        veto: a.as_ref().is_some_and(|a| !a.gates.vetoes.is_empty()),
+        score: a.as_ref().and_then(|a| a.final_score),
+        gate_failed: a.as_ref().is_some_and(|a| a.gate_failed),
+        veto: a.as_ref().is_some_and(|a| a.veto),
         open_objections: rules::notice::open_objections(record).len(),
         objections: record.objections.len(),
-        disagreement: a.as_ref().is_some_and(|a| a.aggregate.disagreement),
+        disagreement: a.as_ref().is_some_and(|a| a.disagreement),
         keys,
     }
 }

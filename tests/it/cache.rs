@@ -42,6 +42,73 @@ fn warm_open_equals_cold_open() {
     check_equal(&store, "warm open");
 }
 
+/// P2: every category's ranking from a warm open (the facts read from the
+/// cache, nothing assessed) equals the ranking of a cold load; so does the
+/// ranking of a record edited in memory afterwards (its key changed).
+fn check_rankings(store: &Store, day: chrono::NaiveDate, what: &str) {
+    let head = store.head().unwrap().unwrap();
+    let cold = store.snapshot_cold(head).unwrap();
+    assert!(
+        cold.index.memo.is_empty(),
+        "{what}: a cold load remembers nothing"
+    );
+    let want = pingxuan::rules::rank_all(&cold, day);
+    store.snapshot_at(head).unwrap(); // the cache written, with facts
+    let warm = store.snapshot_at(head).unwrap();
+    assert_eq!(
+        warm.index.memo.len(),
+        warm.records.len(),
+        "{what}: the warm open read every record's facts from the cache"
+    );
+    assert_eq!(pingxuan::rules::rank_all(&warm, day), want, "{what}: warm");
+    assert!(!want.is_empty());
+    // Edited in memory (no commit): the remembered facts no longer fit.
+    let mut edited = warm.clone();
+    for r in edited.records.values_mut() {
+        r.opinions.clear();
+        r.decision = None;
+    }
+    let mut fresh = edited.clone();
+    fresh.index.memo = Default::default();
+    let got = pingxuan::rules::rank_all(&edited, day);
+    assert_eq!(
+        got,
+        pingxuan::rules::rank_all(&fresh, day),
+        "{what}: edited"
+    );
+    assert_ne!(got, want, "{what}: the edit changes the ranking");
+    // And a campaign edited in memory.
+    let mut stricter = warm.clone();
+    for c in &mut stricter.campaign.categories {
+        c.min_score = 1000.0;
+    }
+    let mut fresh = stricter.clone();
+    fresh.index.memo = Default::default();
+    assert_eq!(
+        pingxuan::rules::rank_all(&stricter, day),
+        pingxuan::rules::rank_all(&fresh, day),
+        "{what}: stricter campaign"
+    );
+}
+
+#[test]
+fn warm_ranking_equals_cold_ranking_on_a_generated_campaign() {
+    let (_d, store) = generated(90, 3);
+    let day = chrono::NaiveDate::from_ymd_opt(2017, 12, 20).unwrap();
+    check_rankings(&store, day, "generated");
+}
+
+#[test]
+fn warm_ranking_equals_cold_ranking_on_the_demo() {
+    let demo = crate::common::demo::copy(None);
+    let store = Store::open(&demo.dir).unwrap();
+    for day in [(11, 20), (12, 12)] {
+        let day = chrono::NaiveDate::from_ymd_opt(2017, day.0, day.1).unwrap();
+        let _ = cache::remove(&store.git_dir());
+        check_rankings(&store, day, &format!("demo on {day}"));
+    }
+}
+
 #[test]
 fn corrupt_truncated_deleted_or_garbage_cache_changes_nothing() {
     let (_d, store) = generated(60, 2);
@@ -67,7 +134,7 @@ fn corrupt_truncated_deleted_or_garbage_cache_changes_nothing() {
     check_equal(&store, "deleted");
 
     // Garbage with a valid magic.
-    let mut junk = b"PXCACHE\x02".to_vec();
+    let mut junk = b"PXCACHE\x03".to_vec();
     junk.extend(std::iter::repeat_n(0xffu8, 4096));
     std::fs::write(&file, &junk).unwrap();
     check_equal(&store, "garbage");

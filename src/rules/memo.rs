@@ -1,0 +1,382 @@
+//! What ranking needs of one record's assessment, remembered (issue 18, P2).
+//!
+//! A record's assessment (scope, gates, vetoes, opinions, decision, objections,
+//! aggregate: see [`assess`]) reads only that record and the campaign-wide
+//! files — campaign.ron, members.ron, units.ron (and, to be safe, rulings.ron).
+//! Its ranking facts are therefore remembered under a 128-bit key hashed from
+//! exactly those inputs: the record's content and the campaign-wide files, as
+//! they are in memory when the facts are looked up. A record or a campaign file
+//! changed in any way — by a commit, a reload, or code editing the snapshot in
+//! memory — gives another key, and the facts are assessed anew; a stale entry
+//! can never be used. The snapshot cache (`store::cache`) keeps the facts with
+//! each record, so a warm open ranks without assessing anything.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use crate::model::{NomineeKind, Record, Snapshot, UnitKind};
+
+use super::eligibility::{assess, Ineligible};
+use super::gates::GateResult;
+use super::scope::ScopeProblem;
+
+/// What [`super::rank`] reads of an [`super::eligibility::Assessment`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The category's id.
+    pub category: String,
+    pub final_score: Option<f64>,
+    /// PRIORITY-BRAND.
+    pub priority: bool,
+    pub disagreement: bool,
+    #[serde(with = "ineligible_list")]
+    pub ineligible: Vec<Ineligible>,
+    /// A gate not passed (the list's mark).
+    pub gate_failed: bool,
+    /// A department vetoed (GATE-VETO).
+    pub veto: bool,
+}
+
+impl Facts {
+    fn of(snapshot: &Snapshot, record: &Record) -> Option<Facts> {
+        let a = assess(snapshot, record)?;
+        Some(Facts {
+            category: a.category,
+            final_score: a.aggregate.final_score,
+            priority: a.gates.priority.flag,
+            disagreement: a.aggregate.disagreement,
+            gate_failed: a.gates.gates.iter().any(|g| !g.passed),
+            veto: !a.gates.vetoes.is_empty(),
+            ineligible: a.ineligible,
+        })
+    }
+}
+
+/// A remembered assessment: its key and its facts (`None`: unknown category).
+pub type Remembered = (u128, Option<Arc<Facts>>);
+
+/// Facts by nomination id, shared by clones of a snapshot (a key says whether
+/// an entry still fits, so sharing is safe).
+#[derive(Clone, Default)]
+pub struct Memo(Arc<RwLock<HashMap<String, Remembered>>>);
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Memo({} entries)", self.len())
+    }
+}
+
+/// A memo never makes two snapshots differ.
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl Eq for Memo {}
+
+impl Memo {
+    pub fn len(&self) -> usize {
+        self.0.read().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entry of `id`, whatever its key.
+    pub fn get(&self, id: &str) -> Option<Remembered> {
+        self.0.read().ok()?.get(id).cloned()
+    }
+
+    pub fn insert(&self, id: String, entry: Remembered) {
+        if let Ok(mut m) = self.0.write() {
+            m.insert(id, entry);
+        }
+    }
+
+    /// Takes many entries at once (a snapshot being loaded).
+    pub fn extend(&self, entries: impl IntoIterator<Item = (String, Remembered)>) {
+        if let Ok(mut m) = self.0.write() {
+            m.extend(entries);
+        }
+    }
+}
+
+/// A postcard "flavor" that hashes what would be written: postcard's encoding
+/// is unambiguous for a given type, so equal hashes mean equal values (up to
+/// a 2^-128 chance).
+struct HashFlavor {
+    hasher: SipHasher13,
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl HashFlavor {
+    fn new(seed: u128) -> HashFlavor {
+        // (truncation intended: the two halves of the seed are the two keys)
+        #[allow(clippy::cast_possible_truncation)]
+        let (k0, k1) = (seed as u64, (seed >> 64) as u64);
+        HashFlavor {
+            hasher: SipHasher13::new_with_keys(k0, k1),
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    fn flush(&mut self) {
+        self.hasher.write(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl postcard::ser_flavors::Flavor for HashFlavor {
+    type Output = u128;
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        if self.len == self.buf.len() {
+            self.flush();
+        }
+        self.buf[self.len] = data;
+        self.len += 1;
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        if data.len() > self.buf.len() - self.len {
+            self.flush();
+            self.hasher.write(data);
+        } else {
+            self.buf[self.len..self.len + data.len()].copy_from_slice(data);
+            self.len += data.len();
+        }
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<u128> {
+        self.flush();
+        Ok(self.hasher.finish128().as_u128())
+    }
+}
+
+/// The 128-bit hash of `value` as postcard encodes it, seeded with `seed`.
+fn hash<T: Serialize + ?Sized>(seed: u128, value: &T) -> Option<u128> {
+    postcard::serialize_with_flavor(value, HashFlavor::new(seed)).ok()
+}
+
+/// The key of the campaign-wide inputs of every assessment.
+pub fn world_key(snapshot: &Snapshot) -> Option<u128> {
+    hash(
+        0x7069_6e67_7875_616e,
+        &(
+            &snapshot.campaign,
+            &snapshot.members,
+            &snapshot.units,
+            &snapshot.rulings,
+        ),
+    )
+}
+
+/// The key of `record`'s assessment in the world `world`.
+pub fn record_key(world: u128, record: &Record) -> Option<u128> {
+    hash(world, record)
+}
+
+/// The ranking facts of record `id`: remembered when its key still fits,
+/// else assessed and remembered. `None` when its category is unknown.
+pub fn facts(
+    snapshot: &Snapshot,
+    world: Option<u128>,
+    id: &str,
+    record: &Record,
+) -> Option<Arc<Facts>> {
+    let Some(key) = world.and_then(|w| record_key(w, record)) else {
+        return Facts::of(snapshot, record).map(Arc::new);
+    };
+    let memo = &snapshot.index.memo;
+    if let Some((k, f)) = memo.get(id) {
+        if k == key {
+            return f;
+        }
+    }
+    let f = Facts::of(snapshot, record).map(Arc::new);
+    memo.insert(id.to_string(), (key, f.clone()));
+    f
+}
+
+/// Assesses every record of `snapshot` whose facts are not remembered under
+/// its current key (in parallel), so that the snapshot cache can keep them.
+pub fn fill(snapshot: &Snapshot) {
+    use rayon::prelude::*;
+    let Some(world) = world_key(snapshot) else {
+        return;
+    };
+    let records: Vec<(&String, &Record)> = snapshot.records.iter().collect();
+    records.par_iter().with_min_len(32).for_each(|(id, r)| {
+        facts(snapshot, Some(world), id, r);
+    });
+}
+
+/// `Vec<Ineligible>` in a form postcard reads back: the enums are written
+/// with an internal tag for JSON, which a non-self-describing format cannot
+/// read; here they are written as plain variants ([`IneligibleDef`]).
+mod ineligible_list {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Ineligible, IneligibleDef};
+
+    #[derive(Serialize)]
+    struct Out<'a>(#[serde(with = "IneligibleDef")] &'a Ineligible);
+
+    #[derive(Deserialize)]
+    struct In(#[serde(with = "IneligibleDef")] Ineligible);
+
+    pub fn serialize<S: Serializer>(list: &[Ineligible], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(Out))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ineligible>, D::Error> {
+        Ok(Vec::<In>::deserialize(d)?
+            .into_iter()
+            .map(|In(x)| x)
+            .collect())
+    }
+}
+
+/// [`Ineligible`] without its JSON tag (serde's remote derive: a variant
+/// added there and not here does not compile).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Ineligible")]
+enum IneligibleDef {
+    OutOfScope {
+        rule: String,
+        #[serde(with = "ScopeProblemDef")]
+        problem: ScopeProblem,
+    },
+    UnknownCategory {
+        category: String,
+    },
+    GateFailed {
+        gate: GateResult,
+    },
+    Vetoed {
+        department: String,
+        reason: String,
+    },
+    OpinionsMissing {
+        departments: Vec<String>,
+    },
+    Disqualified {
+        reason: String,
+        fraud: bool,
+    },
+    Rejected {
+        reason: String,
+    },
+    ObjectionUpheld {
+        objection: String,
+        reason: String,
+    },
+    NoScore,
+}
+
+/// [`ScopeProblem`] without its JSON tag.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "ScopeProblem")]
+enum ScopeProblemDef {
+    NomineeKind {
+        expected: NomineeKind,
+        found: NomineeKind,
+    },
+    UnitKind {
+        allowed: Vec<UnitKind>,
+        found: UnitKind,
+    },
+    BrandMissing,
+    NotFrontLine,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::*;
+
+    /// P2: facts round-trip through postcard (the snapshot cache's format),
+    /// every kind of reason included.
+    #[test]
+    fn facts_round_trip_through_postcard() {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        let r = s.record("w").unwrap();
+        let a = assess(&s, r).unwrap();
+        let gate = a.gates.gates[0].clone();
+        let f = Facts {
+            category: "window".into(),
+            final_score: Some(81.25),
+            priority: true,
+            disagreement: false,
+            ineligible: vec![
+                Ineligible::OutOfScope {
+                    rule: "SCOPE-WINDOW".into(),
+                    problem: ScopeProblem::UnitKind {
+                        allowed: vec![UnitKind::Street],
+                        found: UnitKind::Town,
+                    },
+                },
+                Ineligible::GateFailed { gate },
+                Ineligible::OpinionsMissing {
+                    departments: vec!["a".into()],
+                },
+                Ineligible::NoScore,
+            ],
+            gate_failed: true,
+            veto: false,
+        };
+        let bytes = postcard::to_stdvec(&f).unwrap();
+        assert_eq!(postcard::from_bytes::<Facts>(&bytes).unwrap(), f);
+    }
+
+    /// P2: a record edited in memory (not through the store) gets a new key,
+    /// so its remembered facts are not used; so does a campaign change.
+    #[test]
+    fn an_edited_record_or_campaign_is_assessed_anew() {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        let world = world_key(&s);
+        let before = facts(&s, world, "w", s.record("w").unwrap()).unwrap();
+        assert!(before.ineligible.is_empty(), "{before:?}");
+        assert_eq!(s.index.memo.len(), 1);
+        let mut edited = s.clone();
+        edited.records.get_mut("w").unwrap().opinions.clear();
+        let after = facts(
+            &edited,
+            world_key(&edited),
+            "w",
+            edited.record("w").unwrap(),
+        )
+        .unwrap();
+        assert!(!after.ineligible.is_empty(), "opinions missing now");
+        // The memo is shared with the clone; the original still gets its own.
+        let again = facts(&s, world, "w", s.record("w").unwrap()).unwrap();
+        assert_eq!(again, before);
+        let mut stricter = s.clone();
+        for c in &mut stricter.campaign.categories {
+            c.min_score += 1.0;
+        }
+        assert_ne!(world_key(&stricter), world);
+        let mut no_members = s.clone();
+        no_members.members.clear();
+        let f = facts(
+            &no_members,
+            world_key(&no_members),
+            "w",
+            no_members.record("w").unwrap(),
+        )
+        .unwrap();
+        assert_ne!(f.final_score, before.final_score, "no reviewer counts now");
+    }
+}
