@@ -166,7 +166,7 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
         }
         let n = report.violations.len();
         let line = match cx.lang {
-            Lang::Zh | Lang::ZhHans => format!("審計 {} 個提交:{n} 處違規", report.commits),
+            Lang::Zh | Lang::ZhHans => format!("審計 {} 個提交：{n} 處違規", report.commits),
             Lang::En => format!("audited {} commits: {n} violations", report.commits),
         };
         if n == 0 {
@@ -197,7 +197,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                     "{}",
                     match cx.lang {
                         Lang::Zh | Lang::ZhHans =>
-                            format!("pingxuan:{} 個新提交審計通過", report.commits),
+                            format!("pingxuan：{} 個新提交審計通過", report.commits),
                         Lang::En =>
                             format!("pingxuan: {} new commits pass the audit", report.commits),
                     }
@@ -207,7 +207,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
             errln!(
                 "{}",
                 cx.lang.pick(
-                    "pingxuan:推送被拒絕,以下提交違反評選規則:",
+                    "pingxuan：推送被拒絕，以下提交違反評選規則：",
                     "pingxuan: push rejected; these commits break the campaign rules:"
                 )
             );

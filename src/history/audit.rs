@@ -387,7 +387,7 @@ impl Judge<'_> {
                     Ok(s) => Some(s),
                     Err(e) => {
                         let m = self.pick(
-                            format!("父提交無法讀取,無法核對內容:{e}"),
+                            format!("父提交無法讀取，無法核對內容：{e}"),
                             format!("the parent does not load, contents not checked: {e}"),
                         );
                         self.push(ViolationKind::Invalid, "RECORD", None, m);
@@ -399,7 +399,7 @@ impl Judge<'_> {
         match (&actor, &parent, &snapshot) {
             (None, _, _) => {
                 let m = self.pick(
-                    format!("作者 {} 不是成員,簽名密鑰也未登記", p.email),
+                    format!("作者 {} 不是成員，簽名密鑰也未登記", p.email),
                     format!(
                         "the author {} is no member and no registered key signed it",
                         p.email
@@ -444,7 +444,7 @@ impl Judge<'_> {
     fn chain(&mut self, p: &Pending, genesis: Option<Oid>) {
         if p.parents > 1 {
             let m = self.pick(
-                format!("合并提交({} 個父提交):評選分支只能是一條鏈,每個提交一項操作", p.parents),
+                format!("合并提交（{} 個父提交）：評選分支只能是一條鏈，每個提交一項操作", p.parents),
                 format!(
                     "a merge commit ({} parents): the campaign branch is one chain of single actions",
                     p.parents
@@ -455,7 +455,7 @@ impl Judge<'_> {
         if p.parents == 0 && genesis.is_some_and(|g| g != p.oid) {
             let g = genesis.map(|g| g.to_string()).unwrap_or_default();
             let m = self.pick(
-                format!("另一個根提交:本評選的起點是 {}", &g[..g.len().min(12)]),
+                format!("另一個根提交：本評選的起點是 {}", &g[..g.len().min(12)]),
                 format!(
                     "a second root commit: the campaign's genesis is {}",
                     &g[..g.len().min(12)]
@@ -479,7 +479,7 @@ impl Judge<'_> {
         }
         let m = match named {
             Some(other) => self.pick(
-                format!("提交者是 {other}({email}),操作者卻是 {actor}"),
+                format!("提交者是 {other}（{email}），操作者卻是 {actor}"),
                 format!("committed by {other} ({email}) for {actor}"),
             ),
             None => self.pick(
@@ -498,7 +498,7 @@ impl Judge<'_> {
             if p.committed < parent {
                 let m = self.pick(
                     format!(
-                        "提交時間 {} 早于父提交的 {}:時間只能向前",
+                        "提交時間 {} 早于父提交的 {}：時間只能向前",
                         fmt(&p.committed),
                         fmt(&parent)
                     ),
@@ -529,7 +529,7 @@ impl Judge<'_> {
             let hours = max_offline.num_hours();
             let m = self.pick(
                 format!(
-                    "操作時間 {} 比提交時間 {} 早了超過 {hours} 小時(max_offline)",
+                    "操作時間 {} 比提交時間 {} 早了超過 {hours} 小時（max_offline）",
                     fmt(&p.when),
                     fmt(&p.committed)
                 ),
@@ -553,7 +553,7 @@ impl Judge<'_> {
                 (
                     ViolationKind::SignerNotAuthor,
                     self.pick(
-                        format!("由 {member} 的密鑰簽名,作者卻是 {email}"),
+                        format!("由 {member} 的密鑰簽名，作者卻是 {email}"),
                         format!("signed with {member}'s key but authored as {email}"),
                     ),
                 )
@@ -662,7 +662,7 @@ impl Judge<'_> {
             .count();
         if campaign_files > 1 {
             let m = self.pick(
-                format!("一個提交改動了 {campaign_files} 個評選文件;每項操作只改一個文件,各自成一個提交"),
+                format!("一個提交改動了 {campaign_files} 個評選文件；每項操作只改一個文件，各自成一個提交"),
                 format!("changes {campaign_files} campaign files in one commit; each action changes one file in a commit of its own"),
             );
             self.push(ViolationKind::NotAnAction, "EVERY-CHANGE", None, m);
@@ -678,7 +678,7 @@ impl Judge<'_> {
                 FileKind::Other => {
                     if !chair {
                         let m = self.pick(
-                            format!("{path} 不屬于評選數據,只有主任可以改動"),
+                            format!("{path} 不屬于評選數據，只有主任可以改動"),
                             format!("{path} is not a campaign file; only the chair may change it"),
                         );
                         self.push(ViolationKind::OutsideRole, "ROLES", Some(path), m);
@@ -687,7 +687,7 @@ impl Judge<'_> {
                 FileKind::Campaign | FileKind::Members | FileKind::Units | FileKind::Rulings => {
                     if !chair {
                         let m = self.pick(
-                            format!("{path} 只能由評委會主任修改,{actor_id} 不是主任"),
+                            format!("{path} 只能由評委會主任修改，{actor_id} 不是主任"),
                             format!("{path} may be changed by the chair only; {actor_id} is not the chair"),
                         );
                         self.push(ViolationKind::ChairOnly, "ROLES", Some(path), m);
@@ -730,7 +730,7 @@ impl Judge<'_> {
             (_, Err(why)) => {
                 if classify(path) != FileKind::Other {
                     let m = self.pick(
-                        format!("{path} 無法讀取:{why}"),
+                        format!("{path} 無法讀取：{why}"),
                         format!("{path} cannot be read: {why}"),
                     );
                     self.push(ViolationKind::Unreadable, "EVERY-CHANGE", Some(path), m);
@@ -802,11 +802,11 @@ impl Judge<'_> {
                     .iter()
                     .map(|c| c.path.clone())
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(self.lang.pick("、", ", ")),
             };
             let verb = self.lang.action(action.kind());
             let m = self.pick(
-                format!("此改動不是一項「{verb}」操作會寫的內容(應為:{detail})"),
+                format!("此改動不是一項「{verb}」操作會寫的內容（應為：{detail}）"),
                 format!(
                     "the change is not what a `{verb}` action writes (it would write: {detail})"
                 ),
@@ -897,7 +897,7 @@ impl Judge<'_> {
         };
         if let Some(named) = mismatch {
             let m = self.pick(
-                format!("{path} 的內容寫的是 {named},與路徑不符"),
+                format!("{path} 的內容寫的是 {named}，與路徑不符"),
                 format!("{path} holds {named}'s entry under another name"),
             );
             self.push(ViolationKind::Invalid, "RECORD", Some(path), m);

@@ -395,7 +395,7 @@ fn diff_typed<T: serde::de::DeserializeOwned + Serialize + Clone + Sized>(
             format!(
                 "{field}: {}",
                 lang.pick(
-                    "文件無法解析(pingxuan validate 查看)",
+                    "文件無法解析（pingxuan validate 查看）",
                     "file does not parse (see pingxuan validate)"
                 )
             ),
@@ -801,7 +801,7 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
                             m.name, k.valid_from
                         ),
                         Lang::Zh | Lang::ZhHans => {
-                            format!("{} 新增密鑰 {shown},{} 起生效", m.name, k.valid_from)
+                            format!("{} 新增密鑰 {shown}，{} 起生效", m.name, k.valid_from)
                         }
                     };
                     o.push(
