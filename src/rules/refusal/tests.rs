@@ -428,6 +428,14 @@ fn the_reasons_inside_refusals_use_full_width_punctuation() {
         },
     ];
     let mut texts: Vec<String> = reasons.iter().map(|r| r.message(None, true)).collect();
+    // the evaluation a gate's value came from, by its date, without its
+    // file stem or its author's id
+    assert!(texts[0].contains("2017年10月2日測評"), "{}", texts[0]);
+    assert!(
+        !texts[0].contains("r2") && !texts[0].contains("20171002"),
+        "{}",
+        texts[0]
+    );
     texts.extend(
         [
             Need::ApplicationForm,
