@@ -161,8 +161,11 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
     if a.json {
         out::json(&report)?;
     } else {
+        // members by the names the campaign gives them now (ids in --json)
+        let snap = store.snapshot().ok();
+        let name = |id: &str| cx.lang.member_in(snap.as_ref(), id);
         for v in &report.violations {
-            outln!("{v}");
+            outln!("{}", v.line(cx.lang, &name));
         }
         let n = report.violations.len();
         let line = match cx.lang {
