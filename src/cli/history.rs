@@ -12,7 +12,7 @@ use super::Context;
 use crate::act::verifier;
 use crate::history::{self, AuditOptions, Entry, LogOptions};
 use crate::i18n::Lang;
-use crate::model::{Action, PublicKey};
+use crate::model::{Action, ActionKind, PublicKey};
 use crate::sign::verify::{abbreviate, check_key_syntax, is_ssh_key, same_key};
 use crate::text::sanitize;
 
@@ -119,6 +119,9 @@ pub fn log(cx: &Context, a: LogArgs) -> Result<i32> {
 
 fn print_entry(lang: Lang, e: &Entry) {
     let who = match (&e.actor_name, &e.actor) {
+        // a Chinese line names the member and the action in Chinese (the
+        // ids and trailer names are in --json)
+        (Some(n), Some(_)) if lang.zh() => n.clone(),
         (Some(n), Some(id)) => format!("{n} ({id})"),
         (None, Some(id)) => id.clone(),
         _ => format!("<{}>", e.email),
@@ -135,7 +138,10 @@ fn print_entry(lang: Lang, e: &Entry) {
         sanitize(&who),
         e.action
             .as_deref()
-            .map(sanitize)
+            .map(|a| match ActionKind::parse(a) {
+                Some(k) if lang.zh() => lang.action(k).to_string(),
+                _ => sanitize(a),
+            })
             .unwrap_or_else(|| "-".into()),
         e.signature.badge(),
         e.summary

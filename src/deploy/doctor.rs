@@ -336,7 +336,11 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
     match snapshot.member_by_email(&email) {
         Some(m) => {
             let roles: Vec<&str> = m.roles.iter().map(|r| out.lang.role(*r)).collect();
-            let found = format!("{email} → {} ({}) [{}]", m.name, m.id, roles.join(", "));
+            let found = match out.lang {
+                // a Chinese line names the member, not their id
+                Lang::Zh | Lang::ZhHans => format!("{email} → {}（{}）", m.name, roles.join("、")),
+                Lang::En => format!("{email} → {} ({}) [{}]", m.name, m.id, roles.join(", ")),
+            };
             out.push("identity", Level::Ok, found, None);
             Some(m.clone())
         }
@@ -431,6 +435,7 @@ fn check_signing(
         SigStatus::Good { member, .. } if member == me.id => {
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => {
+                    let member = out.lang.member(snapshot, &member);
                     format!("{what}：能簽名，已登記給 {member}，今天（{day}）有效")
                 }
                 Lang::En => {
@@ -442,7 +447,11 @@ fn check_signing(
         SigStatus::Good { member, .. } => {
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => {
-                    format!("{what}：這把密鑰登記給了 {member}，不是 {}", me.id)
+                    format!(
+                        "{what}：這把密鑰登記給了 {}，不是 {}",
+                        out.lang.member(snapshot, &member),
+                        me.name
+                    )
                 }
                 Lang::En => format!("{what}: this key is registered to {member}, not {}", me.id),
             };
