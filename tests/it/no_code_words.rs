@@ -893,6 +893,12 @@ fn the_audit_names_people_not_ids_in_any_language() {
         let session = pingxuan::act::Session::new(Some(w.dir.clone()), lang, None);
         let (entries, audit) = pingxuan::act::history::log_and_audit(&session).expect("audit");
         assert!(audit.violations.len() >= 3, "{:?}", audit.violations);
+        // a Chinese violation is written with full-width punctuation (its
+        // file's path aside)
+        for v in audit.violations.iter().filter(|_| lang.zh()) {
+            let s = without_paths(&v.sentence(lang));
+            assert!(!s.contains([',', ';', ':', '(', ')']), "{s}");
+        }
         c.add_texts(entries.iter().map(|e| e.summary.clone()));
         let mut app = App::new(
             snap.clone(),
