@@ -317,6 +317,53 @@ fn windows(ws: &[PhaseWindow], zh: bool) -> String {
     join(&labels, zh)
 }
 
+/// A record's field as a Chinese sentence names it (`deeds` → `事跡`,
+/// `evidence[0].title` → `第1項證明材料的標題`); the field as written in
+/// the file in English, and for a field this table does not know.
+fn field_label(field: &str, zh: bool) -> String {
+    if !zh {
+        return field.to_string();
+    }
+    if let Some(rest) = field.strip_prefix("evidence[") {
+        if let Some((i, part)) = rest.split_once("].") {
+            if let Ok(i) = i.parse::<usize>() {
+                let part = match part {
+                    "title" => "標題",
+                    "reference" => "出處",
+                    other => other,
+                };
+                return format!("第{}項證明材料的{part}", i + 1);
+            }
+        }
+    }
+    if let Some(y) = field.strip_prefix("metrics.appraisal_satisfaction.") {
+        return format!("{y}年行風評議滿意率");
+    }
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let name = match (field, last) {
+        ("deeds", _) => "事跡",
+        ("activity.summary", _) => "活動摘要",
+        ("supervisor.name", _) => "監督員姓名",
+        ("metrics.knowledge_rate", _) => "應知應會率",
+        ("metrics.service_satisfaction", _) => "服務質量滿意率",
+        ("evaluation.rating", _) => "測評評分",
+        ("evaluation.knowledge_rate", _) => "測評所得應知應會率",
+        ("evaluation.service_satisfaction", _) => "測評所得服務質量滿意率",
+        ("objection.text", _) => "異議內容",
+        ("decision.reason", _) => "決定理由",
+        ("opinion.reason", _) => "意見理由",
+        ("override.reason", _) => "調整理由",
+        ("reopen.reason", _) => "重新開啟理由",
+        (_, "reason") => "理由",
+        (_, "reviewer") => "評委",
+        (_, "author") => "測評人",
+        (_, "recorded_by") => "記錄人",
+        (_, "by") => "操作人",
+        _ => return field.to_string(),
+    };
+    name.to_string()
+}
+
 /// A phase by its name: the campaign's Chinese name alone in a Chinese
 /// sentence (no id), `評議檢查 review` in English.
 fn phase_name(w: &PhaseWindow, zh: bool) -> String {
@@ -424,7 +471,7 @@ impl Refusal {
             ),
             NotSelf { field, value, actor } => pick(
                 zh,
-                format!("字段 {field} 為 {value}，但操作人是 {actor}；只能以本人名義記錄"),
+                format!("{}為 {value}，但操作人是 {actor}；只能以本人名義記錄", field_label(field, true)),
                 format!("field {field} is {value} but the actor is {actor}: members record only in their own name"),
             ),
             // the other families: `message` never sends them here
@@ -521,12 +568,16 @@ impl Refusal {
             ),
             PercentOutOfRange { field, value } => pick(
                 zh,
-                format!("{field} 為 {}，須在 0..100 之間", num(*value)),
+                format!(
+                    "{}為 {}，須在 0..100 之間",
+                    field_label(field, true),
+                    num(*value)
+                ),
                 format!("{field} is {}, must be within 0..100", num(*value)),
             ),
             EmptyField { rule, field } => pick(
                 zh,
-                format!("{rule}：{field} 不能為空"),
+                format!("{rule}：{}不能為空", field_label(field, true)),
                 format!("{rule}: {field} must not be empty"),
             ),
             NoVotes => pick(

@@ -466,3 +466,49 @@ fn the_reasons_inside_refusals_use_full_width_punctuation() {
         assert!(!t.contains("Enterprise") && !t.contains("Town"), "{t}");
     }
 }
+
+/// A Chinese refusal names a record's field in Chinese (`事跡不能為空`,
+/// `評委為 …`), never by its name in the file (`deeds`, `score.reviewer`).
+#[test]
+fn a_chinese_refusal_names_fields_in_chinese() {
+    let cases = [
+        (
+            Refusal::EmptyField {
+                rule: "EVIDENCE".into(),
+                field: "deeds".into(),
+            },
+            "事跡不能為空",
+            "deeds",
+        ),
+        (
+            Refusal::EmptyField {
+                rule: "EVIDENCE".into(),
+                field: "evidence[1].title".into(),
+            },
+            "第2項證明材料的標題",
+            "evidence",
+        ),
+        (
+            Refusal::NotSelf {
+                field: "score.reviewer".into(),
+                value: "b".into(),
+                actor: "a".into(),
+            },
+            "評委為 b",
+            "reviewer",
+        ),
+        (
+            Refusal::PercentOutOfRange {
+                field: "metrics.appraisal_satisfaction.2016".into(),
+                value: 101.0,
+            },
+            "2016年行風評議滿意率為 101",
+            "metrics",
+        ),
+    ];
+    for (r, zh, code) in cases {
+        let m = r.message(true);
+        assert!(m.contains(zh) && !m.contains(code), "{m}");
+        assert!(r.message(false).contains(code), "{}", r.message(false));
+    }
+}
