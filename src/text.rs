@@ -60,26 +60,63 @@ pub fn sanitize_multiline(s: &str) -> String {
     s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
-/// Cuts `s` to at most `max` columns, ending with `…` when cut.
+/// Cuts `s` to at most `max` columns, ending with `…` when cut: at a
+/// sensible break when one is near — after `。，；、！？：` or at a space,
+/// within the last third of the width — else at the last whole character
+/// that fits (a wide character is never split, a combining mark stays with
+/// its letter). A comma-like mark before the `…` is dropped (`已過…`, not
+/// `已過，…`), and so is an opening bracket or quote left dangling
+/// (`（`, `「`, `(`). The result is never wider than `max`.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
-    let mut out = String::new();
+    if max == 0 {
+        return String::new();
+    }
+    let budget = max - 1; // the `…`
+                          // the longest prefix that fits, and every place a break reads well
+    let mut end = 0;
     let mut used = 0;
-    for c in s.chars() {
+    let mut best: Option<usize> = None;
+    for (i, c) in s.char_indices() {
         let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
+        if used + w > budget {
             break;
         }
-        out.push(c);
+        if c == ' ' || c == '\u{3000}' {
+            // before a space
+            if used * 3 >= budget * 2 {
+                best = Some(i);
+            }
+        }
         used += w;
+        end = i + c.len_utf8();
+        if BREAK_AFTER.contains(c) && used * 3 >= budget * 2 {
+            best = Some(end);
+        }
     }
-    if max > 0 {
-        out.push('…');
+    let cut = best.unwrap_or(end);
+    let mut out = s[..cut].trim_end_matches([' ', '\u{3000}']).to_string();
+    while let Some(last) = out.chars().last() {
+        if DROP_BEFORE_ELLIPSIS.contains(last) || OPENING.contains(last) || last == ' ' {
+            out.pop();
+        } else {
+            break;
+        }
     }
+    out.push('…');
     out
 }
+
+/// A truncated text may end after these (a sentence or clause ends there).
+const BREAK_AFTER: &str = "。，；、！？：";
+
+/// Dropped before the `…`: a clause mark reads as an unfinished list.
+const DROP_BEFORE_ELLIPSIS: &str = "，；、：,;:";
+
+/// Opening brackets and quotes: never the last thing before the `…`.
+const OPENING: &str = "（(「『“‘《〈【[{";
 
 /// `s` cut to `cols` and padded with spaces to exactly `cols` columns.
 pub fn pad(s: &str, cols: usize) -> String {
@@ -300,5 +337,61 @@ mod tests {
             assert_eq!(strip_annotations(keep), keep);
         }
         assert_eq!(display("\u{8a55}(p\u{ed}ng)\x1b"), "\u{8a55}\\e");
+    }
+
+    #[test]
+    fn truncation_ends_at_a_clause_when_one_is_near() {
+        // 20 columns: the cut falls after 「已過」's comma, inside the last third
+        let s = "申報截止日六月三十日已過，主任未登記例外";
+        assert_eq!(truncate(s, 30), "申報截止日六月三十日已過…");
+        // no break in the last third: the last whole character that fits
+        assert_eq!(truncate("滕州市公共交通有限公司", 9), "滕州市公…");
+        // a sentence end is kept before the ellipsis
+        assert_eq!(truncate("資料齊全。等待評委會審核通知", 14), "資料齊全。…");
+        // English breaks at a space
+        assert_eq!(
+            truncate("the deadline for registration has passed", 20),
+            "the deadline for…"
+        );
+    }
+
+    #[test]
+    fn truncation_leaves_no_dangling_bracket_or_quote() {
+        assert_eq!(truncate("評委會主任（李國華）決定", 12), "評委會主任…");
+        assert_eq!(truncate("事跡「一窗受理」", 8), "事跡…");
+        assert_eq!(truncate("score (final) of", 8), "score…");
+        // mixed text: a wide character never split at the edge
+        assert_eq!(truncate("W1 窗口服務規范", 6), "W1 窗…");
+        assert_eq!(truncate("ab窗口", 4), "ab…");
+    }
+
+    #[test]
+    fn truncation_never_exceeds_the_width() {
+        let texts = [
+            "申報截止日六月三十日已過，主任未登記例外（REG-DEADLINE）",
+            "評委會主任（李國華）決定：候選 → 取消資格；經查屬實。",
+            "mixed 文字 and「引號」with spaces、頓號",
+            "e\u{301}e\u{301}e\u{301} combining marks",
+            "　全角空格　開頭",
+        ];
+        for t in texts {
+            for max in 0..=width(t) + 2 {
+                let cut = truncate(t, max);
+                assert!(width(&cut) <= max, "{t:?} at {max}: {cut:?}");
+                if width(t) > max && max > 0 {
+                    assert!(cut.ends_with('…'), "{t:?} at {max}: {cut:?}");
+                    let before = cut.trim_end_matches('…');
+                    assert!(t.starts_with(before), "{t:?} at {max}: {cut:?}");
+                    assert!(!before.ends_with(|c| OPENING.contains(c)), "{cut:?}");
+                    // a combining mark is never cut from its letter
+                    assert!(
+                        !before.ends_with('e') || !t[before.len()..].starts_with('\u{301}'),
+                        "{cut:?}"
+                    );
+                } else if max > 0 {
+                    assert_eq!(cut, t);
+                }
+            }
+        }
     }
 }

@@ -128,10 +128,7 @@ pub fn from_history(store: &Store, lang: Lang) -> Result<AuditLog, HistoryError>
             )),
             signature,
             signature_ok,
-            violations: found
-                .iter()
-                .map(|v| format!("{}: {}", v.rule, v.message))
-                .collect(),
+            violations: found.iter().map(|v| v.sentence(lang)).collect(),
         });
     }
     Ok(AuditLog {

@@ -117,7 +117,7 @@ impl Session {
         })?;
         snapshot.member_by_email(&email).ok_or_else(|| {
             ActError::ReadOnly(match self.lang {
-                Lang::Zh | Lang::ZhHans => format!("{email} 不是本次評選的成員(members.ron):可以查看,不能寫入"),
+                Lang::Zh | Lang::ZhHans => format!("{email} 不是本次評選的成員（members.ron）：可以查看，不能寫入"),
                 Lang::En => format!("{email} is not a member of this campaign (members.ron): you may read but not write"),
             })
         })
@@ -180,7 +180,7 @@ impl Session {
             Err(ActError::Store(StoreError::Sign(e))) => Err(ActError::SignFailed(format!(
                 "{}\n{e}\n{}",
                 self.lang.pick(
-                    "簽名失敗,未寫入任何內容:",
+                    "簽名失敗，未寫入任何內容：",
                     "signing failed; nothing was written:"
                 ),
                 crate::sign::missing_key_hint(self.lang.zh())

@@ -91,7 +91,7 @@ impl Context {
             return Ok(());
         }
         bail!(match self.lang {
-            Lang::Zh | Lang::ZhHans => format!("沒有申報項目 {id:?}(pingxuan list 查看全部)"),
+            Lang::Zh | Lang::ZhHans => format!("沒有申報項目 {id:?}（pingxuan list 查看全部）"),
             Lang::En => format!("no nomination {id:?} (pingxuan list shows them all)"),
         })
     }

@@ -49,7 +49,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
     let dir = std::path::absolute(&dir).unwrap_or(dir);
     errln!(
         "{} {} ({} {at})",
-        l.pick("正在生成示例評選:", "building the demo campaign in"),
+        l.pick("正在生成示例評選：", "building the demo campaign in"),
         dir.display(),
         l.pick("播放腳本至", "script played up to"),
     );
@@ -82,27 +82,30 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
         .collect();
     match l {
         Lang::Zh | Lang::ZhHans => {
-            outln!("示例評選已生成:{}", demo.repo.display());
+            outln!("示例評選已生成：{}", demo.repo.display());
             outln!(
-                "  {} 個簽名提交,腳本播放至 {at}(其后還有 {} 步未做);成員密鑰在 {}(不在倉庫內)",
+                "  {} 個簽名提交，腳本播放至 {at}（其后還有 {} 步未做）；成員密鑰在 {}（不在倉庫內）",
                 demo.commits,
                 demo.left,
                 demo.keys.display()
             );
             outln!(
-                "  您的身份:{} {}({}),倉庫的 user.email 與簽名密鑰已設為此成員",
+                "  您的身份：{} {}（{}），倉庫的 user.email 與簽名密鑰已設為此成員",
                 roles.join("/"),
                 me.name,
                 me.id
             );
-            outln!("  換一個成員:pingxuan --at {at} demo 新目錄 --as 成員編號");
-            outln!("  其他成員:{}", others.join("、"));
+            outln!("  換一個成員：pingxuan --at {at} demo 新目錄 --as 成員編號");
+            outln!("  其他成員：{}", others.join("、"));
             outln!("  界面導出的文件默認寫到 {}", exports.display());
             outln!(
-                "  查看:pingxuan --repo {} --at {at} list",
+                "  查看：pingxuan --repo {} --at {at} list",
                 demo.repo.display()
             );
-            outln!("  驗證:git -C {} log --show-signature", demo.repo.display());
+            outln!(
+                "  驗證：git -C {} log --show-signature",
+                demo.repo.display()
+            );
         }
         Lang::En => {
             outln!("demo campaign built: {}", demo.repo.display());
@@ -137,7 +140,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
     if a.no_tui {
         return Ok(0);
     }
-    errln!("{} {at} (--at)", l.pick("界面時鐘:", "interface clock:"));
+    errln!("{} {at} (--at)", l.pick("界面時鐘：", "interface clock:"));
     // Exports named without a folder land outside the work tree.
     std::env::set_current_dir(&exports)
         .with_context(|| format!("entering {}", exports.display()))?;

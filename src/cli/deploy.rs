@@ -78,23 +78,23 @@ pub fn hook_install(cx: &Context, a: HookInstallArgs) -> Result<i32> {
     )?;
     outln!(
         "{} {}",
-        lang.pick("已安裝 pre-receive 鈎子:", "pre-receive hook installed:"),
+        lang.pick("已安裝 pre-receive 鈎子：", "pre-receive hook installed:"),
         done.hook.display()
     );
     match (&done.genesis, done.genesis_source) {
         (Some(g), GenesisSource::AlreadyPinned) => outln!(
             "{} {g}",
-            lang.pick("創始提交(原已固定):", "genesis (already pinned):")
+            lang.pick("創始提交（原已固定）：", "genesis (already pinned):")
         ),
         (Some(g), _) => outln!(
             "{} {g} ({})",
-            lang.pick("已固定創始提交:", "genesis pinned:"),
+            lang.pick("已固定創始提交：", "genesis pinned:"),
             hook_install::GENESIS_KEY
         ),
         (None, _) => outln!(
             "{}",
             lang.pick(
-                "倉庫是空的,尚未固定創始提交:第一次推送後運行 pingxuan hook install <倉庫> 固定它(或現在用 --genesis 給出)",
+                "倉庫是空的，尚未固定創始提交：第一次推送後運行 pingxuan hook install <倉庫> 固定它（或現在用 --genesis 給出）",
                 "the repository is empty, so no genesis is pinned yet: after the first push run pingxuan hook install <repository> again (or give --genesis now)"
             )
         ),
@@ -136,9 +136,10 @@ pub fn doctor(cx: &Context, a: DoctorArgs) -> Result<i32> {
         outln!(
             "{}",
             match (cx.lang, blocked) {
-                (Lang::Zh | Lang::ZhHans, false) => format!("可以工作({warns} 個提醒)"),
+                (Lang::Zh | Lang::ZhHans, false) => format!("可以工作（{warns} 個提醒）"),
                 (Lang::En, false) => format!("ready to work ({warns} warnings)"),
-                (Lang::Zh | Lang::ZhHans, true) => format!("{fails} 個問題妨礙工作,{warns} 個提醒"),
+                (Lang::Zh | Lang::ZhHans, true) =>
+                    format!("{fails} 個問題妨礙工作，{warns} 個提醒"),
                 (Lang::En, true) => format!("{fails} problems block work, {warns} warnings"),
             }
         );

@@ -12,7 +12,7 @@ use super::Context;
 use crate::act::verifier;
 use crate::history::{self, AuditOptions, Entry, LogOptions};
 use crate::i18n::Lang;
-use crate::model::{Action, PublicKey};
+use crate::model::{Action, ActionKind, PublicKey};
 use crate::sign::verify::{abbreviate, check_key_syntax, is_ssh_key, same_key};
 use crate::text::sanitize;
 
@@ -119,6 +119,9 @@ pub fn log(cx: &Context, a: LogArgs) -> Result<i32> {
 
 fn print_entry(lang: Lang, e: &Entry) {
     let who = match (&e.actor_name, &e.actor) {
+        // a Chinese line names the member and the action in Chinese (the
+        // ids and trailer names are in --json)
+        (Some(n), Some(_)) if lang.zh() => n.clone(),
         (Some(n), Some(id)) => format!("{n} ({id})"),
         (None, Some(id)) => id.clone(),
         _ => format!("<{}>", e.email),
@@ -135,7 +138,10 @@ fn print_entry(lang: Lang, e: &Entry) {
         sanitize(&who),
         e.action
             .as_deref()
-            .map(sanitize)
+            .map(|a| match ActionKind::parse(a) {
+                Some(k) if lang.zh() => lang.action(k).to_string(),
+                _ => sanitize(a),
+            })
             .unwrap_or_else(|| "-".into()),
         e.signature.badge(),
         e.summary
@@ -161,12 +167,15 @@ pub fn audit(cx: &Context, a: AuditArgs) -> Result<i32> {
     if a.json {
         out::json(&report)?;
     } else {
+        // members by the names the campaign gives them now (ids in --json)
+        let snap = store.snapshot().ok();
+        let name = |id: &str| cx.lang.member_in(snap.as_ref(), id);
         for v in &report.violations {
-            outln!("{v}");
+            outln!("{}", v.line(cx.lang, &name));
         }
         let n = report.violations.len();
         let line = match cx.lang {
-            Lang::Zh | Lang::ZhHans => format!("審計 {} 個提交:{n} 處違規", report.commits),
+            Lang::Zh | Lang::ZhHans => format!("審計 {} 個提交：{n} 處違規", report.commits),
             Lang::En => format!("audited {} commits: {n} violations", report.commits),
         };
         if n == 0 {
@@ -197,7 +206,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                     "{}",
                     match cx.lang {
                         Lang::Zh | Lang::ZhHans =>
-                            format!("pingxuan:{} 個新提交審計通過", report.commits),
+                            format!("pingxuan：{} 個新提交審計通過", report.commits),
                         Lang::En =>
                             format!("pingxuan: {} new commits pass the audit", report.commits),
                     }
@@ -207,7 +216,7 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
             errln!(
                 "{}",
                 cx.lang.pick(
-                    "pingxuan:推送被拒絕,以下提交違反評選規則:",
+                    "pingxuan：推送被拒絕，以下提交違反評選規則：",
                     "pingxuan: push rejected; these commits break the campaign rules:"
                 )
             );

@@ -190,7 +190,7 @@ fn dispatch(cli: Cli, cx: Context, lang: Lang) -> Result<i32> {
         Some(Command::Gen(a)) => {
             let mut p = progress::Progress::new(
                 lang.pick("生成", "generating"),
-                lang.pick("個提交(估計)", "commits (estimated)"),
+                lang.pick("個提交（估計）", "commits (estimated)"),
             );
             let n =
                 crate::gen::generate_with(&a.dir, a.nominations, a.seed, &mut |done, total| {

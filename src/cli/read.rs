@@ -41,7 +41,7 @@ pub fn validate(cx: &Context, a: JsonArg) -> Result<i32> {
         outln!(
             "{}",
             match cx.lang {
-                Lang::Zh | Lang::ZhHans => format!("無問題:{} 個申報項目", snapshot.records.len()),
+                Lang::Zh | Lang::ZhHans => format!("無問題：{} 個申報項目", snapshot.records.len()),
                 Lang::En => format!("no problems: {} nominations", snapshot.records.len()),
             }
         );
@@ -228,7 +228,7 @@ pub fn show(cx: &Context, a: ShowArgs) -> Result<i32> {
         outln!(
             "{}: {} / {} / {}",
             l.pick(
-                "民主測評(滿意/基本滿意/不滿意)",
+                "民主測評（滿意/基本滿意/不滿意）",
                 "votes (satisfied/basically/dissatisfied)"
             ),
             v.satisfied,

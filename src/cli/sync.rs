@@ -70,7 +70,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
                 outln!(
                     "{}",
                     lang.pick(
-                        "擱置的操作(未丟失;`pingxuan set-aside retry ID` 重試,`drop ID` 放棄):",
+                        "擱置的操作（未丟失；`pingxuan set-aside retry ID` 重試，`drop ID` 放棄）：",
                         "set-aside actions (kept, not lost; `pingxuan set-aside retry ID` retries, `drop ID` gives up):"
                     )
                 );
@@ -82,7 +82,7 @@ pub fn run(cx: &Context, a: SyncArgs) -> Result<i32> {
             let head = report.head.as_deref().map(|h| h.get(..12).unwrap_or(h));
             match (report.pushed, lang) {
                 (true, Lang::Zh | Lang::ZhHans) => outln!(
-                    "已推送到 {}/{}({} 次重試)",
+                    "已推送到 {}/{}（{} 次重試）",
                     report.remote,
                     report.branch,
                     report.retries
@@ -193,7 +193,7 @@ pub fn set_aside(cx: &Context, a: SetAsideArgs) -> Result<i32> {
                             outln!("   {}", sanitize(l));
                         }
                     }
-                    None => outln!("   {}", lang.pick("(刪除)", "(removed)")),
+                    None => outln!("   {}", lang.pick("（刪除）", "(removed)")),
                 }
             }
             Ok(0)
@@ -206,7 +206,7 @@ pub fn set_aside(cx: &Context, a: SetAsideArgs) -> Result<i32> {
                     outln!(
                         "{} {}",
                         lang.pick(
-                            "已重新應用並簽名(`pingxuan sync` 推送):",
+                            "已重新應用並簽名（`pingxuan sync` 推送）：",
                             "re-applied and signed (`pingxuan sync` pushes it):"
                         ),
                         c.get(..12).unwrap_or(&c)
@@ -247,7 +247,7 @@ fn step_text(m: &Integrated, lang: Lang) -> String {
             },
             Lang::Zh | Lang::ZhHans,
         ) => format!(
-            "在 {} 之上重放了 {} 項操作(已重新簽名),擱置 {} 項",
+            "在 {} 之上重放了 {} 項操作（已重新簽名），擱置 {} 項",
             short(onto),
             replayed.len(),
             set_aside.len()

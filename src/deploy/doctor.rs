@@ -118,7 +118,7 @@ pub fn doctor(opts: &DoctorOptions) -> Vec<Check> {
             let head = snapshot.commit.as_deref().unwrap_or("-");
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => format!(
-                    "{}:{} 位成員,{} 個申報項目,最新提交 {}",
+                    "{}：{} 位成員，{} 個申報項目，最新提交 {}",
                     snapshot.campaign.title,
                     snapshot.members.len(),
                     snapshot.records.len(),
@@ -142,7 +142,7 @@ pub fn doctor(opts: &DoctorOptions) -> Vec<Check> {
                 out.t("不是 git 倉庫", "is not a git repository")
             );
             let fix = out.t(
-                "在評選倉庫的克隆中運行(或用 --repo 指定);還沒有克隆:git clone <服務器地址> <目錄>",
+                "在評選倉庫的克隆中運行（或用 --repo 指定）；還沒有克隆：git clone <服務器地址> <目錄>",
                 "run it in your clone of the campaign (or pass --repo); no clone yet: git clone <server URL> <folder>",
             );
             out.push("repository", Level::Fail, found, Some(fix));
@@ -154,7 +154,7 @@ pub fn doctor(opts: &DoctorOptions) -> Vec<Check> {
                 _ => String::new(),
             };
             let fix = out.t(
-                "空倉庫:先 git pull(或 pingxuan sync)取得評選;壞文件:pingxuan validate 列出問題",
+                "空倉庫：先 git pull（或 pingxuan sync）取得評選；壞文件：pingxuan validate 列出問題",
                 "an empty repository: git pull (or pingxuan sync) first; broken files: pingxuan validate lists them",
             );
             out.push("repository", Level::Fail, e, Some(fix));
@@ -202,7 +202,7 @@ fn check_git(out: &mut Out) {
         Ok((true, v, _)) => match git_version(&v) {
             Some(ver) if ver < (2, 34) => {
                 let fix = out.t(
-                    "git 2.34 起才能驗證 SSH 簽名(git verify-commit):請升級 git",
+                    "git 2.34 起才能驗證 SSH 簽名（git verify-commit）：請升級 git",
                     "git verifies ssh signatures (git verify-commit) from 2.34 on: upgrade git",
                 );
                 out.push("git", Level::Warn, v, Some(fix))
@@ -215,7 +215,7 @@ fn check_git(out: &mut Out) {
         }
         Err(e) => {
             let fix = out.t(
-                "安裝 git(Debian/Ubuntu:apt-get install git)",
+                "安裝 git（Debian/Ubuntu：apt-get install git）",
                 "install git (Debian/Ubuntu: apt-get install git)",
             );
             out.push("git", Level::Fail, format!("git: {e}"), Some(fix))
@@ -266,7 +266,7 @@ fn check_ssh_keygen(out: &mut Out, sc: Option<&SigningConfig>, members: &[Member
         None => {
             let level = if needed { Level::Fail } else { Level::Info };
             let fix = out.t(
-                "安裝 OpenSSH 客户端(apt-get install openssh-client),或用 git config gpg.ssh.program 指向 ssh-keygen",
+                "安裝 OpenSSH 客户端（apt-get install openssh-client），或用 git config gpg.ssh.program 指向 ssh-keygen",
                 "install the OpenSSH client (apt-get install openssh-client), or point git config gpg.ssh.program at ssh-keygen",
             );
             let found = format!("{program}: {}", out.t("找不到", "not found"));
@@ -300,7 +300,7 @@ fn check_gpg(
                 Level::Info
             };
             let fix = out.t(
-                "安裝 GnuPG(apt-get install gnupg);只用 SSH 密鑰的評選不需要它",
+                "安裝 GnuPG（apt-get install gnupg）；只用 SSH 密鑰的評選不需要它",
                 "install GnuPG (apt-get install gnupg); a campaign of ssh keys only does not need it",
             );
             let found = format!("{program}: {}", out.t("找不到", "not found"));
@@ -319,7 +319,7 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
     let Some(email) = email else {
         if bare {
             let found = out.t(
-                "服務器倉庫:不需要身份",
+                "服務器倉庫：不需要身份",
                 "a server repository: no identity needed",
             );
             out.push("identity", Level::Info, found, None);
@@ -327,7 +327,7 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
         }
         let found = out.t("未設置 git 的 user.email", "git user.email is not set");
         let fix = out.t(
-            "git config user.email <您在 members.ron 中的郵箱>(只查看的人可以忽略)",
+            "git config user.email <您在 members.ron 中的郵箱>（只查看的人可以忽略）",
             "git config user.email <your email in members.ron> (ignore this if you only read)",
         );
         out.push("identity", Level::Fail, found, Some(fix));
@@ -336,17 +336,21 @@ fn check_identity(out: &mut Out, store: &Store, snapshot: &Snapshot, bare: bool)
     match snapshot.member_by_email(&email) {
         Some(m) => {
             let roles: Vec<&str> = m.roles.iter().map(|r| out.lang.role(*r)).collect();
-            let found = format!("{email} → {} ({}) [{}]", m.name, m.id, roles.join(", "));
+            let found = match out.lang {
+                // a Chinese line names the member, not their id
+                Lang::Zh | Lang::ZhHans => format!("{email} → {}（{}）", m.name, roles.join("、")),
+                Lang::En => format!("{email} → {} ({}) [{}]", m.name, m.id, roles.join(", ")),
+            };
             out.push("identity", Level::Ok, found, None);
             Some(m.clone())
         }
         None => {
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{email} 不是 members.ron 中的成員:只能查看"),
+                Lang::Zh | Lang::ZhHans => format!("{email} 不是 members.ron 中的成員：只能查看"),
                 Lang::En => format!("{email} is no member in members.ron: read-only"),
             };
             let fix = out.t(
-                "把 user.email 設為主任在 members.ron 中登記的郵箱;還沒登記:請主任添加您",
+                "把 user.email 設為主任在 members.ron 中登記的郵箱；還沒登記：請主任添加您",
                 "set user.email to the email the chair registered in members.ron; not registered yet: ask the chair to add you",
             );
             out.push("identity", Level::Fail, found, Some(fix));
@@ -377,7 +381,10 @@ fn check_signing(
     };
     let Some(signer) = signer else {
         if bare && me.is_none() {
-            let found = out.t("服務器倉庫:不簽名", "a server repository: it signs nothing");
+            let found = out.t(
+                "服務器倉庫：不簽名",
+                "a server repository: it signs nothing",
+            );
             return out.push(name, Level::Info, found, None);
         }
         let level = if snapshot.campaign.signing_required {
@@ -395,7 +402,7 @@ fn check_signing(
         Ok(s) => s,
         Err(e) => {
             let fix = out.t(
-                "這把密鑰現在不能簽名:見上面的原因;密鑰在 ssh-agent 中時確認 ssh-add -l 列出它(通過 SSH 登錄時用 ssh -A)",
+                "這把密鑰現在不能簽名：見上面的原因；密鑰在 ssh-agent 中時確認 ssh-add -l 列出它（通過 SSH 登錄時用 ssh -A）",
                 "this key cannot sign now: see the reason above; for a key in ssh-agent check that ssh-add -l lists it (over SSH, log in with ssh -A)",
             );
             return out.push(name, Level::Fail, format!("{what}: {e}"), Some(fix));
@@ -405,7 +412,7 @@ fn check_signing(
         let found = format!(
             "{what}: {}",
             out.t(
-                "能簽名;身份不明,無法判斷是否已登記",
+                "能簽名；身份不明，無法判斷是否已登記",
                 "signs; no identity, so whether it is registered is unknown"
             )
         );
@@ -416,7 +423,7 @@ fn check_signing(
     let status = verifier.verify(&signature, payload, &snapshot.members, &me.email, day);
     let chair_adds = match out.lang {
         Lang::Zh | Lang::ZhHans => format!(
-            "請主任登記您的公鑰:pingxuan key add {} --key <公鑰行或指紋>,同步後再試",
+            "請主任登記您的公鑰：pingxuan key add {} --key <公鑰行或指紋>，同步後再試",
             me.id
         ),
         Lang::En => format!(
@@ -428,7 +435,8 @@ fn check_signing(
         SigStatus::Good { member, .. } if member == me.id => {
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => {
-                    format!("{what}:能簽名,已登記給 {member},今天({day})有效")
+                    let member = out.lang.member(snapshot, &member);
+                    format!("{what}：能簽名，已登記給 {member}，今天（{day}）有效")
                 }
                 Lang::En => {
                     format!("{what}: signs, registered to {member}, valid today ({day})")
@@ -439,7 +447,11 @@ fn check_signing(
         SigStatus::Good { member, .. } => {
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => {
-                    format!("{what}:這把密鑰登記給了 {member},不是 {}", me.id)
+                    format!(
+                        "{what}：這把密鑰登記給了 {}，不是 {}",
+                        out.lang.member(snapshot, &member),
+                        me.name
+                    )
                 }
                 Lang::En => format!("{what}: this key is registered to {member}, not {}", me.id),
             };
@@ -448,7 +460,7 @@ fn check_signing(
         SigStatus::UnknownKey { .. } => {
             let found = match out.lang {
                 Lang::Zh | Lang::ZhHans => {
-                    format!("{what}:能簽名,但 members.ron 中沒有登記這把密鑰")
+                    format!("{what}：能簽名，但 members.ron 中沒有登記這把密鑰")
                 }
                 Lang::En => {
                     format!("{what}: signs, but no member registered this key in members.ron")
@@ -458,25 +470,25 @@ fn check_signing(
         }
         SigStatus::KeyRevoked { revoked, .. } => {
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{what}:已于 {revoked} 吊銷"),
+                Lang::Zh | Lang::ZhHans => format!("{what}：已于 {revoked} 吊銷"),
                 Lang::En => format!("{what}: revoked on {revoked}"),
             };
             out.push(name, Level::Fail, found, Some(chair_adds))
         }
         SigStatus::KeyNotYetValid { valid_from, .. } => {
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{what}:{valid_from} 起才有效"),
+                Lang::Zh | Lang::ZhHans => format!("{what}：{valid_from} 起才有效"),
                 Lang::En => format!("{what}: valid only from {valid_from}"),
             };
             let fix = out.t(
-                "等到生效日,或請主任改登記日期",
+                "等到生效日，或請主任改登記日期",
                 "wait for that day, or ask the chair to register it from an earlier day",
             );
             out.push(name, Level::Fail, found, Some(fix))
         }
         SigStatus::Bad { detail } => {
             let fix = out.t(
-                "簽名無法驗證:OpenPGP 密鑰須在本機 gpg 密鑰環中(gpg --import);SSH 須有 ssh-keygen",
+                "簽名無法驗證：OpenPGP 密鑰須在本機 gpg 密鑰環中（gpg --import）；SSH 須有 ssh-keygen",
                 "the signature does not verify: an OpenPGP public key must be in the local gpg keyring (gpg --import); ssh needs ssh-keygen",
             );
             out.push(name, Level::Fail, format!("{what}: {detail}"), Some(fix))
@@ -575,7 +587,7 @@ fn check_remote_and_hook(
             "remote",
             Level::Info,
             out.t(
-                "服務器倉庫(bare):客户端向它推送",
+                "服務器倉庫（bare）：客户端向它推送",
                 "a server (bare) repository: members push to it",
             ),
             None,
@@ -595,12 +607,12 @@ fn check_remote_and_hook(
         .and_then(|r| r.url().ok().map(str::to_string));
     let Some(url) = url else {
         let found = match out.lang {
-            Lang::Zh | Lang::ZhHans => format!("沒有遠端 {remote}:只在本機工作,不能同步"),
+            Lang::Zh | Lang::ZhHans => format!("沒有遠端 {remote}：只在本機工作，不能同步"),
             Lang::En => format!("no remote {remote}: you work alone and cannot sync"),
         };
         let fix = match out.lang {
             Lang::Zh | Lang::ZhHans => {
-                format!("git remote add {remote} <服務器地址,例如 ssh://git@server/campaign>")
+                format!("git remote add {remote} <服務器地址，例如 ssh://git@server/campaign>")
             }
             Lang::En => {
                 format!("git remote add {remote} <server URL, e.g. ssh://git@server/campaign>")
@@ -614,18 +626,18 @@ fn check_remote_and_hook(
         Ok(heads) => {
             let n = heads.lines().count();
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}:可達,{n} 個分支"),
+                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}：可達，{n} 個分支"),
                 Lang::En => format!("{remote} = {url}: reachable, {n} branches"),
             };
             out.push("remote", Level::Ok, found, None);
         }
         Err(e) => {
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}:不可達:{e}"),
+                Lang::Zh | Lang::ZhHans => format!("{remote} = {url}：不可達：{e}"),
                 Lang::En => format!("{remote} = {url}: unreachable: {e}"),
             };
             let fix = out.t(
-                "試試 git ls-remote;SSH:確認 ~/.ssh/config、密鑰(ssh-add -l)和 known_hosts,並請管理員確認您的公鑰已加入 gitolite",
+                "試試 git ls-remote；SSH：確認 ~/.ssh/config、密鑰（ssh-add -l）和 known_hosts，並請管理員確認您的公鑰已加入 gitolite",
                 "try git ls-remote yourself; over ssh check ~/.ssh/config, your key (ssh-add -l) and known_hosts, and ask the administrator whether your key is in gitolite",
             );
             out.push("remote", Level::Fail, found, Some(fix));
@@ -647,7 +659,7 @@ fn check_remote_and_hook(
                 Lang::En => format!("the hook on {url} cannot be seen from here"),
             };
             let fix = out.t(
-                "請服務器管理員在服務器倉庫上運行 pingxuan doctor --repo <倉庫>(或 pingxuan hook install <倉庫>)",
+                "請服務器管理員在服務器倉庫上運行 pingxuan doctor --repo <倉庫>（或 pingxuan hook install <倉庫>）",
                 "ask the server's administrator to run pingxuan doctor --repo <repository> there (or pingxuan hook install <repository>)",
             );
             out.push("server-hook", Level::Info, found, Some(fix));
@@ -659,7 +671,7 @@ fn check_remote_and_hook(
 fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str>, shown: &str) {
     let name = "server-hook";
     let install = match out.lang {
-        Lang::Zh | Lang::ZhHans => format!("在服務器上運行:pingxuan hook install {shown}"),
+        Lang::Zh | Lang::ZhHans => format!("在服務器上運行：pingxuan hook install {shown}"),
         Lang::En => format!("on the server, run: pingxuan hook install {shown}"),
     };
     let state = match hook_install::hook_state(server) {
@@ -670,14 +682,14 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
     match state {
         HookState::Missing => {
             let found = out.t(
-                "服務器倉庫沒有 pre-receive 鈎子:任何推送都不經審計",
+                "服務器倉庫沒有 pre-receive 鈎子：任何推送都不經審計",
                 "the server repository has no pre-receive hook: pushes are not audited",
             );
             out.push(name, Level::Fail, found, Some(install))
         }
         HookState::Foreign => {
             let found = out.t(
-                "服務器倉庫有别的 pre-receive 鈎子(不是 pingxuan 的)",
+                "服務器倉庫有别的 pre-receive 鈎子（不是 pingxuan 的）",
                 "the server repository has another pre-receive hook (not pingxuan's)",
             );
             out.push(name, Level::Warn, found, Some(install))
@@ -692,7 +704,9 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
         HookState::Ours { program, .. } => match (pinned, our_root) {
             (None, _) => {
                 let found = match out.lang {
-                    Lang::Zh | Lang::ZhHans => format!("鈎子已安裝({program}),但沒有固定創始提交"),
+                    Lang::Zh | Lang::ZhHans => {
+                        format!("鈎子已安裝（{program}），但沒有固定創始提交")
+                    }
                     Lang::En => format!("hook installed ({program}), but no genesis pinned"),
                 };
                 let fix = match out.lang {
@@ -713,7 +727,7 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
                     }
                 };
                 let fix = out.t(
-                    "這個克隆不是同一次評選:重新 git clone 服務器倉庫",
+                    "這個克隆不是同一次評選：重新 git clone 服務器倉庫",
                     "this clone is not the same campaign: clone the server repository afresh",
                 );
                 out.push(name, Level::Fail, found, Some(fix))
@@ -721,7 +735,10 @@ fn check_hook_in(out: &mut Out, server: &git2::Repository, our_root: Option<&str
             (Some(p), _) => {
                 let found = match out.lang {
                     Lang::Zh | Lang::ZhHans => {
-                        format!("鈎子已安裝({program}),創始提交 {}", &p[..p.len().min(12)])
+                        format!(
+                            "鈎子已安裝（{program}），創始提交 {}",
+                            &p[..p.len().min(12)]
+                        )
                     }
                     Lang::En => format!(
                         "hook installed ({program}), genesis {}",
@@ -767,7 +784,7 @@ fn check_clock(out: &mut Out, store: &Store) {
     if behind > chrono::Duration::minutes(5) {
         let found = match out.lang {
             Lang::Zh | Lang::ZhHans => format!(
-                "本機時鐘 {} 比最新提交 {short}({})慢 {} 分鐘",
+                "本機時鐘 {} 比最新提交 {short}（{}）慢 {} 分鐘",
                 now.format("%Y-%m-%d %H:%M UTC"),
                 last.format("%Y-%m-%d %H:%M UTC"),
                 behind.num_minutes()
@@ -780,14 +797,14 @@ fn check_clock(out: &mut Out, store: &Store) {
             ),
         };
         let fix = out.t(
-            "校準系統時鐘(timedatectl set-ntp true);時間只能向前,服務器會拒絕早于上一個提交的提交",
+            "校準系統時鐘（timedatectl set-ntp true）；時間只能向前，服務器會拒絕早于上一個提交的提交",
             "set the system clock (timedatectl set-ntp true): time only moves forward, and the server refuses commits older than their parent",
         );
         out.push("clock", Level::Fail, found, Some(fix));
     } else {
         let found = match out.lang {
             Lang::Zh | Lang::ZhHans => format!(
-                "{},最新提交 {short} 于 {}",
+                "{}，最新提交 {short} 于 {}",
                 now.format("%Y-%m-%d %H:%M UTC"),
                 last.format("%Y-%m-%d %H:%M UTC")
             ),

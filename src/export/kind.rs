@@ -97,7 +97,7 @@ impl Kind {
             Kind::Objections => ("異議登記及處理情況", "objections and their handling"),
             Kind::Scores => ("評分明細", "scores"),
             Kind::Audit => ("簽名歷史與審計", "signed history and audit"),
-            Kind::Json => ("全部數據（JSON)", "whole snapshot (JSON)"),
+            Kind::Json => ("全部數據（JSON）", "whole snapshot (JSON)"),
         };
         lang.pick(zh, en).to_string()
     }

@@ -148,6 +148,37 @@ impl std::fmt::Display for Violation {
     }
 }
 
+impl Violation {
+    /// The violation as a person reads it: the message, then the rule it
+    /// breaks as its reference — `……（ROLES）`, `… (ROLES)` — unless the
+    /// message already names it. No member id, no machine kind (those are
+    /// in the fields and in `--json`).
+    pub fn sentence(&self, lang: Lang) -> String {
+        let m = crate::text::sanitize(&self.message);
+        if self.rule.is_empty() || m.contains(&self.rule) {
+            return m;
+        }
+        match lang {
+            Lang::Zh | Lang::ZhHans => format!("{m}（{}）", self.rule),
+            Lang::En => format!("{m} ({})", self.rule),
+        }
+    }
+
+    /// One line of `pingxuan audit`: the commit, who acted (by `name`, the
+    /// member's name), the file at fault when the message does not name it,
+    /// then [`Violation::sentence`].
+    pub fn line(&self, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
+        let short = self.commit.get(..12).unwrap_or(&self.commit);
+        let who = self.member.as_deref().map_or_else(|| "–".to_string(), name);
+        let path = match &self.path {
+            Some(p) if !self.message.contains(p.as_str()) => format!(" {p}"),
+            _ => String::new(),
+        };
+        let sep = lang.pick("：", ": ");
+        format!("{short} {who}{path}{sep}{}", self.sentence(lang))
+    }
+}
+
 /// What to audit and how.
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
@@ -376,7 +407,7 @@ impl Judge<'_> {
             .map(str::to_string)
             .or_else(|| by_email.map(|m| m.id.clone()));
         self.member = actor.clone();
-        self.signature(sig, by_email, &p.email);
+        self.signature(sig, by_email, &p.email, &p.registry);
         self.committer(p, actor.as_deref());
         let parent = commit.parent(0).ok();
         let snapshot = match &parent {
@@ -387,7 +418,7 @@ impl Judge<'_> {
                     Ok(s) => Some(s),
                     Err(e) => {
                         let m = self.pick(
-                            format!("父提交無法讀取,無法核對內容:{e}"),
+                            format!("父提交無法讀取，無法核對內容：{e}"),
                             format!("the parent does not load, contents not checked: {e}"),
                         );
                         self.push(ViolationKind::Invalid, "RECORD", None, m);
@@ -399,7 +430,7 @@ impl Judge<'_> {
         match (&actor, &parent, &snapshot) {
             (None, _, _) => {
                 let m = self.pick(
-                    format!("作者 {} 不是成員,簽名密鑰也未登記", p.email),
+                    format!("作者 {} 不是成員，簽名密鑰也未登記", p.email),
                     format!(
                         "the author {} is no member and no registered key signed it",
                         p.email
@@ -444,7 +475,7 @@ impl Judge<'_> {
     fn chain(&mut self, p: &Pending, genesis: Option<Oid>) {
         if p.parents > 1 {
             let m = self.pick(
-                format!("合并提交({} 個父提交):評選分支只能是一條鏈,每個提交一項操作", p.parents),
+                format!("合并提交（{} 個父提交）：評選分支只能是一條鏈，每個提交一項操作", p.parents),
                 format!(
                     "a merge commit ({} parents): the campaign branch is one chain of single actions",
                     p.parents
@@ -455,7 +486,7 @@ impl Judge<'_> {
         if p.parents == 0 && genesis.is_some_and(|g| g != p.oid) {
             let g = genesis.map(|g| g.to_string()).unwrap_or_default();
             let m = self.pick(
-                format!("另一個根提交:本評選的起點是 {}", &g[..g.len().min(12)]),
+                format!("另一個根提交：本評選的起點是 {}", &g[..g.len().min(12)]),
                 format!(
                     "a second root commit: the campaign's genesis is {}",
                     &g[..g.len().min(12)]
@@ -477,9 +508,10 @@ impl Judge<'_> {
         if named == Some(actor) {
             return;
         }
-        let m = match named {
+        let actor = registry_name(&p.registry, actor);
+        let m = match named.map(|o| registry_name(&p.registry, o)) {
             Some(other) => self.pick(
-                format!("提交者是 {other}({email}),操作者卻是 {actor}"),
+                format!("提交者是 {other}（{email}），操作者卻是 {actor}"),
                 format!("committed by {other} ({email}) for {actor}"),
             ),
             None => self.pick(
@@ -498,7 +530,7 @@ impl Judge<'_> {
             if p.committed < parent {
                 let m = self.pick(
                     format!(
-                        "提交時間 {} 早于父提交的 {}:時間只能向前",
+                        "提交時間 {} 早于父提交的 {}：時間只能向前",
                         fmt(&p.committed),
                         fmt(&parent)
                     ),
@@ -529,7 +561,7 @@ impl Judge<'_> {
             let hours = max_offline.num_hours();
             let m = self.pick(
                 format!(
-                    "操作時間 {} 比提交時間 {} 早了超過 {hours} 小時(max_offline)",
+                    "操作時間 {} 比提交時間 {} 早了超過 {hours} 小時（max_offline）",
                     fmt(&p.when),
                     fmt(&p.committed)
                 ),
@@ -543,8 +575,16 @@ impl Judge<'_> {
         }
     }
 
-    fn signature(&mut self, sig: &SigStatus, by_email: Option<&Member>, email: &str) {
+    fn signature(
+        &mut self,
+        sig: &SigStatus,
+        by_email: Option<&Member>,
+        email: &str,
+        registry: &[Member],
+    ) {
         let zh = self.lang.zh();
+        // members by the names the registry at the parent gives them
+        let name = |id: &str| registry_name(registry, id);
         let (kind, message) = match sig {
             SigStatus::Good { member, .. } => {
                 if by_email.map(|m| &m.id) == Some(member) {
@@ -553,16 +593,22 @@ impl Judge<'_> {
                 (
                     ViolationKind::SignerNotAuthor,
                     self.pick(
-                        format!("由 {member} 的密鑰簽名,作者卻是 {email}"),
-                        format!("signed with {member}'s key but authored as {email}"),
+                        format!("由 {} 的密鑰簽名，作者卻是 {email}", name(member)),
+                        format!("signed with {}'s key but authored as {email}", name(member)),
                     ),
                 )
             }
-            SigStatus::Unsigned => (ViolationKind::Unsigned, sig.describe(zh)),
-            SigStatus::Bad { .. } => (ViolationKind::BadSignature, sig.describe(zh)),
-            SigStatus::UnknownKey { .. } => (ViolationKind::UnknownKey, sig.describe(zh)),
-            SigStatus::KeyRevoked { .. } => (ViolationKind::KeyRevoked, sig.describe(zh)),
-            SigStatus::KeyNotYetValid { .. } => (ViolationKind::KeyNotYetValid, sig.describe(zh)),
+            SigStatus::Unsigned => (ViolationKind::Unsigned, sig.describe_named(zh, &name)),
+            SigStatus::Bad { .. } => (ViolationKind::BadSignature, sig.describe_named(zh, &name)),
+            SigStatus::UnknownKey { .. } => {
+                (ViolationKind::UnknownKey, sig.describe_named(zh, &name))
+            }
+            SigStatus::KeyRevoked { .. } => {
+                (ViolationKind::KeyRevoked, sig.describe_named(zh, &name))
+            }
+            SigStatus::KeyNotYetValid { .. } => {
+                (ViolationKind::KeyNotYetValid, sig.describe_named(zh, &name))
+            }
         };
         self.push(kind, "OPEN", None, message);
     }
@@ -592,14 +638,32 @@ impl Judge<'_> {
             return Ok(());
         };
         if let Err(refusals) = crate::rules::check_setup(actor, &campaign, &members, &units) {
+            // the setup's own registry names its members and units
+            let snap = Snapshot {
+                commit: None,
+                campaign,
+                members,
+                units,
+                rulings: Rulings::default(),
+                records: Default::default(),
+                problems: Vec::new(),
+                index: Default::default(),
+            };
             for r in refusals {
-                self.refusal(&r, None, true, false);
+                self.refusal(Some(&snap), &r, None, true, false);
             }
         }
         Ok(())
     }
 
-    fn refusal(&mut self, r: &Refusal, path: Option<&str>, top: bool, skip_self: bool) {
+    fn refusal(
+        &mut self,
+        snap: Option<&Snapshot>,
+        r: &Refusal,
+        path: Option<&str>,
+        top: bool,
+        skip_self: bool,
+    ) {
         let (kind, rule) = match r {
             Refusal::NotSelf { .. } if skip_self => return,
             Refusal::MissingRole { .. } | Refusal::NotOwnUnit { .. } | Refusal::NotSelf { .. } => (
@@ -617,7 +681,7 @@ impl Judge<'_> {
             Refusal::UnknownActor { .. } => (ViolationKind::UnknownMember, r.rule()),
             _ => (ViolationKind::Rule, r.rule()),
         };
-        let message = r.message(self.lang.zh());
+        let message = r.message_in(snap, self.lang.zh());
         self.push(kind, &rule, path, message);
     }
 
@@ -634,7 +698,7 @@ impl Judge<'_> {
     ) {
         if let Err(refusals) = crate::rules::check_action(snap, actor, action, day) {
             for r in refusals {
-                self.refusal(&r, Some(path), top, skip_self);
+                self.refusal(Some(snap), &r, Some(path), top, skip_self);
             }
         }
     }
@@ -662,7 +726,7 @@ impl Judge<'_> {
             .count();
         if campaign_files > 1 {
             let m = self.pick(
-                format!("一個提交改動了 {campaign_files} 個評選文件;每項操作只改一個文件,各自成一個提交"),
+                format!("一個提交改動了 {campaign_files} 個評選文件；每項操作只改一個文件，各自成一個提交"),
                 format!("changes {campaign_files} campaign files in one commit; each action changes one file in a commit of its own"),
             );
             self.push(ViolationKind::NotAnAction, "EVERY-CHANGE", None, m);
@@ -678,7 +742,7 @@ impl Judge<'_> {
                 FileKind::Other => {
                     if !chair {
                         let m = self.pick(
-                            format!("{path} 不屬于評選數據,只有主任可以改動"),
+                            format!("{path} 不屬于評選數據，只有主任可以改動"),
                             format!("{path} is not a campaign file; only the chair may change it"),
                         );
                         self.push(ViolationKind::OutsideRole, "ROLES", Some(path), m);
@@ -686,9 +750,12 @@ impl Judge<'_> {
                 }
                 FileKind::Campaign | FileKind::Members | FileKind::Units | FileKind::Rulings => {
                     if !chair {
+                        let who = self.lang.member(snap, actor_id);
                         let m = self.pick(
-                            format!("{path} 只能由評委會主任修改,{actor_id} 不是主任"),
-                            format!("{path} may be changed by the chair only; {actor_id} is not the chair"),
+                            format!("{path} 只能由評委會主任修改，{who} 不是主任"),
+                            format!(
+                                "{path} may be changed by the chair only; {who} is not the chair"
+                            ),
                         );
                         self.push(ViolationKind::ChairOnly, "ROLES", Some(path), m);
                         if new.is_none() {
@@ -730,7 +797,7 @@ impl Judge<'_> {
             (_, Err(why)) => {
                 if classify(path) != FileKind::Other {
                     let m = self.pick(
-                        format!("{path} 無法讀取:{why}"),
+                        format!("{path} 無法讀取：{why}"),
                         format!("{path} cannot be read: {why}"),
                     );
                     self.push(ViolationKind::Unreadable, "EVERY-CHANGE", Some(path), m);
@@ -802,11 +869,11 @@ impl Judge<'_> {
                     .iter()
                     .map(|c| c.path.clone())
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(self.lang.pick("、", ", ")),
             };
             let verb = self.lang.action(action.kind());
             let m = self.pick(
-                format!("此改動不是一項「{verb}」操作會寫的內容(應為:{detail})"),
+                format!("此改動不是一項「{verb}」操作會寫的內容（應為：{detail}）"),
                 format!(
                     "the change is not what a `{verb}` action writes (it would write: {detail})"
                 ),
@@ -862,6 +929,7 @@ impl Judge<'_> {
         let mut others = false;
         if let Some(o) = owner_old.as_deref().filter(|o| *o != actor.id) {
             if !is_resolution(kind, path, old, new, actor) {
+                let o = self.lang.member(snap, o);
                 let m = match (new.is_some(), self.lang) {
                     (true, Lang::En) => format!("rewrites {o}'s file"),
                     (false, Lang::En) => format!("deletes {o}'s file"),
@@ -896,8 +964,12 @@ impl Judge<'_> {
             _ => None,
         };
         if let Some(named) = mismatch {
+            let named = match kind {
+                FileKind::Opinion { .. } => self.lang.department(snap, &named),
+                _ => self.lang.member(snap, &named),
+            };
             let m = self.pick(
-                format!("{path} 的內容寫的是 {named},與路徑不符"),
+                format!("{path} 的內容寫的是 {named}，與路徑不符"),
                 format!("{path} holds {named}'s entry under another name"),
             );
             self.push(ViolationKind::Invalid, "RECORD", Some(path), m);
@@ -956,4 +1028,12 @@ fn is_resolution(
         }
         _ => false,
     }
+}
+
+/// A member by the name the registry gives them; the id when unknown.
+fn registry_name(registry: &[Member], id: &str) -> String {
+    registry
+        .iter()
+        .find(|m| m.id == id)
+        .map_or_else(|| id.to_string(), |m| m.name.clone())
 }

@@ -341,7 +341,22 @@ pub fn file_changes(
         }
         FileKind::Campaign => {
             diff_typed::<Campaign>(&mut out, path, old, new, "campaign", |o, a, b| {
-                o.generic("campaign", "campaign", &json(&a), &json(&b))
+                match (&a, &b) {
+                    // the setup: the campaign by its title, not its fields
+                    (None, Some(c)) => {
+                        let title = lang.own(&c.title, &c.title_en).to_string();
+                        o.simple(
+                            "campaign".into(),
+                            None,
+                            Some(title.clone()),
+                            match lang {
+                                Lang::En => format!("campaign set up: {title}"),
+                                _ => format!("{}：{title}", lang.pick("設立評選", "")),
+                            },
+                        )
+                    }
+                    _ => o.generic("campaign", "campaign", &json(&a), &json(&b)),
+                }
             })
         }
         FileKind::Units => {
@@ -354,7 +369,26 @@ pub fn file_changes(
                         None => Value::Null,
                     }
                 };
-                o.generic("units", "units", &map(&a), &map(&b))
+                match (&a, &b) {
+                    // the setup: how many units, not every unit's fields
+                    (None, Some(units)) => {
+                        let n = units.len();
+                        o.simple(
+                            "units".into(),
+                            None,
+                            Some(n.to_string()),
+                            match lang {
+                                Lang::En => format!("{n} units registered"),
+                                _ => format!(
+                                    "{}{n}{}",
+                                    lang.pick("登記 ", ""),
+                                    lang.pick(" 個單位", "")
+                                ),
+                            },
+                        )
+                    }
+                    _ => o.generic("units", "units", &map(&a), &map(&b)),
+                }
             })
         }
         FileKind::Rulings => {
@@ -395,7 +429,7 @@ fn diff_typed<T: serde::de::DeserializeOwned + Serialize + Clone + Sized>(
             format!(
                 "{field}: {}",
                 lang.pick(
-                    "文件無法解析(pingxuan validate 查看)",
+                    "文件無法解析（pingxuan validate 查看）",
                     "file does not parse (see pingxuan validate)"
                 )
             ),
@@ -801,7 +835,7 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
                             m.name, k.valid_from
                         ),
                         Lang::Zh | Lang::ZhHans => {
-                            format!("{} 新增密鑰 {shown},{} 起生效", m.name, k.valid_from)
+                            format!("{} 新增密鑰 {shown}，{} 起生效", m.name, k.valid_from)
                         }
                     };
                     o.push(

@@ -184,7 +184,7 @@ pub fn pre_receive_at(
                 rule: "OPEN".into(),
                 path: None,
                 message: if zh {
-                    format!("不能刪除 {}:已簽名的歷史必須保留", u.name)
+                    format!("不能刪除 {}：已簽名的歷史必須保留", u.name)
                 } else {
                     format!("deleting {} would discard signed history", u.name)
                 },
@@ -199,7 +199,7 @@ pub fn pre_receive_at(
                 rule: "OPEN".into(),
                 path: None,
                 message: if zh {
-                    format!("{} 不是快進更新:強制推送會改寫已簽名的歷史", u.name)
+                    format!("{} 不是快進更新：強制推送會改寫已簽名的歷史", u.name)
                 } else {
                     format!(
                         "{} does not fast-forward: a forced push rewrites signed history",
@@ -266,7 +266,7 @@ pub fn pre_receive_at(
                     rule: "ONE-CHAIN".into(),
                     path: None,
                     message: if zh {
-                        "推送帶有多個根提交;評選只有一個起點".into()
+                        "推送帶有多個根提交；評選只有一個起點".into()
                     } else {
                         "the push holds more than one root commit; a campaign has one genesis"
                             .into()
@@ -330,7 +330,7 @@ fn server_clock(
         } else if behind_too && committed < now - max_offline {
             let h = max_offline.num_hours();
             Some(if zh {
-                format!("提交時間 {c_s} 落后服務器時鐘 {n_s} 超過 {h} 小時(max_offline)")
+                format!("提交時間 {c_s} 落后服務器時鐘 {n_s} 超過 {h} 小時（max_offline）")
             } else {
                 format!(
                     "committed at {c_s}, behind the server's clock ({n_s}) by more than {h} h (max_offline)"

@@ -69,7 +69,9 @@ fn metric_name(metric: &Metric, zh: bool) -> String {
 }
 
 /// Where a gate's value came from, in words: the nomination's own figures or
-/// a committee evaluation (by its file stem, the evaluation's date and author).
+/// a committee evaluation as a reader names it, by its date
+/// (`2017年7月3日測評`, `evaluation of 3 Jul 2017`); the file stem
+/// (`YYYYMMDD-HHMMSS-author`) stays in `sources`, the machine form.
 fn source_name(source: &str, zh: bool) -> String {
     if source == NOMINATION_SOURCE {
         pick(
@@ -78,7 +80,17 @@ fn source_name(source: &str, zh: bool) -> String {
             "the nomination's figures".into(),
         )
     } else if let Some(stem) = source.strip_prefix("evaluation ") {
-        pick(zh, format!("測評 {stem}"), format!("evaluation {stem}"))
+        let day = stem
+            .get(..8)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok());
+        match day {
+            Some(d) => pick(
+                zh,
+                format!("{}年{}月{}日測評", d.year(), d.month(), d.day()),
+                format!("evaluation of {}", d.format("%-d %b %Y")),
+            ),
+            None => pick(zh, "評委會測評".into(), "a committee evaluation".into()),
+        }
     } else {
         source.to_string()
     }
@@ -552,7 +564,16 @@ mod tests {
         assert!(!g.passed);
         assert_eq!(g.value, Some(88.0));
         assert_eq!(g.sources, vec!["evaluation 20171102-r3".to_string()]);
-        assert!(g.message(false).contains("evaluation 20171102-r3"));
+        // the sentence names the evaluation by its date, never by its file stem
+        // or its author's id; `sources` keeps the stem for machines
+        let (en, zh) = (g.message(false), g.message(true));
+        assert!(en.contains("evaluation of 2 Nov 2017"), "{en}");
+        assert!(zh.contains("2017年11月2日測評"), "{zh}");
+        assert!(!en.contains("r3") && !zh.contains("r3"), "{en} {zh}");
+        assert!(
+            !en.contains("20171102") && !zh.contains("20171102"),
+            "{en} {zh}"
+        );
         // without any measurement the unit's own figure counts; with none at all, fail
         let rec = s.records.get_mut("w").unwrap();
         rec.evaluations.clear();

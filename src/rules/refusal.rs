@@ -304,8 +304,74 @@ pub enum Refusal {
 }
 
 fn windows(ws: &[PhaseWindow], zh: bool) -> String {
-    let labels: Vec<String> = ws.iter().map(PhaseWindow::label).collect();
+    let labels: Vec<String> = ws
+        .iter()
+        .map(|w| {
+            if zh {
+                format!("{}（{}至{}）", w.name, w.start, w.end)
+            } else {
+                w.label()
+            }
+        })
+        .collect();
     join(&labels, zh)
+}
+
+/// A record's field as a Chinese sentence names it (`deeds` → `事跡`,
+/// `evidence[0].title` → `第1項證明材料的標題`); the field as written in
+/// the file in English, and for a field this table does not know.
+fn field_label(field: &str, zh: bool) -> String {
+    if !zh {
+        return field.to_string();
+    }
+    if let Some(rest) = field.strip_prefix("evidence[") {
+        if let Some((i, part)) = rest.split_once("].") {
+            if let Ok(i) = i.parse::<usize>() {
+                let part = match part {
+                    "title" => "標題",
+                    "reference" => "出處",
+                    other => other,
+                };
+                return format!("第{}項證明材料的{part}", i + 1);
+            }
+        }
+    }
+    if let Some(y) = field.strip_prefix("metrics.appraisal_satisfaction.") {
+        return format!("{y}年行風評議滿意率");
+    }
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let name = match (field, last) {
+        ("deeds", _) => "事跡",
+        ("activity.summary", _) => "活動摘要",
+        ("supervisor.name", _) => "監督員姓名",
+        ("metrics.knowledge_rate", _) => "應知應會率",
+        ("metrics.service_satisfaction", _) => "服務質量滿意率",
+        ("evaluation.rating", _) => "測評評分",
+        ("evaluation.knowledge_rate", _) => "測評所得應知應會率",
+        ("evaluation.service_satisfaction", _) => "測評所得服務質量滿意率",
+        ("objection.text", _) => "異議內容",
+        ("decision.reason", _) => "決定理由",
+        ("opinion.reason", _) => "意見理由",
+        ("override.reason", _) => "調整理由",
+        ("reopen.reason", _) => "重新開啟理由",
+        (_, "reason") => "理由",
+        (_, "reviewer") => "評委",
+        (_, "author") => "測評人",
+        (_, "recorded_by") => "記錄人",
+        (_, "by") => "操作人",
+        _ => return field.to_string(),
+    };
+    name.to_string()
+}
+
+/// A phase by its name: the campaign's Chinese name alone in a Chinese
+/// sentence (no id), `評議檢查 review` in English.
+fn phase_name(w: &PhaseWindow, zh: bool) -> String {
+    if zh {
+        w.name.clone()
+    } else {
+        w.name_label()
+    }
 }
 
 /// The messages, one function per family of refusals.
@@ -316,7 +382,7 @@ impl Refusal {
         match self {
             UnknownActor { actor } => pick(
                 zh,
-                format!("{actor} 不是本活動登記的成員,不能操作"),
+                format!("{actor} 不是本活動登記的成員，不能操作"),
                 format!("{actor} is not a registered member of this campaign"),
             ),
             PhaseClosed {
@@ -333,17 +399,17 @@ impl Refusal {
                 let now = if open.is_empty() {
                     pick(zh, "不在任何階段".into(), "in no phase".into())
                 } else {
-                    let names: Vec<String> = open.iter().map(PhaseWindow::name_label).collect();
+                    let names: Vec<String> = open.iter().map(|w| phase_name(w, zh)).collect();
                     join(&names, zh)
                 };
                 if zh {
                     let allowed = if allowed_in.is_empty() {
                         allowed
                     } else {
-                        format!("只能在 {allowed} 進行")
+                        format!("只能在{allowed}進行")
                     };
-                    let now = if open.is_empty() { now } else { format!("處于 {now}") };
-                    format!("{}{allowed};今天 {day} {now}", action_label(*action, true))
+                    let now = if open.is_empty() { now } else { format!("處于{now}") };
+                    format!("{}{allowed}；今天 {day} {now}", action_label(*action, true))
                 } else if allowed_in.is_empty() {
                     format!("{} is allowed in no phase; today {day} is {now}", action.as_str())
                 } else {
@@ -369,14 +435,14 @@ impl Refusal {
                     "the application form"
                 };
                 let exc_zh = exception_until
-                    .map(|u| format!("(例外僅至 {u})"))
-                    .unwrap_or_else(|| "(主任未登記例外)".into());
+                    .map(|u| format!("（例外僅至 {u}）"))
+                    .unwrap_or_else(|| "（主任未登記例外）".into());
                 let exc_en = exception_until
                     .map(|u| format!(" (the exception ran until {u})"))
                     .unwrap_or_else(|| " (no exception recorded by the chair)".into());
                 pick(
                     zh,
-                    format!("{rule}:{nomination} 的{what_zh}截止于 {deadline},今天 {day} 已過{exc_zh}"),
+                    format!("{rule}：{nomination} 的{what_zh}截止于 {deadline}，今天 {day} 已過{exc_zh}"),
                     format!("{rule}: the deadline for {what_en} of {nomination} was {deadline}; today is {day}{exc_en}"),
                 )
             }
@@ -389,7 +455,7 @@ impl Refusal {
                 let en_roles: Vec<&str> = roles.iter().map(|r| role_name(*r, false)).collect();
                 pick(
                     zh,
-                    format!("{}須由{}進行,{actor} 無此角色", action_label(*action, true), zh_roles.join("或")),
+                    format!("{}須由{}進行，{actor} 無此角色", action_label(*action, true), zh_roles.join("或")),
                     format!("{} needs the role {}; {actor} does not have it", action.as_str(), en_roles.join(" or ")),
                 )
             }
@@ -400,12 +466,12 @@ impl Refusal {
                 unit,
             } => pick(
                 zh,
-                format!("{actor}(屬 {actor_unit})不能代單位 {unit} {};聯絡員只代本報送單位及其下屬單位,文明辦聯絡員可代任何單位", action_label(*action, true)),
+                format!("{actor}（屬 {actor_unit}）不能代單位 {unit} {}；聯絡員只代本報送單位及其下屬單位，文明辦聯絡員可代任何單位", action_label(*action, true)),
                 format!("{actor} (of {actor_unit}) may not {} for unit {unit}; a clerk acts for their reporting unit and the units under it, only a clerk of the office for any unit", action.as_str()),
             ),
             NotSelf { field, value, actor } => pick(
                 zh,
-                format!("字段 {field} 為 {value},但操作人是 {actor};只能以本人名義記錄"),
+                format!("{}為 {value}，但操作人是 {actor}；只能以本人名義記錄", field_label(field, true)),
                 format!("field {field} is {value} but the actor is {actor}: members record only in their own name"),
             ),
             // the other families: `message` never sends them here
@@ -425,7 +491,7 @@ impl Refusal {
             } => pick(
                 zh,
                 format!(
-                    "{rule}:{nomination} 不符合類別 {category} 的評選范圍:{}",
+                    "{rule}：{nomination} 不符合類別 {category} 的評選范圍：{}",
                     problem.message(true)
                 ),
                 format!(
@@ -442,13 +508,13 @@ impl Refusal {
                 if unit == reporting_unit {
                     pick(
                         zh,
-                        format!("QUOTA:報送單位 {unit} 在類別 {category} 已申報 {existing},每類限 1 個"),
+                        format!("QUOTA：報送單位 {unit} 在類別 {category} 已申報 {existing}，每類限 1 個"),
                         format!("QUOTA: reporting unit {unit} already entered {existing} in {category}; one entry per category"),
                     )
                 } else {
                     pick(
                         zh,
-                        format!("QUOTA:{unit} 經報送單位 {reporting_unit} 申報,該單位在類別 {category} 已申報 {existing},每類限 1 個(REPORTING-UNIT)"),
+                        format!("QUOTA：{unit} 經報送單位 {reporting_unit} 申報，該單位在類別 {category} 已申報 {existing}，每類限 1 個（REPORTING-UNIT）"),
                         format!("QUOTA: {unit} reports through {reporting_unit}, which already entered {existing} in {category}; one entry per reporting unit and category (REPORTING-UNIT)"),
                     )
                 }
@@ -460,7 +526,7 @@ impl Refusal {
             } => pick(
                 zh,
                 format!(
-                    "{member} 與 {nomination} 存在利益沖突,須回避:{}",
+                    "{member} 與 {nomination} 存在利益沖突，須回避：{}",
                     reason.message(None, true)
                 ),
                 format!(
@@ -470,17 +536,17 @@ impl Refusal {
             ),
             Unknown { what, id } => pick(
                 zh,
-                format!("未知的{}:{id}", what.name(true)),
+                format!("未知的{}：{id}", what.name(true)),
                 format!("unknown {}: {id}", what.name(false)),
             ),
             CategoryAlias { given, id } => pick(
                 zh,
-                format!("類別請寫標識 {id},而非 {given}"),
+                format!("類別請寫標識 {id}，而非 {given}"),
                 format!("write the category id {id}, not {given}"),
             ),
             BadId { id, reason } => pick(
                 zh,
-                format!("標識 {id:?} 無效:{reason}"),
+                format!("標識「{id}」無效：{reason}"),
                 format!("invalid id {id:?}: {reason}"),
             ),
             PointsOutOfRange {
@@ -502,12 +568,16 @@ impl Refusal {
             ),
             PercentOutOfRange { field, value } => pick(
                 zh,
-                format!("{field} 為 {},須在 0..100 之間", num(*value)),
+                format!(
+                    "{}為 {}，須在 0..100 之間",
+                    field_label(field, true),
+                    num(*value)
+                ),
                 format!("{field} is {}, must be within 0..100", num(*value)),
             ),
             EmptyField { rule, field } => pick(
                 zh,
-                format!("{rule}:{field} 不能為空"),
+                format!("{rule}：{}不能為空", field_label(field, true)),
                 format!("{rule}: {field} must not be empty"),
             ),
             NoVotes => pick(
@@ -521,7 +591,7 @@ impl Refusal {
                 expected,
             } => pick(
                 zh,
-                format!("{nomination} 屬類別 {category},不屬 {expected}"),
+                format!("{nomination} 屬類別 {category}，不屬 {expected}"),
                 format!("{nomination} is in category {category}, not {expected}"),
             ),
             Duplicate { id } => pick(zh, format!("{id} 重復"), format!("{id} appears twice")),
@@ -536,12 +606,12 @@ impl Refusal {
         match self {
             PublishWithoutCandidates { category } => pick(
                 zh,
-                format!("CANDIDATES:類別 {category} 的公示名單為空"),
+                format!("CANDIDATES：類別 {category} 的公示名單為空"),
                 format!("CANDIDATES: the notice for {category} lists no candidate"),
             ),
             NotCandidate { nomination } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 不是候選對象(須先決定為候選)"),
+                format!("CANDIDATES：{nomination} 不是候選對象（須先決定為候選）"),
                 format!("CANDIDATES: {nomination} is not a candidate (decide it Candidate first)"),
             ),
             BackdatedNotice { published, day } => pick(
@@ -556,12 +626,12 @@ impl Refusal {
             } => match window {
                 Some((a, b)) => pick(
                     zh,
-                    format!("CANDIDATES:{nomination} 的公示期為 {a}..{b},今天 {day} 不受理異議(舉報弄虛作假除外)"),
+                    format!("CANDIDATES：{nomination} 的公示期為 {a}..{b}，今天 {day} 不受理異議（舉報弄虛作假除外）"),
                     format!("CANDIDATES: objections to {nomination} are taken during its notice {a}..{b}; today is {day} (fraud reports excepted)"),
                 ),
                 None => pick(
                     zh,
-                    format!("CANDIDATES:{nomination} 未經公示,不受理異議(舉報弄虛作假除外)"),
+                    format!("CANDIDATES：{nomination} 未經公示，不受理異議（舉報弄虛作假除外）"),
                     format!("CANDIDATES: {nomination} is not on a published notice; no objection is taken (fraud reports excepted)"),
                 ),
             },
@@ -576,20 +646,26 @@ impl Refusal {
                 status,
             } => pick(
                 zh,
-                format!("{nomination} 的異議 {objection} 已處理({status:?})"),
-                format!("objection {objection} to {nomination} is already resolved ({status:?})"),
+                format!(
+                    "{nomination} 的異議 {objection} 已處理（{}）",
+                    crate::i18n::Lang::Zh.objection_status(*status)
+                ),
+                format!(
+                    "objection {objection} to {nomination} is already resolved ({})",
+                    crate::i18n::Lang::En.objection_status(*status)
+                ),
             ),
             ObjectionsOpen {
                 nomination,
                 objections,
             } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 尚有未處理的異議 {},不能確定正式名單", join(objections, true)),
+                format!("CANDIDATES：{nomination} 尚有未處理的異議 {}，不能確定正式名單", join(objections, true)),
                 format!("CANDIDATES: {nomination} has open objections {}; it cannot be final", join(objections, false)),
             ),
             NotPublished { nomination } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 未列入公示名單,不能確定為正式入選"),
+                format!("CANDIDATES：{nomination} 未列入公示名單，不能確定為正式入選"),
                 format!("CANDIDATES: {nomination} was not on a published candidate list; it cannot be final"),
             ),
             NoticeRunning {
@@ -598,7 +674,7 @@ impl Refusal {
                 day,
             } => pick(
                 zh,
-                format!("CANDIDATES:{nomination} 的公示期至 {last_day},今天 {day} 尚未結束"),
+                format!("CANDIDATES：{nomination} 的公示期至 {last_day}，今天 {day} 尚未結束"),
                 format!("CANDIDATES: the notice of {nomination} runs until {last_day}; today is {day}"),
             ),
             // the other families: `message` never sends them here
@@ -612,7 +688,7 @@ impl Refusal {
         match self {
             NotEligible { nomination, reason } => pick(
                 zh,
-                format!("{nomination} 不能成為候選對象:{}", reason.message(None, true)),
+                format!("{nomination} 不能成為候選對象：{}", reason.message(None, true)),
                 format!("{nomination} cannot be a candidate: {}", reason.message(None, false)),
             ),
             BelowMinimum {
@@ -623,7 +699,7 @@ impl Refusal {
                 let s = final_score.map_or_else(|| "–".to_string(), num);
                 pick(
                     zh,
-                    format!("NO-FILLER:{nomination} 最終得分 {s} 低于最低分 {}(寧缺毋濫)", num(*min_score)),
+                    format!("NO-FILLER：{nomination} 最終得分 {s} 低于最低分 {}（寧缺毋濫）", num(*min_score)),
                     format!("NO-FILLER: {nomination} has final score {s}, below the minimum {}", num(*min_score)),
                 )
             }
@@ -635,13 +711,13 @@ impl Refusal {
             } => {
                 let s = final_score.map_or_else(|| "–".to_string(), num);
                 let (tz, te) = if *tie {
-                    ("(并列于入選線,須由主任確定并列順序)", " (tied at the cut line: the chair must record a tie order)")
+                    ("（并列于入選線，須由主任確定并列順序）", " (tied at the cut line: the chair must record a tie order)")
                 } else {
                     ("", "")
                 };
                 pick(
                     zh,
-                    format!("COMMEND:{nomination} 排名第 {position}(得分 {s}),不在入選名單內{tz}"),
+                    format!("COMMEND：{nomination} 排名第 {position}（得分 {s}），不在入選名單內{tz}"),
                     format!("COMMEND: {nomination} ranks {position} (score {s}), outside the selection{te}"),
                 )
             }
@@ -652,17 +728,17 @@ impl Refusal {
                 finals,
             } => pick(
                 zh,
-                format!("{rule}:類別 {category} 至多 {slots} 個入選,已有 {}", join(finals, true)),
+                format!("{rule}：類別 {category} 至多 {slots} 個入選，已有 {}", join(finals, true)),
                 format!("{rule}: {category} takes at most {slots}; already final: {}", join(finals, false)),
             ),
             FraudFinal { nomination, reason } => pick(
                 zh,
-                format!("FRAUD:{nomination} 已因弄虛作假被取消資格({reason}),不可更改"),
+                format!("FRAUD：{nomination} 已因弄虛作假被取消資格（{reason}），不可更改"),
                 format!("FRAUD: {nomination} was disqualified for fraud ({reason}); that can never change"),
             ),
             FraudNotDisqualified => pick(
                 zh,
-                "FRAUD:認定弄虛作假只能與取消資格同時作出".into(),
+                "FRAUD：認定弄虛作假只能與取消資格同時作出".into(),
                 "FRAUD: a finding of fraud goes only with the outcome Disqualified".into(),
             ),
             // the other families: `message` never sends them here
@@ -676,12 +752,12 @@ impl Refusal {
         match self {
             AlreadySetUp => pick(
                 zh,
-                "活動已初始化;請用 campaign、members、units 修改".into(),
+                "活動已初始化；請用 campaign、members、units 修改".into(),
                 "the campaign is already set up; change it with campaign, members or units".into(),
             ),
             NewerFormat { format, supported } => pick(
                 zh,
-                format!("格式 {format} 比本程序支持的 {supported} 新,拒絕寫入"),
+                format!("格式 {format} 比本程序支持的 {supported} 新，拒絕寫入"),
                 format!("format {format} is newer than the supported {supported}; refusing to write"),
             ),
             NoChair => pick(
@@ -696,7 +772,7 @@ impl Refusal {
             ),
             UnknownExceptionRule { rule } => pick(
                 zh,
-                format!("只能對 REG-DEADLINE 或 FORM-DEADLINE 登記例外,而非 {rule}"),
+                format!("只能對 REG-DEADLINE 或 FORM-DEADLINE 登記例外，而非 {rule}"),
                 format!("exceptions are for REG-DEADLINE or FORM-DEADLINE, not {rule}"),
             ),
             ReportingLine {
@@ -705,12 +781,12 @@ impl Refusal {
                 cycle: false,
             } => pick(
                 zh,
-                format!("REPORTING-UNIT:單位 {unit} 的上級單位 {parent} 不在 units.ron 中"),
+                format!("REPORTING-UNIT：單位 {unit} 的上級單位 {parent} 不在 units.ron 中"),
                 format!("REPORTING-UNIT: unit {unit} reports through {parent}, which is not in units.ron"),
             ),
             ReportingLine { unit, parent, .. } => pick(
                 zh,
-                format!("REPORTING-UNIT:單位 {unit} 經 {parent} 報送,報送關系又回到 {unit} 本身(循環)"),
+                format!("REPORTING-UNIT：單位 {unit} 經 {parent} 報送，報送關系又回到 {unit} 本身（循環）"),
                 format!("REPORTING-UNIT: unit {unit} reports through {parent}, and that line leads back to {unit} (a cycle)"),
             ),
             // the other families: `message` never sends them here
@@ -739,14 +815,14 @@ impl Refusal {
                     })
                     .collect::<Vec<_>>();
                 let until = match (exception_until, zh) {
-                    (Some(u), true) => format!("(例外期限 {u} 已過)"),
+                    (Some(u), true) => format!("（例外期限 {u} 已過）"),
                     (Some(u), false) => format!(" (the exception ran until {u})"),
-                    (None, true) => ",且主任未登記例外".into(),
+                    (None, true) => "，且主任未登記例外".into(),
                     (None, false) => " and the chair granted no exception".into(),
                 };
                 pick(
                     zh,
-                    format!("LATE-CHANGE:{nomination} 改變了{},屬新的申報;申報截止日 {deadline} 已過(今天 {day}){until}", join(&what, true)),
+                    format!("LATE-CHANGE：{nomination} 改變了{}，屬新的申報；申報截止日 {deadline} 已過（今天 {day}）{until}", join(&what, true)),
                     format!("LATE-CHANGE: changing the {} of {nomination} is a new registration; the registration deadline {deadline} has passed (today {day}){until}", join(&what, false)),
                 )
             }
@@ -758,8 +834,8 @@ impl Refusal {
                 pick(
                     zh,
                     format!(
-                        "CANDIDATE-NEEDS:{nomination} 不能確定為候選:{}",
-                        what.join(";")
+                        "CANDIDATE-NEEDS：{nomination} 不能確定為候選：{}",
+                        what.join("；")
                     ),
                     format!(
                         "CANDIDATE-NEEDS: {nomination} cannot be a candidate yet: {}",
@@ -770,7 +846,7 @@ impl Refusal {
             Recheck { nomination, reason } => pick(
                 zh,
                 format!(
-                    "NOTICE-RECHECK:{nomination} 現在不能列入公示:{}",
+                    "NOTICE-RECHECK：{nomination} 現在不能列入公示：{}",
                     reason.message(true)
                 ),
                 format!(
@@ -784,11 +860,11 @@ impl Refusal {
                 outcome,
                 decided,
             } => {
-                let o = format!("{outcome:?}").to_lowercase();
+                let o = crate::i18n::Lang::of(zh).outcome(*outcome);
                 pick(
                     zh,
                     format!(
-                        "FREEZE:{nomination} 已于 {decided} 作出決定({o}),評分、測評和民主測評已凍結,不能再{};如需改動,須由主任說明理由重新開啟(pingxuan reopen)",
+                        "FREEZE：{nomination} 已于 {decided} 作出決定（{o}），評分、測評和民主測評已凍結，不能再{}；如需改動，須由主任說明理由重新開啟（pingxuan reopen）",
                         action_label(*action, true)
                     ),
                     format!(
@@ -980,12 +1056,12 @@ impl Refusal {
             | Frozen { .. } => self.late_message(zh),
             NotFrozen { nomination } => pick(
                 zh,
-                format!("FREEZE:{nomination} 尚無決定或已重新開啟,無需重新開啟"),
+                format!("FREEZE：{nomination} 尚無決定或已重新開啟，無需重新開啟"),
                 format!("FREEZE: {nomination} has no decision or is already reopened; nothing to reopen"),
             ),
             DecisionReopened => pick(
                 zh,
-                "FREEZE:決定不能自帶重新開啟記錄;重新開啟請用 reopen".into(),
+                "FREEZE：決定不能自帶重新開啟記錄；重新開啟請用 reopen".into(),
                 "FREEZE: a decision cannot carry a reopening; use reopen".into(),
             ),
             NoScore {
@@ -993,7 +1069,7 @@ impl Refusal {
                 reviewer,
             } => pick(
                 zh,
-                format!("{reviewer} 對 {nomination} 沒有評分,無可撤回"),
+                format!("{reviewer} 對 {nomination} 沒有評分，無可撤回"),
                 format!("{reviewer} has no score on {nomination} to withdraw"),
             ),
         }
@@ -1071,7 +1147,7 @@ mod rule_last_tests {
     #[test]
     fn a_rule_id_follows_the_sentence_it_names() {
         assert_eq!(
-            rule_last("QUOTA:報送單位已申報".into(), true),
+            rule_last("QUOTA：報送單位已申報".into(), true),
             "報送單位已申報（QUOTA）"
         );
         assert_eq!(
@@ -1079,6 +1155,7 @@ mod rule_last_tests {
             "the deadline has passed (LATE-CHANGE)"
         );
         assert_eq!(rule_last("評分:無".into(), true), "評分:無");
+        assert_eq!(rule_last("評分：無".into(), true), "評分：無");
         assert_eq!(rule_last("no colon".into(), false), "no colon");
     }
 }

@@ -69,7 +69,7 @@ impl ScopeProblem {
             ScopeProblem::NomineeKind { expected, found } => pick(
                 zh,
                 format!(
-                    "被推薦對象應為{},實為{}",
+                    "被推薦對象應為{}，實為{}",
                     kind_name(*expected, true),
                     kind_name(*found, true)
                 ),
@@ -79,11 +79,22 @@ impl ScopeProblem {
                     kind_name(*found, false)
                 ),
             ),
-            ScopeProblem::UnitKind { allowed, found } => pick(
-                zh,
-                format!("推薦單位類型 {found:?} 不在本類別允許的 {allowed:?} 之內"),
-                format!("a unit of kind {found:?} may not nominate here (allowed: {allowed:?})"),
-            ),
+            ScopeProblem::UnitKind { allowed, found } => {
+                let lang = crate::i18n::Lang::of(zh);
+                let kinds: Vec<&str> = allowed.iter().map(|k| lang.unit_kind(*k)).collect();
+                let found = lang.unit_kind(*found);
+                pick(
+                    zh,
+                    format!(
+                        "推薦單位類型「{found}」不在本類別允許的類型（{}）之內",
+                        kinds.join("、")
+                    ),
+                    format!(
+                        "a unit of kind {found} may not nominate here (allowed: {})",
+                        kinds.join(", ")
+                    ),
+                )
+            }
             ScopeProblem::BrandMissing => pick(
                 zh,
                 "須填寫已確立的服務品牌名稱".into(),

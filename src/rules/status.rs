@@ -83,7 +83,7 @@ impl Missing {
             ),
             Missing::Evidence => pick(
                 zh,
-                "未引用任何證明材料(文件、照片)".into(),
+                "未引用任何證明材料（文件、照片）".into(),
                 "no evidence (documents, photos) referenced".into(),
             ),
             Missing::EvaluationRating => pick(

@@ -7,10 +7,11 @@ pub fn action_zh(kind: ActionKind) -> &'static str {
     crate::i18n::Lang::Zh.action(kind)
 }
 
-/// `評分` in Chinese, `score` in English.
+/// `評分` in Chinese, `score` in English (a Chinese sentence names the
+/// action by its Chinese name alone: no command word in it).
 pub fn action_label(kind: ActionKind, zh: bool) -> String {
     if zh {
-        format!("{}({})", action_zh(kind), kind.as_str())
+        action_zh(kind).to_string()
     } else {
         kind.as_str().to_string()
     }
@@ -67,7 +68,9 @@ mod tests {
     fn every_action_has_a_chinese_name() {
         for k in ActionKind::ALL {
             assert!(!action_zh(k).is_empty());
-            assert!(action_label(k, true).contains(k.as_str()));
+            assert_eq!(action_label(k, true), action_zh(k));
+            assert!(!action_label(k, true).contains(k.as_str()));
+            assert_eq!(action_label(k, false), k.as_str());
         }
     }
 }

@@ -40,7 +40,7 @@ impl NotAction {
     pub fn message(&self, zh: bool) -> String {
         match (self, zh) {
             (NotAction::Deleted, false) => "deletes the file; no action removes a record".into(),
-            (NotAction::Deleted, true) => "刪除了文件;沒有任何操作會刪除記錄".into(),
+            (NotAction::Deleted, true) => "刪除了文件；沒有任何操作會刪除記錄".into(),
             (NotAction::Unparsable, false) => "the new version does not parse".into(),
             (NotAction::Unparsable, true) => "新版本無法解析".into(),
             (NotAction::NotACampaignFile, false) => "not a campaign file".into(),
@@ -49,23 +49,23 @@ impl NotAction {
                 "changes an objection; only the chair's resolution of an open objection may".into()
             }
             (NotAction::ObjectionEdited, true) => {
-                "改動了異議;只有主任對未決異議的裁決可以改動它".into()
+                "改動了異議；只有主任對未決異議的裁決可以改動它".into()
             }
             (NotAction::EvaluationRewritten, false) => {
                 "rewrites an evaluation; an evaluation is written once".into()
             }
-            (NotAction::EvaluationRewritten, true) => "改寫了測評記錄;測評只寫一次".into(),
+            (NotAction::EvaluationRewritten, true) => "改寫了測評記錄；測評只寫一次".into(),
             (NotAction::RulingsEdited, false) => {
                 "changes rulings.ron in a way no ruling does (a ruling removed or edited)".into()
             }
             (NotAction::RulingsEdited, true) => {
-                "rulings.ron 的改動不是任何一項裁定(刪除或改寫了已有裁定)".into()
+                "rulings.ron 的改動不是任何一項裁定（刪除或改寫了已有裁定）".into()
             }
             (NotAction::SeveralRulings(n), false) => {
                 format!("makes {n} rulings in one commit; each action is its own commit")
             }
             (NotAction::SeveralRulings(n), true) => {
-                format!("一個提交做了 {n} 項裁定;每項操作應是單獨的提交")
+                format!("一個提交做了 {n} 項裁定；每項操作應是單獨的提交")
             }
         }
     }

@@ -191,12 +191,12 @@ pub fn get(store: &Store, id: &str, zh: bool) -> Result<SetAside, SyncError> {
             .next()
             .ok_or(git2::Error::from_str("none"))?),
         0 => Err(SyncError::SetAside(if zh {
-            format!("沒有擱置的操作 {id:?}(`pingxuan set-aside list` 列出全部)")
+            format!("沒有擱置的操作 {id:?}（`pingxuan set-aside list` 列出全部）")
         } else {
             format!("no set-aside action {id:?} (`pingxuan set-aside list` shows them all)")
         })),
         n => Err(SyncError::SetAside(if zh {
-            format!("{id:?} 對應 {n} 項擱置的操作,請寫得更長些")
+            format!("{id:?} 對應 {n} 項擱置的操作，請寫得更長些")
         } else {
             format!("{id:?} matches {n} set-aside actions; give more of it")
         })),
@@ -244,7 +244,7 @@ pub fn retry(store: &Store, id: &str, opts: &SyncOptions) -> Result<Oid, SyncErr
     if !owned_by(&c, &member) {
         return Err(SyncError::SetAside(if zh {
             format!(
-                "{} 是 {} 的操作;只有本人可以用自己的簽名重試,未作任何改動",
+                "{} 是 {} 的操作；只有本人可以用自己的簽名重試，未作任何改動",
                 s.id,
                 s.actor.as_deref().unwrap_or("?")
             )
@@ -260,7 +260,7 @@ pub fn retry(store: &Store, id: &str, opts: &SyncOptions) -> Result<Oid, SyncErr
         return Err(super::not_one_chain(
             original,
             zh,
-            "不是單親提交,無法重放",
+            "不是單親提交，無法重放",
             "has not exactly one parent and cannot be replayed",
         ));
     }
@@ -293,7 +293,7 @@ pub fn retry(store: &Store, id: &str, opts: &SyncOptions) -> Result<Oid, SyncErr
             put(store, original, kind, &reason, &tagger)?;
             Err(SyncError::SetAside(if zh {
                 format!(
-                    "{} 仍被拒絕({}),保持擱置:\n{}",
+                    "{} 仍被拒絕（{}），保持擱置：\n{}",
                     s.id,
                     kind.describe(true),
                     crate::text::sanitize_multiline(&reason)

@@ -225,7 +225,7 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
                 if attempt >= opts.max_retries {
                     let message = match opts.lang {
                         Lang::Zh | Lang::ZhHans => format!(
-                            "推送 {attempt} 次重試後仍被拒絕(其他人不斷先推送),已停止;本地提交完好,稍後再運行 `pingxuan sync`。\n最後一次:{detail}"
+                            "推送 {attempt} 次重試後仍被拒絕（其他人不斷先推送），已停止；本地提交完好，稍後再運行 `pingxuan sync`。\n最後一次：{detail}"
                         ),
                         Lang::En => format!(
                             "the push was still rejected after {attempt} retries (others keep pushing first); stopped with every local commit intact. Run `pingxuan sync` again later.\nLast rejection: {detail}"
@@ -247,7 +247,9 @@ pub fn sync(store: &Store, opts: &SyncOptions) -> Result<SyncReport, SyncError> 
             }
             Pushed::Refused(detail) => {
                 return Err(SyncError::PushRefused(match opts.lang {
-                    Lang::Zh | Lang::ZhHans => format!("遠端拒絕了推送(本地提交完好):\n{detail}"),
+                    Lang::Zh | Lang::ZhHans => {
+                        format!("遠端拒絕了推送（本地提交完好）：\n{detail}")
+                    }
                     Lang::En => {
                         format!("the remote refused the push (local commits intact):\n{detail}")
                     }
@@ -277,7 +279,7 @@ fn not_one_chain(commit: Oid, zh: bool, what_zh: &str, what_en: &str) -> SyncErr
     };
     let message = if zh {
         format!(
-            "{ONE_CHAIN} [{kind}]:{} {what_zh};評選分支必須是一條單親提交鏈,拒絕接收。本地分支和工作區未改動。",
+            "{ONE_CHAIN} [{kind}]：{} {what_zh}；評選分支必須是一條單親提交鏈，拒絕接收。本地分支和工作區未改動。",
             short(&c)
         )
     } else {
@@ -307,7 +309,7 @@ fn check_incoming_chain(
                 return Err(not_one_chain(
                     oid,
                     zh,
-                    "是另一個根提交(與本地歷史不同源)",
+                    "是另一個根提交（與本地歷史不同源）",
                     "is a second root commit (a history not descending from ours)",
                 ))
             }
@@ -315,7 +317,7 @@ fn check_incoming_chain(
                 return Err(not_one_chain(
                     oid,
                     zh,
-                    &format!("是合併提交({n} 個父提交)"),
+                    &format!("是合併提交（{n} 個父提交）"),
                     &format!("is a merge commit ({n} parents)"),
                 ))
             }
@@ -351,7 +353,7 @@ fn integrate(
                     theirs,
                     zh,
                     &format!(
-                        "不包含之前獲取的 {}(遠端歷史被改寫)",
+                        "不包含之前獲取的 {}（遠端歷史被改寫）",
                         short(&before.to_string())
                     ),
                     &format!(
@@ -384,7 +386,7 @@ fn integrate(
                     return Err(not_one_chain(
                         root,
                         zh,
-                        "是另一個根提交(遠端歷史與本地歷史不同源)",
+                        "是另一個根提交（遠端歷史與本地歷史不同源）",
                         "is a foreign root commit (the remote's history does not descend from ours)",
                     ));
                 }

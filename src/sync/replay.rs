@@ -51,7 +51,7 @@ pub(crate) fn local_member(
     let zh = lang.zh();
     let Some(email) = email.filter(|e| !e.trim().is_empty()) else {
         return Err(SyncError::NeedIdentity(if zh {
-            "有未推送的本地操作要重放到遠端最新提交之上,需要以成員身份重新簽名;未設置 git 的 user.email,未作任何改動。".into()
+            "有未推送的本地操作要重放到遠端最新提交之上，需要以成員身份重新簽名；未設置 git 的 user.email，未作任何改動。".into()
         } else {
             "unpublished local actions must be replayed onto the remote tip and re-signed by their member, but git user.email is not set; nothing was changed.".into()
         }));
@@ -63,7 +63,7 @@ pub(crate) fn local_member(
         }
     }
     Err(SyncError::NeedIdentity(if zh {
-        format!("有未推送的本地操作要重放,需要成員重新簽名;{email} 不是 members.ron 中的成員,未作任何改動。")
+        format!("有未推送的本地操作要重放，需要成員重新簽名；{email} 不是 members.ron 中的成員，未作任何改動。")
     } else {
         format!("unpublished local actions must be replayed and re-signed by their member; {email} is no member in members.ron, so nothing was changed.")
     }))
@@ -74,7 +74,7 @@ pub(crate) fn need_key(lang: Lang) -> SyncError {
     SyncError::NeedIdentity(format!(
         "{}\n{}",
         if zh {
-            "有未推送的本地操作要重放並重新簽名,但沒有配置簽名密鑰;未作任何改動。"
+            "有未推送的本地操作要重放並重新簽名，但沒有配置簽名密鑰；未作任何改動。"
         } else {
             "unpublished local actions must be replayed and re-signed, but no signing key is configured; nothing was changed."
         },
@@ -158,7 +158,7 @@ impl Replayer<'_> {
                     None => "?".into(),
                 };
                 clashes.push(if zh {
-                    format!("{} 已在遠端被改動({by})", d.path)
+                    format!("{} 已在遠端被改動（{by}）", d.path)
                 } else {
                     format!("{} was changed upstream ({by})", d.path)
                 });
@@ -288,7 +288,7 @@ pub(crate) fn check_local_chain(
                     "is a second local root commit".to_string()
                 }
             } else if zh {
-                format!("是本地的合併提交({n} 個父提交),不能重放或推送")
+                format!("是本地的合併提交（{n} 個父提交），不能重放或推送")
             } else {
                 format!(
                     "is a local merge commit ({n} parents) and can be neither replayed nor pushed"
@@ -446,7 +446,7 @@ fn check_all_owned(
             .join("\n");
         let message = if zh {
             format!(
-                "本地分支上有其他成員尚未推送的提交;只有提交者本人才能重放並重新簽名,未改寫任何內容(本地分支和工作區未改動):\n{list}\n請讓該成員從自己的副本推送,或在確認這些提交不需要後重新克隆。"
+                "本地分支上有其他成員尚未推送的提交；只有提交者本人才能重放並重新簽名，未改寫任何內容（本地分支和工作區未改動）：\n{list}\n請讓該成員從自己的副本推送，或在確認這些提交不需要後重新克隆。"
             )
         } else {
             format!(

@@ -51,7 +51,7 @@ impl Progress {
             (Progress::Push { .. }, Lang::Zh | Lang::ZhHans) => "正在推送…".into(),
             (Progress::Push { .. }, Lang::En) => "pushing…".into(),
             (Progress::Wait { millis, retry }, Lang::Zh | Lang::ZhHans) => {
-                format!("推送被拒(他人先推送),{millis} 毫秒後第 {retry} 次重試…")
+                format!("推送被拒（他人先推送），{millis} 毫秒後第 {retry} 次重試…")
             }
             (Progress::Wait { millis, retry }, Lang::En) => {
                 format!("push rejected (someone pushed first); retry {retry} in {millis} ms…")
@@ -173,7 +173,7 @@ pub enum SyncError {
 fn violations_text(violations: &[Violation], zh: bool) -> String {
     let mut s = if zh {
         format!(
-            "遠端的新提交有 {} 處違規,未接收(本地分支和工作區未改動):\n",
+            "遠端的新提交有 {} 處違規，未接收（本地分支和工作區未改動）：\n",
             violations.len()
         )
     } else {
@@ -186,7 +186,7 @@ fn violations_text(violations: &[Violation], zh: bool) -> String {
         s.push_str(&format!("  {v}\n"));
     }
     s.push_str(if zh {
-        "請評委會主任核查;在遠端修正之前無法同步。"
+        "請評委會主任核查；在遠端修正之前無法同步。"
     } else {
         "Ask the chair to look into them; syncing resumes once the remote is put right."
     });

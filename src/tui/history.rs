@@ -107,7 +107,7 @@ pub(super) fn body_lines(
         )));
     }
     for v in violations {
-        let text = format!("! {} [{}] {}", v.rule, v.kind.as_str(), display(&v.message));
+        let text = format!("! {}", display(&app.say(&v.sentence(app.lang()))));
         out.push(Line::from(Span::styled(cut(&text), th.bad())));
     }
     for c in &e.changes {

@@ -44,6 +44,19 @@ pub struct World {
     pub keys: BTreeMap<&'static str, SshKey>,
 }
 
+/// The name of member `id` in a [`World::named`].
+pub fn person(id: &str) -> &'static str {
+    match id {
+        "chair" => "周主任",
+        "office" => "文明辦王芳",
+        "gaj" => "公安局李強",
+        "gq" => "官橋鎮張偉",
+        "r1" => "評委趙敏",
+        "r2" => "評委孫麗",
+        _ => "無名",
+    }
+}
+
 pub fn email(id: &str) -> String {
     format!("{id}@campaign.example")
 }
@@ -51,6 +64,16 @@ pub fn email(id: &str) -> String {
 impl World {
     /// `pingxuan init` of a fresh campaign, as its chair.
     pub fn new() -> World {
+        World::build(false)
+    }
+
+    /// [`World::new`] with members named as people are (`周主任`), not by
+    /// their ids: what shows an id where a name belongs.
+    pub fn named() -> World {
+        World::build(true)
+    }
+
+    fn build(named: bool) -> World {
         let sb = Sandbox::new();
         let mut keys = BTreeMap::new();
         let mut members = Vec::new();
@@ -58,7 +81,11 @@ impl World {
             let key = sb.ssh_keygen(id, &email(id));
             members.push(Member {
                 id: (*id).into(),
-                name: (*id).into(),
+                name: if named {
+                    person(id).into()
+                } else {
+                    (*id).into()
+                },
                 email: email(id),
                 roles: vec![*role],
                 unit: (*unit).into(),

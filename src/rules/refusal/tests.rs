@@ -335,3 +335,180 @@ fn every_refusal_converts_to_simplified() {
         assert!(left.is_empty(), "{r:?}: {hans} keeps {left:?}");
     }
 }
+
+/// The ASCII punctuation a Chinese sentence of the program must not use
+/// (it writes `，：；（）`).
+const ASCII_PUNCT: [char; 5] = [',', ':', ';', '(', ')'];
+
+/// Asserts `text`, a Chinese sentence of the program, uses full-width
+/// punctuation. The record text these tests insert (ids such as `n`, `u`,
+/// `window`, a reason `upper case`) has no punctuation of its own, so any
+/// ASCII `,:;()` found is the program's.
+pub(crate) fn assert_full_width(what: &str, text: &str) {
+    let found: Vec<char> = text.chars().filter(|c| ASCII_PUNCT.contains(c)).collect();
+    assert!(
+        found.is_empty(),
+        "{what}: ASCII {found:?} in a Chinese sentence: {text}"
+    );
+}
+
+/// Every refusal in zh-Hant and in zh-Hans writes `，：；（）`, never ASCII
+/// `,:;()`; the English keeps ASCII. The rule id follows in full-width
+/// parentheses (`……（QUOTA）`). Action, outcome and status names are the
+/// Chinese ones (no `score`, `final`, `Upheld` in a Chinese sentence).
+#[test]
+fn every_refusal_in_chinese_uses_full_width_punctuation() {
+    for r in &every_refusal() {
+        let hant = r.message(true);
+        assert_full_width(&format!("{r:?} zh-Hant"), &hant);
+        assert_full_width(&format!("{r:?} zh-Hans"), &crate::i18n::to_hans(&hant));
+        for word in [
+            "score", "decide", "nominate", "final", "Final", "Upheld", "upheld",
+        ] {
+            assert!(
+                !hant
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == word),
+                "{r:?}: `{word}` in {hant}"
+            );
+        }
+        // the English keeps its ASCII punctuation
+        let en = r.message(false);
+        assert!(!en.contains(['，', '：', '；', '（', '）']), "{r:?}: {en}");
+    }
+}
+
+/// The sentences a refusal is built from, each family in both Chinese
+/// scripts: why a nomination cannot be a candidate (gates, vetoes, missing
+/// opinions), what a candidate still needs, scope and conflict reasons.
+#[test]
+fn the_reasons_inside_refusals_use_full_width_punctuation() {
+    use crate::model::{Metric, UnitKind};
+    use crate::rules::gates::GateResult;
+    let gate = GateResult {
+        id: "GATE-WINDOW-SAT".into(),
+        title: "服務質量滿意率".into(),
+        title_en: "service satisfaction".into(),
+        metric: Metric::ServiceSatisfaction,
+        comparison: crate::model::Comparison::AtLeast,
+        threshold: 90.0,
+        value: Some(88.5),
+        passed: false,
+        sources: vec![
+            crate::rules::gates::NOMINATION_SOURCE.into(),
+            "evaluation 20171002-101500-r2".into(),
+        ],
+        missing_years: vec![],
+        years: None,
+        incidents: vec![],
+    };
+    let reasons = [
+        Ineligible::GateFailed { gate },
+        Ineligible::Vetoed {
+            department: "d".into(),
+            reason: "r".into(),
+        },
+        Ineligible::OpinionsMissing {
+            departments: vec!["d".into(), "e".into()],
+        },
+        Ineligible::Disqualified {
+            reason: "r".into(),
+            fraud: true,
+        },
+        Ineligible::ObjectionUpheld {
+            objection: "o".into(),
+            reason: "r".into(),
+        },
+        Ineligible::OutOfScope {
+            rule: "SCOPE-WINDOW".into(),
+            problem: ScopeProblem::UnitKind {
+                allowed: vec![UnitKind::Town, UnitKind::Street],
+                found: UnitKind::Enterprise,
+            },
+        },
+    ];
+    let mut texts: Vec<String> = reasons.iter().map(|r| r.message(None, true)).collect();
+    // the evaluation a gate's value came from, by its date, without its
+    // file stem or its author's id
+    assert!(texts[0].contains("2017年10月2日測評"), "{}", texts[0]);
+    assert!(
+        !texts[0].contains("r2") && !texts[0].contains("20171002"),
+        "{}",
+        texts[0]
+    );
+    texts.extend(
+        [
+            Need::ApplicationForm,
+            Need::Votes,
+            Need::Assessment {
+                kind: EvaluationKind::SiteVisit,
+            },
+        ]
+        .iter()
+        .map(|n| n.message(true)),
+    );
+    texts.push(ConflictReason::OwnUnit { unit: "u".into() }.message(None, true));
+    texts.extend(
+        [
+            crate::store::reconstruct::NotAction::Deleted,
+            crate::store::reconstruct::NotAction::ObjectionEdited,
+            crate::store::reconstruct::NotAction::EvaluationRewritten,
+            crate::store::reconstruct::NotAction::RulingsEdited,
+            crate::store::reconstruct::NotAction::SeveralRulings(2),
+        ]
+        .iter()
+        .map(|n| n.message(true)),
+    );
+    for t in &texts {
+        assert_full_width("zh-Hant", t);
+        assert_full_width("zh-Hans", &crate::i18n::to_hans(t));
+        // no English enum name (`Enterprise`, `Town`) in a Chinese reason
+        assert!(!t.contains("Enterprise") && !t.contains("Town"), "{t}");
+    }
+}
+
+/// A Chinese refusal names a record's field in Chinese (`事跡不能為空`,
+/// `評委為 …`), never by its name in the file (`deeds`, `score.reviewer`).
+#[test]
+fn a_chinese_refusal_names_fields_in_chinese() {
+    let cases = [
+        (
+            Refusal::EmptyField {
+                rule: "EVIDENCE".into(),
+                field: "deeds".into(),
+            },
+            "事跡不能為空",
+            "deeds",
+        ),
+        (
+            Refusal::EmptyField {
+                rule: "EVIDENCE".into(),
+                field: "evidence[1].title".into(),
+            },
+            "第2項證明材料的標題",
+            "evidence",
+        ),
+        (
+            Refusal::NotSelf {
+                field: "score.reviewer".into(),
+                value: "b".into(),
+                actor: "a".into(),
+            },
+            "評委為 b",
+            "reviewer",
+        ),
+        (
+            Refusal::PercentOutOfRange {
+                field: "metrics.appraisal_satisfaction.2016".into(),
+                value: 101.0,
+            },
+            "2016年行風評議滿意率為 101",
+            "metrics",
+        ),
+    ];
+    for (r, zh, code) in cases {
+        let m = r.message(true);
+        assert!(m.contains(zh) && !m.contains(code), "{m}");
+        assert!(r.message(false).contains(code), "{}", r.message(false));
+    }
+}
