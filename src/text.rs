@@ -126,7 +126,10 @@ pub fn pad(s: &str, cols: usize) -> String {
 }
 
 /// Punctuation that closes: never the first character of a wrapped line.
-const NO_LINE_START: &str = "。,、;:!?)」』”’》〉】…,.;:!?)";
+const NO_LINE_START: &str = "。，、；：！？）」』”’》〉】…,.;:!?)";
+
+/// Punctuation that opens: never the last character of a wrapped line.
+const NO_LINE_END: &str = "（「『“‘《〈【([";
 
 /// Where `s` breaks into lines of at most `cols` terminal columns: the byte
 /// offsets at which the second and later lines start. Measured by display
@@ -146,12 +149,33 @@ pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
     let mut space: Option<(usize, usize)> = None;
     // The previous character: (offset, columns, the character).
     let mut prev: Option<(usize, usize, char)> = None;
+    // The run of ASCII non-space characters the previous character ends
+    // (a number such as 85.2, a rule id): (offset it starts at, its columns).
+    let mut run: Option<(usize, usize)> = None;
     for (i, c) in s.char_indices() {
         let w = c.width().unwrap_or(0);
         if used > 0 && used + w > cols {
-            let mid_word = c.is_ascii_alphanumeric()
-                && prev.is_some_and(|(_, _, p)| p.is_ascii_alphanumeric());
+            // Closing punctuation after a number or a Latin word takes the
+            // whole of it down (85.2，not 85. / 2，).
+            // When the run is longer than a line, its last character.
+            let carried = match (run, prev) {
+                (Some((at, rw)), Some((_, _, p))) if p.is_ascii_graphic() && rw + w <= cols => {
+                    Some((at, rw))
+                }
+                (_, Some((at, pw, _))) => Some((at, pw)),
+                _ => None,
+            };
+            let mid_word =
+                c.is_ascii_graphic() && prev.is_some_and(|(_, _, p)| p.is_ascii_graphic());
             match (space, prev) {
+                // A number, date or Latin word after Chinese text goes down
+                // whole when it fits a line.
+                _ if mid_word && run.is_some_and(|(at, rw)| at > line_start && rw + w <= cols) => {
+                    let (at, rw) = run.unwrap_or((i, 0));
+                    breaks.push(at);
+                    used = rw;
+                    line_start = at;
+                }
                 (Some((at, upto)), _) if mid_word && at > line_start => {
                     breaks.push(at);
                     used -= upto;
@@ -160,8 +184,17 @@ pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
                 // Closing punctuation does not start a line: the character
                 // before it goes down with it (a 。 alone on a line reads as
                 // a stray mark).
-                (_, Some((at, pw, _)))
-                    if NO_LINE_START.contains(c) && at > line_start && pw + w <= cols =>
+                _ if NO_LINE_START.contains(c)
+                    && carried.is_some_and(|(at, pw)| at > line_start && pw + w <= cols) =>
+                {
+                    let (at, pw) = carried.unwrap_or((i, 0));
+                    breaks.push(at);
+                    used = pw;
+                    line_start = at;
+                }
+                // An opening mark goes down with what it opens.
+                (_, Some((at, pw, p)))
+                    if NO_LINE_END.contains(p) && at > line_start && pw + w <= cols =>
                 {
                     breaks.push(at);
                     used = pw;
@@ -179,6 +212,15 @@ pub fn wrap_breaks(s: &str, cols: usize) -> Vec<usize> {
         if c == ' ' {
             space = Some((i + c.len_utf8(), used));
         }
+        run = match (run, prev) {
+            _ if !c.is_ascii_graphic() => None,
+            (Some((at, rw)), _) if at >= line_start => Some((at, rw + w)),
+            // An opening mark before a word belongs to it: （CONFLICT.
+            (_, Some((at, pw, p))) if NO_LINE_END.contains(p) && at >= line_start => {
+                Some((at, pw + w))
+            }
+            _ => Some((i, w)),
+        };
         prev = Some((i, w, c));
     }
     breaks
@@ -284,6 +326,64 @@ mod tests {
             assert_eq!(lines.concat(), s.repeat(3));
             assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:?}");
         }
+    }
+
+    /// Full-width closing marks do not start a line either, and one after a
+    /// number or a rule id takes the whole of it down, not its last character.
+    #[test]
+    fn a_full_width_mark_takes_the_number_or_word_before_it_down() {
+        // 評分85.2，CONFLICT） at widths that put the mark first on a line.
+        let s = "\u{8a55}\u{5206}85.2\u{ff0c}\u{ff08}CONFLICT\u{ff09}";
+        for cols in 4..24 {
+            let lines = wrap(s, cols);
+            assert_eq!(lines.concat(), s, "{cols}");
+            assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:?}");
+            for l in &lines[1..] {
+                let first = l.chars().next().unwrap_or(' ');
+                assert!(!"\u{ff0c}\u{ff09}".contains(first), "{cols}: {lines:?}");
+            }
+            for (a, b) in lines.iter().zip(&lines[1..]) {
+                let split = |x: char, y: char| x.is_ascii_graphic() && y.is_ascii_graphic();
+                let (x, y) = (
+                    a.chars().last().unwrap_or(' '),
+                    b.chars().next().unwrap_or(' '),
+                );
+                // A number or a word is cut only where it cannot fit a line.
+                if split(x, y) {
+                    assert!(cols < 12, "{cols}: {lines:?}");
+                }
+            }
+        }
+        // A date after Chinese text is kept whole.
+        let d = "\u{81f3}2017-06-30\u{6b62}";
+        for cols in 10..15 {
+            let lines = wrap(d, cols);
+            assert_eq!(lines.concat(), d);
+            for (a, b) in lines.iter().zip(&lines[1..]) {
+                let (x, y) = (
+                    a.chars().last().unwrap_or(' '),
+                    b.chars().next().unwrap_or(' '),
+                );
+                assert!(
+                    !(x.is_ascii_graphic() && y.is_ascii_graphic()),
+                    "{cols}: {lines:?}"
+                );
+            }
+        }
+        // No line ends with an opening mark: （ goes down with what it opens.
+        for t in [s, "\u{7533}\u{5831}\u{ff08}\u{4f86}\u{6e90}\u{ff09}"] {
+            for cols in 4..20 {
+                let lines = wrap(t, cols);
+                assert_eq!(lines.concat(), t);
+                for l in &lines[..lines.len() - 1] {
+                    assert!(!l.ends_with('\u{ff08}'), "{cols}: {lines:?}");
+                }
+            }
+        }
+        assert_eq!(
+            wrap("\u{8a55}\u{5206}85.2\u{ff0c}", 9),
+            ["\u{8a55}\u{5206}", "85.2\u{ff0c}"]
+        );
     }
 
     #[test]

@@ -641,15 +641,15 @@ impl App {
             .collect();
         if snap.commit == self.snap.commit {
             // Only the refresh key asks when nothing moved.
-            self.message = Some(format!("{} {short}", self.t("已是最新:", "up to date:")));
+            self.message = Some(format!("{}{short}", self.t("已是最新：", "up to date: ")));
             return false;
         }
         let cursor = self.cursor;
         self.set_snapshot(snap);
         self.cursor = cursor;
         self.message = Some(format!(
-            "{} {short}",
-            self.t("分支已更新,已重新載入:", "the branch moved, reloaded:")
+            "{}{short}",
+            self.t("分支已更新，已重新載入：", "the branch moved, reloaded: ")
         ));
         true
     }
@@ -666,11 +666,11 @@ impl App {
         let lang = self.lang();
         // Short enough for a form at 40 columns.
         let reopened = self.t(
-            "記錄已被他處更改:已載入新數據",
+            "記錄已被他處更改：已載入新數據",
             "changed elsewhere: new data loaded",
         );
         let stale = self.t(
-            "記錄已被他處更改:核對后再按 ^S",
+            "記錄已被他處更改：核對后再按 ^S",
             "changed elsewhere: check, ^S again",
         );
         for o in self.overlays.iter_mut() {
@@ -723,7 +723,7 @@ impl App {
                 if let Some(id) = self.current_id() {
                     self.history.remove(&id);
                 }
-                self.message = Some(format!("{} {}", self.t("已提交:", "committed:"), summary));
+                self.message = Some(format!("{}{}", self.t("已提交：", "committed: "), summary));
                 self.set_snapshot(snapshot);
             }
             Err(e) => self.overlays.push(Overlay::Error(e)),

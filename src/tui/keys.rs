@@ -131,7 +131,7 @@ use KeyCode::*;
 // One binding a line: context, keys, label, 中文, English, command, in the footer.
 #[rustfmt::skip]
 pub const TABLE: &[Binding] = &[
-    b!(List, [(Char('/'), NONE)], "/", "搜索(拼音/首字母)", "search (pinyin ok)", Search, true),
+    b!(List, [(Char('/'), NONE)], "/", "搜索（拼音/首字母）", "search (pinyin ok)", Search, true),
     b!(List, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
     b!(List, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
     b!(List, [(Char('s'), NONE)], "s", "評分", "score", Score, true),
@@ -141,10 +141,10 @@ pub const TABLE: &[Binding] = &[
     b!(List, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←/h", "上一類別", "previous category", PrevTab, false),
     b!(List, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(List, [(Char('q'), NONE)], "q", "退出", "quit", Quit, true),
-    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計(全部提交)", "audit (every commit)", Audit, true),
+    b!(List, [(Char('A'), SHIFT), (Char('A'), NONE)], "A", "審計（全部提交）", "audit (every commit)", Audit, true),
     b!(List, [(Esc, NONE)], "Esc", "清除搜索", "clear search", Back, false),
     b!(List, [(Char('S'), SHIFT), (Char('S'), NONE)], "S", "同步", "sync", Sync, true),
-    b!(List, [(Char('Z'), SHIFT), (Char('Z'), NONE)], "Z", "擱置(同步未能完成的操作)", "aside (actions sync set aside)", SetAside, true),
+    b!(List, [(Char('Z'), SHIFT), (Char('Z'), NONE)], "Z", "擱置（同步未能完成的操作）", "aside (actions sync set aside)", SetAside, true),
     b!(Search, [(Enter, NONE)], "Enter", "確定", "keep results", Open, true),
     b!(Search, [(Esc, NONE)], "Esc", "取消搜索", "cancel", Back, true),
     b!(Search, [(Up, NONE)], "↑", "上移", "up", Up, false),
@@ -152,8 +152,8 @@ pub const TABLE: &[Binding] = &[
     b!(Detail, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換標簽", "switch tab", PrevTab, true),
     b!(Detail, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一標簽", "next tab", NextTab, false),
     b!(Detail, [(Char('a'), NONE)], "a", "操作", "act", Act, true),
-    b!(Detail, [(Enter, NONE)], "Enter", "打開/展開所選(我的評分行:表單;未處理異議:處理;其余:其提交的全文)", "open / expand the item (my score row: its form; an open objection: resolve; else its commit in full)", Open, true),
-    b!(Detail, [(Char('s'), NONE)], "s", "評分(編輯我的一行)", "score (edit my row)", Score, true),
+    b!(Detail, [(Enter, NONE)], "Enter", "打開/展開所選（我的評分行：表單；未處理異議：處理；其余：其提交的全文）", "open / expand the item (my score row: its form; an open objection: resolve; else its commit in full)", Open, true),
+    b!(Detail, [(Char('s'), NONE)], "s", "評分（編輯我的一行）", "score (edit my row)", Score, true),
     b!(Detail, [(Char('['), NONE)], "[", "上一評分項", "previous criterion", PrevCol, false),
     b!(Detail, [(Char(']'), NONE)], "]", "下一評分項", "next criterion", NextCol, false),
     b!(Detail, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
@@ -162,7 +162,7 @@ pub const TABLE: &[Binding] = &[
     b!(Rankings, [(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT)], "←→", "切換類別", "switch category", PrevTab, true),
     b!(Rankings, [(Right, NONE), (Char('l'), NONE), (Tab, NONE)], "→/l", "下一類別", "next category", NextTab, false),
     b!(Rankings, [(Enter, NONE)], "Enter", "打開詳情", "open", Open, true),
-    b!(Rankings, [(Char('a'), NONE)], "a", "操作(公示、并列順序…)", "act (publish, tie order…)", Act, true),
+    b!(Rankings, [(Char('a'), NONE)], "a", "操作（公示、并列順序…）", "act (publish, tie order…)", Act, true),
     b!(Rankings, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
     b!(Rankings, [(Char('x'), NONE)], "x", "導出", "export", Export, true),
     b!(Audit, [(Enter, NONE)], "Enter", "打開該記錄", "open its record", Open, true),
@@ -182,17 +182,17 @@ pub const TABLE: &[Binding] = &[
     b!(Form, [(Char(' '), NONE), (Left, NONE), (Right, NONE)], "Space/←→", "切換選項或不計分狀態", "change choice or no-score state", Change, true),
     b!(Form, [(Char('e'), CTRL)], "^E", "用 $EDITOR 編輯長文本", "edit long text in $EDITOR", Editor, true),
     b!(Form, [(Char('d'), CTRL)], "^D", "刪除所在的列表條目", "remove this list entry", RemoveEntry, false),
-    b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交(簽名并提交)", "submit (sign and commit)", Submit, true),
+    b!(Form, [(Char('s'), CTRL), (F(2), NONE)], "^S", "提交（簽名并提交）", "submit (sign and commit)", Submit, true),
     b!(Form, [(Esc, NONE)], "Esc", "取消", "cancel", Back, true),
     b!(Popup, [(Esc, NONE), (Enter, NONE), (Char('q'), NONE), (Char('?'), NONE)], "Esc", "關閉", "close", Back, true),
     // The preview scrolls with the global keys.
     b!(Confirm, [(Enter, NONE), (Char('y'), NONE), (Char('s'), CTRL)], "Enter/y", "簽名并提交", "sign and commit", Submit, true),
     b!(Confirm, [(Esc, NONE), (Char('n'), NONE), (Char('q'), NONE)], "Esc/n", "返回修改", "back to the form", Back, true),
     // The side-by-side view scrolls with the global keys.
-    b!(Aside, [(Enter, NONE)], "Enter", "并排對照(他們的操作/當前記錄)", "side by side (theirs / current)", Open, true),
-    b!(Aside, [(Char('r'), NONE)], "r", "重試(重新簽名)", "retry (re-signed)", Retry, true),
+    b!(Aside, [(Enter, NONE)], "Enter", "并排對照（他們的操作/當前記錄）", "side by side (theirs / current)", Open, true),
+    b!(Aside, [(Char('r'), NONE)], "r", "重試（重新簽名）", "retry (re-signed)", Retry, true),
     b!(Aside, [(Char('e'), NONE)], "e", "編輯后重做", "edit and redo", Edit, true),
-    b!(Aside, [(Char('d'), NONE)], "d", "放棄(需確認)", "drop (asks first)", Drop, true),
+    b!(Aside, [(Char('d'), NONE)], "d", "放棄（需確認）", "drop (asks first)", Drop, true),
     b!(Aside, [(Char('y'), NONE)], "y", "確認放棄", "confirm the drop", Submit, false),
     b!(Aside, [(Char('n'), NONE)], "n", "不放棄", "keep it", Back, false),
     b!(Aside, [(Esc, NONE), (Char('q'), NONE)], "Esc/q", "返回", "back", Back, true),
@@ -206,7 +206,7 @@ pub const TABLE: &[Binding] = &[
     b!(Global, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G", "到底", "bottom", Bottom, false),
     b!(Global, [(Char('?'), NONE)], "?", "幫助", "help", Help, true),
     b!(Global, [(Char('c'), CTRL)], "^C", "立即退出", "quit now", Quit, false),
-    b!(Global, [(Char('r'), CTRL), (F(5), NONE)], "^R/F5", "重新載入(分支被他處改動時也會自動載入)", "reload (done by itself when the branch moves)", Refresh, false),
+    b!(Global, [(Char('r'), CTRL), (F(5), NONE)], "^R/F5", "重新載入（分支被他處改動時也會自動載入）", "reload (done by itself when the branch moves)", Refresh, false),
 ];
 
 fn same(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
@@ -281,7 +281,10 @@ fn priority(cmd: Cmd) -> u8 {
 
 /// A description without its parenthesised detail: `搜索(拼音/首字母)` → `搜索`.
 fn short(desc: &str) -> &str {
-    desc.split(['(', '(']).next().unwrap_or(desc).trim_end()
+    desc.split(['(', '\u{ff08}'])
+        .next()
+        .unwrap_or(desc)
+        .trim_end()
 }
 
 /// The footer of `ctx` fitted to `cols` columns: `(keys, text after the keys)`

@@ -335,7 +335,7 @@ fn event_loop(
                         app.write_done(Err("the writer stopped".into()));
                     }
                 }
-                None => app.write_done(Err(app.t("只讀:不能寫入", "read-only: cannot write"))),
+                None => app.write_done(Err(app.t("只讀：不能寫入", "read-only: cannot write"))),
             },
             Some(Effect::Job(job)) => send_job(reader, app, job),
             Some(Effect::Sync) => sync::start(app, opts),

@@ -166,7 +166,7 @@ pub fn draw(app: &App, f: &mut Frame) {
     f.render_widget(Paragraph::new(line2), Rect::new(area.x, y, area.width, 1));
     y += 1;
     if let Some(why) = &app.session.read_only {
-        let text = format!("{} {}", app.t("只讀:", "READ-ONLY:"), display(why));
+        let text = format!("{}{}", app.t("只讀：", "READ-ONLY: "), display(why));
         f.render_widget(
             Paragraph::new(line_of(&text, w, th.banner())),
             Rect::new(area.x, y, area.width, 1),
@@ -210,8 +210,8 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
             Span::raw(" "),
             Span::raw(truncate(
                 &format!(
-                    "{} {what}",
-                    app.t("正在簽名并提交:", "signing and committing:")
+                    "{}{what}",
+                    app.t("正在簽名并提交：", "signing and committing: ")
                 ),
                 w.saturating_sub(2),
             )),

@@ -156,7 +156,7 @@ fn retry(opts: &Options, id: &str) -> Result<String> {
     Ok(format!(
         "{} {id} → {}",
         opts.lang.pick(
-            "已重新應用並簽名(S 推送):",
+            "已重新應用並簽名（S 推送）：",
             "re-applied and signed (S pushes it):"
         ),
         commit.get(..12).unwrap_or(&commit)
@@ -236,7 +236,7 @@ fn outcome(r: &crate::sync::SyncReport, lang: Lang) -> Outcome {
     let replayed = r.replayed();
     let text = match lang {
         Lang::Zh | Lang::ZhHans => format!(
-            "同步完成:收到 {} 個提交,重放 {} 項操作,{},重試 {} 次",
+            "同步完成：收到 {} 個提交，重放 {} 項操作，{}，重試 {} 次",
             r.incoming,
             replayed,
             if r.pushed {

@@ -171,7 +171,7 @@ fn edit(app: &mut App, item: &AsideItem) {
     let kind = item.aside.action.as_deref().and_then(ActionKind::parse);
     let (Some(kind), Some(me)) = (kind, app.me().cloned()) else {
         app.overlays.push(Overlay::Error(app.t(
-            "這項操作沒有可編輯的表單;請在命令行處理",
+            "這項操作沒有可編輯的表單；請在命令行處理",
             "this action has no form to edit; settle it on the command line",
         )));
         return;
@@ -200,7 +200,7 @@ fn edit(app: &mut App, item: &AsideItem) {
         Some(mut f) => {
             f.settle();
             app.message = Some(app.t(
-                "表單已按擱置的操作填好;提交後按 Z 放棄舊的一項",
+                "表單已按擱置的操作填好；提交後按 Z 放棄舊的一項",
                 "the form holds the set-aside action; after committing, drop the old one (Z, d)",
             ));
             app.overlays.push(Overlay::Form(f))
@@ -209,7 +209,7 @@ fn edit(app: &mut App, item: &AsideItem) {
             "{}: {}",
             display(app.lang().action(kind)),
             app.t(
-                "此操作沒有表單;請在命令行處理",
+                "此操作沒有表單；請在命令行處理",
                 "no form for this action; settle it on the command line"
             )
         ))),
@@ -284,7 +284,7 @@ fn list_lines(app: &App, a: &Asides, w: usize) -> Vec<Line<'static>> {
     };
     if items.is_empty() {
         lines.push(Line::from(app.t(
-            "沒有擱置的操作:同步沒有留下要處理的事。",
+            "沒有擱置的操作：同步沒有留下要處理的事。",
             "no set-aside actions: sync left nothing to settle.",
         )));
     }
@@ -306,7 +306,7 @@ fn list_lines(app: &App, a: &Asides, w: usize) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(Span::styled(pad(&display(&head), w), style)));
         lines.push(Line::from(Span::styled(
-            format!("    {} {}", app.t("原因:", "why:"), s.kind.describe(zh)),
+            format!("    {}{}", app.t("原因：", "why: "), s.kind.describe(zh)),
             th.warn(),
         )));
         if i == a.sel {
@@ -340,7 +340,7 @@ pub fn side_lines(app: &App, it: &AsideItem, w: usize) -> Vec<Line<'static>> {
         ),
         Span::raw(" │ "),
         Span::styled(
-            cell(&app.t("當前記錄(HEAD)", "current record (HEAD)")),
+            cell(&app.t("當前記錄（HEAD）", "current record (HEAD)")),
             th.title(),
         ),
     ])];
@@ -349,8 +349,8 @@ pub fn side_lines(app: &App, it: &AsideItem, w: usize) -> Vec<Line<'static>> {
             truncate(&format!("== {}", display(&f.path)), w),
             th.key(),
         )));
-        let none_t = app.t("(刪除)", "(removed)");
-        let none_o = app.t("(無此文件)", "(no such file)");
+        let none_t = app.t("（刪除）", "(removed)");
+        let none_o = app.t("（無此文件）", "(no such file)");
         let t: Vec<&str> = match &f.theirs {
             Some(s) => s.lines().collect(),
             None => vec![none_t.as_str()],

@@ -120,7 +120,7 @@ pub fn lines(app: &App, c: &Confirm) -> Vec<Line<'static>> {
         ))),
         Some(Err(e)) => {
             out.push(Line::from(Span::styled(
-                app.t("不能提交:", "cannot commit:"),
+                app.t("不能提交：", "cannot commit:"),
                 th.bad(),
             )));
             for l in e.lines() {

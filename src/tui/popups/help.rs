@@ -47,15 +47,15 @@ fn scroll_cmd(c: Cmd) -> bool {
 pub fn legend(app: &App) -> Vec<String> {
     vec![
         app.t(
-            "標記:✗ 硬性條件未通過  ⊘ 部門否決  ! 未處理異議  ≠ 評委分歧大",
+            "標記：✗ 硬性條件未通過  ⊘ 部門否決  ! 未處理異議  ≠ 評委分歧大",
             "flags: ✗ failed gate  ⊘ veto  ! open objection  ≠ reviewers disagree",
         ),
         app.t(
-            "排名:✓ 入選  ★ 優先(品牌)  = 並列  ┊ 最低分",
+            "排名：✓ 入選  ★ 優先（品牌）  = 並列  ┊ 最低分",
             "rankings: ✓ selected  ★ priority (brand)  = tie  ┊ minimum score",
         ),
         app.t(
-            "歷史:✓ 簽名有效  ✗ 簽名無效  ? 未知密鑰  ⊘ 密鑰已撤銷或未生效  – 未簽名",
+            "歷史：✓ 簽名有效  ✗ 簽名無效  ? 未知密鑰  ⊘ 密鑰已撤銷或未生效  – 未簽名",
             "history: ✓ good signature  ✗ bad  ? unknown key  ⊘ key revoked or not yet valid  – unsigned",
         ),
     ]

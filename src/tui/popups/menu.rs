@@ -299,7 +299,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, menu: &Menu) {
         lines.push(line_of(&format!("{mark}{name}"), w, style));
         if let Some(why) = &it.why_not {
             // The whole reason, wrapped under the action.
-            let text = format!("{} {why}", app.t("不可用:", "not offered:"));
+            let text = format!("{}{why}", app.t("不可用：", "not offered: "));
             for l in wrap(&text, w.saturating_sub(4).max(1)) {
                 lines.push(Line::from(Span::styled(format!("    {l}"), th.dim())));
             }

@@ -69,7 +69,7 @@ fn done_lines(app: &App, outcome: &Outcome) -> Vec<String> {
     }
     out.push(String::new());
     out.push(app.t(
-        "擱置的操作(未丟失;* 為本次擱置):",
+        "擱置的操作（未丟失；* 為本次擱置）：",
         "Set-aside actions (kept, not lost; * set aside now):",
     ));
     let zh = app.lang().zh();
@@ -97,7 +97,7 @@ fn done_lines(app: &App, outcome: &Outcome) -> Vec<String> {
         "Next: pingxuan set-aside show|retry|drop ID (only its owner may retry)",
     ));
     out.push(app.t(
-        "或在列表上按 Z:逐項對照、重試、編輯重做、放棄",
+        "或在列表上按 Z：逐項對照、重試、編輯重做、放棄",
         "or Z on the list: compare, retry, edit and redo, or drop each",
     ));
     out

@@ -119,7 +119,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, sel: usize, only_violations: b
             let text = format!(
                 "{spinner} {}",
                 app.t(
-                    "正在審計全部提交(驗證每個簽名)……",
+                    "正在審計全部提交（驗證每個簽名）……",
                     "auditing every commit (verifying each signature)…"
                 )
             );

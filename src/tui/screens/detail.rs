@@ -622,8 +622,8 @@ fn scores(cx: &Cx) -> Option<Body> {
             (_, Some(c)) => {
                 spans.push(Span::styled(
                     format!(
-                        " {} {}",
-                        app.t("回避:", "recused:"),
+                        " {}{}",
+                        app.t("回避：", "recused: "),
                         display(&app.say(&c.message(Some(&app.snap), zh)))
                     ),
                     base,

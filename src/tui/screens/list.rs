@@ -98,8 +98,8 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
             app.filter = app.filter.next();
             app.refilter();
             app.message = Some(format!(
-                "{} {}",
-                app.t("篩選:", "filter:"),
+                "{}{}",
+                app.t("篩選：", "filter: "),
                 app.filter.label(app.lang())
             ));
         }
@@ -107,8 +107,8 @@ pub fn handle(app: &mut App, cmd: Cmd) -> Option<Effect> {
             app.sort = app.sort.next();
             app.refilter();
             app.message = Some(format!(
-                "{} {}",
-                app.t("排序:", "sort:"),
+                "{}{}",
+                app.t("排序：", "sort: "),
                 app.sort.label(app.lang())
             ));
         }

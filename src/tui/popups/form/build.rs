@@ -44,7 +44,9 @@ impl Form {
                         let p: f64 = value.trim().parse().map_err(|_| FieldError {
                             field: Some(i),
                             message: match lang {
-                                Lang::Zh | Lang::ZhHans => format!("{}:「{value}」不是數字", f.key),
+                                Lang::Zh | Lang::ZhHans => {
+                                    format!("{}：「{value}」不是數字", f.key)
+                                }
                                 Lang::En => format!("{}: {value:?} is not a number", f.key),
                             },
                         })?;
@@ -53,7 +55,7 @@ impl Form {
                                 field: Some(i),
                                 message: match lang {
                                     Lang::Zh | Lang::ZhHans => {
-                                        format!("{}:{value} 超出 0..{max}", f.key)
+                                        format!("{}：{value} 超出 0..{max}", f.key)
                                     }
                                     Lang::En => {
                                         format!("{}: {value} is outside 0..{max}", f.key)
@@ -252,7 +254,7 @@ impl Form {
                     key,
                     match lang {
                         Lang::Zh | Lang::ZhHans => {
-                            format!("「{t}」不是日期,請寫成 2017-06-30 的格式")
+                            format!("「{t}」不是日期，請寫成 2017-06-30 的格式")
                         }
                         Lang::En => format!("{t:?} is not a date; write it as 2017-06-30"),
                     },
@@ -276,7 +278,7 @@ impl Form {
                 key,
                 tr(
                     lang,
-                    "請填寫日期(如 2017-06-30)",
+                    "請填寫日期（如 2017-06-30）",
                     "the date is required (e.g. 2017-06-30)",
                 ),
             )
@@ -350,7 +352,7 @@ impl Form {
                     &k("since"),
                     tr(
                         lang,
-                        "年份應為四位數字,如 2015",
+                        "年份應為四位數字，如 2015",
                         "the year is four digits, e.g. 2015",
                     ),
                 ));

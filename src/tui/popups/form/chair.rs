@@ -56,7 +56,7 @@ pub(super) fn open_publish(cx: &OpenCx) -> Option<Form> {
             ),
             text(
                 "notice.candidates",
-                tr(cx.l, "候選(空=全部)", "candidates (empty: all)"),
+                tr(cx.l, "候選（空=全部）", "candidates (empty: all)"),
                 "",
                 false,
             ),
@@ -78,7 +78,7 @@ pub(super) fn open_tie_order(cx: &OpenCx) -> Option<Form> {
             ),
             text(
                 "tie.order",
-                tr(cx.l, "順序(高者在前)", "order, highest first"),
+                tr(cx.l, "順序（高者在前）", "order, highest first"),
                 "",
                 false,
             ),
@@ -116,7 +116,7 @@ pub(super) fn open_exception(cx: &OpenCx) -> Option<Form> {
             ),
             date(
                 "exception.until",
-                tr(cx.l, "延至(年-月-日)", "until (YYYY-MM-DD)"),
+                tr(cx.l, "延至（年-月-日）", "until (YYYY-MM-DD)"),
                 "",
             ),
             text("exception.reason", tr(cx.l, "理由", "reason"), "", true),
@@ -154,12 +154,12 @@ pub(super) fn open_override(cx: &OpenCx) -> Option<Form> {
             ),
             date(
                 "override.start",
-                tr(cx.l, "開始(空=不變)", "start (empty: as is)"),
+                tr(cx.l, "開始（空=不變）", "start (empty: as is)"),
                 "",
             ),
             date(
                 "override.end",
-                tr(cx.l, "結束(空=不變)", "end (empty: as is)"),
+                tr(cx.l, "結束（空=不變）", "end (empty: as is)"),
                 "",
             ),
             text("override.reason", tr(cx.l, "理由", "reason"), "", true),
@@ -201,7 +201,7 @@ pub(super) fn open_key(cx: &OpenCx) -> Option<Form> {
             ),
             date(
                 "key.date",
-                tr(cx.l, "日期(空=今天)", "day (empty: today)"),
+                tr(cx.l, "日期（空=今天）", "day (empty: today)"),
                 "",
             ),
         ],
@@ -233,7 +233,7 @@ impl Form {
                 key,
                 say(
                     lang,
-                    format!("「{t}」不是日期(年-月-日,如 2017-12-04)"),
+                    format!("「{t}」不是日期（年-月-日，如 2017-12-04）"),
                     format!("{t:?} is not a date (YYYY-MM-DD, e.g. 2017-12-04)"),
                 ),
             )
@@ -398,7 +398,7 @@ impl Form {
         let id = m.id.clone();
         let Some(i) = found else {
             let keys = if listed.is_empty() {
-                tr(lang, "(無有效密鑰)", "(no valid key)")
+                tr(lang, "（無有效密鑰）", "(no valid key)")
             } else {
                 listed.join(", ")
             };
@@ -406,7 +406,7 @@ impl Form {
                 "key.key",
                 say(
                     lang,
-                    format!("{id} 沒有登記這個密鑰;有效密鑰:{keys}"),
+                    format!("{id} 沒有登記這個密鑰；有效密鑰：{keys}"),
                     format!("{id} has no such registered key; valid keys: {keys}"),
                 ),
             ));

@@ -37,7 +37,7 @@ fn input_text(app: &App, input: &Input, focused: bool, cols: usize) -> String {
         Input::Text { value, long } => {
             let v = display(value);
             if v.is_empty() && *long && !focused {
-                app.t("(^E 用編輯器)", "(^E editor)")
+                app.t("（^E 用編輯器）", "(^E editor)")
             } else if focused {
                 tail(&v)
             } else {
@@ -234,7 +234,7 @@ fn commit_lines(app: &App, form: &Form, w: usize) -> (Vec<Line<'static>>, Vec<Li
                     &display(&me.name),
                 );
                 foot.push(Line::from(vec![
-                    Span::styled(app.t("提交:", "commit: "), th.dim()),
+                    Span::styled(app.t("提交：", "commit: "), th.dim()),
                     Span::raw(truncate(&display(&summary), w.saturating_sub(8))),
                 ]));
                 if let Ok(changes) =
@@ -249,7 +249,7 @@ fn commit_lines(app: &App, form: &Form, w: usize) -> (Vec<Line<'static>>, Vec<Li
                 }
             }
             Err(e) => foot.push(Line::from(Span::styled(
-                truncate(&format!("{} {}", app.t("提交:", "commit: "), e.message), w),
+                truncate(&format!("{}{}", app.t("提交：", "commit: "), e.message), w),
                 th.warn(),
             ))),
         }
@@ -259,7 +259,7 @@ fn commit_lines(app: &App, form: &Form, w: usize) -> (Vec<Line<'static>>, Vec<Li
             .clone()
             .unwrap_or_else(|| app.t("未配置簽名密鑰", "no signing key configured"));
         foot.push(Line::from(vec![
-            Span::styled(app.t("簽名:", "signer: "), th.dim()),
+            Span::styled(app.t("簽名：", "signer: "), th.dim()),
             Span::raw(truncate(
                 &format!("{} <{}> · {key}", display(&me.name), me.email),
                 w.saturating_sub(8),

@@ -129,7 +129,7 @@ pub(super) fn open_evaluate(cx: &OpenCx) -> Option<Form> {
             ),
             number(
                 "evaluation.rating",
-                tr(l, "評分(0-100)", "rating 0-100"),
+                tr(l, "評分（0-100）", "rating 0-100"),
                 "",
             ),
             text("evaluation.findings", tr(l, "發現", "findings"), "", true),
@@ -137,12 +137,12 @@ pub(super) fn open_evaluate(cx: &OpenCx) -> Option<Form> {
             // inspection as `evaluate --knowledge-rate/--service-satisfaction` does.
             number(
                 "evaluation.knowledge_rate",
-                tr(l, "應知應會率(%)", "knowledge rate (%)"),
+                tr(l, "應知應會率（%）", "knowledge rate (%)"),
                 "",
             ),
             number(
                 "evaluation.service_satisfaction",
-                tr(l, "服務滿意率(%)", "service satisfaction (%)"),
+                tr(l, "服務滿意率（%）", "service satisfaction (%)"),
                 "",
             ),
         ],
@@ -499,7 +499,7 @@ pub(super) fn open_nominate(cx: &OpenCx) -> Option<Form> {
         text("id", tr(l, "編號", "id"), &id, false),
         Field {
             key: "unit".into(),
-            label: tr(l, "申報單位(可搜索)", "unit (type to search)"),
+            label: tr(l, "申報單位（可搜索）", "unit (type to search)"),
             input: Input::Pick {
                 options: units,
                 sel,
@@ -534,19 +534,19 @@ pub(super) fn open_nominate(cx: &OpenCx) -> Option<Form> {
             &format!("metrics.appraisal_satisfaction.{y}"),
             match l {
                 Lang::En => format!("appraisal {y} (%)"),
-                _ => format!("{y}年行風評議滿意率(%)"),
+                _ => format!("{y}年行風評議滿意率（%）"),
             },
             "",
         ));
     }
     fields.push(number(
         "metrics.service_satisfaction",
-        tr(l, "服務滿意率(%)", "service satisfaction (%)"),
+        tr(l, "服務滿意率（%）", "service satisfaction (%)"),
         "",
     ));
     fields.push(number(
         "metrics.knowledge_rate",
-        tr(l, "應知應會率(%)", "knowledge rate (%)"),
+        tr(l, "應知應會率（%）", "knowledge rate (%)"),
         "",
     ));
     for list in LISTS {
@@ -576,7 +576,7 @@ pub(super) fn open_activity(cx: &OpenCx) -> Option<Form> {
         vec![
             date(
                 "activity.date",
-                tr(l, "日期(空=今天)", "date (empty: today)"),
+                tr(l, "日期（空=今天）", "date (empty: today)"),
                 "",
             ),
             text("activity.summary", tr(l, "內容", "summary"), "", true),
@@ -620,7 +620,7 @@ pub(super) fn open_file_form(cx: &OpenCx) -> Option<Form> {
         nomination,
         vec![date(
             "file_form.date",
-            tr(l, "報送日期(空=今天)", "filed on (empty: today)"),
+            tr(l, "報送日期（空=今天）", "filed on (empty: today)"),
             "",
         )],
     ))
