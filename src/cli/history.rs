@@ -220,8 +220,16 @@ pub fn hook(cx: &Context, a: HookArgs) -> Result<i32> {
                     "pingxuan: push rejected; these commits break the campaign rules:"
                 )
             );
+            // In Chinese, members by name and the rule after the sentence;
+            // in English the audit's machine-readable line.
+            let snap = cx.lang.zh().then(|| store.snapshot().ok()).flatten();
+            let name = |id: &str| cx.lang.member_in(snap.as_ref(), id);
             for v in &report.violations {
-                errln!("  {v}");
+                if cx.lang.zh() {
+                    errln!("  {}", v.line(cx.lang, &name));
+                } else {
+                    errln!("  {v}");
+                }
             }
             Ok(1)
         }

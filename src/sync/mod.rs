@@ -279,7 +279,7 @@ fn not_one_chain(commit: Oid, zh: bool, what_zh: &str, what_en: &str) -> SyncErr
     };
     let message = if zh {
         format!(
-            "{ONE_CHAIN} [{kind}]：{} {what_zh}；評選分支必須是一條單親提交鏈，拒絕接收。本地分支和工作區未改動。",
+            "{} {what_zh}；評選分支必須是一條單親提交鏈，拒絕接收。本地分支和工作區未改動。（{ONE_CHAIN}）",
             short(&c)
         )
     } else {

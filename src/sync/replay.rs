@@ -118,7 +118,15 @@ fn changed_upstream(
     Ok(None)
 }
 
-fn violation_text(v: &Violation) -> String {
+/// Why the audit refuses a replayed action: in Chinese a sentence with the
+/// rule after it (no kind code), in English the audit's own line.
+fn violation_text(v: &Violation, lang: Lang) -> String {
+    if lang.zh() {
+        return match &v.path {
+            Some(p) if !v.message.contains(p.as_str()) => format!("{p}：{}", v.sentence(lang)),
+            _ => v.sentence(lang),
+        };
+    }
     let mut s = format!("{} [{}]", v.rule, v.kind.as_str());
     if let Some(p) = &v.path {
         s.push_str(&format!(" {p}"));
@@ -250,16 +258,16 @@ impl Replayer<'_> {
             return Ok(outcome);
         };
         let violations = history::audit_commits(self.store, &[candidate], &self.audit)?;
-        Ok(judged(candidate, &violations))
+        Ok(judged(candidate, &violations, self.lang))
     }
 }
 
 /// The candidate `commit` as the audit's `violations` leave it.
-fn judged(commit: Oid, violations: &[Violation]) -> Outcome {
+fn judged(commit: Oid, violations: &[Violation], lang: Lang) -> Outcome {
     let own: Vec<String> = violations
         .iter()
         .filter(|v| v.commit == commit.to_string())
-        .map(violation_text)
+        .map(|v| violation_text(v, lang))
         .collect();
     if own.is_empty() {
         Outcome::Applied(commit)
@@ -361,7 +369,7 @@ pub(crate) fn replay_all(
                 continue;
             }
             let outcome = match outcome {
-                Outcome::Applied(c) => judged(c, &violations),
+                Outcome::Applied(c) => judged(c, &violations, replayer.lang),
                 refused => refused,
             };
             match outcome {
