@@ -3,10 +3,12 @@
 
 pub mod cache;
 pub mod codec;
+mod forward;
 pub mod framing;
 pub mod layout;
 mod load;
 pub mod lock;
+mod memory;
 mod pack;
 pub mod plan;
 pub mod reconstruct;
@@ -71,6 +73,9 @@ pub struct Store {
     /// Object folders added on top of the repository's own (a pre-receive
     /// quarantine); parallel readers open their own handles and need them too.
     alternates: Vec<PathBuf>,
+    /// Inside [`Store::with_objects_in_memory`]: objects are in this
+    /// handle's memory only, where other handles cannot read them.
+    objects_in_memory: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -83,6 +88,7 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
         })
     }
 
@@ -94,6 +100,7 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
         })
     }
 
@@ -110,6 +117,7 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
         })
     }
 

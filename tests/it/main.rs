@@ -30,6 +30,7 @@ mod model {
 mod attacks;
 mod cache;
 mod campaign_rules;
+mod carry_forward;
 mod cli_tools;
 mod crash_kill;
 mod demo;
