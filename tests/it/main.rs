@@ -43,6 +43,7 @@ mod doctor;
 mod export_demo;
 mod export_escape;
 mod freeze;
+mod gen_open;
 mod history_audit;
 mod history_demo;
 mod hostile_input;
