@@ -75,9 +75,10 @@ CLONE="$WORK/clone-$N"
 git clone -q "$RUN" "$CLONE"
 git -C "$CLONE" config user.name bench
 git -C "$CLONE" config user.email chair@gen.example
-# The chair's key registered (an unsigned action: gen's campaign does not require signing).
-"$PX" --lang en --repo "$CLONE" --at "$AT5" key add chair --key "$HOME/key.pub" --valid-from 2017-06-01 >/dev/null
 git -C "$CLONE" config gpg.format ssh
+# The chair's key registered, unsigned (no signing key configured yet; gen's
+# campaign does not require signing), then configured for signing.
+"$PX" --lang en --repo "$CLONE" --at "$AT5" key add chair --key "$HOME/key.pub" --valid-from 2017-06-01 >/dev/null
 git -C "$CLONE" config user.signingkey "$HOME/key"
 ours5=$("$PERF" --repo "$CLONE" --at "$AT5" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/') || ours5="-"
 DECIDED=$(git -C "$CLONE" ls-tree -r --name-only HEAD nominations | grep '/decision.ron$' | head -1 || true)
