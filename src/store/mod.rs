@@ -76,6 +76,9 @@ pub struct Store {
     /// Inside [`Store::with_objects_in_memory`]: objects are in this
     /// handle's memory only, where other handles cannot read them.
     objects_in_memory: std::sync::atomic::AtomicBool,
+    /// Inside [`Store::with_objects_in_memory`]: the branch tip, moved in
+    /// memory per commit and written once at the end (`Some(None)`: unborn).
+    build_head: std::sync::Mutex<Option<Option<Oid>>>,
 }
 
 impl Store {
@@ -89,6 +92,7 @@ impl Store {
             repo,
             alternates: Vec::new(),
             objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -101,6 +105,7 @@ impl Store {
             repo,
             alternates: Vec::new(),
             objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -118,6 +123,7 @@ impl Store {
             repo,
             alternates: Vec::new(),
             objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -161,6 +167,10 @@ impl Store {
 
     /// Takes the write lock of this repository (see [`lock`]).
     pub fn lock(&self) -> Result<lock::WriteLock, StoreError> {
+        if self.building().is_some() {
+            // The build holds the lock from start to end.
+            return Ok(lock::WriteLock::held_by_build());
+        }
         let lock = lock::acquire(self.repo.path())?;
         // A writer killed between moving the branch and updating the work
         // tree left a journal: finish its update first.
@@ -170,6 +180,9 @@ impl Store {
 
     /// The commit HEAD points at; `None` on an unborn branch.
     pub fn head(&self) -> Result<Option<Oid>, StoreError> {
+        if let Some(head) = self.building() {
+            return Ok(head);
+        }
         match self.repo.head() {
             Ok(r) => Ok(r.target()),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),
