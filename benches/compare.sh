@@ -63,20 +63,32 @@ peer1=$(time_ms "git -C '$RUN' ls-tree -r HEAD nominations | awk '{print \$3}' |
 REC_PATH=$(git -C "$RUN" ls-tree -r -d --name-only HEAD nominations | grep "/$hist_id\$" | head -1 || true)
 peer4=$(time_ms "git -C '$RUN' log --format=%H -- '$REC_PATH'")
 
-# P5: one signed (ssh) action against git add + git commit -S of the same change.
+# P5: one signed (ssh) action against git add + git commit -S of the same change,
+# after the generated year's last commit (time only moves forward): the chair
+# decides a nomination still open (gen leaves the last 5% undecided); the peer
+# writes a decision file for an open nomination and commits it signed.
+AT5=2017-12-20T10:00:00+08:00
 export HOME="$WORK/home" GIT_CONFIG_NOSYSTEM=1
 mkdir -p "$HOME"
 ssh-keygen -q -t ed25519 -N '' -C bench -f "$HOME/key"
 CLONE="$WORK/clone-$N"
 git clone -q "$RUN" "$CLONE"
 git -C "$CLONE" config user.name bench
-git -C "$CLONE" config user.email reviewer-00@gen.example
+git -C "$CLONE" config user.email chair@gen.example
 git -C "$CLONE" config gpg.format ssh
+# The chair's key registered, unsigned (no signing key configured yet; gen's
+# campaign does not require signing), then configured for signing.
+"$PX" --lang en --repo "$CLONE" --at "$AT5" key add chair --key "$HOME/key.pub" --valid-from 2017-06-01 >/dev/null
 git -C "$CLONE" config user.signingkey "$HOME/key"
-# (a campaign whose every record is decided takes no score: FREEZE; then "-")
-ours5=$("$PERF" --repo "$CLONE" --at "$AT" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/') || ours5="-"
-FILE=$(git -C "$CLONE" ls-tree -r --name-only HEAD | grep "/scores/reviewer-00.ron" | head -1 || true)
-peer5=$(time_ms "cd '$CLONE' && echo '// x' \$RANDOM >> '$FILE' && git add '$FILE' && git commit -q -S -m bench")
+ours5=$("$PERF" --repo "$CLONE" --at "$AT5" --action --runs "$RUNS" | sed -E 's/.*"action_ms":([0-9.]+).*/\1/') || ours5="-"
+DECIDED=$(git -C "$CLONE" ls-tree -r --name-only HEAD nominations | grep '/decision.ron$' | head -1 || true)
+OPEN=$(git -C "$CLONE" ls-tree -r --name-only HEAD nominations | awk -F/ '{d=$1"/"$2"/"$3; if ($4=="decision.ron") done[d]=1; else seen[d]=1} END{for (d in seen) if (!(d in done)) print d}' | sort | tail -1 || true)
+if [ -n "$DECIDED" ] && [ -n "$OPEN" ]; then
+    git -C "$CLONE" show "HEAD:$DECIDED" > "$WORK/decision.ron"
+    peer5=$(time_ms "cd '$CLONE' && { cat '$WORK/decision.ron'; echo '// x' \$RANDOM; } > '$OPEN/decision.ron' && git add '$OPEN/decision.ron' && git commit -q -S -m bench")
+else
+    peer5="-"
+fi
 
 # P11: the demo built (every commit signed as its member), from nothing.
 DEMO="$WORK/demo"

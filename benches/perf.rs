@@ -10,8 +10,9 @@
 //!   `--write` adds P3, a reload after one new (unsigned) commit (writes to DIR);
 //! - `--tui`: P6 filter per keystroke (p95), P8 bytes per cursor move and per
 //!   full repaint at 200×50, P7 peak memory with the campaign open;
-//! - `--action`: P5, one signed score action as the configured user with the
-//!   snapshot loaded, as in the TUI (writes to DIR).
+//! - `--action`: P5, one signed action as the configured user with the
+//!   snapshot loaded, as in the TUI (the chair decides an open nomination, a
+//!   reviewer re-scores one; writes to DIR).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -216,8 +217,13 @@ fn actor<'s>(config: &git2::Config, snapshot: &'s Snapshot) -> Result<&'s Member
         .ok_or_else(|| anyhow!("{email} is not a member of this campaign"))
 }
 
-/// P5: signed score actions through `act::perform` with a warm snapshot.
+/// P5: signed actions through `act::perform` with a warm snapshot, as the
+/// configured member: the chair decides a nomination still open (a generated
+/// campaign leaves its last 5% undecided at the end of its year), a reviewer
+/// re-scores an undecided nomination they scored (FREEZE: a decided one takes
+/// no score). Each run acts on another record.
 fn action(a: &Args, runs: usize) -> Result<()> {
+    use pingxuan::model::{Action, Decision, Outcome, Role};
     let store = Store::open(&a.repo)?;
     let config = git2::Repository::open(&a.repo)?.config()?;
     let mut snapshot = Some(store.snapshot()?);
@@ -228,33 +234,62 @@ fn action(a: &Args, runs: usize) -> Result<()> {
     let signer = pingxuan::sign::Signer::from_git_config(&config)?
         .ok_or_else(|| anyhow!("no signing key configured"))?;
     let sign = |b: &[u8]| signer.sign(b);
+    let now = a.now()?;
+    let chair = me.has_role(Role::Chair);
     let mut times = Vec::new();
     for i in 0..runs {
         let s = snapshot.as_ref().ok_or_else(|| anyhow!("no snapshot"))?;
-        let (id, record) = s
-            .records
-            .iter()
-            // FREEZE: a decided record takes no more scores.
-            .filter(|(_, r)| r.scores.contains_key(&me.id) && r.decision.is_none())
-            .nth(i)
-            .ok_or_else(|| anyhow!("{} has scored no undecided record", me.id))?;
-        let mut score = record.scores[&me.id].clone();
-        score.time = a.now()?;
-        let action = pingxuan::model::Action::Score {
-            nomination: id.clone(),
-            score,
+        let action = if chair {
+            // The open records shrink by one each run: always the first.
+            let id = s
+                .records
+                .iter()
+                .find(|(_, r)| r.decision.is_none())
+                .map(|(id, _)| id.clone())
+                .ok_or_else(|| anyhow!("no undecided nomination left"))?;
+            Action::Decide {
+                nomination: id,
+                decision: Decision {
+                    outcome: Outcome::Rejected,
+                    reason: "perf: P5".into(),
+                    fraud: false,
+                    by: me.id.clone(),
+                    date: s.campaign.day_of(&now),
+                    reopened: None,
+                },
+            }
+        } else {
+            let (id, record) = s
+                .records
+                .iter()
+                // FREEZE: a decided record takes no more scores.
+                .filter(|(_, r)| r.scores.contains_key(&me.id) && r.decision.is_none())
+                .nth(i)
+                .ok_or_else(|| anyhow!("{} has scored no undecided record", me.id))?;
+            let mut score = record.scores[&me.id].clone();
+            score.time = now;
+            Action::Score {
+                nomination: id.clone(),
+                score,
+            }
         };
         let req = pingxuan::act::Request {
             actor: &me.id,
             action: &action,
-            when: a.now()?,
+            when: now,
             lang: a.lang,
         };
         let t = Instant::now();
         pingxuan::act::perform(&store, &mut snapshot, &req, Some(&sign))?;
         times.push(t.elapsed());
     }
-    println!("{}", serde_json::json!({ "action_ms": median(times) }));
+    println!(
+        "{}",
+        serde_json::json!({
+            "action_ms": median(times),
+            "action": if chair { "decide" } else { "score" },
+        })
+    );
     Ok(())
 }
 

@@ -2,6 +2,9 @@
 //! N nominations over the three categories, 60 reviewers, and per nomination
 //! about 5 scores, 3 evaluations, 7 opinions, votes, 0–2 objections and a
 //! decision, one unsigned commit per action, streamed into `git fast-import`.
+//! The last [`OPEN_SHARE`] of the nominations are still open when the
+//! generated year ends (no objection, no decision yet), so a benchmark can
+//! still act on them (P5: FREEZE refuses a score on a decided record).
 
 use std::io::Write;
 use std::path::Path;
@@ -120,6 +123,15 @@ impl<W: Write> Stream<W> {
 
 fn ron_of<T: serde::Serialize>(v: &T) -> String {
     to_ron(v).unwrap_or_default()
+}
+
+/// One nomination in this many, the last ones, is left undecided (5%).
+pub const OPEN_SHARE: usize = 20;
+
+/// How many of `n` nominations get their December (objections, decision):
+/// all but the last `n / OPEN_SHARE`.
+pub fn decided(n: usize) -> usize {
+    n - n / OPEN_SHARE
 }
 
 /// Generates the repository (bare) at `dir` with `n` nominations.
@@ -478,8 +490,9 @@ pub fn generate_with(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<u64, GenError> {
     // Per nomination: its registration, 3 evaluations, 5 scores, the
-    // departments' opinions, the votes, about one objection and the decision.
-    let expected = 1 + n * 19;
+    // departments' opinions, the votes; for the decided ones about one
+    // objection and the decision.
+    let expected = 1 + n * 17 + decided(n) * 2;
     let mut tell = |done: u64| progress((done as usize).min(expected), expected);
     if dir.exists() {
         return Err(GenError::Exists(dir.display().to_string()));
@@ -548,7 +561,7 @@ pub fn generate_with(
         g.opinions_and_votes(k, id)?;
     }
     g.at(12, 5);
-    for (k, (id, _, _)) in ids.iter().enumerate() {
+    for (k, (id, _, _)) in ids.iter().enumerate().take(decided(n)) {
         if k % 64 == 0 {
             tell(g.s.mark);
         }

@@ -1,7 +1,8 @@
 //! One write, in four steps: bring the snapshot to HEAD and check the time
 //! ([`perform`]), check the action and plan its files ([`plan_write`]), commit
-//! with a signature the audit accepts ([`commit_checked`]), then refresh the
-//! snapshot incrementally to the new commit. A lost race for the branch starts
+//! with a signature the audit accepts ([`commit_checked`]), then bring the
+//! snapshot forward to the new commit from the planned files
+//! ([`Store::carry_forward`]). A lost race for the branch starts
 //! again from a fresh snapshot.
 
 use std::cell::RefCell;
@@ -56,7 +57,8 @@ pub fn perform(
         match commit_checked(store, head, &planned, req, sign) {
             Ok(commit) => {
                 match snapshot.as_mut() {
-                    Some(s) => store.refresh(s, commit)?,
+                    // The plan holds the changed files: parse those, not the record again.
+                    Some(s) => store.carry_forward(s, commit, &planned.changes)?,
                     None => *snapshot = Some(store.snapshot_at(commit)?),
                 }
                 return Ok(Done {

@@ -63,6 +63,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
         &crate::demo::DemoOptions {
             until: Some(until),
             member: a.member.clone(),
+            loose_objects: false,
         },
         |done, total| progress.set(done, total),
     )?;

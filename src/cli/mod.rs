@@ -206,7 +206,11 @@ fn dispatch(cli: Cli, cx: Context, lang: Lang) -> Result<i32> {
             Ok(0)
         }
         Some(Command::Reindex) => {
-            let s = crate::act::history::reindex(&cx.open()?)?;
+            let store = cx.open()?;
+            // Issue 18: a long job shows a line that updates (on a terminal).
+            let s = progress::while_running(lang.pick("重建索引", "reindexing"), || {
+                crate::act::history::reindex(&store)
+            })?;
             outln!(
                 "{} {}",
                 s.records.len(),

@@ -3,10 +3,12 @@
 
 pub mod cache;
 pub mod codec;
+mod forward;
 pub mod framing;
 pub mod layout;
 mod load;
 pub mod lock;
+mod memory;
 mod pack;
 pub mod plan;
 pub mod reconstruct;
@@ -71,6 +73,12 @@ pub struct Store {
     /// Object folders added on top of the repository's own (a pre-receive
     /// quarantine); parallel readers open their own handles and need them too.
     alternates: Vec<PathBuf>,
+    /// Inside [`Store::with_objects_in_memory`]: objects are in this
+    /// handle's memory only, where other handles cannot read them.
+    objects_in_memory: std::sync::atomic::AtomicBool,
+    /// Inside [`Store::with_objects_in_memory`]: the branch tip, moved in
+    /// memory per commit and written once at the end (`Some(None)`: unborn).
+    build_head: std::sync::Mutex<Option<Option<Oid>>>,
 }
 
 impl Store {
@@ -83,6 +91,8 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -94,6 +104,8 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -110,6 +122,8 @@ impl Store {
         Ok(Store {
             repo,
             alternates: Vec::new(),
+            objects_in_memory: Default::default(),
+            build_head: Default::default(),
         })
     }
 
@@ -153,6 +167,10 @@ impl Store {
 
     /// Takes the write lock of this repository (see [`lock`]).
     pub fn lock(&self) -> Result<lock::WriteLock, StoreError> {
+        if self.building().is_some() {
+            // The build holds the lock from start to end.
+            return Ok(lock::WriteLock::held_by_build());
+        }
         let lock = lock::acquire(self.repo.path())?;
         // A writer killed between moving the branch and updating the work
         // tree left a journal: finish its update first.
@@ -162,6 +180,9 @@ impl Store {
 
     /// The commit HEAD points at; `None` on an unborn branch.
     pub fn head(&self) -> Result<Option<Oid>, StoreError> {
+        if let Some(head) = self.building() {
+            return Ok(head);
+        }
         match self.repo.head() {
             Ok(r) => Ok(r.target()),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),

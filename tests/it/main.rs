@@ -30,6 +30,7 @@ mod model {
 mod attacks;
 mod cache;
 mod campaign_rules;
+mod carry_forward;
 mod cli_tools;
 mod crash_kill;
 mod demo;
@@ -42,6 +43,7 @@ mod doctor;
 mod export_demo;
 mod export_escape;
 mod freeze;
+mod gen_open;
 mod history_audit;
 mod history_demo;
 mod hostile_input;
