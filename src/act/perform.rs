@@ -222,7 +222,7 @@ pub(super) fn backdated(
 ) -> String {
     match lang {
         Lang::Zh | Lang::ZhHans => format!(
-            "操作時間 {} 早于分支最新提交的時間 {}:時間只能向前(TIME-FORWARD),未寫入任何內容。請用不早于它的 --at,或不用 --at",
+            "操作時間 {} 早于分支最新提交的時間 {}：時間只能向前（TIME-FORWARD），未寫入任何內容。請用不早于它的 --at，或不用 --at",
             when.to_rfc3339(),
             head.to_rfc3339()
         ),
@@ -239,7 +239,7 @@ pub(super) fn backdated(
 fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member]) -> Option<String> {
     let zh = lang.zh();
     let add = if zh {
-        format!("請主任登記您的公鑰:pingxuan key add {actor} --key <公鑰>;或把 git 的 user.signingkey 設為已登記給 {actor} 的密鑰")
+        format!("請主任登記您的公鑰：pingxuan key add {actor} --key <公鑰>；或把 git 的 user.signingkey 設為已登記給 {actor} 的密鑰")
     } else {
         format!("Ask the chair to register your public key (`pingxuan key add {actor} --key <public key>`), or set git's user.signingkey to a key registered to {actor}")
     };
@@ -253,7 +253,7 @@ fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member])
         })
         .collect();
     let listed = if registered.is_empty() {
-        lang.pick("(尚無登記的密鑰)", "(no key registered yet)")
+        lang.pick("（尚無登記的密鑰）", "(no key registered yet)")
             .to_string()
     } else {
         registered.join(", ")
@@ -261,7 +261,7 @@ fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member])
     let what = match status {
         SigStatus::Good { member, .. } if member == actor => return None,
         SigStatus::Good { member, key } => match lang {
-            Lang::Zh | Lang::ZhHans => format!("git 配置的簽名密鑰 {key} 登記在 {member} 名下,不是 {actor} 的"),
+            Lang::Zh | Lang::ZhHans => format!("git 配置的簽名密鑰 {key} 登記在 {member} 名下，不是 {actor} 的"),
             Lang::En => format!("the key git is configured to sign with ({key}) is registered to {member}, not to {actor}"),
         },
         SigStatus::UnknownKey { key } => match lang {
@@ -277,14 +277,14 @@ fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member])
             Lang::En => format!("the signing key {key} is valid only from {valid_from}"),
         },
         SigStatus::Bad { detail } => match lang {
-            Lang::Zh | Lang::ZhHans => format!("簽名無法驗證:{detail}"),
+            Lang::Zh | Lang::ZhHans => format!("簽名無法驗證：{detail}"),
             Lang::En => format!("the signature does not verify: {detail}"),
         },
         SigStatus::Unsigned => lang.pick("沒有簽名", "no signature").to_string(),
     };
     Some(match lang {
         Lang::Zh | Lang::ZhHans => format!(
-            "{what};審計會拒絕這個提交,所以未寫入任何內容。\n{add}。{actor} 已登記的密鑰:{listed}"
+            "{what}；審計會拒絕這個提交，所以未寫入任何內容。\n{add}。{actor} 已登記的密鑰：{listed}"
         ),
         Lang::En => format!(
             "{what}; the audit would refuse this commit, so nothing was written.\n{add}. Keys registered to {actor}: {listed}"
