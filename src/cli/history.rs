@@ -143,7 +143,7 @@ fn print_entry(lang: Lang, e: &Entry) {
                 _ => sanitize(a),
             })
             .unwrap_or_else(|| "-".into()),
-        e.signature.badge(),
+        e.signature.badge_in(lang),
         e.summary
     );
     if !e.signature.is_good() {

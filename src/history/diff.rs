@@ -186,6 +186,9 @@ struct Out<'a> {
     record: Option<&'a str>,
     lang: Lang,
     changes: Vec<Change>,
+    /// Ids in field paths by the names a reader knows (members, units,
+    /// departments, categories), for the Chinese labels.
+    aliases: BTreeMap<String, String>,
 }
 
 impl Out<'_> {
@@ -237,13 +240,15 @@ impl Out<'_> {
                 }
             }
             (Value::Array(a), Value::Array(b)) if b.len() > a.len() && b.starts_with(a) => {
+                let shown = super::field_words::label(self.lang, label, &self.aliases);
                 for item in &b[a.len()..] {
                     let t = value_text(item);
+                    let said = super::field_words::value(self.lang, item).unwrap_or(t.clone());
                     self.simple(
                         field.to_string(),
                         None,
                         Some(t.clone()),
-                        format!("{label} + {t}"),
+                        format!("{shown} + {said}"),
                     );
                 }
             }
@@ -256,11 +261,17 @@ impl Out<'_> {
                 let (o, n) = (value_text(old), value_text(new));
                 let old_v = (!old.is_null()).then(|| o.clone());
                 let new_v = (!new.is_null()).then(|| n.clone());
+                // In Chinese the path by its words and names, yes/no and
+                // the model's enum values by theirs.
+                let shown = super::field_words::label(self.lang, label, &self.aliases);
+                let say =
+                    |v: &Value, t: String| super::field_words::value(self.lang, v).unwrap_or(t);
+                let (o, n) = (say(old, o), say(new, n));
                 self.simple(
                     field.to_string(),
                     old_v,
                     new_v,
-                    format!("{label} {o} → {n}"),
+                    format!("{shown} {o} → {n}"),
                 );
             }
         }
@@ -286,11 +297,21 @@ pub fn file_changes(
     names: &Names,
     lang: Lang,
 ) -> Vec<Change> {
+    let mut aliases = BTreeMap::new();
+    if lang.zh() {
+        for (id, name) in names.members.iter().chain(&names.units) {
+            aliases.insert(id.clone(), name.clone());
+        }
+        for (id, (zh, _)) in names.departments.iter().chain(&names.categories) {
+            aliases.insert(id.clone(), zh.clone());
+        }
+    }
     let mut out = Out {
         path,
         record: kind.record(),
         lang,
         changes: Vec::new(),
+        aliases,
     };
     match kind {
         FileKind::Score { id: _, reviewer } => diff_typed::<Score>(
@@ -387,7 +408,14 @@ pub fn file_changes(
                             },
                         )
                     }
-                    _ => o.generic("units", "units", &map(&a), &map(&b)),
+                    _ => {
+                        if lang.zh() {
+                            for u in a.iter().chain(b.iter()).flatten() {
+                                o.aliases.insert(u.id.clone(), u.name.clone());
+                            }
+                        }
+                        o.generic("units", "units", &map(&a), &map(&b))
+                    }
                 }
             })
         }

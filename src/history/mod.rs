@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod diff;
+pub mod field_words;
 pub mod hook;
 pub mod index;
 pub mod walk;

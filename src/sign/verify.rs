@@ -97,6 +97,20 @@ impl SigStatus {
         }
     }
 
+    /// [`SigStatus::badge`] in the reader's language (the words of the
+    /// terminal's legend in Chinese).
+    pub fn badge_in(&self, lang: crate::i18n::Lang) -> &'static str {
+        let zh = match self {
+            SigStatus::Good { .. } => "簽名有效",
+            SigStatus::Bad { .. } => "簽名無效",
+            SigStatus::UnknownKey { .. } => "未知密鑰",
+            SigStatus::KeyRevoked { .. } => "密鑰已撤銷",
+            SigStatus::KeyNotYetValid { .. } => "密鑰未生效",
+            SigStatus::Unsigned => "未簽名",
+        };
+        lang.pick(zh, self.badge())
+    }
+
     /// One line for people.
     pub fn describe(&self, zh: bool) -> String {
         self.describe_named(zh, &|id| id.to_string())

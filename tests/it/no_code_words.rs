@@ -962,3 +962,74 @@ fn paths_are_blanked_and_nothing_else() {
         "abc   只能  ：r1"
     );
 }
+
+/// Issue 16: a campaign-wide file edited after set-up (the chair renames a
+/// unit, adds one and shortens the notice) reads in Chinese by the fields'
+/// words and the units' names in `pingxuan log`: no English field path
+/// (`units.longquan-jiedao.name`, `notice_days`), no unit id, no `true`.
+#[test]
+fn a_campaign_file_edited_after_set_up_reads_in_words_and_names() {
+    let w = World::named();
+    let units = std::fs::read_to_string(w.dir.join("units.ron")).expect("units.ron");
+    let renamed = units.replacen(
+        "id: \"longquan-jiedao\",\n        name: \"龍泉街道\",",
+        "id: \"longquan-jiedao\",\n        name: \"龍泉街道辦事處\",",
+        1,
+    );
+    assert_ne!(renamed, units, "the sample's unit is there");
+    let added = renamed.trim_end().trim_end_matches(']').to_string()
+        + "    (id: \"xinjian-zhen\", name: \"新建鎮\", kind: Town),\n]\n";
+    w.git_commit(
+        "chair",
+        "2017-06-05T10:00:00+08:00",
+        &[("units.ron".into(), added.into_bytes())],
+    );
+    let campaign = std::fs::read_to_string(w.dir.join("campaign.ron")).expect("campaign.ron");
+    let days = campaign
+        .lines()
+        .find(|l| l.trim_start().starts_with("notice_days:"))
+        .expect("notice_days")
+        .to_string();
+    let changed = campaign.replacen(&days, "    notice_days: 6,", 1);
+    assert_ne!(changed, campaign);
+    w.git_commit(
+        "chair",
+        "2017-06-05T11:00:00+08:00",
+        &[("campaign.ron".into(), changed.into_bytes())],
+    );
+    let snap = Store::open(&w.dir)
+        .expect("open")
+        .snapshot()
+        .expect("snapshot");
+    let simplified = simplified_only();
+    for lang in [Lang::Zh, Lang::ZhHans] {
+        let (ok, all) = cli(&w, lang, "chair", "2017-06-06T10:00:00+08:00", &["log"]);
+        assert!(ok, "{all}");
+        // the two commits made here (the setup's subject is what `init`
+        // wrote, in the language it ran in)
+        let text: String = all
+            .lines()
+            .take(5)
+            .map(|l| l.replace("by hand", "") + "\n")
+            .collect();
+        for name in ["龍泉街道辦事處", "新建鎮"] {
+            assert!(text.contains(name), "{}: {name}: {text}", lang.tag());
+        }
+        for english in [
+            "units.",
+            "longquan-jiedao",
+            "xinjian-zhen",
+            "notice_days",
+            "campaign.",
+            "Town",
+            "true",
+            "good",
+        ] {
+            assert!(!text.contains(english), "{}: {english}: {text}", lang.tag());
+        }
+        let days = lang.pick("公示天數", "");
+        assert!(text.contains(days), "{}: {days}: {text}", lang.tag());
+        let mut c = Checker::new(&snap, lang, &simplified);
+        c.check("pingxuan log", &without_paths(&text));
+    }
+}
