@@ -226,22 +226,18 @@ pub fn value(lang: Lang, v: &Value) -> Option<String> {
 }
 
 fn enum_word(lang: Lang, v: &Value) -> Option<String> {
-    let of = |v: &Value| -> Option<String> {
-        if let Ok(k) = serde_json::from_value::<UnitKind>(v.clone()) {
-            return Some(lang.unit_kind(k).to_string());
-        }
-        if let Ok(k) = serde_json::from_value::<NomineeKind>(v.clone()) {
-            return Some(lang.nominee_kind(k).to_string());
-        }
-        if let Ok(k) = serde_json::from_value::<AggregateMethod>(v.clone()) {
-            return Some(lang.aggregate_method(k).to_string());
-        }
-        if let Ok(k) = serde_json::from_value::<ActionKind>(v.clone()) {
-            return Some(lang.action(k).to_string());
-        }
-        None
-    };
-    of(v)
+    if let Ok(k) = serde_json::from_value::<UnitKind>(v.clone()) {
+        return Some(lang.unit_kind(k).to_string());
+    }
+    if let Ok(k) = serde_json::from_value::<NomineeKind>(v.clone()) {
+        return Some(lang.nominee_kind(k).to_string());
+    }
+    if let Ok(k) = serde_json::from_value::<AggregateMethod>(v.clone()) {
+        return Some(lang.aggregate_method(k).to_string());
+    }
+    serde_json::from_value::<ActionKind>(v.clone())
+        .ok()
+        .map(|k| lang.action(k).to_string())
 }
 
 #[cfg(test)]

@@ -120,16 +120,6 @@ fn parsed<T: DeserializeOwned>(
     check(&value).is_empty().then_some(value)
 }
 
-fn top_ids(tree: &Tree) -> TopIds {
-    let id = |name: &str| tree.get_name(name).map(|e| e.id().to_string());
-    TopIds {
-        campaign: id(layout::CAMPAIGN).unwrap_or_default(),
-        members: id(layout::MEMBERS).unwrap_or_default(),
-        units: id(layout::UNITS).unwrap_or_default(),
-        rulings: id(layout::RULINGS),
-    }
-}
-
 fn subtree<'r>(repo: &'r Repository, tree: &Tree, name: &str) -> Option<Tree<'r>> {
     let entry = tree.get_name(name)?;
     (entry.kind() == Some(ObjectType::Tree))
@@ -177,7 +167,7 @@ fn forward(
             }
         }
     }
-    let top = top_ids(tree);
+    let top = super::load::top_ids(tree);
     // The top-level files' ids must have changed exactly where the changes say.
     let same = |changed: bool, old: &str, new: &str| changed || old == new;
     if !same(campaign.is_some(), &s.index.top.campaign, &top.campaign)

@@ -309,7 +309,7 @@ fn record_dirs(
     (dirs, problems, shards)
 }
 
-fn top_ids(tree: &Tree) -> TopIds {
+pub(super) fn top_ids(tree: &Tree) -> TopIds {
     let id = |name: &str| tree.get_name(name).map(|e| e.id().to_string());
     TopIds {
         campaign: id(layout::CAMPAIGN).unwrap_or_default(),
