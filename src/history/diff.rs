@@ -186,12 +186,28 @@ struct Out<'a> {
     record: Option<&'a str>,
     lang: Lang,
     changes: Vec<Change>,
-    /// Ids in field paths by the names a reader knows (members, units,
-    /// departments, categories), for the Chinese labels.
+    /// Names for the ids in field paths (the Chinese labels).
+    names: &'a Names,
+    /// Units named by the units.ron being compared (beside `names`).
     aliases: BTreeMap<String, String>,
 }
 
 impl Out<'_> {
+    /// A field path as its reader says it (see [`super::field_words::label`]).
+    fn label(&self, path: &str) -> String {
+        let n = self.names;
+        let name = |id: &str| {
+            self.aliases
+                .get(id)
+                .or_else(|| n.members.get(id))
+                .or_else(|| n.units.get(id))
+                .or_else(|| n.departments.get(id).map(|(zh, _)| zh))
+                .or_else(|| n.categories.get(id).map(|(zh, _)| zh))
+                .cloned()
+        };
+        super::field_words::label(self.lang, path, &name)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -240,7 +256,7 @@ impl Out<'_> {
                 }
             }
             (Value::Array(a), Value::Array(b)) if b.len() > a.len() && b.starts_with(a) => {
-                let shown = super::field_words::label(self.lang, label, &self.aliases);
+                let shown = self.label(label);
                 for item in &b[a.len()..] {
                     let t = value_text(item);
                     let said = super::field_words::value(self.lang, item).unwrap_or(t.clone());
@@ -263,7 +279,7 @@ impl Out<'_> {
                 let new_v = (!new.is_null()).then(|| n.clone());
                 // In Chinese the path by its words and names, yes/no and
                 // the model's enum values by theirs.
-                let shown = super::field_words::label(self.lang, label, &self.aliases);
+                let shown = self.label(label);
                 let say =
                     |v: &Value, t: String| super::field_words::value(self.lang, v).unwrap_or(t);
                 let (o, n) = (say(old, o), say(new, n));
@@ -297,21 +313,13 @@ pub fn file_changes(
     names: &Names,
     lang: Lang,
 ) -> Vec<Change> {
-    let mut aliases = BTreeMap::new();
-    if lang.zh() {
-        for (id, name) in names.members.iter().chain(&names.units) {
-            aliases.insert(id.clone(), name.clone());
-        }
-        for (id, (zh, _)) in names.departments.iter().chain(&names.categories) {
-            aliases.insert(id.clone(), zh.clone());
-        }
-    }
     let mut out = Out {
         path,
         record: kind.record(),
         lang,
         changes: Vec::new(),
-        aliases,
+        names,
+        aliases: BTreeMap::new(),
     };
     match kind {
         FileKind::Score { id: _, reviewer } => diff_typed::<Score>(

@@ -2,8 +2,6 @@
 //! field-by-field changes (issue 16: no English field names in Chinese
 //! output). A field without a word here is shown as it is spelled.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use crate::i18n::Lang;
@@ -162,13 +160,13 @@ pub fn word(key: &str) -> Option<&'static str> {
 /// as a Chinese reader says it: the field's word, an id by the name in
 /// `names`, a stem `YYYYMMDD-HHMMSS-author` by its date and time (no author
 /// id), `[i]` as 第 i+1 項.
-fn segment(lang: Lang, seg: &str, names: &BTreeMap<String, String>) -> String {
+fn segment(lang: Lang, seg: &str, names: &dyn Fn(&str) -> Option<String>) -> String {
     let (head, index) = match seg.find('[') {
         Some(at) if seg.ends_with(']') => (&seg[..at], Some(&seg[at + 1..seg.len() - 1])),
         _ => (seg, None),
     };
-    let mut out = if let Some(name) = names.get(head) {
-        name.clone()
+    let mut out = if let Some(name) = names(head) {
+        name
     } else if let Some(w) = word(head) {
         lang.pick(w, head).to_string()
     } else if let Some(t) = stem_time(head) {
@@ -195,7 +193,7 @@ fn stem_time(stem: &str) -> Option<String> {
 
 /// A field path (`nomination.nominee.name`) as a Chinese reader says it
 /// (申報·申報對象·名稱); English paths are returned as they are.
-pub fn label(lang: Lang, path: &str, names: &BTreeMap<String, String>) -> String {
+pub fn label(lang: Lang, path: &str, names: &dyn Fn(&str) -> Option<String>) -> String {
     if !lang.zh() {
         return path.to_string();
     }
@@ -246,8 +244,7 @@ mod tests {
 
     #[test]
     fn a_field_path_reads_in_chinese_with_names_and_no_author_id() {
-        let mut names = BTreeMap::new();
-        names.insert("town-a".to_string(), "北辛街道".to_string());
+        let names = |id: &str| (id == "town-a").then(|| "北辛街道".to_string());
         assert_eq!(
             label(Lang::Zh, "units.town-a.parent", &names),
             "單位·北辛街道·上級單位"
