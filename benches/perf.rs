@@ -293,13 +293,18 @@ fn action(a: &Args, runs: usize) -> Result<()> {
     Ok(())
 }
 
-/// A writer that only counts bytes, standing in for the terminal.
+/// A writer that counts bytes, standing in for the terminal; it keeps the
+/// bytes too when `PINGXUAN_PERF_DUMP` names a file for the full repaint.
 #[derive(Default, Clone)]
-struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+struct Counter(
+    std::rc::Rc<std::cell::Cell<usize>>,
+    std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+);
 
 impl std::io::Write for Counter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.set(self.0.get() + buf.len());
+        self.1.borrow_mut().extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -315,6 +320,7 @@ fn tui(a: &Args) -> Result<()> {
     use ratatui::{Terminal, TerminalOptions, Viewport};
 
     use pingxuan::tui::app::{App, Session};
+    use pingxuan::tui::backend::Wide;
 
     let store = Store::open(&a.repo)?;
     let snapshot = store.snapshot()?;
@@ -362,25 +368,23 @@ fn tui(a: &Args) -> Result<()> {
     let area = Rect::new(0, 0, 200, 50);
     let counter = Counter::default();
     let mut term = Terminal::with_options(
-        CrosstermBackend::new(counter.clone()),
+        Wide::new(counter.clone()),
         TerminalOptions {
             viewport: Viewport::Fixed(area),
         },
     )?;
-    let frame = |app: &mut App, term: &mut Terminal<CrosstermBackend<Counter>>| -> Result<usize> {
-        let before = counter.0.get();
-        crossterm::execute!(
-            term.backend_mut(),
-            crossterm::terminal::BeginSynchronizedUpdate
-        )?;
-        term.draw(|f| pingxuan::tui::view::draw(app, f))?;
-        crossterm::execute!(
-            term.backend_mut(),
-            crossterm::terminal::EndSynchronizedUpdate
-        )?;
-        Ok(counter.0.get() - before)
-    };
+    // One frame exactly as the TUI draws it (synchronized update, scrub).
+    let frame =
+        |app: &mut App, term: &mut Terminal<Wide<CrosstermBackend<Counter>>>| -> Result<usize> {
+            let before = counter.0.get();
+            pingxuan::tui::draw(term, app)?;
+            Ok(counter.0.get() - before)
+        };
     let full = frame(&mut app, &mut term)?;
+    if let Ok(dump) = std::env::var("PINGXUAN_PERF_DUMP") {
+        std::fs::write(dump, counter.1.borrow().as_slice())?;
+    }
+    counter.1.borrow_mut().clear();
     let mut moves = Vec::new();
     for _ in 0..10 {
         app.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));

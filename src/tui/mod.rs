@@ -8,6 +8,7 @@
 //! repository; nothing here knows git beyond the service layer [`crate::act`].
 
 pub mod app;
+pub mod backend;
 pub mod history;
 pub mod jobs;
 pub mod keys;
@@ -201,15 +202,24 @@ pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
-    // Synchronized updates keep slow links from showing half-drawn frames.
-    let mut out = std::io::stdout();
-    let _ = crossterm::execute!(out, crossterm::terminal::BeginSynchronizedUpdate);
+/// Draws one frame: the view, scrubbed, inside a synchronized update (slow
+/// links never show a half-drawn frame). The perf bench draws through this too.
+pub fn draw<W: std::io::Write>(
+    terminal: &mut ratatui::Terminal<backend::Wide<ratatui::backend::CrosstermBackend<W>>>,
+    app: &mut App,
+) -> std::io::Result<()> {
+    let _ = crossterm::execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::BeginSynchronizedUpdate
+    );
     terminal.draw(|f| {
         view::draw(app, f);
         scrub(f.buffer_mut());
     })?;
-    let _ = crossterm::execute!(out, crossterm::terminal::EndSynchronizedUpdate);
+    let _ = crossterm::execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::EndSynchronizedUpdate
+    );
     Ok(())
 }
 
@@ -224,7 +234,7 @@ pub fn run(opts: Options) -> Result<i32> {
         .map(|a| spawn_writer(opts.clone(), a));
     let reader = spawn_reader(opts.clone());
     let mut watcher = watch::Watcher::spawn(opts.clone(), app.snap.clone());
-    let mut terminal = ratatui::try_init().context("opening the terminal")?;
+    let mut terminal = backend::open().context("opening the terminal")?;
     let result = event_loop(
         &mut terminal,
         &mut app,
@@ -245,7 +255,7 @@ fn write_done(app: &mut App, result: WriteResult) {
 }
 
 fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut backend::Term,
     app: &mut App,
     opts: &Options,
     (writer, reader): (Option<&Writer>, &Reader),
@@ -343,7 +353,7 @@ fn event_loop(
             Some(Effect::Editor(text)) => {
                 ratatui::restore();
                 let r = edit(&text).map_err(|e| format!("{e:#}"));
-                *terminal = ratatui::try_init().context("reopening the terminal")?;
+                *terminal = backend::reopen().context("reopening the terminal")?;
                 terminal.clear()?;
                 app.editor_done(r);
             }
