@@ -194,8 +194,10 @@ pub struct App {
     /// Search matches by row index: (field, match), located when the query or
     /// the rows on screen change (see [`App::fill_hits`]).
     pub hits: HashMap<usize, (usize, Match)>,
-    /// Search scores by row index: (field, score), for every matching row.
-    pub scores: HashMap<usize, (usize, i64)>,
+    /// Search scores by row index: (field, score), for every matching row;
+    /// indexed by row (no hashing per keystroke, issue 18 P6), empty while
+    /// there is no query.
+    pub scores: Vec<Option<(usize, i64)>>,
     /// The category shown; `None` for all.
     pub cat_tab: CatTab,
     pub filter: Filter,
@@ -263,7 +265,7 @@ impl App {
             rows,
             view: Vec::new(),
             hits: HashMap::new(),
-            scores: HashMap::new(),
+            scores: Vec::new(),
             cat_tab: None,
             filter: Filter::All,
             sort: Sort::Id,
@@ -294,8 +296,18 @@ impl App {
             search_index: None,
             key_scores: None,
         };
+        app.build_search_index();
         app.refilter();
         app
+    }
+
+    /// Interns the rows' search keys (once per row set, at open and after a
+    /// commit changes the rows) so that no keystroke pays for it.
+    fn build_search_index(&mut self) {
+        self.search_index = Some(crate::search::Index::build(
+            self.rows.iter().map(|r| r.keys.as_slice()),
+        ));
+        self.key_scores = None;
     }
 
     pub fn lang(&self) -> Lang {
@@ -397,7 +409,12 @@ impl App {
             // Best match first, sorted here rather than through the map.
             found.sort_unstable_by_key(|&(i, (_, s))| (std::cmp::Reverse(s), i));
             ranked = Some(found.iter().map(|(i, _)| *i).collect());
-            self.scores = found.into_iter().collect();
+            self.scores.resize(rows.len(), None);
+            for (i, hit) in found {
+                if let Some(s) = self.scores.get_mut(i) {
+                    *s = Some(hit);
+                }
+            }
             view
         };
         self.last_search = Some(LastSearch {
@@ -473,7 +490,7 @@ impl App {
     }
 
     fn find_hit(&self, ri: usize) -> Option<(usize, Match)> {
-        if !self.scores.contains_key(&ri) {
+        if self.scores.get(ri).is_none_or(Option::is_none) {
             return None;
         }
         let q = normalise(&self.query);
@@ -613,8 +630,7 @@ impl App {
             self.lang(),
         );
         self.last_search = None;
-        self.search_index = None;
-        self.key_scores = None;
+        self.build_search_index();
         self.hits.clear();
         self.refilter();
         if let Some(id) = keep {
