@@ -273,9 +273,30 @@ pub(crate) fn query_mask(query: &str) -> u64 {
         .fold(0, |m, b| m | 1 << b)
 }
 
+/// The forms of a [`Key`] a score reads (borrowed from the key, or from the
+/// [`Index`]'s copy), and whether its text has 64 chars or more.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Forms<'k> {
+    pub(crate) lower: &'k str,
+    pub(crate) initials: &'k str,
+    pub(crate) full: &'k str,
+    pub(crate) long: bool,
+}
+
 /// [`Searcher::score`] of a prepared query, telling a miss that an
 /// extension may turn into a match from one that no extension will.
 pub(crate) fn score_prepared(key: &Key, q: &Prepared<'_>, strict: bool) -> Outcome {
+    let forms = Forms {
+        lower: key.lower(),
+        initials: &key.initials,
+        full: &key.full,
+        long: strict && key.text.len() >= 64 && key.text.chars().count() >= 64,
+    };
+    score_forms(&forms, q, strict)
+}
+
+/// [`score_prepared`] on a key's forms.
+pub(crate) fn score_forms(key: &Forms<'_>, q: &Prepared<'_>, strict: bool) -> Outcome {
     let query = q.text;
     if q.len == 0 {
         return Outcome::Miss;
@@ -284,9 +305,9 @@ pub(crate) fn score_prepared(key: &Key, q: &Prepared<'_>, strict: bool) -> Outco
         // One key typed: most rows contain it; rank by how early it comes
         // instead of running the fuzzy matcher over every row.
         let c = q.first.unwrap_or_default();
-        let mut best = char_position(key.lower(), c).map(|i| 1001 - i as i64);
+        let mut best = char_position(key.lower, c).map(|i| 1001 - i as i64);
         if !is_han(c) {
-            for hay in [&key.initials, &key.full] {
+            for hay in [key.initials, key.full] {
                 if let Some(i) = char_position(hay, c) {
                     best = Some(best.map_or(1000 - i as i64, |b| b.max(1000 - i as i64)));
                 }
@@ -294,9 +315,7 @@ pub(crate) fn score_prepared(key: &Key, q: &Prepared<'_>, strict: bool) -> Outco
         }
         return match best {
             None => Outcome::Never,
-            Some(_) if strict && key.text.len() >= 64 && key.text.chars().count() >= 64 => {
-                Outcome::Miss
-            }
+            Some(_) if strict && key.long => Outcome::Miss,
             Some(s) => Outcome::Hit(s),
         };
     }
@@ -307,11 +326,11 @@ pub(crate) fn score_prepared(key: &Key, q: &Prepared<'_>, strict: bool) -> Outco
         seq && (!strict || compact_window(query, hay, 2 * q.len + 1))
     };
     let mut best: Option<i64> = None;
-    if fits(key.lower()) {
-        best = skim::score(key.lower(), query).map(|s| s + 1);
+    if fits(key.lower) {
+        best = skim::score(key.lower, query).map(|s| s + 1);
     }
     if !q.han {
-        for s in [&key.initials, &key.full] {
+        for s in [key.initials, key.full] {
             if fits(s) {
                 if let Some(score) = skim::score(s, query) {
                     best = Some(best.map_or(score, |b| b.max(score)));

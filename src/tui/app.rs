@@ -304,8 +304,8 @@ impl App {
     /// Interns the rows' search keys (once per row set, at open and after a
     /// commit changes the rows) so that no keystroke pays for it.
     fn build_search_index(&mut self) {
-        self.search_index = Some(crate::search::Index::build(
-            self.rows.iter().map(|r| r.keys.as_slice()),
+        self.search_index = Some(crate::search::Index::build_with_ids(
+            self.rows.iter().map(|r| (r.id.as_str(), r.keys.as_slice())),
         ));
         self.key_scores = None;
     }
@@ -381,7 +381,9 @@ impl App {
                 self.key_scores = None;
             }
             let index = self.search_index.get_or_insert_with(|| {
-                crate::search::Index::build(rows.iter().map(|r| r.keys.as_slice()))
+                crate::search::Index::build_with_ids(
+                    rows.iter().map(|r| (r.id.as_str(), r.keys.as_slice())),
+                )
             });
             let keys = index.score(
                 &self.searcher,
@@ -390,20 +392,18 @@ impl App {
                 &candidates,
                 self.key_scores.as_ref(),
             );
-            let mut found: Vec<(usize, (usize, i64))> = candidates
-                .par_iter()
-                .with_min_len(1024)
-                .filter_map(|&i| {
-                    let r = &rows[i];
-                    let by_text = index.row_score(&keys, i);
-                    let by_id = crate::search::id_score(&r.id, &q).map(|s| (r.keys.len(), s));
-                    match (by_text, by_id) {
-                        (Some(t), Some(n)) => Some(if n.1 >= t.1 { n } else { t }),
-                        (t, n) => t.or(n),
-                    }
-                    .map(|hit| (i, hit))
-                })
-                .collect();
+            // The rows' text and number matches, from the index's flat
+            // buffers (not the rows'); on this thread when few.
+            let hit = |&i: &usize| index.row_hit(&keys, i).map(|hit| (i, hit));
+            let mut found: Vec<(usize, (usize, i64))> = if candidates.len() < 4096 {
+                candidates.iter().filter_map(hit).collect()
+            } else {
+                candidates
+                    .par_iter()
+                    .with_min_len(2048)
+                    .filter_map(hit)
+                    .collect()
+            };
             self.key_scores = Some(keys);
             let view = found.iter().map(|(i, _)| *i).collect();
             // Best match first, sorted here rather than through the map.
