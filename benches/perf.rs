@@ -338,6 +338,7 @@ fn tui(a: &Args) -> Result<()> {
 
     // P6: type queries one key at a time; every keystroke refilters all rows.
     let mut per_key = Vec::new();
+    let mut keyed: Vec<(Duration, String)> = Vec::new();
     for query in [
         "zwfw",
         "fwck",
@@ -353,12 +354,21 @@ fn tui(a: &Args) -> Result<()> {
             app.query = typed.clone();
             let t = Instant::now();
             app.refilter();
-            per_key.push(t.elapsed());
+            let took = t.elapsed();
+            per_key.push(took);
+            keyed.push((took, typed.clone()));
         }
         app.query.clear();
         app.refilter();
     }
     per_key.sort();
+    // The slowest keystrokes with what was typed (which ones miss, and why).
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
+    let worst: Vec<serde_json::Value> = keyed
+        .iter()
+        .take(5)
+        .map(|(d, q)| serde_json::json!([q, (d.as_secs_f64() * 1e4).round() / 10.0]))
+        .collect();
     let p95 = per_key
         .get((per_key.len() * 95).div_ceil(100).saturating_sub(1))
         .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
@@ -398,6 +408,7 @@ fn tui(a: &Args) -> Result<()> {
             "records": records,
             "filter_p95_ms": p95,
             "filter_keystrokes": per_key.len(),
+            "filter_worst_keys": worst,
             "full_repaint_bytes": full,
             "cursor_move_bytes": cursor_move,
             "peak_rss_kb": peak_rss_kb(),

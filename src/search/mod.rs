@@ -165,6 +165,186 @@ fn compact_window(needle: &str, hay: &str, limit: usize) -> bool {
         })
 }
 
+/// A query as every key's score reads it, worked out once per keystroke
+/// rather than once per key (issue 18, P6): its length in chars, whether it
+/// has Chinese (then only the text is searched), its first char.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prepared<'q> {
+    text: &'q str,
+    len: usize,
+    han: bool,
+    first: Option<char>,
+}
+
+impl<'q> Prepared<'q> {
+    pub(crate) fn new(query: &'q str) -> Prepared<'q> {
+        Prepared {
+            text: query,
+            len: query.chars().count(),
+            han: query.chars().any(is_han),
+            first: query.chars().next(),
+        }
+    }
+}
+
+/// What scoring one key says of the query and of every query that extends
+/// it (the filter narrows on the difference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A match, with its score.
+    Hit(i64),
+    /// No match, but an extension of the query may match (a long text's
+    /// window widens with the query; a long text never matches one char).
+    Miss,
+    /// The query is not a subsequence of any form searched: no extension
+    /// of it matches either.
+    Never,
+}
+
+impl Outcome {
+    pub(crate) fn hit(self) -> Option<i64> {
+        match self {
+            Outcome::Hit(s) => Some(s),
+            Outcome::Miss | Outcome::Never => None,
+        }
+    }
+}
+
+/// The char index of the first `c` in `hay` (`hay.chars().position`, found
+/// with a byte search: UTF-8 is self-synchronising, so the first place the
+/// encoding of `c` occurs is the first `c`).
+fn char_position(hay: &str, c: char) -> Option<usize> {
+    let at = find_char(hay, c)?;
+    Some(hay.get(..at).map_or(0, |s| s.chars().count()))
+}
+
+/// `hay.find(c)`; an ASCII `c` by a plain byte loop (no UTF-8 byte of
+/// another char is ASCII), faster than the general searcher on short keys.
+fn find_char(hay: &str, c: char) -> Option<usize> {
+    if c.is_ascii() {
+        let b = c as u8;
+        hay.as_bytes().iter().position(|&x| x == b)
+    } else {
+        hay.find(c)
+    }
+}
+
+/// [`subsequence`] by byte searches, one per char of `needle`: leftmost
+/// greedy, which finds a subsequence whenever there is one.
+fn subsequence_fast(needle: &str, hay: &str) -> bool {
+    let mut rest = hay;
+    for c in needle.chars() {
+        match find_char(rest, c) {
+            Some(at) => rest = rest.get(at + c.len_utf8()..).unwrap_or(""),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The bit of one char in a [`char_mask`]: `a`–`z` and `0`–`9` their own,
+/// any other char (Chinese) one of 28 bits by its code point, `None` for
+/// the rest of ASCII.
+fn char_bit(c: char) -> Option<u32> {
+    match c {
+        'a'..='z' => Some(c as u32 - 'a' as u32),
+        '0'..='9' => Some(26 + c as u32 - '0' as u32),
+        c if c.is_ascii() => None,
+        c => Some(36 + c as u32 % 28),
+    }
+}
+
+/// The chars a key's forms (text, initials, full pinyin) hold, one bit per
+/// [`char_bit`]. A query char whose bit is missing is in no form, so the
+/// query is a subsequence of none: [`Outcome::Never`] without a search.
+pub(crate) fn char_mask(key: &Key) -> u64 {
+    [key.lower(), &key.initials, &key.full]
+        .iter()
+        .flat_map(|s| s.chars())
+        .filter_map(char_bit)
+        .fold(0, |m, b| m | 1 << b)
+}
+
+/// The bits of [`char_mask`] a key must have for `query` to match it.
+pub(crate) fn query_mask(query: &str) -> u64 {
+    query
+        .chars()
+        .filter_map(char_bit)
+        .fold(0, |m, b| m | 1 << b)
+}
+
+/// The forms of a [`Key`] a score reads (borrowed from the key, or from the
+/// [`Index`]'s copy), and whether its text has 64 chars or more.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Forms<'k> {
+    pub(crate) lower: &'k str,
+    pub(crate) initials: &'k str,
+    pub(crate) full: &'k str,
+    pub(crate) long: bool,
+}
+
+/// [`Searcher::score`] of a prepared query, telling a miss that an
+/// extension may turn into a match from one that no extension will.
+pub(crate) fn score_prepared(key: &Key, q: &Prepared<'_>, strict: bool) -> Outcome {
+    let forms = Forms {
+        lower: key.lower(),
+        initials: &key.initials,
+        full: &key.full,
+        long: strict && key.text.len() >= 64 && key.text.chars().count() >= 64,
+    };
+    score_forms(&forms, q, strict)
+}
+
+/// [`score_prepared`] on a key's forms.
+pub(crate) fn score_forms(key: &Forms<'_>, q: &Prepared<'_>, strict: bool) -> Outcome {
+    let query = q.text;
+    if q.len == 0 {
+        return Outcome::Miss;
+    }
+    if q.len == 1 {
+        // One key typed: most rows contain it; rank by how early it comes
+        // instead of running the fuzzy matcher over every row.
+        let c = q.first.unwrap_or_default();
+        let mut best = char_position(key.lower, c).map(|i| 1001 - i as i64);
+        if !is_han(c) {
+            for hay in [key.initials, key.full] {
+                if let Some(i) = char_position(hay, c) {
+                    best = Some(best.map_or(1000 - i as i64, |b| b.max(1000 - i as i64)));
+                }
+            }
+        }
+        return match best {
+            None => Outcome::Never,
+            Some(_) if strict && key.long => Outcome::Miss,
+            Some(s) => Outcome::Hit(s),
+        };
+    }
+    let mut seen = false;
+    let mut fits = |hay: &str| {
+        let seq = subsequence_fast(query, hay);
+        seen |= seq;
+        seq && (!strict || compact_window(query, hay, 2 * q.len + 1))
+    };
+    let mut best: Option<i64> = None;
+    if fits(key.lower) {
+        best = skim::score(key.lower, query).map(|s| s + 1);
+    }
+    if !q.han {
+        for s in [key.initials, key.full] {
+            if fits(s) {
+                if let Some(score) = skim::score(s, query) {
+                    best = Some(best.map_or(score, |b| b.max(score)));
+                }
+            }
+        }
+    }
+    match best {
+        Some(s) => Outcome::Hit(s),
+        None if seen => Outcome::Miss,
+        None => Outcome::Never,
+    }
+}
+
 /// The score of a query that is a record's whole id (`2017-window-011`).
 pub const EXACT_ID: i64 = 1 << 40;
 /// The score of a query that is a record's number (`011` of `2017-window-011`).
@@ -192,6 +372,18 @@ pub fn id_score(id: &str, query: &str) -> Option<i64> {
 /// `[a-z0-9-]` (validated), so bytes are chars; anything else is compared as is.
 fn id_hit(id: &str, query: &str) -> Option<(i64, usize)> {
     if query.is_empty() || query.len() > id.len() {
+        return None;
+    }
+    // Every match starts at the id's start or after a '-' with the query's
+    // first byte: most ids are ruled out here, without a search.
+    let q0 = query.as_bytes().first().copied().unwrap_or_default();
+    let bytes = id.as_bytes();
+    let starts_part = |b: &[u8]| match b {
+        [c] => c.eq_ignore_ascii_case(&q0),
+        [p, c] => *p == b'-' && c.eq_ignore_ascii_case(&q0),
+        _ => false,
+    };
+    if !(bytes.get(..1).is_some_and(starts_part) || bytes.windows(2).any(starts_part)) {
         return None;
     }
     if id.eq_ignore_ascii_case(query) {
@@ -299,43 +491,7 @@ impl Searcher {
     /// positions: what a filter over thousands of rows needs per keystroke
     /// ([`Searcher::find`] then gives the positions for the rows on screen).
     pub fn score(&self, key: &Key, query: &str, strict: bool) -> Option<i64> {
-        if query.is_empty() {
-            return None;
-        }
-        let qlen = query.chars().count();
-        if qlen == 1 {
-            // One key typed: most rows contain it; rank by how early it comes
-            // instead of running the fuzzy matcher over every row.
-            let c = query.chars().next().unwrap_or_default();
-            let at = |hay: &str| hay.chars().position(|x| x == c);
-            let mut best = at(key.lower()).map(|i| 1001 - i as i64);
-            if !is_han(c) {
-                for hay in [&key.initials, &key.full] {
-                    if let Some(i) = at(hay) {
-                        best = Some(best.map_or(1000 - i as i64, |b| b.max(1000 - i as i64)));
-                    }
-                }
-            }
-            return best.filter(|_| !strict || key.text.chars().count() < 64);
-        }
-        let fits = |hay: &str| {
-            subsequence(query, hay) && (!strict || compact_window(query, hay, 2 * qlen + 1))
-        };
-        let mut best: Option<i64> = None;
-        if fits(key.lower()) {
-            best = skim::score(key.lower(), query).map(|s| s + 1);
-        }
-        if query.chars().any(is_han) {
-            return best;
-        }
-        for s in [&key.initials, &key.full] {
-            if fits(s) {
-                if let Some(score) = skim::score(s, query) {
-                    best = Some(best.map_or(score, |b| b.max(score)));
-                }
-            }
-        }
-        best
+        score_prepared(key, &Prepared::new(query), strict).hit()
     }
 
     /// Like [`Searcher::find_any`], scores only.
@@ -535,6 +691,178 @@ mod tests {
         // Prefixes of a matching query match (the filter narrows on it).
         for q in ["2", "2017-w", "w", "window-", "0", "01"] {
             assert!(id_match(id, q).is_some(), "{q}");
+        }
+    }
+
+    /// `Searcher::score` as it was before the prepared query and its byte
+    /// searches (issue 18, P6): the reference the fast path must equal.
+    fn score_reference(key: &Key, query: &str, strict: bool) -> Option<i64> {
+        if query.is_empty() {
+            return None;
+        }
+        let qlen = query.chars().count();
+        if qlen == 1 {
+            // One key typed: most rows contain it; rank by how early it comes
+            // instead of running the fuzzy matcher over every row.
+            let c = query.chars().next().unwrap_or_default();
+            let at = |hay: &str| hay.chars().position(|x| x == c);
+            let mut best = at(key.lower()).map(|i| 1001 - i as i64);
+            if !is_han(c) {
+                for hay in [&key.initials, &key.full] {
+                    if let Some(i) = at(hay) {
+                        best = Some(best.map_or(1000 - i as i64, |b| b.max(1000 - i as i64)));
+                    }
+                }
+            }
+            return best.filter(|_| !strict || key.text.chars().count() < 64);
+        }
+        let fits = |hay: &str| {
+            subsequence(query, hay) && (!strict || compact_window(query, hay, 2 * qlen + 1))
+        };
+        let mut best: Option<i64> = None;
+        if fits(key.lower()) {
+            best = skim::score(key.lower(), query).map(|s| s + 1);
+        }
+        if query.chars().any(is_han) {
+            return best;
+        }
+        for s in [&key.initials, &key.full] {
+            if fits(s) {
+                if let Some(score) = skim::score(s, query) {
+                    best = Some(best.map_or(score, |b| b.max(score)));
+                }
+            }
+        }
+        best
+    }
+
+    /// Texts like the list's: Chinese names, units and long deeds, ids,
+    /// digits, latin, punctuation, annotations.
+    fn text_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            "[afgwzAZ09\u{738b}\u{670d}\u{52a1}\u{653f}\u{7a97}\u{53e3}\u{54c1}\u{724c} .,-]{0,24}",
+            "[a\u{670d}\u{52a1}\u{7fa4}\u{4f17}\u{70ed}\u{60c5}z]{50,90}",
+            "[0-9a-z-]{1,20}",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The fast score equals the reference on random keys and queries
+        /// (Chinese, pinyin, initials, digits, ids), strict and not, and a
+        /// key it calls `Never` fails every extension of the query.
+        #[test]
+        fn fast_score_equals_the_reference(
+            text in text_strategy(),
+            query in "[afgwzuA0\u{670d}\u{52a1}\u{738b} -]{1,6}",
+            strict in proptest::bool::ANY,
+        ) {
+            let key = Key::new(&text);
+            let q = normalise(&query);
+            let mut never = false;
+            for end in q.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                let part = &q[..end];
+                let fast = score_prepared(&key, &Prepared::new(part), strict);
+                proptest::prop_assert_eq!(
+                    fast.hit(),
+                    score_reference(&key, part, strict),
+                    "{:?} {:?}", text, part
+                );
+                proptest::prop_assert!(!never || fast == Outcome::Never, "{:?} {:?}", text, part);
+                never |= fast == Outcome::Never;
+            }
+        }
+    }
+
+    /// The fast score on real-ish keys and the benchmark's queries, typed
+    /// key by key: the reference's score.
+    #[test]
+    fn fast_score_equals_the_reference_on_list_texts() {
+        let texts = [
+            CENTRE.to_string(),
+            "\u{670d}\u{52a1}\u{7a97}\u{53e3}00012".to_string(),
+            "\u{54c1}\u{724c}00417".to_string(),
+            "\u{738b}\u{82b3}\u{82b3}".to_string(),
+            format!("\u{70ed}\u{60c5}\u{670d}\u{52a1}\u{ff0c}\u{7fa4}\u{4f17}\u{6ee1}\u{610f}\u{3002}{}", "\u{674e}\u{654f}".repeat(30)),
+            "g-window-001 Zhang".to_string(),
+            "\u{653f}\u{52d9}(w\u{f9})\u{670d}\u{52d9}(w\u{f9})".to_string(),
+            String::new(),
+        ];
+        for text in &texts {
+            let key = Key::new(text);
+            for query in [
+                "zwfw",
+                "fwck",
+                "wangfang",
+                "\u{670d}\u{52a1}",
+                "g-window-001",
+                "pinpai",
+                "lz",
+                "00",
+                "W",
+            ] {
+                let q = normalise(query);
+                for end in q.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                    for strict in [false, true] {
+                        let part = &q[..end];
+                        assert_eq!(
+                            Searcher::default().score(&key, part, strict),
+                            score_reference(&key, part, strict),
+                            "{text} {part} {strict}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// `id_hit` before its first-byte test (issue 18, P6), the reference.
+    fn id_hit_reference(id: &str, query: &str) -> Option<(i64, usize)> {
+        if query.is_empty() || query.len() > id.len() {
+            return None;
+        }
+        if id.eq_ignore_ascii_case(query) {
+            return Some((EXACT_ID, 0));
+        }
+        let number_at = id.rfind('-').map_or(0, |i| i + 1);
+        let chars_before = |b: usize| id.get(..b).map_or(0, |s| s.chars().count());
+        if id
+            .get(number_at..)
+            .is_some_and(|n| n.eq_ignore_ascii_case(query))
+        {
+            return Some((EXACT_NUMBER, chars_before(number_at)));
+        }
+        // The id's parts on to its end: the whole id, then after each '-'.
+        let starts = std::iter::once(0).chain(id.match_indices('-').map(|(b, _)| b + 1));
+        for start in starts {
+            let rest = id.get(start..).unwrap_or("");
+            if rest
+                .get(..query.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(query))
+            {
+                let qlen = query.chars().count() as i64;
+                return Some((200 + 16 * qlen, chars_before(start)));
+            }
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Issue 15's search by number is unchanged by the first-byte test:
+        /// random ids and queries (parts, numbers, case) score as before.
+        #[test]
+        fn id_hit_equals_the_reference(
+            id in "[0-9a-z]{0,5}(-[0-9a-zW]{0,4}){0,3}",
+            query in "[0-9a-zW-]{1,8}",
+            cut in 0usize..20,
+        ) {
+            proptest::prop_assert_eq!(id_hit(&id, &query), id_hit_reference(&id, &query));
+            // Real prefixes and parts of the id, too.
+            let part = id.get(cut.min(id.len())..).unwrap_or("");
+            for q in [part, id.as_str(), part.get(..2).unwrap_or(part)] {
+                proptest::prop_assert_eq!(id_hit(&id, q), id_hit_reference(&id, q), "{} {}", id, q);
+            }
         }
     }
 

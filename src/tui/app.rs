@@ -194,8 +194,10 @@ pub struct App {
     /// Search matches by row index: (field, match), located when the query or
     /// the rows on screen change (see [`App::fill_hits`]).
     pub hits: HashMap<usize, (usize, Match)>,
-    /// Search scores by row index: (field, score), for every matching row.
-    pub scores: HashMap<usize, (usize, i64)>,
+    /// Search scores by row index: (field, score), for every matching row;
+    /// indexed by row (no hashing per keystroke, issue 18 P6), empty while
+    /// there is no query.
+    pub scores: Vec<Option<(usize, i64)>>,
     /// The category shown; `None` for all.
     pub cat_tab: CatTab,
     pub filter: Filter,
@@ -263,7 +265,7 @@ impl App {
             rows,
             view: Vec::new(),
             hits: HashMap::new(),
-            scores: HashMap::new(),
+            scores: Vec::new(),
             cat_tab: None,
             filter: Filter::All,
             sort: Sort::Id,
@@ -294,8 +296,18 @@ impl App {
             search_index: None,
             key_scores: None,
         };
+        app.build_search_index();
         app.refilter();
         app
+    }
+
+    /// Interns the rows' search keys (once per row set, at open and after a
+    /// commit changes the rows) so that no keystroke pays for it.
+    fn build_search_index(&mut self) {
+        self.search_index = Some(crate::search::Index::build_with_ids(
+            self.rows.iter().map(|r| (r.id.as_str(), r.keys.as_slice())),
+        ));
+        self.key_scores = None;
     }
 
     pub fn lang(&self) -> Lang {
@@ -369,7 +381,9 @@ impl App {
                 self.key_scores = None;
             }
             let index = self.search_index.get_or_insert_with(|| {
-                crate::search::Index::build(rows.iter().map(|r| r.keys.as_slice()))
+                crate::search::Index::build_with_ids(
+                    rows.iter().map(|r| (r.id.as_str(), r.keys.as_slice())),
+                )
             });
             let keys = index.score(
                 &self.searcher,
@@ -378,26 +392,29 @@ impl App {
                 &candidates,
                 self.key_scores.as_ref(),
             );
-            let mut found: Vec<(usize, (usize, i64))> = candidates
-                .par_iter()
-                .with_min_len(1024)
-                .filter_map(|&i| {
-                    let r = &rows[i];
-                    let by_text = index.row_score(&keys, i);
-                    let by_id = crate::search::id_score(&r.id, &q).map(|s| (r.keys.len(), s));
-                    match (by_text, by_id) {
-                        (Some(t), Some(n)) => Some(if n.1 >= t.1 { n } else { t }),
-                        (t, n) => t.or(n),
-                    }
-                    .map(|hit| (i, hit))
-                })
-                .collect();
+            // The rows' text and number matches, from the index's flat
+            // buffers (not the rows'); on this thread when few.
+            let hit = |&i: &usize| index.row_hit(&keys, i).map(|hit| (i, hit));
+            let mut found: Vec<(usize, (usize, i64))> = if candidates.len() < 4096 {
+                candidates.iter().filter_map(hit).collect()
+            } else {
+                candidates
+                    .par_iter()
+                    .with_min_len(2048)
+                    .filter_map(hit)
+                    .collect()
+            };
             self.key_scores = Some(keys);
             let view = found.iter().map(|(i, _)| *i).collect();
             // Best match first, sorted here rather than through the map.
             found.sort_unstable_by_key(|&(i, (_, s))| (std::cmp::Reverse(s), i));
             ranked = Some(found.iter().map(|(i, _)| *i).collect());
-            self.scores = found.into_iter().collect();
+            self.scores.resize(rows.len(), None);
+            for (i, hit) in found {
+                if let Some(s) = self.scores.get_mut(i) {
+                    *s = Some(hit);
+                }
+            }
             view
         };
         self.last_search = Some(LastSearch {
@@ -473,7 +490,7 @@ impl App {
     }
 
     fn find_hit(&self, ri: usize) -> Option<(usize, Match)> {
-        if !self.scores.contains_key(&ri) {
+        if self.scores.get(ri).is_none_or(Option::is_none) {
             return None;
         }
         let q = normalise(&self.query);
@@ -613,8 +630,7 @@ impl App {
             self.lang(),
         );
         self.last_search = None;
-        self.search_index = None;
-        self.key_scores = None;
+        self.build_search_index();
         self.hits.clear();
         self.refilter();
         if let Some(id) = keep {
