@@ -8,12 +8,14 @@ use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 
-/// `#[serde(deserialize_with = "unique::map")]` for a `BTreeMap` field.
-pub fn map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+/// `#[serde(deserialize_with = "unique::map")]` for a `BTreeMap` or
+/// [`super::VecMap`] field.
+pub fn map<'de, D, K, V, M>(d: D) -> Result<M, D::Error>
 where
     D: Deserializer<'de>,
     K: Deserialize<'de> + Ord + fmt::Debug,
     V: Deserialize<'de>,
+    M: From<BTreeMap<K, V>>,
 {
     struct Unique<K, V>(PhantomData<(K, V)>);
     impl<'de, K, V> Visitor<'de> for Unique<K, V>
@@ -37,7 +39,7 @@ where
             Ok(out)
         }
     }
-    d.deserialize_map(Unique(PhantomData))
+    d.deserialize_map(Unique(PhantomData)).map(M::from)
 }
 
 #[cfg(test)]
