@@ -2,11 +2,12 @@
 //! `{"W1": Points(1.0), "W1": Points(9.0)}` silently keeps the last mark, so
 //! what a reader sees in the file and what the tool counts could differ.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+
+use super::vecmap::{Builder, VecMap};
 
 /// `#[serde(deserialize_with = "unique::map")]` for a `BTreeMap` or
 /// [`super::VecMap`] field.
@@ -15,7 +16,7 @@ where
     D: Deserializer<'de>,
     K: Deserialize<'de> + Ord + fmt::Debug,
     V: Deserialize<'de>,
-    M: From<BTreeMap<K, V>>,
+    M: From<VecMap<K, V>>,
 {
     struct Unique<K, V>(PhantomData<(K, V)>);
     impl<'de, K, V> Visitor<'de> for Unique<K, V>
@@ -23,12 +24,12 @@ where
         K: Deserialize<'de> + Ord + fmt::Debug,
         V: Deserialize<'de>,
     {
-        type Value = BTreeMap<K, V>;
+        type Value = VecMap<K, V>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a map without repeated keys")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
+            let mut out = Builder::with_capacity(0);
             while let Some(k) = access.next_key::<K>()? {
                 if out.contains_key(&k) {
                     return Err(A::Error::custom(format!("duplicate key {k:?}")));
@@ -36,7 +37,7 @@ where
                 let v = access.next_value()?;
                 out.insert(k, v);
             }
-            Ok(out)
+            Ok(out.finish())
         }
     }
     d.deserialize_map(Unique(PhantomData)).map(M::from)

@@ -236,11 +236,67 @@ impl<K, V> IntoIterator for VecMap<K, V> {
     }
 }
 
+/// Builds a map from pairs in any order in O(n log n): pairs in key order
+/// go to the end of the vector; from the first pair out of order on, into a
+/// `BTreeMap` (a hostile file with many keys in reverse order must not cost
+/// a quadratic number of moves).
+pub struct Builder<K, V> {
+    sorted: Vec<(K, V)>,
+    tree: Option<BTreeMap<K, V>>,
+}
+
+impl<K: Ord, V> Builder<K, V> {
+    pub fn with_capacity(n: usize) -> Self {
+        Builder {
+            sorted: Vec::with_capacity(n),
+            tree: None,
+        }
+    }
+
+    pub fn contains_key(&self, key: &K) -> bool {
+        match &self.tree {
+            Some(t) => t.contains_key(key),
+            None => self.sorted.binary_search_by(|(k, _)| k.cmp(key)).is_ok(),
+        }
+    }
+
+    /// Inserts or replaces (the last value of a key wins).
+    pub fn insert(&mut self, key: K, value: V) {
+        if let Some(t) = &mut self.tree {
+            t.insert(key, value);
+            return;
+        }
+        if self.sorted.last().is_none_or(|(last, _)| *last < key) {
+            self.sorted.push((key, value));
+            return;
+        }
+        let mut t: BTreeMap<K, V> = std::mem::take(&mut self.sorted).into_iter().collect();
+        t.insert(key, value);
+        self.tree = Some(t);
+    }
+
+    pub fn finish(self) -> VecMap<K, V> {
+        match self.tree {
+            Some(t) => t.into(),
+            None => {
+                let mut v = self.sorted;
+                v.shrink_to_fit();
+                VecMap(v)
+            }
+        }
+    }
+}
+
 impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        let mut b = Builder {
+            sorted: std::mem::take(&mut self.0),
+            tree: None,
+        };
         for (k, v) in iter {
-            self.insert(k, v);
+            b.insert(k, v);
         }
+        *self = b.finish();
     }
 }
 
@@ -296,12 +352,11 @@ where
             }
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
                 // (a hostile length is not trusted for the allocation)
-                let mut out = VecMap(Vec::with_capacity(access.size_hint().unwrap_or(0).min(64)));
+                let mut out = Builder::with_capacity(access.size_hint().unwrap_or(0).min(64));
                 while let Some((k, v)) = access.next_entry()? {
                     out.insert(k, v);
                 }
-                out.shrink_to_fit();
-                Ok(out)
+                Ok(out.finish())
             }
         }
         d.deserialize_map(Pairs(PhantomData))
@@ -347,5 +402,24 @@ mod tests {
         let read: VecMap<String, u32> = ron::from_str(text).unwrap();
         let want: BTreeMap<String, u32> = ron::from_str(text).unwrap();
         assert_eq!(BTreeMap::from(read), want);
+    }
+
+    /// Many keys in reverse order (a hostile file) build in O(n log n) and
+    /// equal the `BTreeMap` of the same pairs, repeated keys included.
+    #[test]
+    fn keys_out_of_order_build_as_a_btreemap_does() {
+        let n = 200_000u32;
+        let pairs = || (0..n).rev().map(|i| (i / 2, i));
+        let t = std::time::Instant::now();
+        let a: VecMap<u32, u32> = pairs().collect();
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        let b: BTreeMap<u32, u32> = pairs().collect();
+        assert!(a.iter().eq(b.iter()));
+        let mut c: VecMap<u32, u32> = [(5, 0), (1, 1)].into();
+        c.extend([(3, 2), (9, 3), (1, 4)]);
+        assert_eq!(
+            c.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(),
+            [(1, 4), (3, 2), (5, 0), (9, 3)]
+        );
     }
 }
