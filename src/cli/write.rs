@@ -423,7 +423,7 @@ pub fn score(cx: &Context, a: ScoreArgs) -> Result<i32> {
             nomination: a.id,
             score: Score {
                 reviewer: me.id.clone(),
-                marks,
+                marks: marks.into(),
                 comment: a.comment,
                 time,
             },

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod campaign;
+pub mod compact;
 pub mod id;
 pub mod member;
 pub mod nomination;
@@ -11,6 +12,7 @@ pub mod snapshot;
 pub mod unique;
 pub mod unit;
 pub mod validate;
+pub mod vecmap;
 
 pub use action::*;
 pub use campaign::*;
@@ -21,3 +23,4 @@ pub use record::*;
 pub use rulings::*;
 pub use snapshot::*;
 pub use unit::*;
+pub use vecmap::VecMap;

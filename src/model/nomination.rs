@@ -19,6 +19,7 @@ pub struct Nomination {
     /// SCOPE-BRAND: the established service brand.
     #[serde(default)]
     pub brand: Option<String>,
+    #[serde(with = "super::compact::date")]
     pub registered: NaiveDate,
     pub contact: Contact,
     pub deeds: String,
@@ -38,7 +39,7 @@ pub struct Nomination {
     #[serde(default)]
     pub evidence: Vec<Evidence>,
     /// FORM-DEADLINE: when the application form (三份) was filed.
-    #[serde(default)]
+    #[serde(default, with = "super::compact::opt_date")]
     pub form_filed: Option<NaiveDate>,
 }
 
@@ -110,6 +111,7 @@ pub enum IncidentKind {
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     pub kind: IncidentKind,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     pub description: String,
 }
@@ -155,6 +157,7 @@ pub struct Honour {
 pub struct MediaReport {
     pub outlet: String,
     pub level: Level,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     pub title: String,
 }
@@ -162,6 +165,7 @@ pub struct MediaReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     pub summary: String,
 }

@@ -1,10 +1,10 @@
 //! The files beside `nomination.ron`: scores, evaluations, opinions, votes,
 //! objections and the decision.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use super::vecmap::VecMap;
 
 /// One reviewer's mark for one criterion. None of the no-score states ever counts as 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -32,9 +32,10 @@ pub struct Score {
     pub reviewer: String,
     /// Criterion id to mark.
     #[serde(deserialize_with = "super::unique::map")]
-    pub marks: BTreeMap<String, Mark>,
+    pub marks: VecMap<String, Mark>,
     #[serde(default)]
     pub comment: String,
+    #[serde(with = "super::compact::time")]
     pub time: DateTime<FixedOffset>,
 }
 
@@ -56,6 +57,7 @@ pub enum EvaluationKind {
 pub struct Evaluation {
     pub kind: EvaluationKind,
     pub author: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     /// 0 to 100; routine and unannounced ratings weigh in the final score.
     #[serde(default)]
@@ -87,6 +89,7 @@ pub struct Opinion {
     pub reason: String,
     /// The clerk who recorded it.
     pub recorded_by: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
 }
 
@@ -98,6 +101,7 @@ pub struct Votes {
     pub basically_satisfied: u32,
     pub dissatisfied: u32,
     pub recorded_by: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
 }
 
@@ -126,6 +130,7 @@ pub enum ObjectionStatus {
 #[serde(deny_unknown_fields)]
 pub struct Resolution {
     pub by: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     pub reason: String,
 }
@@ -134,6 +139,7 @@ pub struct Resolution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objection {
+    #[serde(with = "super::compact::time")]
     pub filed: DateTime<FixedOffset>,
     /// Who raised it or through which channel (letter, hotline, anonymous).
     pub source: String,
@@ -165,6 +171,7 @@ pub struct Decision {
     #[serde(default)]
     pub fraud: bool,
     pub by: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     /// FREEZE: the chair reopened the committee's assessment after this
     /// decision; scores, evaluations and votes may change again until the
@@ -179,6 +186,7 @@ pub struct Decision {
 #[serde(deny_unknown_fields)]
 pub struct Reopening {
     pub by: String,
+    #[serde(with = "super::compact::date")]
     pub date: NaiveDate,
     pub reason: String,
 }

@@ -10,20 +10,21 @@ use super::nomination::Nomination;
 use super::record::{Decision, Evaluation, Objection, Opinion, Score, Votes};
 use super::rulings::Rulings;
 use super::unit::Unit;
+use super::vecmap::VecMap;
 
 /// Everything under `nominations/<shard>/<id>/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub nomination: Nomination,
     /// Reviewer id to score.
-    pub scores: BTreeMap<String, Score>,
+    pub scores: VecMap<String, Score>,
     /// File stem (`<stamp>-<author>`) to evaluation, in stamp order.
-    pub evaluations: BTreeMap<String, Evaluation>,
+    pub evaluations: VecMap<String, Evaluation>,
     /// Department id to opinion.
-    pub opinions: BTreeMap<String, Opinion>,
+    pub opinions: VecMap<String, Opinion>,
     pub votes: Option<Votes>,
     /// File stem (`<stamp>-<n>`) to objection, in stamp order.
-    pub objections: BTreeMap<String, Objection>,
+    pub objections: VecMap<String, Objection>,
     pub decision: Option<Decision>,
 }
 
@@ -31,11 +32,11 @@ impl Record {
     pub fn new(nomination: Nomination) -> Record {
         Record {
             nomination,
-            scores: BTreeMap::new(),
-            evaluations: BTreeMap::new(),
-            opinions: BTreeMap::new(),
+            scores: VecMap::new(),
+            evaluations: VecMap::new(),
+            opinions: VecMap::new(),
             votes: None,
-            objections: BTreeMap::new(),
+            objections: VecMap::new(),
             decision: None,
         }
     }

@@ -2,18 +2,21 @@
 //! `{"W1": Points(1.0), "W1": Points(9.0)}` silently keeps the last mark, so
 //! what a reader sees in the file and what the tool counts could differ.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 
-/// `#[serde(deserialize_with = "unique::map")]` for a `BTreeMap` field.
-pub fn map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+use super::vecmap::{Builder, VecMap};
+
+/// `#[serde(deserialize_with = "unique::map")]` for a `BTreeMap` or
+/// [`super::VecMap`] field.
+pub fn map<'de, D, K, V, M>(d: D) -> Result<M, D::Error>
 where
     D: Deserializer<'de>,
     K: Deserialize<'de> + Ord + fmt::Debug,
     V: Deserialize<'de>,
+    M: From<VecMap<K, V>>,
 {
     struct Unique<K, V>(PhantomData<(K, V)>);
     impl<'de, K, V> Visitor<'de> for Unique<K, V>
@@ -21,12 +24,12 @@ where
         K: Deserialize<'de> + Ord + fmt::Debug,
         V: Deserialize<'de>,
     {
-        type Value = BTreeMap<K, V>;
+        type Value = VecMap<K, V>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a map without repeated keys")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
+            let mut out = Builder::with_capacity(0);
             while let Some(k) = access.next_key::<K>()? {
                 if out.contains_key(&k) {
                     return Err(A::Error::custom(format!("duplicate key {k:?}")));
@@ -34,10 +37,10 @@ where
                 let v = access.next_value()?;
                 out.insert(k, v);
             }
-            Ok(out)
+            Ok(out.finish())
         }
     }
-    d.deserialize_map(Unique(PhantomData))
+    d.deserialize_map(Unique(PhantomData)).map(M::from)
 }
 
 #[cfg(test)]

@@ -18,8 +18,9 @@ use crate::model::{Problem, Record, TopIds};
 use crate::rules::memo::Facts;
 
 /// `\x02`: `Decision` gained `reopened` (FREEZE); `\x03`: entries keep their
-/// ranking facts (issue 18, P2); older caches are stale.
-const MAGIC: &[u8; 8] = b"PXCACHE\x03";
+/// ranking facts (issue 18, P2); `\x04`: dates and times as numbers
+/// (`model::compact`); older caches are stale.
+const MAGIC: &[u8; 8] = b"PXCACHE\x04";
 /// Records per independently decoded chunk, so a warm open decodes in parallel.
 const CHUNK: usize = 256;
 
@@ -69,8 +70,11 @@ fn build() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
 
-/// Reads the cache; `None` when absent, unusable or made for other top-level files.
-pub fn read(file: &Path, top: &TopIds) -> Option<HashMap<String, Entry>> {
+/// Reads the cache; `None` when absent, unusable or made for other top-level
+/// files. The entries come in the order they were written (the record
+/// folders' order in the tree), one decoded chunk after another; the file's
+/// bytes are freed before this returns.
+pub fn read(file: &Path, top: &TopIds) -> Option<Vec<Vec<Entry>>> {
     let bytes = std::fs::read(file).ok()?;
     let body = super::framing::body(&bytes, MAGIC)?;
     let (header, mut payload): (Header, &[u8]) = postcard::take_from_bytes(body).ok()?;
@@ -90,17 +94,47 @@ pub fn read(file: &Path, top: &TopIds) -> Option<HashMap<String, Entry>> {
     if !payload.is_empty() {
         return None;
     }
-    let decoded: Option<Vec<Vec<Entry>>> = chunks
+    chunks
         .par_iter()
         .map(|c| postcard::from_bytes(c).ok())
-        .collect();
-    Some(
-        decoded?
-            .into_iter()
-            .flatten()
-            .map(|e| (e.id.clone(), e))
-            .collect(),
-    )
+        .collect()
+}
+
+/// Takes cached entries out by id, expecting them in the order they are
+/// asked for (the tree's order, as they were written): each is then found
+/// at once, and nothing is copied into a map. An entry passed over (a record
+/// removed since, or another order) is kept aside and still found by id.
+pub struct Matcher {
+    chunks: std::iter::Flatten<std::vec::IntoIter<Vec<Entry>>>,
+    aside: HashMap<String, Entry>,
+}
+
+impl Matcher {
+    pub fn new(chunks: Vec<Vec<Entry>>) -> Matcher {
+        Matcher {
+            chunks: chunks.into_iter().flatten(),
+            aside: HashMap::new(),
+        }
+    }
+
+    /// The cached entry of `id`, if the cache holds one.
+    pub fn take(&mut self, id: &str) -> Option<Entry> {
+        if let Some(e) = self.aside.remove(id) {
+            return Some(e);
+        }
+        for e in self.chunks.by_ref() {
+            if e.id == id {
+                return Some(e);
+            }
+            self.aside.insert(e.id.clone(), e);
+        }
+        None
+    }
+
+    /// Whether entries are left that nobody asked for (records gone).
+    pub fn has_rest(&mut self) -> bool {
+        !self.aside.is_empty() || self.chunks.next().is_some()
+    }
 }
 
 /// Writes the cache atomically (temp file and rename); failures are ignored:

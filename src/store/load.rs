@@ -414,15 +414,17 @@ pub(super) fn load_tree(
     problems.extend(validate::rulings(&cx, layout::RULINGS, &rulings));
 
     let cache_file = cache_file.filter(|_| !cache::disabled());
-    let mut cached = cache_file
-        .and_then(|f| cache::read(f, &top))
-        .unwrap_or_default();
+    let mut cached = cache::Matcher::new(
+        cache_file
+            .and_then(|f| cache::read(f, &top))
+            .unwrap_or_default(),
+    );
     let mut entries: Vec<Option<Entry>> = dirs
         .iter()
         .map(|d| {
-            cached
-                .remove(&d.id)
-                .filter(|e| e.dir == d.dir && e.tree == d.tree.to_string())
+            cached.take(&d.id).filter(|e| {
+                e.dir == d.dir && git2::Oid::from_str(&e.tree).is_ok_and(|t| t == d.tree)
+            })
         })
         .collect();
     let missing: Vec<&RecordDir> = dirs
@@ -431,12 +433,13 @@ pub(super) fn load_tree(
         .filter(|(_, e)| e.is_none())
         .map(|(d, _)| d)
         .collect();
-    let changed = !missing.is_empty() || !cached.is_empty();
+    let changed = !missing.is_empty() || cached.has_rest();
+    drop(cached);
     let mut fresh = load_entries(repo.path(), alternates, &cx, &missing).into_iter();
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }
-    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
+    let entries = entries.into_iter().flatten();
     let write_to = cache_file.filter(|f| changed || !f.exists());
     // What the cache keeps of each entry beside its record and facts.
     let mut kept: Vec<(String, String, String, Vec<Problem>)> = Vec::new();

@@ -85,9 +85,10 @@ impl Row {
 pub fn build(snap: &Snapshot, me: Option<&str>, lang: Lang) -> Vec<Row> {
     let me = me.and_then(|m| snap.member(m));
     let world = rules::memo::world_key(snap);
+    let units = unit_names(snap);
     snap.records
         .iter()
-        .map(|(id, record)| row(snap, world, me, lang, id, record))
+        .map(|(id, record)| row(snap, &units, world, me, lang, id, record))
         .collect()
 }
 
@@ -118,11 +119,12 @@ pub fn rebuild(
         rows.into_iter().map(|r| (r.id.clone(), r)).collect();
     let me = me.and_then(|m| new.member(m));
     let world = rules::memo::world_key(new);
+    let units = unit_names(new);
     new.records
         .iter()
         .map(|(id, record)| match kept.remove(id) {
             Some(r) if unchanged(old, new, id) => r,
-            _ => row(new, world, me, lang, id, record),
+            _ => row(new, &units, world, me, lang, id, record),
         })
         .collect()
 }
@@ -136,8 +138,24 @@ fn unchanged(old: &Snapshot, new: &Snapshot, id: &str) -> bool {
     }
 }
 
+/// Unit id to the unit's name as shown, looked up once per build (a row
+/// per record searched the units' list: issue 18).
+type UnitNames<'a> = std::collections::HashMap<&'a str, String>;
+
+fn unit_names(snap: &Snapshot) -> UnitNames<'_> {
+    let mut names = UnitNames::with_capacity(snap.units.len());
+    for u in &snap.units {
+        // The first of a repeated id, as `Snapshot::unit` finds it.
+        names
+            .entry(u.id.as_str())
+            .or_insert_with(|| display(&u.name));
+    }
+    names
+}
+
 fn row(
     snap: &Snapshot,
+    units: &UnitNames,
     world: Option<u128>,
     me: Option<&Member>,
     lang: Lang,
@@ -173,9 +191,9 @@ fn row(
             .and_then(|s| review_total(c, &m.id, s).total),
         _ => None,
     };
-    let unit = snap
-        .unit(&n.unit)
-        .map_or_else(|| n.unit.clone(), |u| display(&u.name));
+    let unit = units
+        .get(n.unit.as_str())
+        .map_or_else(|| n.unit.clone(), Clone::clone);
     let nominee = display(&n.nominee.name);
     let keys = vec![
         (Key::new(&nominee), false),

@@ -306,3 +306,72 @@ fn history_index_equals_a_full_walk_and_survives_corruption() {
     std::fs::copy(index::path(&other.git_dir()), &file).unwrap();
     check("foreign");
 }
+
+/// P2, P7: the cache is read in the tree's order and matched entry by entry;
+/// a record added in the middle of that order (here a copy of another
+/// record's folder under a new id, which the loader reports as misnamed) and
+/// a record removed put the two orders out of step, and the warm open still
+/// equals a cold load, before and after the cache is rewritten.
+#[test]
+fn a_record_added_mid_order_and_one_removed_keep_the_warm_open_exact() {
+    let (_d, store) = generated(60, 6);
+    check_equal(&store, "build");
+    let head = store.head().unwrap().unwrap();
+    let snap = store.snapshot_at(head).unwrap();
+    let ids: Vec<String> = snap.records.keys().cloned().collect();
+    let (copied, gone) = (&ids[10], &ids[40]);
+    let added = format!("{copied}-b");
+    let repo = &git2::Repository::open(store.git_dir()).unwrap();
+    let tree = repo.find_commit(head).unwrap().tree().unwrap();
+    let from = pingxuan::store::layout::record_dir(copied).unwrap();
+    let to = pingxuan::store::layout::record_dir(&added).unwrap();
+    let gone_dir = pingxuan::store::layout::record_dir(gone).unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    let rec_tree = tree
+        .get_path(Path::new(&from))
+        .unwrap()
+        .to_object(repo)
+        .unwrap()
+        .into_tree()
+        .unwrap();
+    rec_tree
+        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                let name = e.name().unwrap();
+                b.upsert(format!("{to}/{root}{name}"), e.id(), git2::FileMode::Blob);
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    let gone_tree = tree
+        .get_path(Path::new(&gone_dir))
+        .unwrap()
+        .to_object(repo)
+        .unwrap()
+        .into_tree()
+        .unwrap();
+    gone_tree
+        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                b.remove(format!("{gone_dir}/{root}{}", e.name().unwrap()));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    let new_tree = repo
+        .find_tree(b.create_updated(repo, &tree).unwrap())
+        .unwrap();
+    let sig = git2::Signature::now("t", "t@example.invalid").unwrap();
+    let parent = repo.find_commit(head).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "copy", &new_tree, &[&parent])
+        .unwrap();
+    check_equal(&store, "added and removed");
+    let now = store.snapshot().unwrap();
+    assert!(!now.records.contains_key(gone));
+    assert!(now.index.records.contains_key(&added), "the copy is listed");
+    assert!(
+        now.problems.iter().any(|p| p.path.starts_with(&to)),
+        "the copy's id does not match its folder: {:?}",
+        now.problems
+    );
+}

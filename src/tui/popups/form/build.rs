@@ -73,7 +73,7 @@ impl Form {
             nomination: id,
             score: Score {
                 reviewer: me.id.clone(),
-                marks,
+                marks: marks.into(),
                 comment: self.text_of("score.comment"),
                 time: now,
             },
