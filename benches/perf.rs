@@ -22,7 +22,7 @@ use chrono::{DateTime, FixedOffset};
 use pingxuan::i18n::Lang;
 use pingxuan::model::{Mark, Member, Score, Snapshot};
 use pingxuan::rules;
-use pingxuan::store::{layout, CommitMeta, FileChange, Store};
+use pingxuan::store::{layout, CommitMeta, FileChange, Reader, Store};
 
 /// What compare.sh asks for.
 struct Args {
@@ -107,12 +107,17 @@ fn main() -> Result<()> {
     let repo = git2::Repository::open(&a.repo)?;
     let head = store.head()?.ok_or_else(|| anyhow!("empty repository"))?;
     let now = a.now()?;
+    // `PERF_READER=libgit2` measures the cold open through libgit2's reader.
+    let reader = match std::env::var("PERF_READER").as_deref() {
+        Ok("libgit2") => Reader::Libgit2,
+        _ => Reader::default(),
+    };
     let mut cold = Vec::new();
     let mut load = Vec::new();
     let mut rank = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let s = store.snapshot_cold(head)?;
+        let s = store.snapshot_cold_with(head, reader)?;
         let loaded = t.elapsed();
         let r = rules::rank_all(&s, s.campaign.day_of(&now));
         cold.push(t.elapsed());

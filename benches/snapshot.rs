@@ -7,7 +7,7 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use pingxuan::model::Mark;
-use pingxuan::store::{codec, layout, CommitMeta, FileChange, Store};
+use pingxuan::store::{codec, layout, CommitMeta, FileChange, Reader, Store};
 
 fn repo() -> (tempfile::TempDir, Store) {
     let n = std::env::var("PINGXUAN_BENCH_N")
@@ -29,6 +29,25 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let s = store.snapshot_cold(head).expect("load");
             black_box(pingxuan::rules::rank_all(&s, day))
+        })
+    });
+    // The same cold load through libgit2's reader (before issue 18's P1).
+    c.bench_function("P1 cold load, records read by libgit2", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .snapshot_cold_with(head, Reader::Libgit2)
+                    .expect("load"),
+            )
+        })
+    });
+    c.bench_function("P1 cold load, records read by gix-odb", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .snapshot_cold_with(head, Reader::Gitoxide)
+                    .expect("load"),
+            )
         })
     });
     store.snapshot_at(head).expect("warm the cache");

@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository, Tree, TreeEntry};
+use gix_object::Kind;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::cache::{self, Entry};
 use super::codec::from_ron;
 use super::layout::{self, FileKind};
+use super::objects::{self, Objects, Reader};
 use super::StoreError;
 use crate::model::validate::{self, Context};
 use crate::model::{
@@ -326,6 +328,10 @@ fn load_entry(repo: Option<&Repository>, cx: &Context, d: &RecordDir) -> Entry {
         Some((_, Err(e))) => (None, vec![problem(&d.dir, e.message())]),
         None => (None, vec![problem(&d.dir, "cannot open the repository")]),
     };
+    entry_of(d, record, problems)
+}
+
+fn entry_of(d: &RecordDir, record: Option<Record>, problems: Vec<Problem>) -> Entry {
     Entry {
         id: d.id.clone(),
         dir: d.dir.clone(),
@@ -336,31 +342,119 @@ fn load_entry(repo: Option<&Repository>, cx: &Context, d: &RecordDir) -> Entry {
     }
 }
 
+/// [`gather_record`] through [`Objects`]: the same files and problems in the
+/// same order, or `None` to read the record through libgit2 instead (an
+/// object not found or not of its kind, a tree this reader does not take).
+fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
+    let mut raw = RawRecord {
+        id: d.id.clone(),
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+    let root = objects.read(d.tree.as_bytes(), Kind::Tree)?;
+    let mut stack: Vec<(String, Vec<u8>)> = vec![(d.dir.clone(), root)];
+    while let Some((prefix, data)) = stack.pop() {
+        for item in objects::tree_items(&data)? {
+            let name = String::from_utf8_lossy(item.name).into_owned();
+            let path = format!("{prefix}/{name}");
+            let is_subdir = prefix == d.dir
+                && matches!(
+                    name.as_str(),
+                    layout::SCORES_DIR
+                        | layout::EVALUATIONS_DIR
+                        | layout::OPINIONS_DIR
+                        | layout::OBJECTIONS_DIR
+                );
+            if is_subdir {
+                // libgit2 looks the id up whatever the mode says: leave
+                // anything but a readable tree to it.
+                if item.mode != 0o040000 {
+                    return None;
+                }
+                stack.push((path, objects.read(item.id, Kind::Tree)?));
+                continue;
+            }
+            let kind = layout::classify(&path);
+            if kind == FileKind::Other {
+                raw.problems.push(problem(
+                    &path,
+                    "is not a file of the campaign layout (see schema/README.md)",
+                ));
+                continue;
+            }
+            // As `blob_of`, by the entry's (canonical) mode.
+            let refused = match item.mode {
+                0o100644 | 0o100755 => None,
+                0o120000 => Some("is a symbolic link; records must be plain files"),
+                0o040000 => Some("is a folder; a file was expected"),
+                _ => Some("is a submodule; a file was expected"),
+            };
+            if let Some(why) = refused {
+                raw.problems.push(problem(&path, why));
+                continue;
+            }
+            let bytes = objects.read(item.id, Kind::Blob)?;
+            if bytes.len() > MAX_FILE_BYTES {
+                raw.problems.push(problem(
+                    &path,
+                    format!(
+                        "is {} bytes; records are limited to {MAX_FILE_BYTES}",
+                        bytes.len()
+                    ),
+                ));
+                continue;
+            }
+            raw.files.push((path, kind, bytes));
+        }
+    }
+    Some(raw)
+}
+
+/// A libgit2 handle on `git_dir` that also reads `alternates`.
+fn open_with_alternates(git_dir: &Path, alternates: &[PathBuf]) -> Option<Repository> {
+    Repository::open(git_dir).ok().filter(|r| {
+        let odb = r.odb();
+        alternates.iter().all(|a| {
+            odb.as_ref()
+                .is_ok_and(|o| o.add_disk_alternate(&a.to_string_lossy()).is_ok())
+        })
+    })
+}
+
 /// Loads record folders in parallel: one chunk per worker thread, each with its
-/// own repository handle (a `git2::Repository` is not `Sync`, and a handle's
-/// pack index and caches are worth keeping for the whole chunk).
+/// own object handles (neither a `git2::Repository` nor a gix-odb handle is
+/// `Sync`, and a handle's pack index and caches are worth keeping for the
+/// whole chunk). With `objects`, records are read through [`Objects`], and
+/// a record it leaves through libgit2, opened only then.
 fn load_entries(
     git_dir: &Path,
     alternates: &[PathBuf],
     cx: &Context,
     dirs: &[&RecordDir],
+    objects: Option<&Objects>,
 ) -> Vec<Entry> {
     if dirs.is_empty() {
         return Vec::new();
     }
     let workers = rayon::current_num_threads().max(1);
     let chunk = dirs.len().div_ceil(workers * 4).max(16);
+    let handles: Vec<Option<Objects>> = (0..dirs.len().div_ceil(chunk))
+        .map(|_| objects.map(Objects::for_thread))
+        .collect();
     dirs.par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let repo = Repository::open(git_dir).ok().filter(|r| {
-                let odb = r.odb();
-                alternates.iter().all(|a| {
-                    odb.as_ref()
-                        .is_ok_and(|o| o.add_disk_alternate(&a.to_string_lossy()).is_ok())
-                })
-            });
+        .zip(handles)
+        .flat_map_iter(|(part, fast)| {
+            let mut repo: Option<Option<Repository>> = None;
             part.iter()
-                .map(|d| load_entry(repo.as_ref(), cx, d))
+                .map(|d| {
+                    if let Some(raw) = fast.as_ref().and_then(|o| gather_record_fast(o, d)) {
+                        let (record, problems) = parse_record(cx, raw);
+                        return entry_of(d, record, problems);
+                    }
+                    let repo =
+                        repo.get_or_insert_with(|| open_with_alternates(git_dir, alternates));
+                    load_entry(repo.as_ref(), cx, d)
+                })
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -401,6 +495,7 @@ pub(super) fn load_tree(
     tree: &Tree,
     commit: Option<String>,
     cache_file: Option<&Path>,
+    reader: Reader,
 ) -> Result<Snapshot, StoreError> {
     let (campaign, units, members, rulings, mut problems) = top_files(repo, tree)?;
     let top = top_ids(tree);
@@ -435,7 +530,13 @@ pub(super) fn load_tree(
         .collect();
     let changed = !missing.is_empty() || cached.has_rest();
     drop(cached);
-    let mut fresh = load_entries(repo.path(), alternates, &cx, &missing).into_iter();
+    let objects = match reader {
+        _ if missing.is_empty() => None,
+        Reader::Gitoxide => Objects::open(&repo.commondir().join("objects"), alternates),
+        Reader::Libgit2 => None,
+    };
+    let mut fresh =
+        load_entries(repo.path(), alternates, &cx, &missing, objects.as_ref()).into_iter();
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }

@@ -9,6 +9,7 @@ pub mod layout;
 mod load;
 pub mod lock;
 mod memory;
+mod objects;
 mod pack;
 pub mod plan;
 pub mod reconstruct;
@@ -21,6 +22,7 @@ use git2::{Oid, Repository};
 use crate::model::{BadId, Problem, Snapshot};
 
 pub use load::MAX_FILE_BYTES;
+pub use objects::Reader;
 pub use plan::FileChange;
 pub use write::{CommitMeta, NewCommit, SignFn, PAUSE_AFTER_MOVE};
 
@@ -213,11 +215,18 @@ impl Store {
             &tree,
             Some(commit.id().to_string()),
             Some(&cache),
+            Reader::default(),
         )
     }
 
     /// The snapshot at a commit, parsed from scratch (no cache read or written).
     pub fn snapshot_cold(&self, commit: Oid) -> Result<Snapshot, StoreError> {
+        self.snapshot_cold_with(commit, Reader::default())
+    }
+
+    /// [`Store::snapshot_cold`] with the records read through `reader` (to
+    /// compare the readers and to measure them; the snapshots are equal).
+    pub fn snapshot_cold_with(&self, commit: Oid, reader: Reader) -> Result<Snapshot, StoreError> {
         let commit = self.repo.find_commit(commit)?;
         let tree = commit.tree()?;
         load::load_tree(
@@ -226,6 +235,7 @@ impl Store {
             &tree,
             Some(commit.id().to_string()),
             None,
+            reader,
         )
     }
 

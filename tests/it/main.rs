@@ -58,6 +58,7 @@ mod secrets_files;
 mod sign;
 mod sign_inprocess;
 mod store;
+mod store_reader;
 mod sync_crash;
 mod sync_local;
 mod sync_replay;
