@@ -6,11 +6,13 @@
 //!
 //! The fast path takes only what is unambiguous: a record tree whose every
 //! entry has one of git's five canonical modes, and objects found with the
-//! expected kind. Anything else (an object this reader cannot find or
-//! decode, a malformed tree, an odd mode) sends the whole record back to the
-//! libgit2 reader of `load.rs`, so every problem and message stays exactly
-//! what it was. Like `git cat-file`, this reader does not re-hash what it
-//! reads (libgit2 does); `git fsck` checks that.
+//! expected kind, whose content hashes to its id. Anything else (an object
+//! this reader cannot find or decode, a malformed tree, an odd mode, an
+//! object file whose content is not the object's: a swapped or corrupted
+//! loose file) sends the whole record back to the libgit2 reader of
+//! `load.rs`, so every problem and message stays exactly what it was. The
+//! hash is checked like libgit2 checks it: what a signed commit names is
+//! what the snapshot shows, even when the object store was edited by hand.
 
 use std::path::{Path, PathBuf};
 
@@ -81,15 +83,19 @@ impl Objects {
                 return None;
             }
             // The data is the buffer's (gix-odb decodes into it); copy otherwise.
-            if at == buf.as_ptr() && len <= buf.len() {
+            let data = if at == buf.as_ptr() && len <= buf.len() {
                 buf.truncate(len);
-                return Some(buf);
-            }
-            let mut again = Vec::new();
-            return match db.try_find(id, &mut again) {
-                Ok(Some(data)) if data.kind == kind => Some(data.data.to_vec()),
-                _ => None,
+                buf
+            } else {
+                let mut again = Vec::new();
+                match db.try_find(id, &mut again) {
+                    Ok(Some(data)) if data.kind == kind => data.data.to_vec(),
+                    _ => return None,
+                }
             };
+            return gix_object::compute_hash(gix_hash::Kind::Sha1, kind, &data)
+                .is_ok_and(|h| h.as_ref() == id)
+                .then_some(data);
         }
         None
     }

@@ -168,8 +168,40 @@ fn gitoxide_reader_equals_libgit2_on_hostile_loose_records() {
     commit(&tree2, &c1);
     both(&store, "a tree with mode 100664");
 
-    // Objects gone from the store: a blob and a whole record tree.
+    // A loose object file replaced by another object's file (valid RON of
+    // another record): its content no longer hashes to its id, and neither
+    // reader may show it as the record the commit names.
     let git_dir = store.git_dir();
+    let nom_of = |id: &str| {
+        let path = layout::nomination_path(id).unwrap();
+        repo.find_tree(tree2.id())
+            .unwrap()
+            .get_path(Path::new(&path))
+            .unwrap()
+            .id()
+    };
+    let (nom2, nom3) = (nom_of("2017-window-002"), nom_of("2017-window-003"));
+    let swapped = loose_path(&git_dir, nom2);
+    let kept = std::fs::read(&swapped).unwrap();
+    std::fs::remove_file(&swapped).unwrap();
+    std::fs::copy(loose_path(&git_dir, nom3), &swapped).unwrap();
+    let bent = both(&store, "a loose object file swapped for another's");
+    assert!(
+        bent.records
+            .get("2017-window-002")
+            .is_none_or(|r| r.nomination.id == "2017-window-002"),
+        "a swapped object file must not load as the record"
+    );
+    let nom2_path = layout::nomination_path("2017-window-002").unwrap();
+    assert!(
+        bent.problems.iter().any(|p| p.path == nom2_path),
+        "the swapped file is reported: {:?}",
+        bent.problems
+    );
+    std::fs::remove_file(&swapped).unwrap();
+    std::fs::write(&swapped, kept).unwrap();
+
+    // Objects gone from the store: a blob and a whole record tree.
     let tree2 = repo.find_tree(tree2.id()).unwrap();
     let nom1 = tree2
         .get_path(Path::new(
