@@ -152,13 +152,13 @@ pub fn write(file: &Path, top: &TopIds, entries: &[EntryRef]) {
         top: top.clone(),
         chunks: chunks.iter().map(|c| c.len() as u64).collect(),
     };
-    let Ok(mut body) = postcard::to_stdvec(&header) else {
+    let Ok(head) = postcard::to_stdvec(&header) else {
         return;
     };
-    for c in &chunks {
-        body.extend_from_slice(c);
-    }
-    super::framing::write(file, MAGIC, &body);
+    let parts: Vec<&[u8]> = std::iter::once(head.as_slice())
+        .chain(chunks.iter().map(Vec::as_slice))
+        .collect();
+    super::framing::write_parts(file, MAGIC, &parts);
 }
 
 /// Removes the cache (`pingxuan reindex`).
