@@ -44,35 +44,59 @@ fn read_blob(repo: &Repository, tree: &Tree, path: &str) -> Result<Option<Vec<u8
 }
 
 fn blob_of(repo: &Repository, entry: &TreeEntry, path: &str) -> Result<Vec<u8>, Problem> {
-    match (entry.kind(), entry.filemode()) {
-        (Some(ObjectType::Blob), 0o100644 | 0o100755) => {}
-        (Some(ObjectType::Blob), 0o120000) => {
-            return Err(problem(
-                path,
-                "is a symbolic link; records must be plain files",
-            ))
-        }
-        (Some(ObjectType::Tree), _) => {
-            return Err(problem(path, "is a folder; a file was expected"))
-        }
-        (Some(ObjectType::Commit), _) => {
-            return Err(problem(path, "is a submodule; a file was expected"))
-        }
-        _ => return Err(problem(path, "is not a plain file")),
+    // (a negative mode is none of git's: "not a plain file", as before)
+    let mode = u32::try_from(entry.filemode()).unwrap_or(0);
+    if let Some(why) = not_a_plain_file(entry.kind(), mode) {
+        return Err(problem(path, why));
     }
     let blob = repo
         .find_blob(entry.id())
         .map_err(|e| problem(path, e.message()))?;
-    if blob.size() > MAX_FILE_BYTES {
-        return Err(problem(
-            path,
-            format!(
-                "is {} bytes; records are limited to {MAX_FILE_BYTES}",
-                blob.size()
-            ),
-        ));
+    too_big(path, blob.size()).map_or_else(|| Ok(blob.content().to_vec()), Err)
+}
+
+/// Why a tree entry of `kind` and `mode` is not a record file (both readers).
+fn not_a_plain_file(kind: Option<ObjectType>, mode: u32) -> Option<&'static str> {
+    match (kind, mode) {
+        (Some(ObjectType::Blob), 0o100644 | 0o100755) => None,
+        (Some(ObjectType::Blob), 0o120000) => {
+            Some("is a symbolic link; records must be plain files")
+        }
+        (Some(ObjectType::Tree), _) => Some("is a folder; a file was expected"),
+        (Some(ObjectType::Commit), _) => Some("is a submodule; a file was expected"),
+        _ => Some("is not a plain file"),
     }
-    Ok(blob.content().to_vec())
+}
+
+/// A file over [`MAX_FILE_BYTES`] (both readers).
+fn too_big(path: &str, size: usize) -> Option<Problem> {
+    (size > MAX_FILE_BYTES).then(|| {
+        problem(
+            path,
+            format!("is {size} bytes; records are limited to {MAX_FILE_BYTES}"),
+        )
+    })
+}
+
+/// Whether `name` in the folder `prefix` of the record at `dir` is one of
+/// the record's subfolders (scores, evaluations, opinions, objections).
+fn is_record_subdir(prefix: &str, dir: &str, name: &str) -> bool {
+    prefix == dir
+        && matches!(
+            name,
+            layout::SCORES_DIR
+                | layout::EVALUATIONS_DIR
+                | layout::OPINIONS_DIR
+                | layout::OBJECTIONS_DIR
+        )
+}
+
+/// A file the campaign layout has no place for.
+fn outside_layout(path: &str) -> Problem {
+    problem(
+        path,
+        "is not a file of the campaign layout (see schema/README.md)",
+    )
 }
 
 /// A required top-level file: missing or unparsable stops the load with its position.
@@ -110,15 +134,7 @@ fn gather_record(repo: &Repository, dir: &str, id: &str, tree: &Tree) -> RawReco
         for entry in t.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
             let path = format!("{prefix}/{name}");
-            let is_subdir = prefix == dir
-                && matches!(
-                    name.as_str(),
-                    layout::SCORES_DIR
-                        | layout::EVALUATIONS_DIR
-                        | layout::OPINIONS_DIR
-                        | layout::OBJECTIONS_DIR
-                );
-            if is_subdir {
+            if is_record_subdir(&prefix, dir, &name) {
                 match entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) {
                     Some(sub) => stack.push((path, sub)),
                     None => raw.problems.push(problem(&path, "is not a folder")),
@@ -127,10 +143,7 @@ fn gather_record(repo: &Repository, dir: &str, id: &str, tree: &Tree) -> RawReco
             }
             let kind = layout::classify(&path);
             if kind == FileKind::Other {
-                raw.problems.push(problem(
-                    &path,
-                    "is not a file of the campaign layout (see schema/README.md)",
-                ));
+                raw.problems.push(outside_layout(&path));
                 continue;
             }
             match blob_of(repo, &entry, &path) {
@@ -357,15 +370,7 @@ fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
         for item in objects::tree_items(&data)? {
             let name = String::from_utf8_lossy(item.name).into_owned();
             let path = format!("{prefix}/{name}");
-            let is_subdir = prefix == d.dir
-                && matches!(
-                    name.as_str(),
-                    layout::SCORES_DIR
-                        | layout::EVALUATIONS_DIR
-                        | layout::OPINIONS_DIR
-                        | layout::OBJECTIONS_DIR
-                );
-            if is_subdir {
+            if is_record_subdir(&prefix, &d.dir, &name) {
                 // libgit2 looks the id up whatever the mode says: leave
                 // anything but a readable tree to it.
                 if item.mode != 0o040000 {
@@ -376,32 +381,22 @@ fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
             }
             let kind = layout::classify(&path);
             if kind == FileKind::Other {
-                raw.problems.push(problem(
-                    &path,
-                    "is not a file of the campaign layout (see schema/README.md)",
-                ));
+                raw.problems.push(outside_layout(&path));
                 continue;
             }
-            // As `blob_of`, by the entry's (canonical) mode.
-            let refused = match item.mode {
-                0o100644 | 0o100755 => None,
-                0o120000 => Some("is a symbolic link; records must be plain files"),
-                0o040000 => Some("is a folder; a file was expected"),
-                _ => Some("is a submodule; a file was expected"),
+            // As `blob_of`, the kind read off the entry's (canonical) mode.
+            let kind_of_mode = match item.mode {
+                0o040000 => ObjectType::Tree,
+                0o160000 => ObjectType::Commit,
+                _ => ObjectType::Blob,
             };
-            if let Some(why) = refused {
+            if let Some(why) = not_a_plain_file(Some(kind_of_mode), item.mode) {
                 raw.problems.push(problem(&path, why));
                 continue;
             }
             let bytes = objects.read(item.id, Kind::Blob)?;
-            if bytes.len() > MAX_FILE_BYTES {
-                raw.problems.push(problem(
-                    &path,
-                    format!(
-                        "is {} bytes; records are limited to {MAX_FILE_BYTES}",
-                        bytes.len()
-                    ),
-                ));
+            if let Some(p) = too_big(&path, bytes.len()) {
+                raw.problems.push(p);
                 continue;
             }
             raw.files.push((path, kind, bytes));
