@@ -375,16 +375,13 @@ impl App {
             candidates
         } else {
             // Each distinct key scored once (rows share units, names …).
-            let rows = &self.rows;
-            if self.search_index.as_ref().map(|x| x.rows()) != Some(rows.len()) {
-                self.search_index = None;
-                self.key_scores = None;
+            if self.search_index.as_ref().map(|x| x.rows()) != Some(self.rows.len()) {
+                self.build_search_index();
             }
-            let index = self.search_index.get_or_insert_with(|| {
-                crate::search::Index::build_with_ids(
-                    rows.iter().map(|r| (r.id.as_str(), r.keys.as_slice())),
-                )
-            });
+            let rows = &self.rows;
+            let Some(index) = self.search_index.as_ref() else {
+                return;
+            };
             let keys = index.score(
                 &self.searcher,
                 |i| rows.get(i).map_or(&[][..], |r| r.keys.as_slice()),
