@@ -103,26 +103,31 @@ pub fn read(file: &Path, top: &TopIds) -> Option<Vec<Vec<Entry>>> {
 /// Takes cached entries out by id, expecting them in the order they are
 /// asked for (the tree's order, as they were written): each is then found
 /// at once, and nothing is copied into a map. An entry passed over (a record
-/// removed since, or another order) is kept aside and still found by id.
+/// removed since, or another order) is kept aside and still found by id; a
+/// record the cache does not hold (added since) stops the search at the
+/// first entry whose folder sorts after its own, so it does not sweep the
+/// rest of the cache aside.
 pub struct Matcher {
-    chunks: std::iter::Flatten<std::vec::IntoIter<Vec<Entry>>>,
+    chunks: std::iter::Peekable<std::iter::Flatten<std::vec::IntoIter<Vec<Entry>>>>,
     aside: HashMap<String, Entry>,
 }
 
 impl Matcher {
     pub fn new(chunks: Vec<Vec<Entry>>) -> Matcher {
         Matcher {
-            chunks: chunks.into_iter().flatten(),
+            chunks: chunks.into_iter().flatten().peekable(),
             aside: HashMap::new(),
         }
     }
 
-    /// The cached entry of `id`, if the cache holds one.
-    pub fn take(&mut self, id: &str) -> Option<Entry> {
+    /// The cached entry of `id` in the folder `dir`, if the cache holds one.
+    /// (Where git's order and the folders' string order disagree, an entry
+    /// may be missed: the record is then read afresh, never mistaken.)
+    pub fn take(&mut self, id: &str, dir: &str) -> Option<Entry> {
         if let Some(e) = self.aside.remove(id) {
             return Some(e);
         }
-        for e in self.chunks.by_ref() {
+        while let Some(e) = self.chunks.next_if(|e| e.dir.as_str() <= dir) {
             if e.id == id {
                 return Some(e);
             }

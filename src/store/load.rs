@@ -512,7 +512,7 @@ pub(super) fn load_tree(
     let mut entries: Vec<Option<Entry>> = dirs
         .iter()
         .map(|d| {
-            cached.take(&d.id).filter(|e| {
+            cached.take(&d.id, &d.dir).filter(|e| {
                 e.dir == d.dir && git2::Oid::from_str(&e.tree).is_ok_and(|t| t == d.tree)
             })
         })
