@@ -183,7 +183,7 @@ impl Lang {
             ActionKind::Publish => ("公示候選名單", "publish candidates"),
             ActionKind::Override => ("調整階段", "override phase"),
             ActionKind::Exception => ("準予例外", "grant exception"),
-            ActionKind::TieOrder => ("確定并列次序", "set tie order"),
+            ActionKind::TieOrder => ("確定並列次序", "set tie order"),
             ActionKind::Members => ("更新成員", "update members"),
             ActionKind::Units => ("更新單位", "update units"),
             ActionKind::Campaign => ("修改評選設置", "change campaign"),

@@ -461,7 +461,7 @@ mod tests {
         assert_eq!(truncate("事跡「一窗受理」", 8), "事跡…");
         assert_eq!(truncate("score (final) of", 8), "score…");
         // mixed text: a wide character never split at the edge
-        assert_eq!(truncate("W1 窗口服務規范", 6), "W1 窗…");
+        assert_eq!(truncate("W1 窗口服務規範", 6), "W1 窗…");
         assert_eq!(truncate("ab窗口", 4), "ab…");
     }
 

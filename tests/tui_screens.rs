@@ -1426,7 +1426,7 @@ fn a_chairs_write_shows_the_commit_preview_and_signs_only_when_confirmed() {
     // A refused preview offers no way to sign.
     app.job_done(Done::Preview {
         action: Box::new(action.clone()),
-        result: Err("TIME-FORWARD: 操作時間早于分支最新提交的時間".into()),
+        result: Err("TIME-FORWARD: 操作時間早於分支最新提交的時間".into()),
     });
     assert_eq!(key(&mut app, KeyCode::Char('y')), None);
     snap_both("confirm_refused", &mut app);

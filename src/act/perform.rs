@@ -222,7 +222,7 @@ pub(super) fn backdated(
 ) -> String {
     match lang {
         Lang::Zh | Lang::ZhHans => format!(
-            "操作時間 {} 早于分支最新提交的時間 {}：時間只能向前（TIME-FORWARD），未寫入任何內容。請用不早于它的 --at，或不用 --at",
+            "操作時間 {} 早於分支最新提交的時間 {}：時間只能向前（TIME-FORWARD），未寫入任何內容。請用不早於它的 --at，或不用 --at",
             when.to_rfc3339(),
             head.to_rfc3339()
         ),
@@ -269,7 +269,7 @@ fn key_refusal(lang: Lang, actor: &str, status: &SigStatus, registry: &[Member])
             Lang::En => format!("the key git is configured to sign with ({key}) is registered to no member in members.ron"),
         },
         SigStatus::KeyRevoked { key, revoked, .. } => match lang {
-            Lang::Zh | Lang::ZhHans => format!("簽名密鑰 {key} 已于 {revoked} 吊銷"),
+            Lang::Zh | Lang::ZhHans => format!("簽名密鑰 {key} 已於 {revoked} 吊銷"),
             Lang::En => format!("the signing key {key} was revoked on {revoked}"),
         },
         SigStatus::KeyNotYetValid { key, valid_from, .. } => match lang {

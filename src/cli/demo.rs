@@ -85,7 +85,7 @@ pub fn run(cx: &Context, a: DemoArgs, at: Option<String>) -> Result<i32> {
         Lang::Zh | Lang::ZhHans => {
             outln!("示例評選已生成：{}", demo.repo.display());
             outln!(
-                "  {} 個簽名提交，腳本播放至 {at}（其后還有 {} 步未做）；成員密鑰在 {}（不在倉庫內）",
+                "  {} 個簽名提交，腳本播放至 {at}（其後還有 {} 步未做）；成員密鑰在 {}（不在倉庫內）",
                 demo.commits,
                 demo.left,
                 demo.keys.display()

@@ -127,7 +127,7 @@ fn print_entry(lang: Lang, e: &Entry) {
         _ => format!("<{}>", e.email),
     };
     let merge = if e.merge {
-        lang.pick(" 合并", " merge")
+        lang.pick(" 合併", " merge")
     } else {
         ""
     };
@@ -301,14 +301,14 @@ pub fn key(cx: &Context, a: KeyArgs) -> Result<i32> {
                     })?;
                 if let Some(r) = found.revoked {
                     bail!(match lang {
-                        Lang::Zh | Lang::ZhHans => format!("該密鑰已于 {r} 吊銷"),
+                        Lang::Zh | Lang::ZhHans => format!("該密鑰已於 {r} 吊銷"),
                         Lang::En => format!("this key was already revoked on {r}"),
                     });
                 }
                 if on < found.valid_from {
                     bail!(match lang {
                         Lang::Zh | Lang::ZhHans =>
-                            format!("吊銷日期 {on} 早于生效日期 {}", found.valid_from),
+                            format!("吊銷日期 {on} 早於生效日期 {}", found.valid_from),
                         Lang::En => format!(
                             "revocation day {on} is before the key's first valid day {}",
                             found.valid_from

@@ -65,7 +65,7 @@ fn print_ranking(snapshot: &crate::model::Snapshot, l: Lang, r: &Ranking) {
             flags.push(l.pick("優先", "priority"));
         }
         if !e.tied_with.is_empty() {
-            flags.push(l.pick("并列", "tie"));
+            flags.push(l.pick("並列", "tie"));
         }
         if e.disagreement {
             flags.push(l.pick("分歧大", "disagreement"));

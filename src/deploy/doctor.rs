@@ -470,7 +470,7 @@ fn check_signing(
         }
         SigStatus::KeyRevoked { revoked, .. } => {
             let found = match out.lang {
-                Lang::Zh | Lang::ZhHans => format!("{what}：已于 {revoked} 吊銷"),
+                Lang::Zh | Lang::ZhHans => format!("{what}：已於 {revoked} 吊銷"),
                 Lang::En => format!("{what}: revoked on {revoked}"),
             };
             out.push(name, Level::Fail, found, Some(chair_adds))
@@ -797,14 +797,14 @@ fn check_clock(out: &mut Out, store: &Store) {
             ),
         };
         let fix = out.t(
-            "校準系統時鐘（timedatectl set-ntp true）；時間只能向前，服務器會拒絕早于上一個提交的提交",
+            "校準系統時鐘（timedatectl set-ntp true）；時間只能向前，服務器會拒絕早於上一個提交的提交",
             "set the system clock (timedatectl set-ntp true): time only moves forward, and the server refuses commits older than their parent",
         );
         out.push("clock", Level::Fail, found, Some(fix));
     } else {
         let found = match out.lang {
             Lang::Zh | Lang::ZhHans => format!(
-                "{}，最新提交 {short} 于 {}",
+                "{}，最新提交 {short} 於 {}",
                 now.format("%Y-%m-%d %H:%M UTC"),
                 last.format("%Y-%m-%d %H:%M UTC")
             ),

@@ -475,7 +475,7 @@ impl Judge<'_> {
     fn chain(&mut self, p: &Pending, genesis: Option<Oid>) {
         if p.parents > 1 {
             let m = self.pick(
-                format!("合并提交（{} 個父提交）：評選分支只能是一條鏈，每個提交一項操作", p.parents),
+                format!("合併提交（{} 個父提交）：評選分支只能是一條鏈，每個提交一項操作", p.parents),
                 format!(
                     "a merge commit ({} parents): the campaign branch is one chain of single actions",
                     p.parents
@@ -530,7 +530,7 @@ impl Judge<'_> {
             if p.committed < parent {
                 let m = self.pick(
                     format!(
-                        "提交時間 {} 早于父提交的 {}：時間只能向前",
+                        "提交時間 {} 早於父提交的 {}：時間只能向前",
                         fmt(&p.committed),
                         fmt(&parent)
                     ),
@@ -546,7 +546,7 @@ impl Judge<'_> {
         if p.when > p.committed {
             let m = self.pick(
                 format!(
-                    "操作時間 {} 晚于提交時間 {}",
+                    "操作時間 {} 晚於提交時間 {}",
                     fmt(&p.when),
                     fmt(&p.committed)
                 ),
@@ -742,7 +742,7 @@ impl Judge<'_> {
                 FileKind::Other => {
                     if !chair {
                         let m = self.pick(
-                            format!("{path} 不屬于評選數據，只有主任可以改動"),
+                            format!("{path} 不屬於評選數據，只有主任可以改動"),
                             format!("{path} is not a campaign file; only the chair may change it"),
                         );
                         self.push(ViolationKind::OutsideRole, "ROLES", Some(path), m);

@@ -887,7 +887,7 @@ fn members(o: &mut Out, a: Option<Vec<Member>>, b: Option<Vec<Member>>) {
                     let text = match (lang, k.revoked) {
                         (Lang::En, Some(r)) => format!("key of {} {shown} revoked on {r}", m.name),
                         (Lang::Zh | Lang::ZhHans, Some(r)) => {
-                            format!("{} 的密鑰 {shown} 于 {r} 吊銷", m.name)
+                            format!("{} 的密鑰 {shown} 於 {r} 吊銷", m.name)
                         }
                         (Lang::En, None) => {
                             format!("key of {} {shown} valid from {}", m.name, k.valid_from)

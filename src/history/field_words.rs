@@ -139,7 +139,7 @@ pub fn word(key: &str) -> Option<&'static str> {
         "supervisors" => "監督員",
         "text" => "內容",
         "threshold" => "門檻",
-        "tie_orders" => "并列次序",
+        "tie_orders" => "並列次序",
         "time" => "時間",
         "time_zone" => "時區",
         "title" => "標題",

@@ -321,7 +321,7 @@ fn server_clock(
         let (c_s, n_s) = (committed.to_rfc3339(), now.to_rfc3339());
         let message = if committed > now + slack {
             Some(if zh {
-                format!("提交時間 {c_s} 超前于服務器時鐘 {n_s}")
+                format!("提交時間 {c_s} 超前於服務器時鐘 {n_s}")
             } else {
                 format!(
                     "committed at {c_s}, ahead of the server's clock ({n_s}) by more than {CLOCK_SLACK_MINUTES} minutes"
@@ -330,7 +330,7 @@ fn server_clock(
         } else if behind_too && committed < now - max_offline {
             let h = max_offline.num_hours();
             Some(if zh {
-                format!("提交時間 {c_s} 落后服務器時鐘 {n_s} 超過 {h} 小時（max_offline）")
+                format!("提交時間 {c_s} 落後服務器時鐘 {n_s} 超過 {h} 小時（max_offline）")
             } else {
                 format!(
                     "committed at {c_s}, behind the server's clock ({n_s}) by more than {h} h (max_offline)"

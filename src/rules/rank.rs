@@ -65,7 +65,7 @@ impl CutTie {
         let s = super::text::num(self.final_score);
         if zh {
             format!(
-                "{ids} 以 {s} 分并列于入選線，只剩 {} 個名額；須由主任登記并列順序",
+                "{ids} 以 {s} 分並列於入選線，只剩 {} 個名額；須由主任登記並列順序",
                 self.slots_left
             )
         } else {

@@ -39,7 +39,7 @@ impl RefKind {
             (RefKind::Category, false) => "category",
             (RefKind::Criterion, true) => "評分項",
             (RefKind::Criterion, false) => "criterion",
-            (RefKind::Department, true) => "征求意見部門",
+            (RefKind::Department, true) => "徵求意見部門",
             (RefKind::Department, false) => "department",
             (RefKind::Unit, true) => "單位",
             (RefKind::Unit, false) => "unit",
@@ -408,7 +408,7 @@ impl Refusal {
                     } else {
                         format!("只能在{allowed}進行")
                     };
-                    let now = if open.is_empty() { now } else { format!("處于{now}") };
+                    let now = if open.is_empty() { now } else { format!("處於{now}") };
                     format!("{}{allowed}；今天 {day} {now}", action_label(*action, true))
                 } else if allowed_in.is_empty() {
                     format!("{} is allowed in no phase; today {day} is {now}", action.as_str())
@@ -442,7 +442,7 @@ impl Refusal {
                     .unwrap_or_else(|| " (no exception recorded by the chair)".into());
                 pick(
                     zh,
-                    format!("{rule}：{nomination} 的{what_zh}截止于 {deadline}，今天 {day} 已過{exc_zh}"),
+                    format!("{rule}：{nomination} 的{what_zh}截止於 {deadline}，今天 {day} 已過{exc_zh}"),
                     format!("{rule}: the deadline for {what_en} of {nomination} was {deadline}; today is {day}{exc_en}"),
                 )
             }
@@ -491,7 +491,7 @@ impl Refusal {
             } => pick(
                 zh,
                 format!(
-                    "{rule}：{nomination} 不符合類別 {category} 的評選范圍：{}",
+                    "{rule}：{nomination} 不符合類別 {category} 的評選範圍：{}",
                     problem.message(true)
                 ),
                 format!(
@@ -616,7 +616,7 @@ impl Refusal {
             ),
             BackdatedNotice { published, day } => pick(
                 zh,
-                format!("公示日期 {published} 早于今天 {day}"),
+                format!("公示日期 {published} 早於今天 {day}"),
                 format!("the notice is dated {published}, before today {day}"),
             ),
             ObjectionOutsideNotice {
@@ -699,7 +699,7 @@ impl Refusal {
                 let s = final_score.map_or_else(|| "–".to_string(), num);
                 pick(
                     zh,
-                    format!("NO-FILLER：{nomination} 最終得分 {s} 低于最低分 {}（寧缺毋濫）", num(*min_score)),
+                    format!("NO-FILLER：{nomination} 最終得分 {s} 低於最低分 {}（寧缺毋濫）", num(*min_score)),
                     format!("NO-FILLER: {nomination} has final score {s}, below the minimum {}", num(*min_score)),
                 )
             }
@@ -711,7 +711,7 @@ impl Refusal {
             } => {
                 let s = final_score.map_or_else(|| "–".to_string(), num);
                 let (tz, te) = if *tie {
-                    ("（并列于入選線，須由主任確定并列順序）", " (tied at the cut line: the chair must record a tie order)")
+                    ("（並列於入選線，須由主任確定並列順序）", " (tied at the cut line: the chair must record a tie order)")
                 } else {
                     ("", "")
                 };
@@ -767,7 +767,7 @@ impl Refusal {
             ),
             PhaseRange { phase, start, end } => pick(
                 zh,
-                format!("階段 {phase} 的起始日 {start} 晚于結束日 {end}"),
+                format!("階段 {phase} 的起始日 {start} 晚於結束日 {end}"),
                 format!("phase {phase} would start {start} after it ends {end}"),
             ),
             UnknownExceptionRule { rule } => pick(
@@ -864,7 +864,7 @@ impl Refusal {
                 pick(
                     zh,
                     format!(
-                        "FREEZE：{nomination} 已于 {decided} 作出決定（{o}），評分、測評和民主測評已凍結，不能再{}；如需改動，須由主任說明理由重新開啟（pingxuan reopen）",
+                        "FREEZE：{nomination} 已於 {decided} 作出決定（{o}），評分、測評和民主測評已凍結，不能再{}；如需改動，須由主任說明理由重新開啟（pingxuan reopen）",
                         action_label(*action, true)
                     ),
                     format!(

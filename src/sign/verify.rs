@@ -149,7 +149,7 @@ impl SigStatus {
                     member, revoked, ..
                 },
                 true,
-            ) => format!("{member} 的密鑰已于 {revoked} 吊銷"),
+            ) => format!("{member} 的密鑰已於 {revoked} 吊銷"),
             (
                 SigStatus::KeyNotYetValid {
                     member, valid_from, ..

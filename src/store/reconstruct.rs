@@ -44,7 +44,7 @@ impl NotAction {
             (NotAction::Unparsable, false) => "the new version does not parse".into(),
             (NotAction::Unparsable, true) => "新版本無法解析".into(),
             (NotAction::NotACampaignFile, false) => "not a campaign file".into(),
-            (NotAction::NotACampaignFile, true) => "不屬于評選數據".into(),
+            (NotAction::NotACampaignFile, true) => "不屬於評選數據".into(),
             (NotAction::ObjectionEdited, false) => {
                 "changes an objection; only the chair's resolution of an open objection may".into()
             }

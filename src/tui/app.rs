@@ -683,7 +683,7 @@ impl App {
             "changed elsewhere: new data loaded",
         );
         let stale = self.t(
-            "記錄已被他處更改：核對后再按 ^S",
+            "記錄已被他處更改：核對後再按 ^S",
             "changed elsewhere: check, ^S again",
         );
         for o in self.overlays.iter_mut() {

@@ -71,7 +71,7 @@ pub(super) fn head_line(
     ];
     let mut used = 2 + 8 + width(&time.to_string()) + 1;
     if e.merge {
-        let m = format!("{} ", app.t("合并", "merge"));
+        let m = format!("{} ", app.t("合併", "merge"));
         used += width(&m);
         spans.push(Span::styled(m, th.key()));
     }

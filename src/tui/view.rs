@@ -211,7 +211,7 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
             Span::raw(truncate(
                 &format!(
                     "{}{what}",
-                    app.t("正在簽名并提交：", "signing and committing: ")
+                    app.t("正在簽名並提交：", "signing and committing: ")
                 ),
                 w.saturating_sub(2),
             )),

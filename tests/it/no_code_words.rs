@@ -220,6 +220,49 @@ fn simplified_only() -> BTreeSet<char> {
     out
 }
 
+/// `于`, `并`, `后` and `余` are Big5-encodable (so `simplified_only` lets them
+/// pass), but in zh-Hant words they are the simplified forms of `於`, `並`/`併`,
+/// `後` and `餘`; likewise `里`, `范` and `征` in the words listed. The
+/// program's words are written in traditional characters and converted for
+/// zh-Hans, so such a character reaches a zh-Hant screen as it stands.
+/// Comments may quote the notice (which is in simplified characters); code
+/// may not.
+#[test]
+fn the_programs_zh_hant_words_write_yu_and_bing_in_traditional_form() {
+    let mut bad = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.trim_start();
+                    let simplified = code.contains(['于', '并', '后', '余'])
+                        || ["這里", "那里", "哪里", "范圍", "規范", "征求"]
+                            .iter()
+                            .any(|w| code.contains(w));
+                    if !code.starts_with("//") && simplified {
+                        bad.push(format!("{}:{}: {code}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "simplified forms in zh-Hant words:\n{}",
+        bad.join("\n")
+    );
+    // and the zh-Hans screens still get the simplified forms
+    assert_eq!(
+        to_hans("合併提交，並列於入選線，核對後，其餘，這裡，範圍，徵求"),
+        "合并提交，并列于入选线，核对后，其余，这里，范围，征求"
+    );
+}
+
 fn index(texts: &[String]) -> std::collections::HashMap<char, Vec<Vec<char>>> {
     let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
     for t in texts {

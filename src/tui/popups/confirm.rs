@@ -199,7 +199,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, c: &Confirm) {
     let more = if s < max { "↓ " } else { "" };
     let ask = if ready {
         app.t(
-            "Enter/y 簽名并提交 · Esc/n 返回修改",
+            "Enter/y 簽名並提交 · Esc/n 返回修改",
             "Enter/y sign and commit · Esc/n back to the form",
         )
     } else {

@@ -172,7 +172,7 @@ fn blame(app: &mut App, id: String, rows: &[Vec<String>]) -> Option<Effect> {
         .and_then(|r| r.get(app.cursor.1).or(r.first()))
         .cloned();
     let Some(field) = field else {
-        app.message = Some(app.t("這里沒有可追溯的欄位", "nothing here to blame"));
+        app.message = Some(app.t("這裡沒有可追溯的欄位", "nothing here to blame"));
         return None;
     };
     if app.blames.contains_key(&(id.clone(), field.clone())) {

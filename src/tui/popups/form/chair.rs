@@ -417,7 +417,7 @@ impl Form {
                 "key.key",
                 say(
                     lang,
-                    format!("該密鑰已于 {r} 吊銷"),
+                    format!("該密鑰已於 {r} 吊銷"),
                     format!("this key was already revoked on {r}"),
                 ),
             ));
@@ -427,7 +427,7 @@ impl Form {
                 "key.date",
                 say(
                     lang,
-                    format!("吊銷日期 {day} 早于生效日期 {}", k.valid_from),
+                    format!("吊銷日期 {day} 早於生效日期 {}", k.valid_from),
                     format!(
                         "revocation day {day} is before the key's first valid day {}",
                         k.valid_from
