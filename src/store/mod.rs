@@ -5,6 +5,7 @@ pub mod cache;
 pub mod codec;
 mod forward;
 pub mod framing;
+mod git_index;
 pub mod layout;
 mod load;
 pub mod lock;

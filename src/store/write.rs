@@ -6,6 +6,7 @@ use std::path::Path;
 
 use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Signature, Time};
 
+use super::git_index::{self, IndexFile};
 use super::plan::FileChange;
 use super::{Store, StoreError};
 use crate::sign::SignError;
@@ -247,8 +248,10 @@ impl Store {
         let Some(workdir) = self.repo.workdir() else {
             return Ok(());
         };
-        let mut index = self.repo.index()?;
-        index.read(false)?;
+        // The index read as bytes (see `git_index`), or by libgit2 for the
+        // cases that reader leaves to it.
+        let fast = IndexFile::read(&self.repo.path().join("index"));
+        let mut slow: Option<git2::Index> = None;
         for change in changes {
             let dirty = || StoreError::Dirty {
                 path: change.path.clone(),
@@ -257,7 +260,20 @@ impl Store {
                 .and_then(|b| b.get_path(Path::new(&change.path)).ok())
                 .filter(|e| e.kind() == Some(ObjectType::Blob))
                 .map(|e| e.id());
-            let index_id = index.get_path(Path::new(&change.path), 0).map(|e| e.id);
+            let index_id = match fast.as_ref().map(|f| f.staged(&change.path)) {
+                Some(Ok(id)) => id.and_then(|b| Oid::from_bytes(&b).ok()),
+                _ => {
+                    let index = match &mut slow {
+                        Some(index) => index,
+                        None => {
+                            let mut index = self.repo.index()?;
+                            index.read(false)?;
+                            slow.insert(index)
+                        }
+                    };
+                    index.get_path(Path::new(&change.path), 0).map(|e| e.id)
+                }
+            };
             if index_id.is_some() && index_id != base_id {
                 return Err(dirty());
             }
@@ -294,9 +310,6 @@ impl Store {
             path: path.display().to_string(),
             source,
         };
-        let mut index = self.repo.index()?;
-        // Another process may have staged since we opened the repository.
-        index.read(false)?;
         for change in changes {
             let file = workdir.join(&change.path);
             match &change.content {
@@ -305,20 +318,67 @@ impl Store {
                         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
                     }
                     write_atomically(&file, text.as_bytes()).map_err(|e| io(&file, e))?;
-                    index.add_path(Path::new(&change.path))?;
                 }
-                None => {
-                    match std::fs::remove_file(&file) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(io(&file, e)),
-                    }
-                    index.remove_path(Path::new(&change.path))?;
-                }
+                None => match std::fs::remove_file(&file) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(&file, e)),
+                },
+            }
+        }
+        if self.patch_index(workdir, changes)? {
+            return Ok(());
+        }
+        let mut index = self.repo.index()?;
+        // Another process may have staged since we opened the repository.
+        index.read(false)?;
+        for change in changes {
+            match &change.content {
+                Some(_) => index.add_path(Path::new(&change.path))?,
+                None => index.remove_path(Path::new(&change.path))?,
             }
         }
         index.write()?;
         Ok(())
+    }
+
+    /// Stages `changes` (already in the work tree) by patching the index
+    /// file under its lock (see `git_index`); `false` leaves it to libgit2:
+    /// an index that reader does not take, or a lock another process holds
+    /// (libgit2 then reports it).
+    fn patch_index(&self, workdir: &Path, changes: &[FileChange]) -> Result<bool, StoreError> {
+        let path = self.repo.path().join("index");
+        let io = |p: &Path, source| StoreError::Io {
+            path: p.display().to_string(),
+            source,
+        };
+        let Some(lock) = git_index::lock(&path).map_err(|e| io(&path, e))? else {
+            return Ok(false);
+        };
+        // Read under the lock: another process may have staged since.
+        let Some(index) = IndexFile::read(&path) else {
+            return Ok(false);
+        };
+        let mut edits = Vec::with_capacity(changes.len());
+        for change in changes {
+            let new = match &change.content {
+                Some(text) => {
+                    let file = workdir.join(&change.path);
+                    let meta = std::fs::symlink_metadata(&file).map_err(|e| io(&file, e))?;
+                    Some((git_index::blob_id(text.as_bytes()), meta))
+                }
+                None => None,
+            };
+            edits.push(git_index::Edit {
+                path: &change.path,
+                new,
+            });
+        }
+        let Some(bytes) = index.patched(&edits, workdir) else {
+            return Ok(false);
+        };
+        lock.commit(&path, &bytes).map_err(|e| io(&path, e))?;
+        Ok(true)
     }
 }
 
