@@ -67,7 +67,7 @@ impl Args {
                 "--bench" => {}
                 other => bail!(
                     "unknown argument {other:?}; usage: perf --repo DIR --at TIME \
-                     [--lang LANG] [--runs N] [--write | --tui | --action]"
+                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm]"
                 ),
             }
         }
