@@ -3,13 +3,14 @@
 //! binary (it was `pingxuan perf` before issue 14):
 //!
 //! ```text
-//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action]
+//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action | --warm]
 //! ```
 //!
 //! - default: P1 cold open, P2 warm open, P4 one record's history;
 //!   `--write` adds P3, a reload after one new (unsigned) commit (writes to DIR);
 //! - `--tui`: P6 filter per keystroke (p95), P8 bytes per cursor move and per
 //!   full repaint at 200×50, P7 peak memory with the campaign open;
+//! - `--warm`: P2 alone (warm open, its load and its ranking), e.g. to profile;
 //! - `--action`: P5, one signed action as the configured user with the
 //!   snapshot loaded, as in the TUI (the chair decides an open nomination, a
 //!   reviewer re-scores one; writes to DIR).
@@ -33,6 +34,8 @@ struct Args {
     write: bool,
     tui: bool,
     action: bool,
+    /// Only the warm opens (P2), e.g. to profile them.
+    warm: bool,
 }
 
 impl Args {
@@ -45,6 +48,7 @@ impl Args {
             write: false,
             tui: false,
             action: false,
+            warm: false,
         };
         let mut lang = None;
         let mut it = std::env::args().skip(1);
@@ -58,11 +62,12 @@ impl Args {
                 "--write" => a.write = true,
                 "--tui" => a.tui = true,
                 "--action" => a.action = true,
+                "--warm" => a.warm = true,
                 // `cargo bench` passes --bench to a bench without a harness.
                 "--bench" => {}
                 other => bail!(
                     "unknown argument {other:?}; usage: perf --repo DIR --at TIME \
-                     [--lang LANG] [--runs N] [--write | --tui | --action]"
+                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm]"
                 ),
             }
         }
@@ -115,6 +120,9 @@ fn main() -> Result<()> {
     let mut cold = Vec::new();
     let mut load = Vec::new();
     let mut rank = Vec::new();
+    if a.warm {
+        return warm_only(&store, head, &now, runs);
+    }
     for _ in 0..runs {
         let t = Instant::now();
         let s = store.snapshot_cold_with(head, reader)?;
@@ -209,6 +217,38 @@ fn main() -> Result<()> {
     }
     out["peak_rss_kb"] = serde_json::json!(peak_rss_kb());
     println!("{out}");
+    Ok(())
+}
+
+/// `--warm`: P2 alone, the warm open to ranked snapshot, with its two parts.
+fn warm_only(
+    store: &Store,
+    head: git2::Oid,
+    now: &DateTime<FixedOffset>,
+    runs: usize,
+) -> Result<()> {
+    // Make sure the cache is current.
+    drop(store.snapshot_at(head)?);
+    let (mut warm, mut load, mut rank) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let s = store.snapshot_at(head)?;
+        let loaded = t.elapsed();
+        let r = rules::rank_all(&s, s.campaign.day_of(now));
+        warm.push(t.elapsed());
+        load.push(loaded);
+        rank.push(t.elapsed() - loaded);
+        std::hint::black_box(r);
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "warm_ms": median(warm),
+            "warm_load_ms": median(load),
+            "warm_rank_ms": median(rank),
+            "peak_rss_kb": peak_rss_kb(),
+        })
+    );
     Ok(())
 }
 

@@ -78,8 +78,10 @@ pub struct Snapshot {
     pub members: Vec<Member>,
     pub units: Vec<Unit>,
     pub rulings: Rulings,
-    /// Nomination id to record; broken records are left out and listed in `problems`.
-    pub records: BTreeMap<String, Record>,
+    /// Nomination id to record; broken records are left out and listed in
+    /// `problems`. Reads as a `BTreeMap`; an edit drops its "as read from
+    /// the tree" mark, which the ranking memo's trust rests on (`Records`).
+    pub records: super::records::Records,
     pub problems: Vec<Problem>,
     /// Object ids the snapshot was read from, so a reload re-reads only what changed.
     #[serde(skip)]

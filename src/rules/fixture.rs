@@ -2,8 +2,6 @@
 //! Uses only `crate::model`, so integration tests can include it by path.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::*;
@@ -318,7 +316,7 @@ pub fn snapshot() -> Snapshot {
         members: members(),
         units: units(),
         rulings: Rulings::default(),
-        records: BTreeMap::new(),
+        records: Default::default(),
         problems: vec![],
         index: Default::default(),
     }

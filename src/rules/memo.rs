@@ -10,6 +10,22 @@
 //! memory — gives another key, and the facts are assessed anew; a stale entry
 //! can never be used. The snapshot cache (`store::cache`) keeps the facts with
 //! each record, so a warm open ranks without assessing anything.
+//!
+//! Hashing every record to check its key was still ~60 ms of a warm open at
+//! 10k nominations (issue 18, P2). So facts that come from the snapshot cache
+//! are kept with what they were read for — the world key they were assessed
+//! under and the number of the reading that put them there — and used without
+//! hashing while all of these hold: the snapshot's records are still exactly
+//! as that reading left them ([`crate::model::Records::reading`]: any mutable
+//! access to them drops it, and every reading has its own number, so records
+//! or memos swapped between snapshots never match), the record asked about
+//! is the snapshot's own record of that id, and the world key (computed anew
+//! for each ranking) is the one they were assessed under. A clone edited in
+//! memory writes its own facts without the mark, which the unedited original
+//! then hashes and checks again. The cache holds a record and its facts in one entry,
+//! both written from the same snapshot under the world key in its header, so
+//! a record decoded from an entry is exactly the record those facts were
+//! assessed for. Otherwise the key is hashed and checked as before.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -62,7 +78,16 @@ pub type Remembered = (u128, Option<Arc<Facts>>);
 /// Facts by nomination id, shared by clones of a snapshot (a key says whether
 /// an entry still fits, so sharing is safe).
 #[derive(Clone, Default)]
-pub struct Memo(Arc<RwLock<HashMap<String, Remembered>>>);
+pub struct Memo(Arc<RwLock<HashMap<String, Slot>>>);
+
+/// One remembered assessment, and, for facts read from the snapshot cache,
+/// the world key and the reading they were read for (see the module: then
+/// they are used without hashing the record).
+#[derive(Clone)]
+struct Slot {
+    entry: Remembered,
+    read_for: Option<(u128, u64)>,
+}
 
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -90,20 +115,64 @@ impl Memo {
 
     /// The entry of `id`, whatever its key.
     pub fn get(&self, id: &str) -> Option<Remembered> {
-        self.0.read().ok()?.get(id).cloned()
+        Some(self.0.read().ok()?.get(id)?.entry.clone())
     }
 
     pub fn insert(&self, id: String, entry: Remembered) {
         if let Ok(mut m) = self.0.write() {
-            m.insert(id, entry);
+            m.insert(
+                id,
+                Slot {
+                    entry,
+                    read_for: None,
+                },
+            );
         }
     }
 
     /// Takes many entries at once (a snapshot being loaded).
     pub fn extend(&self, entries: impl IntoIterator<Item = (String, Remembered)>) {
         if let Ok(mut m) = self.0.write() {
-            m.extend(entries);
+            m.extend(entries.into_iter().map(|(id, entry)| {
+                (
+                    id,
+                    Slot {
+                        entry,
+                        read_for: None,
+                    },
+                )
+            }));
         }
+    }
+
+    /// Takes entries read from the snapshot cache with the records of the
+    /// reading `reading` ([`crate::model::Records::reading`]), their facts
+    /// assessed under the world key `world`. Only the store calls this, for
+    /// records it puts into a snapshot exactly as decoded with their entry.
+    pub fn extend_read(
+        &self,
+        entries: impl IntoIterator<Item = (String, Remembered)>,
+        world: u128,
+        reading: u64,
+    ) {
+        if let Ok(mut m) = self.0.write() {
+            m.extend(entries.into_iter().map(|(id, entry)| {
+                (
+                    id,
+                    Slot {
+                        entry,
+                        read_for: Some((world, reading)),
+                    },
+                )
+            }));
+        }
+    }
+
+    /// The facts of `id` when they were read for `world` and `reading`.
+    fn read_for(&self, id: &str, world: u128, reading: u64) -> Option<Option<Arc<Facts>>> {
+        let m = self.0.read().ok()?;
+        let slot = m.get(id)?;
+        (slot.read_for? == (world, reading)).then(|| slot.entry.1.clone())
     }
 }
 
@@ -186,14 +255,34 @@ pub fn record_key(world: u128, record: &Record) -> Option<u128> {
     hash(world, record)
 }
 
+/// The facts read from the snapshot cache for record `id` of `snapshot`,
+/// when they can be used without hashing (see the module).
+fn as_read(
+    snapshot: &Snapshot,
+    world: u128,
+    id: &str,
+    record: &Record,
+) -> Option<Option<Arc<Facts>>> {
+    let reading = snapshot.records.reading()?;
+    if !std::ptr::eq(snapshot.records.get(id)?, record) {
+        return None;
+    }
+    snapshot.index.memo.read_for(id, world, reading)
+}
+
 /// The ranking facts of record `id`: remembered when its key still fits,
 /// else assessed and remembered. `None` when its category is unknown.
+/// `world` must be [`world_key`] of `snapshot`, and `record` its record `id`
+/// (or another record, which is then checked by its key).
 pub fn facts(
     snapshot: &Snapshot,
     world: Option<u128>,
     id: &str,
     record: &Record,
 ) -> Option<Arc<Facts>> {
+    if let Some(f) = world.and_then(|w| as_read(snapshot, w, id, record)) {
+        return f;
+    }
     let Some(key) = world.and_then(|w| record_key(w, record)) else {
         return Facts::of(snapshot, record).map(Arc::new);
     };
@@ -209,16 +298,16 @@ pub fn facts(
 }
 
 /// Assesses every record of `snapshot` whose facts are not remembered under
-/// its current key (in parallel), so that the snapshot cache can keep them.
-pub fn fill(snapshot: &Snapshot) {
+/// its current key (in parallel), so that the snapshot cache can keep them;
+/// returns the world key they are remembered under.
+pub fn fill(snapshot: &Snapshot) -> Option<u128> {
     use rayon::prelude::*;
-    let Some(world) = world_key(snapshot) else {
-        return;
-    };
+    let world = world_key(snapshot)?;
     let records: Vec<(&String, &Record)> = snapshot.records.iter().collect();
     records.par_iter().with_min_len(32).for_each(|(id, r)| {
         facts(snapshot, Some(world), id, r);
     });
+    Some(world)
 }
 
 /// `Vec<Ineligible>` in a form postcard reads back: the enums are written
@@ -338,6 +427,84 @@ mod tests {
         };
         let bytes = postcard::to_stdvec(&f).unwrap();
         assert_eq!(postcard::from_bytes::<Facts>(&bytes).unwrap(), f);
+    }
+
+    /// A snapshot as the store gives it after a warm open: its records as
+    /// read, and for "w" facts remembered from the cache — deliberately not
+    /// the real ones (a fake final score under a fake key), so that a test
+    /// sees which are used.
+    fn warm_with_fake_facts() -> (Snapshot, Facts) {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        let world = world_key(&s).unwrap();
+        let mut fake = Facts::of(&s, s.record("w").unwrap()).unwrap();
+        fake.final_score = Some(12.5);
+        let records = std::mem::take(&mut s.records).into_inner();
+        s.records = crate::model::Records::as_read(records);
+        // A key that does not fit either: checked by key, the facts are
+        // assessed anew; trusted, the fakes are used.
+        let key = record_key(world, s.record("w").unwrap()).unwrap() ^ 1;
+        s.index.memo.extend_read(
+            [("w".to_string(), (key, Some(Arc::new(fake.clone()))))],
+            world,
+            s.records.reading().unwrap(),
+        );
+        (s, fake)
+    }
+
+    fn facts_of(s: &Snapshot, id: &str) -> Facts {
+        (*facts(s, world_key(s), id, s.record(id).unwrap()).unwrap()).clone()
+    }
+
+    /// P2: facts read from the cache are used without hashing while the
+    /// records are as read; any edit, a campaign change, another record or
+    /// another reading's records gets facts assessed anew.
+    #[test]
+    fn facts_read_with_their_records_are_trusted_only_while_nothing_changed() {
+        let (s, fake) = warm_with_fake_facts();
+        assert_eq!(facts_of(&s, "w"), fake, "trusted without hashing");
+        let real = Facts::of(&s, s.record("w").unwrap()).unwrap();
+        assert_ne!(real, fake);
+        // A clone holds the same records: it may trust them too.
+        assert_eq!(facts_of(&s.clone(), "w"), fake);
+        // An edit through any mutable access: assessed anew (here, the
+        // record is unchanged in content, so the real facts come back).
+        let mut touched = s.clone();
+        let _ = touched.records.get_mut("w");
+        assert_eq!(facts_of(&touched, "w"), real, "touched");
+        let mut edited = s.clone();
+        edited.records.get_mut("w").unwrap().opinions.clear();
+        let after = facts_of(&edited, "w");
+        assert!(!after.ineligible.is_empty(), "opinions missing: {after:?}");
+        // The campaign changed in memory: another world key.
+        let (mut stricter, _) = warm_with_fake_facts();
+        for c in &mut stricter.campaign.categories {
+            c.min_score += 1.0;
+        }
+        assert_ne!(facts_of(&stricter, "w"), fake, "campaign edited");
+        // A record that is not the snapshot's own, under the same id.
+        let (s, fake) = warm_with_fake_facts();
+        let other = s.record("w").unwrap().clone();
+        let got = facts(&s, world_key(&s), "w", &other).unwrap();
+        assert_ne!(*got, fake, "another record is checked by its key");
+        // Records of another reading, even equal ones, swapped in.
+        let (mut s, fake) = warm_with_fake_facts();
+        let (t, _) = warm_with_fake_facts();
+        s.records = t.records.clone();
+        assert!(s.records.is_as_read());
+        assert_ne!(facts_of(&s, "w"), fake, "another reading's records");
+        // The memo of another reading swapped in.
+        let (mut s, fake) = warm_with_fake_facts();
+        s.index.memo = t.index.memo.clone();
+        assert_ne!(facts_of(&s, "w"), fake, "another reading's memo");
+        // An edited clone writes its facts into the shared memo: the
+        // original no longer trusts the slot, and checks by key again.
+        let (s, _) = warm_with_fake_facts();
+        let mut clone = s.clone();
+        clone.records.get_mut("w").unwrap().opinions.clear();
+        let edited = facts_of(&clone, "w");
+        assert_eq!(facts_of(&s, "w"), real, "the original, after the clone");
+        assert_eq!(facts_of(&clone, "w"), edited);
     }
 
     /// P2: a record edited in memory (not through the store) gets a new key,

@@ -19,8 +19,10 @@ use crate::rules::memo::Facts;
 
 /// `\x02`: `Decision` gained `reopened` (FREEZE); `\x03`: entries keep their
 /// ranking facts (issue 18, P2); `\x04`: dates and times as numbers
-/// (`model::compact`); older caches are stale.
-const MAGIC: &[u8; 8] = b"PXCACHE\x04";
+/// (`model::compact`); `\x05`: the header names the world key the facts were
+/// assessed under, and they are used without hashing (`rules::memo`); older
+/// caches are stale.
+const MAGIC: &[u8; 8] = b"PXCACHE\x05";
 /// Records per independently decoded chunk, so a warm open decodes in parallel.
 const CHUNK: usize = 256;
 
@@ -55,6 +57,15 @@ struct Header {
     build: String,
     top: TopIds,
     chunks: Vec<u64>,
+    /// The world key (`rules::memo::world_key`) every entry's facts were
+    /// assessed under; `None`: none could be computed.
+    world: Option<u128>,
+}
+
+/// What [`read`] gives: the world key of the entries' facts and the entries.
+pub struct Read {
+    pub world: Option<u128>,
+    pub chunks: Vec<Vec<Entry>>,
 }
 
 pub fn path(git_dir: &Path) -> PathBuf {
@@ -74,7 +85,7 @@ fn build() -> String {
 /// files. The entries come in the order they were written (the record
 /// folders' order in the tree), one decoded chunk after another; the file's
 /// bytes are freed before this returns.
-pub fn read(file: &Path, top: &TopIds) -> Option<Vec<Vec<Entry>>> {
+pub fn read(file: &Path, top: &TopIds) -> Option<Read> {
     let bytes = std::fs::read(file).ok()?;
     let body = super::framing::body(&bytes, MAGIC)?;
     let (header, mut payload): (Header, &[u8]) = postcard::take_from_bytes(body).ok()?;
@@ -94,10 +105,14 @@ pub fn read(file: &Path, top: &TopIds) -> Option<Vec<Vec<Entry>>> {
     if !payload.is_empty() {
         return None;
     }
-    chunks
+    let chunks = chunks
         .par_iter()
         .map(|c| postcard::from_bytes(c).ok())
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(Read {
+        world: header.world,
+        chunks,
+    })
 }
 
 /// Takes cached entries out by id, expecting them in the order they are
@@ -143,8 +158,9 @@ impl Matcher {
 }
 
 /// Writes the cache atomically (temp file and rename); failures are ignored:
-/// a missing cache only costs time.
-pub fn write(file: &Path, top: &TopIds, entries: &[EntryRef]) {
+/// a missing cache only costs time. `world`: the world key every entry's
+/// facts were assessed under.
+pub fn write(file: &Path, top: &TopIds, world: Option<u128>, entries: &[EntryRef]) {
     let chunks: Option<Vec<Vec<u8>>> = entries
         .par_chunks(CHUNK)
         .map(|c| postcard::to_stdvec(c).ok())
@@ -156,6 +172,7 @@ pub fn write(file: &Path, top: &TopIds, entries: &[EntryRef]) {
         build: build(),
         top: top.clone(),
         chunks: chunks.iter().map(|c| c.len() as u64).collect(),
+        world,
     };
     let Ok(head) = postcard::to_stdvec(&header) else {
         return;

@@ -504,11 +504,10 @@ pub(super) fn load_tree(
     problems.extend(validate::rulings(&cx, layout::RULINGS, &rulings));
 
     let cache_file = cache_file.filter(|_| !cache::disabled());
-    let mut cached = cache::Matcher::new(
-        cache_file
-            .and_then(|f| cache::read(f, &top))
-            .unwrap_or_default(),
-    );
+    let read = cache_file.and_then(|f| cache::read(f, &top));
+    // The world key the cached entries' facts were assessed under.
+    let cached_world = read.as_ref().and_then(|r| r.world);
+    let mut cached = cache::Matcher::new(read.map(|r| r.chunks).unwrap_or_default());
     let mut entries: Vec<Option<Entry>> = dirs
         .iter()
         .map(|d| {
@@ -535,19 +534,12 @@ pub(super) fn load_tree(
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }
-    let entries = entries.into_iter().flatten();
     let write_to = cache_file.filter(|f| changed || !f.exists());
     // What the cache keeps of each entry beside its record and facts.
     let mut kept: Vec<(String, String, String, Vec<Problem>)> = Vec::new();
     let mut remembered = Vec::new();
-    let mut records = BTreeMap::new();
-    let mut index = TreeIndex {
-        top,
-        shards,
-        records: BTreeMap::new(),
-        memo: Default::default(),
-    };
-    for e in entries {
+    // Problems in the tree's order (as a cold open lists them).
+    for e in entries.iter_mut().flatten() {
         if write_to.is_some() {
             kept.push((
                 e.id.clone(),
@@ -556,16 +548,38 @@ pub(super) fn load_tree(
                 e.problems.clone(),
             ));
         }
-        problems.extend(e.problems);
-        index.records.insert(e.id.clone(), (e.dir, e.tree));
+        problems.append(&mut e.problems);
+    }
+    // The maps are built from entries in id order (each appended, none
+    // shifted: the tree's order is not the ids' order; the entries are
+    // large, so their positions are sorted, not they).
+    let id_of = |i: usize| entries[i].as_ref().map(|e| e.id.as_str());
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|a, b| id_of(*a).cmp(&id_of(*b)));
+    let mut by_id = Vec::with_capacity(entries.len());
+    let mut records = Vec::with_capacity(entries.len());
+    for e in order.into_iter().filter_map(|i| entries[i].take()) {
         if let Some((key, facts)) = e.facts {
             remembered.push((e.id.clone(), (key, facts.map(std::sync::Arc::new))));
         }
         if let Some(r) = e.record {
-            records.insert(e.id, r);
+            records.push((e.id.clone(), r));
         }
+        by_id.push((e.id, (e.dir, e.tree)));
     }
-    index.memo.extend(remembered);
+    let index = TreeIndex {
+        top,
+        shards,
+        records: by_id.into_iter().collect(),
+        memo: Default::default(),
+    };
+    // Facts read with their records: used without hashing while the records
+    // stay as this reading left them (`rules::memo`).
+    let records = crate::model::Records::as_read(records.into_iter().collect());
+    match (cached_world, records.reading()) {
+        (Some(world), Some(reading)) => index.memo.extend_read(remembered, world, reading),
+        _ => index.memo.extend(remembered),
+    }
     let snapshot = Snapshot {
         commit,
         campaign,
@@ -579,7 +593,7 @@ pub(super) fn load_tree(
     if let Some(file) = write_to {
         // Assess what the cache does not hold yet, so the next open ranks
         // without assessing (the facts' keys are checked again when used).
-        crate::rules::memo::fill(&snapshot);
+        let world = crate::rules::memo::fill(&snapshot);
         let memo = &snapshot.index.memo;
         let facts: Vec<_> = kept.iter().map(|(id, ..)| memo.get(id)).collect();
         let refs: Vec<cache::EntryRef> = kept
@@ -594,7 +608,7 @@ pub(super) fn load_tree(
                 facts: f.as_ref().map(|(k, f)| (*k, f.as_deref())),
             })
             .collect();
-        cache::write(file, &snapshot.index.top, &refs);
+        cache::write(file, &snapshot.index.top, world, &refs);
     }
     Ok(snapshot)
 }

@@ -74,7 +74,7 @@ fn snapshot() -> Snapshot {
             }],
             ..Rulings::default()
         },
-        records,
+        records: records.into(),
         problems: vec![],
         index: Default::default(),
     }

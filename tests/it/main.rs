@@ -72,5 +72,6 @@ mod tui_menu_offers;
 mod tui_persona;
 mod tui_sync_popup;
 mod validate;
+mod warm_trust;
 mod windows_files;
 mod write;
