@@ -94,12 +94,21 @@ fn median(mut xs: Vec<Duration>) -> f64 {
 
 /// Peak resident memory of this process (kB), from /proc.
 fn peak_rss_kb() -> Option<u64> {
+    status_kb("VmHWM:")
+}
+
+/// A memory figure of this process (kB) from /proc/self/status, e.g.
+/// `RssAnon:` (heap and other anonymous pages), `RssFile:` (mapped files:
+/// the binary, a pack and its index).
+fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn main() -> Result<()> {
+    // As `main` does, before any thread starts (issue 18, P7).
+    pingxuan::mem::tune();
     let a = Args::parse()?;
     let runs = a.runs.max(1);
     if a.action {
@@ -367,8 +376,12 @@ fn tui(a: &Args) -> Result<()> {
     use pingxuan::tui::app::{App, Session};
     use pingxuan::tui::backend::Wide;
 
-    let store = Store::open(&a.repo)?;
-    let snapshot = store.snapshot()?;
+    // As `tui::open` does: the repository handle goes before the rows are
+    // built, and the open's freed memory back to the system.
+    let snapshot = Store::open(&a.repo)?.snapshot()?;
+    pingxuan::mem::release();
+    // The peak so far: the open's own (the rows and the search index come next).
+    let open_peak = peak_rss_kb();
     let records = snapshot.records.len();
     let session = Session {
         lang: a.lang,
@@ -457,6 +470,10 @@ fn tui(a: &Args) -> Result<()> {
             "full_repaint_bytes": full,
             "cursor_move_bytes": cursor_move,
             "peak_rss_kb": peak_rss_kb(),
+            "open_peak_rss_kb": open_peak,
+            // Now (after the open, the keystrokes and the frames), not at the peak.
+            "rss_anon_kb": status_kb("RssAnon:"),
+            "rss_file_kb": status_kb("RssFile:"),
         })
     );
     Ok(())

@@ -10,6 +10,7 @@ pub mod export;
 pub mod gen;
 pub mod history;
 pub mod i18n;
+pub mod mem;
 pub mod model;
 pub mod rules;
 pub mod sample;

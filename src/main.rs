@@ -1,6 +1,8 @@
 use clap::Parser;
 
 fn main() {
+    // Before any thread starts (issue 18, P7).
+    pingxuan::mem::tune();
     quiet_on_closed_stdout();
     let cli = pingxuan::cli::Cli::parse();
     match pingxuan::cli::run(cli) {

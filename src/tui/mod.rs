@@ -82,8 +82,14 @@ pub fn open(opts: &Options) -> Result<App> {
         theme: theme::Theme::from_env(),
         clock_fixed: opts.clock_fixed(),
     };
+    let counts = crate::act::sync::counts(&store, sync::REMOTE);
+    // Issue 18, P7: the handle's mapped pack index and pack windows and its
+    // delta-base cache (~40 MB resident after a 10k open) go before the rows
+    // are built, and the open's freed memory back to the system.
+    drop(store);
+    crate::mem::release();
     let mut app = App::new(snapshot, session);
-    app.sync.counts = crate::act::sync::counts(&store, sync::REMOTE);
+    app.sync.counts = counts;
     Ok(app)
 }
 
