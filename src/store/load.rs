@@ -482,8 +482,12 @@ fn top_files(repo: &Repository, tree: &Tree) -> Result<TopFiles, StoreError> {
     Ok((campaign, units, members, rulings, problems))
 }
 
+/// How many records a usable cache may be behind before an open rewrites it.
+const CACHE_SLACK: usize = 32;
+
 /// Loads the snapshot of `tree`. With `cache`, records whose subtree id is
-/// unchanged come from the cache and the cache is brought up to date.
+/// unchanged come from the cache, and the cache is rewritten when it is
+/// missing, unusable or more than `CACHE_SLACK` records behind.
 pub(super) fn load_tree(
     repo: &Repository,
     alternates: &[PathBuf],
@@ -505,6 +509,7 @@ pub(super) fn load_tree(
 
     let cache_file = cache_file.filter(|_| !cache::disabled());
     let read = cache_file.and_then(|f| cache::read(f, &top));
+    let usable = read.is_some();
     // The world key the cached entries' facts were assessed under.
     let cached_world = read.as_ref().and_then(|r| r.world);
     let mut cached = cache::Matcher::new(read.map(|r| r.chunks).unwrap_or_default());
@@ -522,7 +527,7 @@ pub(super) fn load_tree(
         .filter(|(_, e)| e.is_none())
         .map(|(d, _)| d)
         .collect();
-    let changed = !missing.is_empty() || cached.has_rest();
+    let behind = missing.len() + usize::from(cached.has_rest());
     drop(cached);
     let objects = match reader {
         _ if missing.is_empty() => None,
@@ -534,7 +539,11 @@ pub(super) fn load_tree(
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }
-    let write_to = cache_file.filter(|f| changed || !f.exists());
+    // A cache a few records behind is kept as it is: those records are read
+    // afresh on each open (a few milliseconds) until more than
+    // `CACHE_SLACK` are, instead of rewriting ~17 MB after every action
+    // (time, and the encoded chunks on top of the snapshot in memory).
+    let write_to = cache_file.filter(|f| !usable || behind > CACHE_SLACK || !f.exists());
     // What the cache keeps of each entry beside its record and facts.
     let mut kept: Vec<(String, String, String, Vec<Problem>)> = Vec::new();
     let mut remembered = Vec::new();
