@@ -26,18 +26,65 @@ fn nanos(x: f64) -> Option<i128> {
     if !x.is_finite() {
         return None;
     }
-    let s = format!("{:.*}", PLACES, x.abs());
+    let n = match nanos_exact(x.abs()) {
+        Some(n) => n,
+        None => nanos_by_text(x.abs())?,
+    };
+    Some(if x.is_sign_negative() { -n } else { n })
+}
+
+/// [`nanos`] of `a` ≥ 0 as `format!("{:.9}")` gives it (the exact binary
+/// value rounded half to even at the ninth place), in integer arithmetic,
+/// without formatting (issue 18: the ranking rounds every aggregate): `a` is
+/// m × 2⁻ᵏ exactly, so a × 10⁹ is m × 10⁹ / 2ᵏ. `None` outside the range
+/// where that fits in 128 bits (then [`nanos_by_text`]).
+fn nanos_exact(a: f64) -> Option<i128> {
+    if a == 0.0 {
+        return Some(0);
+    }
+    let bits = a.to_bits();
+    let exp = i32::try_from((bits >> 52) & 0x7ff).ok()?;
+    let frac = bits & ((1u64 << 52) - 1);
+    // normal numbers only; subnormals and large values take the text path
+    if exp == 0 {
+        return None;
+    }
+    let m = u128::from(frac | (1u64 << 52));
+    let k = 1075 - exp; // a = m × 2^-k
+    if !(1..=100).contains(&k) {
+        return None;
+    }
+    let num = m * 1_000_000_000;
+    let q = num >> k;
+    let r = num & ((1u128 << k) - 1);
+    let half = 1u128 << (k - 1);
+    let up = r > half || (r == half && q & 1 == 1);
+    i128::try_from(q + u128::from(up)).ok()
+}
+
+/// [`nanos`] of `a` ≥ 0 through the formatted decimal (the reference).
+fn nanos_by_text(a: f64) -> Option<i128> {
+    let s = format!("{:.*}", PLACES, a);
     let (int, frac) = s.split_once('.')?;
     let int: i128 = int.parse().ok()?;
     let frac: i128 = frac.parse().ok()?;
-    let n = int.checked_mul(SCALE)?.checked_add(frac)?;
-    Some(if x.is_sign_negative() { -n } else { n })
+    int.checked_mul(SCALE)?.checked_add(frac)
 }
 
 /// `x` as the decimal it stands for: correctly rounded to nine places.
 /// `exact((1.0 - 0.3) * 83.25 + 0.3 * 85.8) == 84.015`.
 pub fn exact(x: f64) -> f64 {
     match nanos(x) {
+        // n < 2⁵³ is an exact float and 10⁹ too, so one division is the
+        // correctly rounded n / 10⁹, as parsing its decimal text gives.
+        Some(n) if n.abs() < 1 << 53 => {
+            let v = n.abs() as f64 / 1e9;
+            if n < 0 {
+                -v
+            } else {
+                v
+            }
+        }
         Some(n) => format!("{}{}.{:09}", sign(n), n.abs() / SCALE, n.abs() % SCALE)
             .parse()
             .unwrap_or(x),
@@ -126,7 +173,59 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap_or_default(), "91.2125");
     }
 
+    /// The reference: exact and nanos as they were, through text.
+    fn exact_by_text(x: f64) -> f64 {
+        let Some(n) = nanos_by_text(x.abs()).filter(|_| x.is_finite()) else {
+            return x;
+        };
+        let n = if x.is_sign_negative() { -n } else { n };
+        format!("{}{}.{:09}", sign(n), n.abs() / SCALE, n.abs() % SCALE)
+            .parse()
+            .unwrap_or(x)
+    }
+
+    /// Issue 18: the integer rounding equals the formatted one, exact ties
+    /// (odd multiples of 2⁻¹⁰ .. 2⁻³⁰ have a 5 right after the ninth place,
+    /// or further) and the ranges' ends included.
+    #[test]
+    fn integer_nanos_equal_the_text_on_ties_and_edges() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            1e-300,
+            5e-324,
+            1e300,
+            2f64.powi(47),
+            2f64.powi(60),
+        ];
+        for j in 10..=40 {
+            for odd in [1u64, 3, 5, 7, 1023, 12345, 99_999] {
+                xs.push(odd as f64 / 2f64.powi(j));
+                xs.push(-(odd as f64) / 2f64.powi(j));
+                xs.push(100.0 + odd as f64 / 2f64.powi(j));
+            }
+        }
+        for x in xs {
+            let want = nanos_by_text(x.abs()).map(|n| if x.is_sign_negative() { -n } else { n });
+            assert_eq!(nanos(x), want, "{x:e}");
+            assert_eq!(exact(x).to_bits(), exact_by_text(x).to_bits(), "{x:e}");
+        }
+    }
+
     proptest! {
+        /// Issue 18: on any float, the integer path equals the text path.
+        #[test]
+        fn integer_nanos_equal_the_text(bits in any::<u64>(), k in 0i64..100_000_000, w in 0i64..=100) {
+            let x = f64::from_bits(bits);
+            let want = nanos_by_text(x.abs()).filter(|_| x.is_finite()).map(|n| if x.is_sign_negative() { -n } else { n });
+            prop_assert_eq!(nanos(x), want);
+            prop_assert_eq!(exact(x).to_bits(), exact_by_text(x).to_bits());
+            // aggregates: weighted means of marks with two decimals
+            let y = (1.0 - w as f64 / 100.0) * (k as f64 / 1e6) + (w as f64 / 100.0) * (k as f64 / 1e4);
+            prop_assert_eq!(nanos(y), nanos_by_text(y));
+            prop_assert_eq!(exact(y).to_bits(), exact_by_text(y).to_bits());
+        }
+
         /// Half up, two places: a value of k thousandths rounds to the
         /// hundredth integer arithmetic gives, however the float came out.
         #[test]

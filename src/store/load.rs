@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use super::cache::{self, Entry};
 use super::codec::from_ron;
 use super::layout::{self, FileKind};
-use super::objects::{self, Objects, Reader};
+use super::objects::{self, Location, Objects, PackReader, Packs, Reader};
 use super::StoreError;
 use crate::model::validate::{self, Context};
 use crate::model::{
@@ -355,16 +355,25 @@ fn entry_of(d: &RecordDir, record: Option<Record>, problems: Vec<Problem>) -> En
     }
 }
 
-/// [`gather_record`] through [`Objects`]: the same files and problems in the
-/// same order, or `None` to read the record through libgit2 instead (an
-/// object not found or not of its kind, a tree this reader does not take).
-fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
-    let mut raw = RawRecord {
-        id: d.id.clone(),
-        files: Vec::new(),
-        problems: Vec::new(),
-    };
-    let root = objects.read(d.tree.as_bytes(), Kind::Tree)?;
+/// One item of a record's listing by the fast reader, in tree order.
+enum Listed {
+    Problem(Problem),
+    /// A record file whose blob is still to be read.
+    File(String, FileKind, [u8; 20]),
+}
+
+/// The first half of [`gather_record`] through the gitoxide reader: the
+/// record's files (blob ids, not yet read) and problems in the order
+/// `gather_record` finds them, or `None` to read the record through libgit2
+/// instead (a tree not found or not of its kind, a tree this reader does
+/// not take).
+fn list_record_fast(
+    reader: &mut PackReader,
+    objects: &Objects,
+    d: &RecordDir,
+) -> Option<Vec<Listed>> {
+    let mut items = Vec::new();
+    let root = reader.read(objects, d.tree.as_bytes(), Kind::Tree)?;
     let mut stack: Vec<(String, Vec<u8>)> = vec![(d.dir.clone(), root)];
     while let Some((prefix, data)) = stack.pop() {
         for item in objects::tree_items(&data)? {
@@ -376,12 +385,12 @@ fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
                 if item.mode != 0o040000 {
                     return None;
                 }
-                stack.push((path, objects.read(item.id, Kind::Tree)?));
+                stack.push((path, reader.read(objects, item.id, Kind::Tree)?));
                 continue;
             }
             let kind = layout::classify(&path);
             if kind == FileKind::Other {
-                raw.problems.push(outside_layout(&path));
+                items.push(Listed::Problem(outside_layout(&path)));
                 continue;
             }
             // As `blob_of`, the kind read off the entry's (canonical) mode.
@@ -391,18 +400,150 @@ fn gather_record_fast(objects: &Objects, d: &RecordDir) -> Option<RawRecord> {
                 _ => ObjectType::Blob,
             };
             if let Some(why) = not_a_plain_file(Some(kind_of_mode), item.mode) {
-                raw.problems.push(problem(&path, why));
+                items.push(Listed::Problem(problem(&path, why)));
                 continue;
             }
-            let bytes = objects.read(item.id, Kind::Blob)?;
-            if let Some(p) = too_big(&path, bytes.len()) {
-                raw.problems.push(p);
-                continue;
+            items.push(Listed::File(path, kind, item.id.try_into().ok()?));
+        }
+    }
+    Some(items)
+}
+
+/// The second half: the listing with its blobs (by item; `None` where one
+/// could not be read, and then the record goes through libgit2).
+fn assemble_record(
+    d: &RecordDir,
+    listing: Option<Vec<Listed>>,
+    blobs: Vec<Option<Vec<u8>>>,
+) -> Option<RawRecord> {
+    let mut raw = RawRecord {
+        id: d.id.clone(),
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (item, bytes) in listing?.into_iter().zip(blobs) {
+        match item {
+            Listed::Problem(p) => raw.problems.push(p),
+            Listed::File(path, kind, _) => {
+                let bytes = bytes?;
+                if let Some(p) = too_big(&path, bytes.len()) {
+                    raw.problems.push(p);
+                    continue;
+                }
+                raw.files.push((path, kind, bytes));
             }
-            raw.files.push((path, kind, bytes));
         }
     }
     Some(raw)
+}
+
+/// A blob to read: where it is (`NOT_PACKED` when no pack holds it), the
+/// record and item it belongs to, and its id.
+type Wanted = (Location, usize, usize, [u8; 20]);
+
+const NOT_PACKED: Location = (u32::MAX, u64::MAX);
+
+/// A blob read (or not: `None`) for a record's item.
+type Decoded = (usize, usize, Option<Vec<u8>>);
+
+/// The gitoxide reader's cold load of `dirs` (issue 18, P1): every record's
+/// trees are listed in parallel; then all blobs are located in the packs and
+/// decoded in pack order, in contiguous runs, one per task, so that a delta
+/// finds its base (mostly the blob stored just before it) in the reader's
+/// cache; then the records are parsed in parallel. A record with anything
+/// this reader does not take is read through libgit2, as a whole.
+fn load_entries_fast(
+    git_dir: &Path,
+    alternates: &[PathBuf],
+    cx: &Context,
+    dirs: &[&RecordDir],
+    objects: &Objects,
+    packs: &Packs,
+) -> Vec<Entry> {
+    let workers = rayon::current_num_threads().max(1);
+    let chunk = dirs.len().div_ceil(workers * 4).max(16);
+    // (a gix-odb handle is not `Sync`: one per task, made here)
+    let handles: Vec<Objects> = (0..dirs.len().div_ceil(chunk))
+        .map(|_| objects.for_thread())
+        .collect();
+    let listings: Vec<Option<Vec<Listed>>> = dirs
+        .par_chunks(chunk)
+        .zip(handles)
+        .flat_map_iter(|(part, objects)| {
+            let mut reader = packs.reader();
+            part.iter()
+                .map(|d| list_record_fast(&mut reader, &objects, d))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut wanted: Vec<Wanted> = listings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, l)| {
+            l.iter()
+                .flatten()
+                .enumerate()
+                .filter_map(move |(i, x)| match x {
+                    Listed::File(_, _, id) => Some((NOT_PACKED, r, i, *id)),
+                    Listed::Problem(_) => None,
+                })
+        })
+        .collect();
+    wanted
+        .par_iter_mut()
+        .with_min_len(1024)
+        .for_each(|w| w.0 = packs.locate(&w.3).unwrap_or(NOT_PACKED));
+    wanted.par_sort_unstable_by_key(|w| w.0);
+    let run = wanted.len().div_ceil(workers * 4).max(256);
+    let handles: Vec<Objects> = (0..wanted.len().div_ceil(run))
+        .map(|_| objects.for_thread())
+        .collect();
+    let decoded: Vec<Vec<Decoded>> = wanted
+        .par_chunks(run)
+        .zip(handles)
+        .map(|(part, objects)| {
+            let mut reader = packs.reader();
+            part.iter()
+                .map(|&(at, r, i, id)| {
+                    let bytes = (at != NOT_PACKED)
+                        .then(|| reader.read_at(at, &id, Kind::Blob))
+                        .flatten()
+                        .or_else(|| objects.read(&id, Kind::Blob));
+                    (r, i, bytes)
+                })
+                .collect()
+        })
+        .collect();
+    drop(wanted);
+    let mut blobs: Vec<Vec<Option<Vec<u8>>>> = listings
+        .iter()
+        .map(|l| {
+            std::iter::repeat_with(|| None)
+                .take(l.as_ref().map_or(0, Vec::len))
+                .collect()
+        })
+        .collect();
+    for (r, i, bytes) in decoded.into_iter().flatten() {
+        if let Some(slot) = blobs.get_mut(r).and_then(|b| b.get_mut(i)) {
+            *slot = bytes;
+        }
+    }
+    listings
+        .into_par_iter()
+        .zip(blobs)
+        .zip(dirs.par_iter())
+        .map_init(
+            || None::<Option<Repository>>,
+            |repo, ((listing, blobs), d)| {
+                if let Some(raw) = assemble_record(d, listing, blobs) {
+                    let (record, problems) = parse_record(cx, raw);
+                    return entry_of(d, record, problems);
+                }
+                let repo = repo.get_or_insert_with(|| open_with_alternates(git_dir, alternates));
+                load_entry(repo.as_ref(), cx, d)
+            },
+        )
+        .collect()
 }
 
 /// A libgit2 handle on `git_dir` that also reads `alternates`.
@@ -417,39 +558,29 @@ fn open_with_alternates(git_dir: &Path, alternates: &[PathBuf]) -> Option<Reposi
 }
 
 /// Loads record folders in parallel: one chunk per worker thread, each with its
-/// own object handles (neither a `git2::Repository` nor a gix-odb handle is
-/// `Sync`, and a handle's pack index and caches are worth keeping for the
-/// whole chunk). With `objects`, records are read through [`Objects`], and
-/// a record it leaves through libgit2, opened only then.
+/// own object handles (a `git2::Repository` is not `Sync`, and a handle's
+/// pack index and caches are worth keeping for the whole chunk). With
+/// `fast`, records are read by [`load_entries_fast`].
 fn load_entries(
     git_dir: &Path,
     alternates: &[PathBuf],
     cx: &Context,
     dirs: &[&RecordDir],
-    objects: Option<&Objects>,
+    fast: Option<(&Objects, &Packs)>,
 ) -> Vec<Entry> {
     if dirs.is_empty() {
         return Vec::new();
     }
+    if let Some((objects, packs)) = fast {
+        return load_entries_fast(git_dir, alternates, cx, dirs, objects, packs);
+    }
     let workers = rayon::current_num_threads().max(1);
     let chunk = dirs.len().div_ceil(workers * 4).max(16);
-    let handles: Vec<Option<Objects>> = (0..dirs.len().div_ceil(chunk))
-        .map(|_| objects.map(Objects::for_thread))
-        .collect();
     dirs.par_chunks(chunk)
-        .zip(handles)
-        .flat_map_iter(|(part, fast)| {
-            let mut repo: Option<Option<Repository>> = None;
+        .flat_map_iter(|part| {
+            let repo = open_with_alternates(git_dir, alternates);
             part.iter()
-                .map(|d| {
-                    if let Some(raw) = fast.as_ref().and_then(|o| gather_record_fast(o, d)) {
-                        let (record, problems) = parse_record(cx, raw);
-                        return entry_of(d, record, problems);
-                    }
-                    let repo =
-                        repo.get_or_insert_with(|| open_with_alternates(git_dir, alternates));
-                    load_entry(repo.as_ref(), cx, d)
-                })
+                .map(|d| load_entry(repo.as_ref(), cx, d))
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -534,8 +665,17 @@ pub(super) fn load_tree(
         Reader::Gitoxide => Objects::open(&repo.commondir().join("objects"), alternates),
         Reader::Libgit2 => None,
     };
-    let mut fresh =
-        load_entries(repo.path(), alternates, &cx, &missing, objects.as_ref()).into_iter();
+    let packs = objects
+        .as_ref()
+        .map(|_| Packs::open(&repo.commondir().join("objects"), alternates));
+    let mut fresh = load_entries(
+        repo.path(),
+        alternates,
+        &cx,
+        &missing,
+        objects.as_ref().zip(packs.as_ref()),
+    )
+    .into_iter();
     for e in entries.iter_mut().filter(|e| e.is_none()) {
         *e = fresh.next();
     }
