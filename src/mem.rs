@@ -5,10 +5,9 @@
 //! main arena an arena of its own (up to eight per core), and memory freed in
 //! an arena stays there: the threads that decode the snapshot cache and read
 //! records in parallel left ~40 MB of freed but resident pages beside the
-//! snapshot. [`tune`] caps the arenas at one and gives large buffers (the
-//! cache file read whole, the cache being written) their own mappings, which
-//! go back to the system when freed; [`release`] hands the free pages inside
-//! the heap back after the open, before the TUI builds its rows.
+//! snapshot. [`tune`] caps the arenas at two (see [`ARENA_MAX`]);
+//! [`release`] hands the free pages inside the heap back after the open,
+//! before the TUI builds its rows.
 //!
 //! Both are called once by `main` (and by `benches/perf.rs`, so that the
 //! bench measures what the program does). A setting the user made through
@@ -18,15 +17,15 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The arenas glibc may create (`M_ARENA_MAX`): one, shared by every thread.
-pub const ARENA_MAX: i32 = 1;
-
-/// Allocations from this size (bytes) get their own mapping
-/// (`M_MMAP_THRESHOLD`), fixed: glibc otherwise raises the threshold to the
-/// largest buffer freed so far (up to 32 MB), after which such buffers come
-/// from the heap and leave holes in it. A keystroke's buffers (scores of
-/// ~24k keys, ~200 KB) stay below it.
-pub const MMAP_THRESHOLD: i32 = 1 << 20;
+/// The arenas glibc may create (`M_ARENA_MAX`): two, one per core of the
+/// machines this runs on. One arena (measured 2026-12-02 on the 10k
+/// campaign) made the parallel decode of the snapshot cache wait on the
+/// arena's lock: the warm open took 305–335 ms against 96–114 ms with two,
+/// for 4 MB less peak; eight (glibc's default on two cores) added ~20 MB.
+/// A fixed `M_MMAP_THRESHOLD` (1 MB or 8 MB) was measured too: it also fixes
+/// the trim threshold, and the heap then shrinks and regrows through the
+/// decode (warm open 143–200 ms); glibc's own adaptive thresholds are kept.
+pub const ARENA_MAX: i32 = 2;
 
 static TUNED: AtomicBool = AtomicBool::new(false);
 
@@ -72,9 +71,7 @@ fn apply() -> Tuned {
     // SAFETY: mallopt takes two integers and only changes malloc's parameters;
     // glibc takes its own lock for it.
     let arenas = unsafe { libc::mallopt(libc::M_ARENA_MAX, ARENA_MAX) };
-    // SAFETY: as above.
-    let mmap = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) };
-    if arenas == 1 && mmap == 1 {
+    if arenas == 1 {
         Tuned::Applied
     } else {
         Tuned::Unsupported

@@ -81,34 +81,86 @@ fn build() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
 
+/// Bytes read for the header at first (it grows with the number of chunks:
+/// a few bytes each); what follows it is the first chunks' bytes.
+const HEAD_READ: usize = 1 << 20;
+/// Chunks are read until this many bytes are waiting, then decoded in
+/// parallel and their bytes freed: the file is never held whole (~17 MB at
+/// 10k nominations, at the TUI's peak; issue 18 P7).
+const GROUP_BYTES: usize = 2 << 20;
+
 /// Reads the cache; `None` when absent, unusable or made for other top-level
 /// files. The entries come in the order they were written (the record
-/// folders' order in the tree), one decoded chunk after another; the file's
-/// bytes are freed before this returns.
+/// folders' order in the tree), one decoded chunk after another. The file is
+/// read in groups of chunks and its checksum checked at the end; entries
+/// decoded from a file whose checksum then fails are dropped.
 pub fn read(file: &Path, top: &TopIds) -> Option<Read> {
-    let bytes = std::fs::read(file).ok()?;
-    let body = super::framing::body(&bytes, MAGIC)?;
-    let (header, mut payload): (Header, &[u8]) = postcard::take_from_bytes(body).ok()?;
+    read_in(file, top, HEAD_READ, GROUP_BYTES)
+}
+
+/// [`read`] with the first read's size and the group size given (tests
+/// make them small, to cross every boundary).
+fn read_in(file: &Path, top: &TopIds, head_read: usize, group_bytes: usize) -> Option<Read> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(file).ok()?;
+    let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
+    let body_len = size.checked_sub(MAGIC.len() + 4)?;
+    let mut magic = [0u8; 8];
+    f.read_exact(&mut magic).ok()?;
+    if &magic != MAGIC {
+        return None;
+    }
+    let mut crc = crc32fast::Hasher::new();
+    let mut head = vec![0u8; body_len.min(head_read)];
+    f.read_exact(&mut head).ok()?;
+    crc.update(&head);
+    let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&head).ok()?;
     if header.build != build() || &header.top != top {
         return None;
     }
-    let mut chunks = Vec::with_capacity(header.chunks.len());
+    let mut total = head.len() - rest.len();
     for len in &header.chunks {
-        let len = usize::try_from(*len).ok()?;
-        if len > payload.len() {
-            return None;
-        }
-        let (chunk, tail) = payload.split_at(len);
-        chunks.push(chunk);
-        payload = tail;
+        total = total.checked_add(usize::try_from(*len).ok()?)?;
     }
-    if !payload.is_empty() {
+    if total != body_len {
         return None;
     }
-    let chunks = chunks
-        .par_iter()
-        .map(|c| postcard::from_bytes(c).ok())
-        .collect::<Option<_>>()?;
+    // What of the chunks came with the header's read.
+    let mut carried = rest;
+    let mut chunks: Vec<Vec<Entry>> = Vec::with_capacity(header.chunks.len());
+    let mut waiting: Vec<Vec<u8>> = Vec::new();
+    let mut waiting_bytes = 0;
+    let decode = |waiting: &mut Vec<Vec<u8>>, chunks: &mut Vec<Vec<Entry>>| -> Option<()> {
+        let decoded: Vec<Vec<Entry>> = waiting
+            .par_iter()
+            .map(|c| postcard::from_bytes(c).ok())
+            .collect::<Option<_>>()?;
+        chunks.extend(decoded);
+        waiting.clear();
+        Some(())
+    };
+    for len in &header.chunks {
+        let len = usize::try_from(*len).ok()?;
+        let from_head = carried.len().min(len);
+        let mut buf = Vec::with_capacity(len);
+        buf.extend_from_slice(&carried[..from_head]);
+        carried = &carried[from_head..];
+        buf.resize(len, 0);
+        f.read_exact(&mut buf[from_head..]).ok()?;
+        crc.update(&buf[from_head..]);
+        waiting_bytes += len;
+        waiting.push(buf);
+        if waiting_bytes >= group_bytes {
+            decode(&mut waiting, &mut chunks)?;
+            waiting_bytes = 0;
+        }
+    }
+    decode(&mut waiting, &mut chunks)?;
+    let mut sum = [0u8; 4];
+    f.read_exact(&mut sum).ok()?;
+    if crc.finalize().to_le_bytes() != sum || f.read(&mut [0u8; 1]).ok()? != 0 {
+        return None;
+    }
     Some(Read {
         world: header.world,
         chunks,
@@ -188,5 +240,99 @@ pub fn remove(git_dir: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(path(git_dir)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn top() -> TopIds {
+        TopIds {
+            campaign: "c".into(),
+            ..TopIds::default()
+        }
+    }
+
+    /// A cache of `n` entries (no records: only their ids and folders).
+    fn written(n: usize) -> (tempfile::TempDir, PathBuf) {
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("snapshot.cache");
+        let ids: Vec<(String, String)> = (0..n)
+            .map(|i| {
+                (
+                    format!("2017-window-{i:05}"),
+                    format!("nominations/{:02}/x{i}", i % 7),
+                )
+            })
+            .collect();
+        let refs: Vec<EntryRef> = ids
+            .iter()
+            .map(|(id, dir)| EntryRef {
+                id,
+                dir,
+                tree: "0123456789abcdef0123456789abcdef01234567",
+                record: None,
+                problems: &[],
+                facts: None,
+            })
+            .collect();
+        write(&file, &top(), Some(7), &refs);
+        (d, file)
+    }
+
+    fn ids(r: &Read) -> Vec<String> {
+        r.chunks.iter().flatten().map(|e| e.id.clone()).collect()
+    }
+
+    #[test]
+    fn read_in_small_pieces_equals_read_whole() {
+        let (_d, file) = written(3 * CHUNK + 17);
+        let whole = read(&file, &top()).unwrap();
+        assert_eq!(ids(&whole).len(), 3 * CHUNK + 17);
+        assert_eq!(whole.world, Some(7));
+        // the header read ending inside the first chunk, inside a later one,
+        // exactly at a chunk's end; groups of one chunk and of several
+        let len = std::fs::metadata(&file).unwrap().len() as usize;
+        for head in [40, 100, 5_000, len / 2, len] {
+            for group in [1, 10_000, usize::MAX] {
+                let r = read_in(&file, &top(), head, group).unwrap();
+                assert_eq!(ids(&r), ids(&whole), "head {head}, group {group}");
+                assert_eq!(r.chunks.len(), whole.chunks.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_damaged_byte_anywhere_or_a_cut_or_a_longer_file_is_not_read() {
+        let (d, file) = written(2 * CHUNK + 5);
+        let good = std::fs::read(&file).unwrap();
+        let bad = d.path().join("bad");
+        // every byte of the header, and bytes spread over the chunks and the sum
+        let step = (good.len() / 97).max(1);
+        for at in (0..64)
+            .chain((64..good.len()).step_by(step))
+            .chain([good.len() - 1])
+        {
+            let mut b = good.clone();
+            b[at] ^= 0x20;
+            std::fs::write(&bad, &b).unwrap();
+            for (head, group) in [(HEAD_READ, GROUP_BYTES), (50, 1)] {
+                assert!(
+                    read_in(&bad, &top(), head, group).is_none(),
+                    "byte {at} flipped"
+                );
+            }
+        }
+        std::fs::write(&bad, &good[..good.len() - 1]).unwrap();
+        assert!(read(&bad, &top()).is_none(), "cut");
+        let mut longer = good.clone();
+        longer.push(0);
+        std::fs::write(&bad, &longer).unwrap();
+        assert!(read(&bad, &top()).is_none(), "longer");
+        // another campaign's top-level files
+        let other = TopIds::default();
+        assert!(read(&file, &other).is_none());
     }
 }
