@@ -177,7 +177,10 @@ impl IndexFile {
     pub(super) fn patched(&self, edits: &[Edit], workdir: &Path) -> Option<Vec<u8>> {
         let mut edits: Vec<&Edit> = edits.iter().collect();
         edits.sort_by(|a, b| a.path.cmp(b.path));
-        edits.dedup_by(|a, b| a.path == b.path);
+        // one change per path (two would leave which one is on disk unsaid)
+        if edits.windows(2).any(|w| w[0].path == w[1].path) {
+            return None;
+        }
         let mut out = Vec::with_capacity(self.bytes.len() + 256 * edits.len());
         out.extend_from_slice(&self.bytes[..HEADER]);
         let mut count = 0u32;
@@ -589,6 +592,16 @@ mod tests {
             new: None,
         };
         assert!(file.patched(&[edit], d).is_none());
+        // two changes of one path
+        let file = IndexFile::read(&index).unwrap();
+        let twice = |content: &str| Edit {
+            path: "top.ron",
+            new: Some((
+                blob_id(content.as_bytes()),
+                fs::metadata(d.join("top.ron")).unwrap(),
+            )),
+        };
+        assert!(file.patched(&[twice("a"), twice("b")], d).is_none());
         // and a missing index
         assert!(IndexFile::read(&d.join("nothing")).is_none());
     }
