@@ -21,8 +21,9 @@ use crate::rules::memo::Facts;
 /// ranking facts (issue 18, P2); `\x04`: dates and times as numbers
 /// (`model::compact`); `\x05`: the header names the world key the facts were
 /// assessed under, and they are used without hashing (`rules::memo`); older
-/// caches are stale.
-const MAGIC: &[u8; 8] = b"PXCACHE\x05";
+/// caches are stale; `\x06`: the header names the shard trees whose record
+/// folders the entries list completely (an open takes them without walking).
+const MAGIC: &[u8; 8] = b"PXCACHE\x06";
 /// Records per independently decoded chunk, so a warm open decodes in parallel.
 const CHUNK: usize = 256;
 
@@ -60,11 +61,25 @@ struct Header {
     /// The world key (`rules::memo::world_key`) every entry's facts were
     /// assessed under; `None`: none could be computed.
     world: Option<u128>,
+    /// Shards (name, tree id, record folders) whose folders all have an
+    /// entry here and which held nothing else (no misfiled or broken name).
+    shards: Vec<Shard>,
 }
 
-/// What [`read`] gives: the world key of the entries' facts and the entries.
+/// A shard the cache lists completely: its name, tree id and how many record
+/// folders it holds (all of them entries of the cache).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    pub name: String,
+    pub tree: String,
+    pub dirs: u64,
+}
+
+/// What [`read`] gives: the world key of the entries' facts, the shards the
+/// entries list completely, and the entries.
 pub struct Read {
     pub world: Option<u128>,
+    pub shards: Vec<Shard>,
     pub chunks: Vec<Vec<Entry>>,
 }
 
@@ -163,6 +178,7 @@ fn read_in(file: &Path, top: &TopIds, head_read: usize, group_bytes: usize) -> O
     }
     Some(Read {
         world: header.world,
+        shards: header.shards,
         chunks,
     })
 }
@@ -212,7 +228,13 @@ impl Matcher {
 /// Writes the cache atomically (temp file and rename); failures are ignored:
 /// a missing cache only costs time. `world`: the world key every entry's
 /// facts were assessed under.
-pub fn write(file: &Path, top: &TopIds, world: Option<u128>, entries: &[EntryRef]) {
+pub fn write(
+    file: &Path,
+    top: &TopIds,
+    world: Option<u128>,
+    shards: Vec<Shard>,
+    entries: &[EntryRef],
+) {
     let chunks: Option<Vec<Vec<u8>>> = entries
         .par_chunks(CHUNK)
         .map(|c| postcard::to_stdvec(c).ok())
@@ -225,6 +247,7 @@ pub fn write(file: &Path, top: &TopIds, world: Option<u128>, entries: &[EntryRef
         top: top.clone(),
         chunks: chunks.iter().map(|c| c.len() as u64).collect(),
         world,
+        shards,
     };
     let Ok(head) = postcard::to_stdvec(&header) else {
         return;
@@ -278,7 +301,12 @@ mod tests {
                 facts: None,
             })
             .collect();
-        write(&file, &top(), Some(7), &refs);
+        let shards = vec![Shard {
+            name: "00".into(),
+            tree: "t".into(),
+            dirs: 3,
+        }];
+        write(&file, &top(), Some(7), shards, &refs);
         (d, file)
     }
 
@@ -292,6 +320,7 @@ mod tests {
         let whole = read(&file, &top()).unwrap();
         assert_eq!(ids(&whole).len(), 3 * CHUNK + 17);
         assert_eq!(whole.world, Some(7));
+        assert_eq!(whole.shards[0].dirs, 3);
         // the header read ending inside the first chunk, inside a later one,
         // exactly at a chunk's end; groups of one chunk and of several
         let len = std::fs::metadata(&file).unwrap().len() as usize;

@@ -2,7 +2,7 @@
 //! record, parsed in parallel. A broken file is left out and listed as a problem;
 //! it never stops the rest from loading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository, Tree, TreeEntry};
@@ -294,10 +294,13 @@ fn shard_dirs(
     }
 }
 
-/// Every record folder under `nominations/` and the shard tree ids.
+/// Every record folder under `nominations/` and the shard tree ids. A shard
+/// whose tree id `known` holds is not walked: its folders are the ones given
+/// (the cache's, listed completely when the shard had that tree).
 fn record_dirs(
     repo: &Repository,
     tree: &Tree,
+    mut known: HashMap<String, (String, Vec<RecordDir>)>,
 ) -> (Vec<RecordDir>, Vec<Problem>, BTreeMap<String, String>) {
     let mut dirs = Vec::new();
     let mut problems = Vec::new();
@@ -311,6 +314,13 @@ fn record_dirs(
     };
     for shard in noms.iter() {
         let name = String::from_utf8_lossy(shard.name_bytes()).into_owned();
+        if let Some((id, listed)) = known.remove(&name) {
+            if shard.kind() == Some(ObjectType::Tree) && shard.id().to_string() == id {
+                shards.insert(name, id);
+                dirs.extend(listed);
+                continue;
+            }
+        }
         let Some(shard_tree) = tree_of(repo, &shard) else {
             problems.push(problem(
                 &format!("{}/{name}", layout::NOMINATIONS),
@@ -613,6 +623,43 @@ fn top_files(repo: &Repository, tree: &Tree) -> Result<TopFiles, StoreError> {
     Ok((campaign, units, members, rulings, problems))
 }
 
+/// The shard named by a path under `nominations/` (`nominations/07/…`).
+fn shard_of_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(layout::NOMINATIONS)?.strip_prefix('/')?;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// The record folders of the shards `read` lists completely, by shard name
+/// with the shard's tree id; a shard whose count does not hold is left out
+/// (then walked).
+fn listed_shards(read: &cache::Read) -> HashMap<String, (String, Vec<RecordDir>)> {
+    let listed: HashMap<&str, &cache::Shard> =
+        read.shards.iter().map(|s| (s.name.as_str(), s)).collect();
+    let mut by_shard: HashMap<&str, Vec<RecordDir>> = HashMap::new();
+    for e in read.chunks.iter().flatten() {
+        let Some(shard) = shard_of_path(&e.dir) else {
+            continue;
+        };
+        if listed.contains_key(shard) {
+            let Ok(tree) = git2::Oid::from_str(&e.tree) else {
+                continue;
+            };
+            by_shard.entry(shard).or_default().push(RecordDir {
+                dir: e.dir.clone(),
+                id: e.id.clone(),
+                tree,
+            });
+        }
+    }
+    listed
+        .into_iter()
+        .filter_map(|(name, s)| {
+            let dirs = by_shard.remove(name).unwrap_or_default();
+            (dirs.len() as u64 == s.dirs).then(|| (name.to_string(), (s.tree.clone(), dirs)))
+        })
+        .collect()
+}
+
 /// How many records a usable cache may be behind before an open rewrites it.
 const CACHE_SLACK: usize = 32;
 
@@ -629,7 +676,32 @@ pub(super) fn load_tree(
 ) -> Result<Snapshot, StoreError> {
     let (campaign, units, members, rulings, mut problems) = top_files(repo, tree)?;
     let top = top_ids(tree);
-    let (dirs, dir_problems, shards) = record_dirs(repo, tree);
+    let cache_file = cache_file.filter(|_| !cache::disabled());
+    let read = cache_file.and_then(|f| cache::read(f, &top));
+    let usable = read.is_some();
+    let known = read.as_ref().map(listed_shards).unwrap_or_default();
+    let (dirs, dir_problems, shards) = record_dirs(repo, tree, known);
+    // The shards the cache may list completely: no misfiled or broken names.
+    let troubled: HashSet<&str> = dir_problems
+        .iter()
+        .filter_map(|p| shard_of_path(&p.path))
+        .collect();
+    let mut per_shard: BTreeMap<&str, u64> = BTreeMap::new();
+    for d in &dirs {
+        if let Some(s) = shard_of_path(&d.dir) {
+            *per_shard.entry(s).or_default() += 1;
+        }
+    }
+    let complete: Vec<cache::Shard> = shards
+        .iter()
+        .filter(|(name, _)| !troubled.contains(name.as_str()))
+        .map(|(name, tree)| cache::Shard {
+            name: name.clone(),
+            tree: tree.clone(),
+            dirs: per_shard.get(name.as_str()).copied().unwrap_or(0),
+        })
+        .collect();
+    drop(troubled);
     problems.extend(dir_problems);
     let cx = Context {
         campaign: &campaign,
@@ -638,9 +710,6 @@ pub(super) fn load_tree(
     };
     problems.extend(validate::rulings(&cx, layout::RULINGS, &rulings));
 
-    let cache_file = cache_file.filter(|_| !cache::disabled());
-    let read = cache_file.and_then(|f| cache::read(f, &top));
-    let usable = read.is_some();
     // The world key the cached entries' facts were assessed under.
     let cached_world = read.as_ref().and_then(|r| r.world);
     let mut cached = cache::Matcher::new(read.map(|r| r.chunks).unwrap_or_default());
@@ -757,7 +826,18 @@ pub(super) fn load_tree(
                 facts: f.as_ref().map(|(k, f)| (*k, f.as_deref())),
             })
             .collect();
-        cache::write(file, &snapshot.index.top, world, &refs);
+        // A shard is listed only when every one of its folders is kept.
+        let mut kept_per_shard: BTreeMap<&str, u64> = BTreeMap::new();
+        for (_, dir, ..) in &kept {
+            if let Some(s) = shard_of_path(dir) {
+                *kept_per_shard.entry(s).or_default() += 1;
+            }
+        }
+        let complete: Vec<cache::Shard> = complete
+            .into_iter()
+            .filter(|s| kept_per_shard.get(s.name.as_str()).copied().unwrap_or(0) == s.dirs)
+            .collect();
+        cache::write(file, &snapshot.index.top, world, complete, &refs);
     }
     Ok(snapshot)
 }

@@ -375,3 +375,119 @@ fn a_record_added_mid_order_and_one_removed_keep_the_warm_open_exact() {
         now.problems
     );
 }
+
+/// One commit of `edit` (a tree update) on top of HEAD, with plain git2.
+fn commit_tree(
+    store: &Store,
+    what: &str,
+    edit: impl FnOnce(&git2::Repository, &git2::Tree, &mut git2::build::TreeUpdateBuilder),
+) {
+    let repo = &git2::Repository::open(store.git_dir()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let tree = head.tree().unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    edit(repo, &tree, &mut b);
+    let new_tree = repo
+        .find_tree(b.create_updated(repo, &tree).unwrap())
+        .unwrap();
+    let sig = git2::Signature::now("t", "t@example.invalid").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, what, &new_tree, &[&head])
+        .unwrap();
+}
+
+/// A warm open takes the record folders of a shard whose tree is unchanged
+/// from the cache without walking it (issue 18, P7); a shard holding a
+/// misfiled folder or a stray file is walked every time, so its problems
+/// are found as a cold load finds them — before and after other shards
+/// change, with the cache rewritten or kept behind.
+#[test]
+fn unchanged_shards_are_taken_from_the_cache_and_troubled_ones_walked() {
+    let (_d, store) = generated(60, 7);
+    let snap = store.snapshot_cold(store.head().unwrap().unwrap()).unwrap();
+    let ids: Vec<String> = snap.records.keys().cloned().collect();
+    let from = pingxuan::store::layout::record_dir(&ids[3]).unwrap();
+    let shard_of = |dir: &str| dir.split('/').nth(1).unwrap().to_string();
+    // another shard than the copied record's
+    let other = ids
+        .iter()
+        .map(|id| pingxuan::store::layout::record_dir(id).unwrap())
+        .find(|d| shard_of(d) != shard_of(&from))
+        .unwrap();
+    let wrong = format!("nominations/{}/{}", shard_of(&other), ids[3]);
+    commit_tree(&store, "misfile", |repo, tree, b| {
+        let rec = tree
+            .get_path(Path::new(&from))
+            .unwrap()
+            .to_object(repo)
+            .unwrap()
+            .into_tree()
+            .unwrap();
+        rec.walk(git2::TreeWalkMode::PreOrder, |root, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                b.upsert(
+                    format!("{wrong}/{root}{}", e.name().unwrap()),
+                    e.id(),
+                    git2::FileMode::Blob,
+                );
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+        let blob = repo.blob(b"stray").unwrap();
+        b.upsert(
+            format!("nominations/{}/stray.txt", shard_of(&other)),
+            blob,
+            git2::FileMode::Blob,
+        );
+    });
+    check_equal(&store, "a misfiled folder and a stray file");
+    let head = store.head().unwrap().unwrap();
+    let warm = store.snapshot_at(head).unwrap();
+    assert!(
+        warm.problems.iter().any(|p| p.path == wrong),
+        "the misfiled folder is reported on a warm open: {:?}",
+        warm.problems
+    );
+    // a change in each of two other shards, one after the other: the cache
+    // is kept one and two records behind, unchanged shards come from it
+    for (n, id) in ids
+        .iter()
+        .filter(|id| {
+            let s = shard_of(&pingxuan::store::layout::record_dir(id).unwrap());
+            s != shard_of(&other) && s != shard_of(&from)
+        })
+        .take(2)
+        .enumerate()
+    {
+        let path = format!(
+            "{}/nomination.ron",
+            pingxuan::store::layout::record_dir(id).unwrap()
+        );
+        commit_tree(&store, "edit", |repo, tree, b| {
+            let blob = tree
+                .get_path(Path::new(&path))
+                .unwrap()
+                .to_object(repo)
+                .unwrap()
+                .peel_to_blob()
+                .unwrap();
+            let text = String::from_utf8(blob.content().to_vec())
+                .unwrap()
+                .replacen('(', "( ", 1);
+            b.upsert(
+                &path,
+                repo.blob(text.as_bytes()).unwrap(),
+                git2::FileMode::Blob,
+            );
+        });
+        check_equal(&store, &format!("edit {n}"));
+    }
+    // the troubled shard changes too, and loses its trouble
+    commit_tree(&store, "fixed", |_, _, b| {
+        b.remove(format!("nominations/{}/stray.txt", shard_of(&other)));
+    });
+    check_equal(&store, "the stray file removed");
+    let warm = store.snapshot_at(store.head().unwrap().unwrap()).unwrap();
+    assert!(!warm.problems.iter().any(|p| p.path.ends_with("stray.txt")));
+    assert!(warm.problems.iter().any(|p| p.path == wrong));
+}
