@@ -129,6 +129,13 @@ fn read_in(file: &Path, top: &TopIds, head_read: usize, group_bytes: usize) -> O
     let mut head = vec![0u8; body_len.min(head_read)];
     f.read_exact(&mut head).ok()?;
     crc.update(&head);
+    if postcard::take_from_bytes::<Header>(&head).is_err() && head.len() < body_len {
+        // A header longer than the first read: the whole body, then.
+        let more = head.len();
+        head.resize(body_len, 0);
+        f.read_exact(&mut head[more..]).ok()?;
+        crc.update(&head[more..]);
+    }
     let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&head).ok()?;
     if header.build != build() || &header.top != top {
         return None;
