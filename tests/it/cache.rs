@@ -30,6 +30,26 @@ fn check_equal(store: &Store, what: &str) {
     );
 }
 
+/// The blobs under the folder `dir` of `tree`: (path below `dir`, blob id).
+fn blobs_under(repo: &git2::Repository, tree: &git2::Tree, dir: &str) -> Vec<(String, git2::Oid)> {
+    let sub = tree
+        .get_path(Path::new(dir))
+        .unwrap()
+        .to_object(repo)
+        .unwrap()
+        .into_tree()
+        .unwrap();
+    let mut out = Vec::new();
+    sub.walk(git2::TreeWalkMode::PreOrder, |root, e| {
+        if e.kind() == Some(git2::ObjectType::Blob) {
+            out.push((format!("{root}{}", e.name().unwrap()), e.id()));
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    out
+}
+
 fn cache_file(store: &Store) -> std::path::PathBuf {
     cache::path(&store.git_dir())
 }
@@ -177,21 +197,9 @@ fn stale_cache_after_new_commits_is_refreshed_record_by_record() {
     let repo = &git2::Repository::open(store.git_dir()).unwrap();
     let tree = repo.find_commit(c1).unwrap().tree().unwrap();
     let mut b = git2::build::TreeUpdateBuilder::new();
-    let rec_tree = tree
-        .get_path(Path::new(&dir))
-        .unwrap()
-        .to_object(repo)
-        .unwrap()
-        .into_tree()
-        .unwrap();
-    rec_tree
-        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
-            if e.kind() == Some(git2::ObjectType::Blob) {
-                b.remove(format!("{dir}/{root}{}", e.name().unwrap()));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .unwrap();
+    for (rel, _) in blobs_under(repo, &tree, &dir) {
+        b.remove(format!("{dir}/{rel}"));
+    }
     let new_tree = repo
         .find_tree(b.create_updated(repo, &tree).unwrap())
         .unwrap();
@@ -327,37 +335,12 @@ fn a_record_added_mid_order_and_one_removed_keep_the_warm_open_exact() {
     let to = pingxuan::store::layout::record_dir(&added).unwrap();
     let gone_dir = pingxuan::store::layout::record_dir(gone).unwrap();
     let mut b = git2::build::TreeUpdateBuilder::new();
-    let rec_tree = tree
-        .get_path(Path::new(&from))
-        .unwrap()
-        .to_object(repo)
-        .unwrap()
-        .into_tree()
-        .unwrap();
-    rec_tree
-        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
-            if e.kind() == Some(git2::ObjectType::Blob) {
-                let name = e.name().unwrap();
-                b.upsert(format!("{to}/{root}{name}"), e.id(), git2::FileMode::Blob);
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .unwrap();
-    let gone_tree = tree
-        .get_path(Path::new(&gone_dir))
-        .unwrap()
-        .to_object(repo)
-        .unwrap()
-        .into_tree()
-        .unwrap();
-    gone_tree
-        .walk(git2::TreeWalkMode::PreOrder, |root, e| {
-            if e.kind() == Some(git2::ObjectType::Blob) {
-                b.remove(format!("{gone_dir}/{root}{}", e.name().unwrap()));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .unwrap();
+    for (rel, id) in blobs_under(repo, &tree, &from) {
+        b.upsert(format!("{to}/{rel}"), id, git2::FileMode::Blob);
+    }
+    for (rel, _) in blobs_under(repo, &tree, &gone_dir) {
+        b.remove(format!("{gone_dir}/{rel}"));
+    }
     let new_tree = repo
         .find_tree(b.create_updated(repo, &tree).unwrap())
         .unwrap();
@@ -415,24 +398,9 @@ fn unchanged_shards_are_taken_from_the_cache_and_troubled_ones_walked() {
         .unwrap();
     let wrong = format!("nominations/{}/{}", shard_of(&other), ids[3]);
     commit_tree(&store, "misfile", |repo, tree, b| {
-        let rec = tree
-            .get_path(Path::new(&from))
-            .unwrap()
-            .to_object(repo)
-            .unwrap()
-            .into_tree()
-            .unwrap();
-        rec.walk(git2::TreeWalkMode::PreOrder, |root, e| {
-            if e.kind() == Some(git2::ObjectType::Blob) {
-                b.upsert(
-                    format!("{wrong}/{root}{}", e.name().unwrap()),
-                    e.id(),
-                    git2::FileMode::Blob,
-                );
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .unwrap();
+        for (rel, id) in blobs_under(repo, tree, &from) {
+            b.upsert(format!("{wrong}/{rel}"), id, git2::FileMode::Blob);
+        }
         let blob = repo.blob(b"stray").unwrap();
         b.upsert(
             format!("nominations/{}/stray.txt", shard_of(&other)),
