@@ -3,7 +3,7 @@
 //! binary (it was `pingxuan perf` before issue 14):
 //!
 //! ```text
-//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action | --warm]
+//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold]
 //! ```
 //!
 //! - default: P1 cold open, P2 warm open, P4 one record's history;
@@ -11,6 +11,7 @@
 //! - `--tui`: P6 filter per keystroke (p95), P8 bytes per cursor move and per
 //!   full repaint at 200×50, P7 peak memory with the campaign open;
 //! - `--warm`: P2 alone (warm open, its load and its ranking), e.g. to profile;
+//! - `--cold`: P1 alone (cold open, its load and its ranking), e.g. to profile;
 //! - `--action`: P5, one signed action as the configured user with the
 //!   snapshot loaded, as in the TUI (the chair decides an open nomination, a
 //!   reviewer re-scores one; writes to DIR).
@@ -36,6 +37,8 @@ struct Args {
     action: bool,
     /// Only the warm opens (P2), e.g. to profile them.
     warm: bool,
+    /// Only the cold opens (P1), e.g. to profile them.
+    cold: bool,
 }
 
 impl Args {
@@ -49,6 +52,7 @@ impl Args {
             tui: false,
             action: false,
             warm: false,
+            cold: false,
         };
         let mut lang = None;
         let mut it = std::env::args().skip(1);
@@ -63,11 +67,12 @@ impl Args {
                 "--tui" => a.tui = true,
                 "--action" => a.action = true,
                 "--warm" => a.warm = true,
+                "--cold" => a.cold = true,
                 // `cargo bench` passes --bench to a bench without a harness.
                 "--bench" => {}
                 other => bail!(
                     "unknown argument {other:?}; usage: perf --repo DIR --at TIME \
-                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm]"
+                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold]"
                 ),
             }
         }
@@ -141,6 +146,15 @@ fn main() -> Result<()> {
         load.push(loaded);
         rank.push(t.elapsed() - loaded);
         std::hint::black_box(r);
+    }
+    if a.cold {
+        let out = serde_json::json!({
+            "cold_ms": median(cold),
+            "cold_load_ms": median(load),
+            "rank_ms": median(rank),
+        });
+        println!("{out}");
+        return Ok(());
     }
     // Make sure the cache is current, then time warm opens.
     let mut snapshot = store.snapshot_at(head)?;
