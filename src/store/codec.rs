@@ -26,6 +26,11 @@ pub fn to_ron<T: Serialize>(value: &T) -> Result<String, ron::Error> {
 /// UTF-16, is refused with a sentence naming the encoding and the conversion.
 pub fn from_ron<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T, Problem> {
     let text = decode(path, bytes)?;
+    // The common shape first (issue 18, P1); anything else, and every
+    // fault, is read by `ron` (see `plain_ron`).
+    if let Some(value) = super::plain_ron::from_str(&text) {
+        return Ok(value);
+    }
     ron::Options::default()
         .from_str::<T>(&text)
         .map_err(|e| Problem {

@@ -12,6 +12,7 @@ pub mod lock;
 mod memory;
 mod objects;
 mod pack;
+mod plain_ron;
 pub mod plan;
 pub mod reconstruct;
 mod write;
