@@ -61,11 +61,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let w = world();
-    let cx = Context {
-        campaign: &w.snapshot.campaign,
-        members: &w.snapshot.members,
-        units: &w.snapshot.units,
-    };
+    let cx = Context::new(&w.snapshot.campaign, &w.snapshot.members, &w.snapshot.units);
     let id = w.id.as_str();
     let category = w.snapshot.records[id].nomination.category.clone();
     let mut s = w.snapshot.clone();

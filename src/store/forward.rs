@@ -177,11 +177,11 @@ fn forward(
     {
         return None;
     }
-    let cx = Context {
-        campaign: campaign.as_ref().unwrap_or(&s.campaign),
-        members: members.as_deref().unwrap_or(&s.members),
-        units: units.as_deref().unwrap_or(&s.units),
-    };
+    let cx = Context::new(
+        campaign.as_ref().unwrap_or(&s.campaign),
+        members.as_deref().unwrap_or(&s.members),
+        units.as_deref().unwrap_or(&s.units),
+    );
     let top_changed = campaign.is_some() || members.is_some() || units.is_some();
     if top_changed {
         // Every record is checked against the new campaign, members and units

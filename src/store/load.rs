@@ -703,11 +703,7 @@ pub(super) fn load_tree(
         .collect();
     drop(troubled);
     problems.extend(dir_problems);
-    let cx = Context {
-        campaign: &campaign,
-        members: &members,
-        units: &units,
-    };
+    let cx = Context::new(&campaign, &members, &units);
     problems.extend(validate::rulings(&cx, layout::RULINGS, &rulings));
 
     // The world key the cached entries' facts were assessed under.
@@ -926,11 +922,7 @@ pub(super) fn refresh_tree(repo: &Repository, tree: &Tree, snapshot: &mut Snapsh
         }
         snapshot.records.remove(id);
     }
-    let cx = Context {
-        campaign: &snapshot.campaign,
-        members: &snapshot.members,
-        units: &snapshot.units,
-    };
+    let cx = Context::new(&snapshot.campaign, &snapshot.members, &snapshot.units);
     let entries: Vec<Entry> = todo
         .iter()
         .map(|d| load_entry(Some(repo), &cx, d))
