@@ -387,7 +387,7 @@ fn list_record_fast(
     let mut stack: Vec<(String, Vec<u8>)> = vec![(d.dir.clone(), root)];
     while let Some((prefix, data)) = stack.pop() {
         for item in objects::tree_items(&data)? {
-            let name = String::from_utf8_lossy(item.name).into_owned();
+            let name = String::from_utf8_lossy(item.name);
             let path = format!("{prefix}/{name}");
             if is_record_subdir(&prefix, &d.dir, &name) {
                 // libgit2 looks the id up whatever the mode says: leave
