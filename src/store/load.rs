@@ -17,8 +17,8 @@ use super::objects::{self, Location, Objects, PackReader, Packs, Reader};
 use super::StoreError;
 use crate::model::validate::{self, Context};
 use crate::model::{
-    shard_of, validate_id, Campaign, Member, Nomination, Problem, Record, Rulings, Snapshot,
-    TopIds, TreeIndex, Unit,
+    shard_of, validate_id, Campaign, Decision, Evaluation, Member, Nomination, Objection, Opinion,
+    Problem, Record, Rulings, Score, Snapshot, TopIds, TreeIndex, Unit, Votes,
 };
 
 /// Records larger than this are refused unread (a 50 MB record is an attack, not a nomination).
@@ -115,12 +115,46 @@ fn required<T: DeserializeOwned>(
     }
 }
 
-/// The raw files of one record folder, gathered sequentially (git2 is not `Sync`)
-/// so that parsing can run in parallel.
+/// The files of one record folder, read and parsed but not yet checked
+/// against each other and the campaign.
 struct RawRecord {
     id: String,
-    files: Vec<(String, FileKind, Vec<u8>)>,
+    files: Vec<(String, FileKind, Parsed)>,
     problems: Vec<Problem>,
+}
+
+/// A record file parsed by its kind, or its parse fault.
+enum Parsed {
+    /// (boxed: the largest by far)
+    Nomination(Result<Box<Nomination>, Problem>),
+    Score(Result<Score, Problem>),
+    Evaluation(Result<Evaluation, Problem>),
+    Opinion(Result<Opinion, Problem>),
+    Votes(Result<Votes, Problem>),
+    Objection(Result<Objection, Problem>),
+    Decision(Result<Decision, Problem>),
+    /// No record file (taken out, or of no record kind).
+    Nothing,
+}
+
+/// Parses the file at `path` as its `kind` says. Needs nothing but the
+/// bytes, so a cold open does it where each blob is decoded (issue 18, P1).
+fn parse_file(path: &str, kind: &FileKind, bytes: &[u8]) -> Parsed {
+    match kind {
+        FileKind::Nomination { .. } => Parsed::Nomination(from_ron(path, bytes).map(Box::new)),
+        FileKind::Score { .. } => Parsed::Score(from_ron(path, bytes)),
+        FileKind::Evaluation { .. } => Parsed::Evaluation(from_ron(path, bytes)),
+        FileKind::Opinion { .. } => Parsed::Opinion(from_ron(path, bytes)),
+        FileKind::Votes { .. } => Parsed::Votes(from_ron(path, bytes)),
+        FileKind::Objection { .. } => Parsed::Objection(from_ron(path, bytes)),
+        FileKind::Decision { .. } => Parsed::Decision(from_ron(path, bytes)),
+        _ => Parsed::Nothing,
+    }
+}
+
+/// A record file's blob, unless it is too big to read: parsed.
+fn parse_blob(path: &str, kind: &FileKind, bytes: &[u8]) -> Result<Parsed, Problem> {
+    too_big(path, bytes.len()).map_or_else(|| Ok(parse_file(path, kind, bytes)), Err)
 }
 
 fn gather_record(repo: &Repository, dir: &str, id: &str, tree: &Tree) -> RawRecord {
@@ -147,7 +181,10 @@ fn gather_record(repo: &Repository, dir: &str, id: &str, tree: &Tree) -> RawReco
                 continue;
             }
             match blob_of(repo, &entry, &path) {
-                Ok(bytes) => raw.files.push((path, kind, bytes)),
+                Ok(bytes) => {
+                    let parsed = parse_file(&path, &kind, &bytes);
+                    raw.files.push((path, kind, parsed));
+                }
                 Err(p) => raw.problems.push(p),
             }
         }
@@ -155,11 +192,11 @@ fn gather_record(repo: &Repository, dir: &str, id: &str, tree: &Tree) -> RawReco
     raw
 }
 
-/// Parses and checks one record; files with problems are left out.
+/// Checks one parsed record; files with problems are left out.
 fn parse_record(cx: &Context, raw: RawRecord) -> (Option<Record>, Vec<Problem>) {
     let mut problems = raw.problems;
-    let Some(pos) = raw
-        .files
+    let mut files = raw.files;
+    let Some(pos) = files
         .iter()
         .position(|(_, k, _)| matches!(k, FileKind::Nomination { .. }))
     else {
@@ -170,53 +207,52 @@ fn parse_record(cx: &Context, raw: RawRecord) -> (Option<Record>, Vec<Problem>) 
         ));
         return (None, problems);
     };
-    let (npath, _, nbytes) = &raw.files[pos];
-    let nomination = match from_ron::<Nomination>(npath, nbytes) {
-        Ok(n) => n,
-        Err(p) => {
+    let nomination = match std::mem::replace(&mut files[pos].2, Parsed::Nothing) {
+        Parsed::Nomination(Ok(n)) => *n,
+        Parsed::Nomination(Err(p)) => {
             problems.push(p);
             return (None, problems);
         }
+        _ => return (None, problems),
     };
-    let faults = validate::nomination(cx, npath, &raw.id, &nomination);
+    let faults = validate::nomination(cx, &files[pos].0, &raw.id, &nomination);
     if !faults.is_empty() {
         problems.extend(faults);
         return (None, problems);
     }
     let category = nomination.category.clone();
     let mut record = Record::new(nomination);
-    for (path, kind, bytes) in &raw.files {
-        let outcome: Result<(), Vec<Problem>> = match kind {
-            FileKind::Nomination { .. } => Ok(()),
-            FileKind::Score { reviewer, .. } => parse_checked(path, bytes, |s| {
-                validate::score(cx, path, reviewer, Some(&category), s)
+    for (path, kind, parsed) in files {
+        let path = path.as_str();
+        let outcome: Result<(), Vec<Problem>> = match (kind, parsed) {
+            (FileKind::Score { reviewer, .. }, Parsed::Score(s)) => checked(s, |s| {
+                validate::score(cx, path, &reviewer, Some(&category), s)
             })
             .map(|s| {
-                record.scores.insert(reviewer.clone(), s);
+                record.scores.insert(reviewer, s);
             }),
-            FileKind::Evaluation { stem, .. } => {
-                parse_checked(path, bytes, |e| validate::evaluation(cx, path, stem, e)).map(|e| {
-                    record.evaluations.insert(stem.clone(), e);
+            (FileKind::Evaluation { stem, .. }, Parsed::Evaluation(e)) => {
+                checked(e, |e| validate::evaluation(cx, path, &stem, e)).map(|e| {
+                    record.evaluations.insert(stem, e);
                 })
             }
-            FileKind::Opinion { department, .. } => {
-                parse_checked(path, bytes, |o| validate::opinion(cx, path, department, o)).map(
-                    |o| {
-                        record.opinions.insert(department.clone(), o);
-                    },
-                )
+            (FileKind::Opinion { department, .. }, Parsed::Opinion(o)) => {
+                checked(o, |o| validate::opinion(cx, path, &department, o)).map(|o| {
+                    record.opinions.insert(department, o);
+                })
             }
-            FileKind::Votes { .. } => parse_checked(path, bytes, |v| validate::votes(cx, path, v))
-                .map(|v| {
+            (FileKind::Votes { .. }, Parsed::Votes(v)) => {
+                checked(v, |v| validate::votes(cx, path, v)).map(|v| {
                     record.votes = Some(v);
-                }),
-            FileKind::Objection { stem, .. } => {
-                parse_checked(path, bytes, |o| validate::objection(cx, path, o)).map(|o| {
-                    record.objections.insert(stem.clone(), o);
                 })
             }
-            FileKind::Decision { .. } => {
-                parse_checked(path, bytes, |d| validate::decision(cx, path, d)).map(|d| {
+            (FileKind::Objection { stem, .. }, Parsed::Objection(o)) => {
+                checked(o, |o| validate::objection(cx, path, o)).map(|o| {
+                    record.objections.insert(stem, o);
+                })
+            }
+            (FileKind::Decision { .. }, Parsed::Decision(d)) => {
+                checked(d, |d| validate::decision(cx, path, d)).map(|d| {
                     record.decision = Some(d);
                 })
             }
@@ -229,12 +265,12 @@ fn parse_record(cx: &Context, raw: RawRecord) -> (Option<Record>, Vec<Problem>) 
     (Some(record), problems)
 }
 
-fn parse_checked<T: DeserializeOwned>(
-    path: &str,
-    bytes: &[u8],
+/// A parsed file that passes `check`, or its faults.
+fn checked<T>(
+    parsed: Result<T, Problem>,
     check: impl FnOnce(&T) -> Vec<Problem>,
 ) -> Result<T, Vec<Problem>> {
-    let value = from_ron::<T>(path, bytes).map_err(|p| vec![p])?;
+    let value = parsed.map_err(|p| vec![p])?;
     let faults = check(&value);
     if faults.is_empty() {
         Ok(value)
@@ -419,12 +455,12 @@ fn list_record_fast(
     Some(items)
 }
 
-/// The second half: the listing with its blobs (by item; `None` where one
-/// could not be read, and then the record goes through libgit2).
+/// The second half: the listing with its files parsed (by item; `None`
+/// where a blob could not be read, and then the record goes through libgit2).
 fn assemble_record(
     d: &RecordDir,
     listing: Option<Vec<Listed>>,
-    blobs: Vec<Option<Vec<u8>>>,
+    blobs: Vec<Option<Result<Parsed, Problem>>>,
 ) -> Option<RawRecord> {
     let mut raw = RawRecord {
         id: d.id.clone(),
@@ -434,14 +470,10 @@ fn assemble_record(
     for (item, bytes) in listing?.into_iter().zip(blobs) {
         match item {
             Listed::Problem(p) => raw.problems.push(p),
-            Listed::File(path, kind, _) => {
-                let bytes = bytes?;
-                if let Some(p) = too_big(&path, bytes.len()) {
-                    raw.problems.push(p);
-                    continue;
-                }
-                raw.files.push((path, kind, bytes));
-            }
+            Listed::File(path, kind, _) => match bytes? {
+                Ok(parsed) => raw.files.push((path, kind, parsed)),
+                Err(too_big) => raw.problems.push(too_big),
+            },
         }
     }
     Some(raw)
@@ -453,8 +485,9 @@ type Wanted = (Location, usize, usize, [u8; 20]);
 
 const NOT_PACKED: Location = (u32::MAX, u64::MAX);
 
-/// A blob read (or not: `None`) for a record's item.
-type Decoded = (usize, usize, Option<Vec<u8>>);
+/// A record item's blob read and parsed (or too big: `Err`; or not read:
+/// `None`).
+type Decoded = (usize, usize, Option<Result<Parsed, Problem>>);
 
 /// The gitoxide reader's cold load of `dirs` (issue 18, P1): every record's
 /// trees are listed in parallel; then all blobs are located in the packs and
@@ -515,17 +548,23 @@ fn load_entries_fast(
             let mut reader = packs.reader();
             part.iter()
                 .map(|&(at, r, i, id)| {
-                    let bytes = (at != NOT_PACKED)
-                        .then(|| reader.read_at(at, &id, Kind::Blob))
+                    let Some(Some(Listed::File(path, kind, _))) =
+                        listings.get(r).map(|l| l.as_ref().and_then(|l| l.get(i)))
+                    else {
+                        return (r, i, None);
+                    };
+                    let parse = |bytes: &[u8]| parse_blob(path, kind, bytes);
+                    let parsed = (at != NOT_PACKED)
+                        .then(|| reader.read_at_with(at, &id, Kind::Blob, parse))
                         .flatten()
-                        .or_else(|| objects.read(&id, Kind::Blob));
-                    (r, i, bytes)
+                        .or_else(|| objects.read(&id, Kind::Blob).map(|b| parse(&b)));
+                    (r, i, parsed)
                 })
                 .collect()
         })
         .collect();
     drop(wanted);
-    let mut blobs: Vec<Vec<Option<Vec<u8>>>> = listings
+    let mut blobs: Vec<Vec<Option<Result<Parsed, Problem>>>> = listings
         .iter()
         .map(|l| {
             std::iter::repeat_with(|| None)

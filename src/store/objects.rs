@@ -179,6 +179,19 @@ pub(super) struct PackReader<'a> {
 impl PackReader<'_> {
     /// The object `id` at `at` if it decodes as `kind` and hashes to `id`.
     pub(super) fn read_at(&mut self, at: Location, id: &[u8], kind: Kind) -> Option<Vec<u8>> {
+        self.read_at_with(at, id, kind, <[u8]>::to_vec)
+    }
+
+    /// What `use_data` makes of the object `id` at `at` if it decodes as
+    /// `kind` and hashes to `id`, read where it was decoded (a cold open
+    /// parses each record file there instead of copying it out first).
+    pub(super) fn read_at_with<R>(
+        &mut self,
+        at: Location,
+        id: &[u8],
+        kind: Kind,
+        use_data: impl FnOnce(&[u8]) -> R,
+    ) -> Option<R> {
         use gix_pack::cache::DecodeEntry;
         let bundle = self.packs.bundles.get(usize::try_from(at.0).ok()?)?;
         let pack = &bundle.pack;
@@ -215,7 +228,7 @@ impl PackReader<'_> {
             self.cache
                 .put(pack.id, data_offset, data, kind, outcome.compressed_size);
         }
-        has_id(kind, data, id).then(|| data.to_vec())
+        has_id(kind, data, id).then(|| use_data(data))
     }
 
     /// The object `id` of `kind` from the packs, else through `objects`.
