@@ -66,8 +66,20 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
+/// ASCII letters, digits and `_`, by table (every field name of every
+/// record file goes through it).
 fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    const TABLE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = c.is_ascii_alphanumeric() || c == b'_';
+            i += 1;
+        }
+        t
+    };
+    TABLE[usize::from(b)]
 }
 
 impl<'de> Reader<'de> {
@@ -98,9 +110,11 @@ impl<'de> Reader<'de> {
         if !self.peek().is_some_and(is_ident_start) {
             return Err(Declined);
         }
-        while self.peek().is_some_and(is_ident_char) {
-            self.at += 1;
-        }
+        let rest = &self.bytes[self.at..];
+        self.at += rest
+            .iter()
+            .position(|&b| !is_ident_char(b))
+            .unwrap_or(rest.len());
         if self.peek().is_some_and(|b| b >= 0x80) {
             return Err(Declined);
         }
