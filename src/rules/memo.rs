@@ -26,6 +26,14 @@
 //! both written from the same snapshot under the world key in its header, so
 //! a record decoded from an entry is exactly the record those facts were
 //! assessed for. Otherwise the key is hashed and checked as before.
+//!
+//! Facts assessed here for the snapshot's own record of an id, while its
+//! records are as a reading left them, are marked the same way (the world key
+//! they were assessed under, that reading): they are facts of exactly that
+//! record, so the next ranking of the same records — right after [`fill`],
+//! or the TUI's next one — uses them without hashing each record again
+//! (issue 18, P1). They keep their key, for a snapshot that no longer
+//! matches the mark and for the snapshot cache.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -141,14 +149,14 @@ impl Memo {
     }
 
     pub fn insert(&self, id: String, entry: Remembered) {
+        self.insert_read(id, entry, None);
+    }
+
+    /// Takes an entry assessed for the record of the reading in `read_for`
+    /// (world key, reading), if any, as [`Memo::extend_read`] does.
+    fn insert_read(&self, id: String, entry: Remembered, read_for: Option<(u128, u64)>) {
         if let Ok(mut m) = self.0.write() {
-            m.insert(
-                id,
-                Slot {
-                    entry,
-                    read_for: None,
-                },
-            );
+            m.insert(id, Slot { entry, read_for });
         }
     }
 
@@ -327,7 +335,15 @@ pub fn facts_in(
         }
     }
     let f = Facts::of_in(lookup, record).map(Arc::new);
-    memo.insert(id.to_string(), (key, f.clone()));
+    // Assessed from the snapshot's own record while its records are as
+    // read: marked as facts read from the cache are, so that the next
+    // ranking of these records (after `fill`, say) does not hash it again.
+    let own = snapshot
+        .records
+        .get(id)
+        .is_some_and(|r| std::ptr::eq(r, record));
+    let read_for = world.zip(snapshot.records.reading()).filter(|_| own);
+    memo.insert_read(id.to_string(), (key, f.clone()), read_for);
     f
 }
 
@@ -812,6 +828,46 @@ mod tests {
         let edited = facts_of(&clone, "w");
         assert_eq!(facts_of(&s, "w"), real, "the original, after the clone");
         assert_eq!(facts_of(&clone, "w"), edited);
+    }
+
+    /// P1: facts assessed for the snapshot's own records while they are as
+    /// read are marked for that reading (the next ranking, e.g. after
+    /// `fill`, uses them without hashing), keep their key, and are marked
+    /// for nothing else: not for a record that is not the snapshot's own,
+    /// not for records edited in memory; an edited clone is assessed anew.
+    #[test]
+    fn facts_assessed_for_records_as_read_are_marked_for_their_reading() {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        complete(&mut s, "v", "window", "win-1", 0.7);
+        let records = std::mem::take(&mut s.records).into_inner();
+        s.records = crate::model::Records::as_read(records);
+        let world = fill(&s).unwrap();
+        let reading = s.records.reading().unwrap();
+        let memo = &s.index.memo;
+        for id in ["w", "v"] {
+            let marked = memo.read_for(id, world, reading).unwrap().unwrap();
+            assert_eq!(*marked, Facts::of(&s, s.record(id).unwrap()).unwrap());
+            let (key, _) = memo.get(id).unwrap();
+            assert_eq!(Some(key), record_key(world, s.record(id).unwrap()));
+        }
+        assert!(memo.read_for("w", world ^ 1, reading).is_none());
+        assert!(memo.read_for("w", world, reading + 1).is_none());
+        // Another record under the id "v" (equal, but not the snapshot's):
+        // checked by key, and its facts are not marked.
+        let other = s.record("w").unwrap().clone();
+        let got = facts(&s, Some(world), "v", &other).unwrap();
+        assert_eq!(got.final_score, Facts::of(&s, &other).unwrap().final_score);
+        assert!(memo.read_for("v", world, reading).is_none(), "not its own");
+        // An edited clone: its records are not as read; assessed anew, and
+        // not marked; the original's own facts come back afterwards.
+        let mut clone = s.clone();
+        clone.records.get_mut("w").unwrap().opinions.clear();
+        let edited = facts_of(&clone, "w");
+        assert!(!edited.ineligible.is_empty());
+        assert!(memo.read_for("w", world, reading).is_none(), "edited");
+        assert!(facts_of(&s, "w").ineligible.is_empty());
+        assert!(memo.read_for("w", world, reading).is_some(), "marked again");
     }
 
     /// P2: a record edited in memory (not through the store) gets a new key,
