@@ -97,8 +97,15 @@ impl Sums {
             scored_max: 0.0,
             scored: 0,
         };
-        for c in category.criteria.iter().filter(|c| !c.independent) {
-            if let Some(p) = score.marks.get(&c.id).and_then(|m| m.points()) {
+        for (i, c) in category.criteria.iter().enumerate() {
+            if c.independent {
+                continue;
+            }
+            if let Some(p) = score
+                .marks
+                .get_hinted(c.id.as_str(), i)
+                .and_then(|m| m.points())
+            {
                 s.points += p;
                 s.scored_max += c.max;
                 s.scored += 1;
