@@ -316,11 +316,22 @@ fn first_rank_only(
         cpu.push(cpu_time().saturating_sub(c));
         std::hint::black_box(r);
     }
+    // Of which: the memo keys alone, every record's hashed on one thread.
+    let world = rules::memo::world_key(&s).unwrap_or_default();
+    let mut keys = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        for r in s.records.values() {
+            std::hint::black_box(rules::memo::record_key(world, r));
+        }
+        keys.push(t.elapsed());
+    }
     println!(
         "{}",
         serde_json::json!({
             "rank_ms": median(rank),
             "rank_cpu_ms": median(cpu),
+            "keys_one_thread_ms": median(keys),
             "records": s.records.len(),
         })
     );
