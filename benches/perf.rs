@@ -3,7 +3,7 @@
 //! binary (it was `pingxuan perf` before issue 14):
 //!
 //! ```text
-//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold]
+//! cargo bench --bench perf -- --repo DIR --at TIME [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold | --first-rank]
 //! ```
 //!
 //! - default: P1 cold open, P2 warm open, P4 one record's history;
@@ -12,6 +12,8 @@
 //!   full repaint at 200×50, P7 peak memory with the campaign open;
 //! - `--warm`: P2 alone (warm open, its load and its ranking), e.g. to profile;
 //! - `--cold`: P1 alone (cold open, its load and its ranking), e.g. to profile;
+//! - `--first-rank`: P1's first ranking alone, on one cold-loaded snapshot
+//!   whose memo is emptied before each run, e.g. to profile it;
 //! - `--action`: P5, one signed action as the configured user with the
 //!   snapshot loaded, as in the TUI (the chair decides an open nomination, a
 //!   reviewer re-scores one; writes to DIR).
@@ -39,6 +41,9 @@ struct Args {
     warm: bool,
     /// Only the cold opens (P1), e.g. to profile them.
     cold: bool,
+    /// Only P1's first ranking, repeated on one cold-loaded snapshot with
+    /// its memo emptied before each run, e.g. to profile it.
+    first_rank: bool,
 }
 
 impl Args {
@@ -53,6 +58,7 @@ impl Args {
             action: false,
             warm: false,
             cold: false,
+            first_rank: false,
         };
         let mut lang = None;
         let mut it = std::env::args().skip(1);
@@ -68,11 +74,12 @@ impl Args {
                 "--action" => a.action = true,
                 "--warm" => a.warm = true,
                 "--cold" => a.cold = true,
+                "--first-rank" => a.first_rank = true,
                 // `cargo bench` passes --bench to a bench without a harness.
                 "--bench" => {}
                 other => bail!(
                     "unknown argument {other:?}; usage: perf --repo DIR --at TIME \
-                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold]"
+                     [--lang LANG] [--runs N] [--write | --tui | --action | --warm | --cold | --first-rank]"
                 ),
             }
         }
@@ -95,6 +102,18 @@ fn median(mut xs: Vec<Duration>) -> f64 {
     xs.sort();
     xs.get(xs.len() / 2)
         .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// The CPU time of this process so far, every thread's (user and system):
+/// less disturbed than wall time by other processes on a busy machine.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage writes into the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 /// Peak resident memory of this process (kB), from /proc.
@@ -136,6 +155,9 @@ fn main() -> Result<()> {
     let mut rank = Vec::new();
     if a.warm {
         return warm_only(&store, head, &now, runs);
+    }
+    if a.first_rank {
+        return first_rank_only(&store, head, &now, runs);
     }
     for _ in 0..runs {
         let t = Instant::now();
@@ -270,6 +292,47 @@ fn warm_only(
             "warm_load_ms": median(load),
             "warm_rank_ms": median(rank),
             "peak_rss_kb": peak_rss_kb(),
+        })
+    );
+    Ok(())
+}
+
+/// `--first-rank`: the ranking of P1 alone, as after a cold open (nothing
+/// remembered), on one cold-loaded snapshot.
+fn first_rank_only(
+    store: &Store,
+    head: git2::Oid,
+    now: &DateTime<FixedOffset>,
+    runs: usize,
+) -> Result<()> {
+    let mut s = store.snapshot_cold_with(head, Reader::default())?;
+    let day = s.campaign.day_of(now);
+    let (mut rank, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        s.index.memo = Default::default();
+        let (t, c) = (Instant::now(), cpu_time());
+        let r = rules::rank_all(&s, day);
+        rank.push(t.elapsed());
+        cpu.push(cpu_time().saturating_sub(c));
+        std::hint::black_box(r);
+    }
+    // Of which: the memo keys alone, every record's hashed on one thread.
+    let world = rules::memo::world_key(&s).unwrap_or_default();
+    let mut keys = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        for r in s.records.values() {
+            std::hint::black_box(rules::memo::record_key(world, r));
+        }
+        keys.push(t.elapsed());
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "rank_ms": median(rank),
+            "rank_cpu_ms": median(cpu),
+            "keys_one_thread_ms": median(keys),
+            "records": s.records.len(),
         })
     );
     Ok(())

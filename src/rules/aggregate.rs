@@ -28,7 +28,8 @@ use crate::model::{
     Snapshot,
 };
 
-use super::conflict::{conflict_of, expected_reviewers, ConflictReason};
+use super::conflict::{conflict_of, expected_reviewers, has_conflict, ConflictReason};
+use super::lookup::Lookup;
 use super::round::exact;
 use super::text::{num, pick};
 
@@ -69,20 +70,55 @@ pub fn review_total(category: &Category, reviewer: &str, score: &Score) -> Revie
             (Some(p), true) => {
                 t.independent.insert(c.id.clone(), p);
             }
-            (Some(p), false) => {
-                t.points += p;
-                t.scored_max += c.max;
-                t.scored += 1;
-            }
+            (Some(_), false) => {}
             (None, _) => {
                 t.not_scored.insert(c.id.clone(), mark);
             }
         }
     }
-    if t.scored > 0 && t.scored_max > 0.0 {
-        t.total = Some(exact(t.points / t.scored_max * category.total_max()));
-    }
+    let sums = Sums::of(category, score);
+    (t.points, t.scored_max, t.scored) = (sums.points, sums.scored_max, sums.scored);
+    t.total = sums.total(category);
     t
+}
+
+/// The sums of one score sheet that make its total (see [`review_total`]).
+struct Sums {
+    points: f64,
+    scored_max: f64,
+    scored: usize,
+}
+
+impl Sums {
+    /// Over the counted criteria that received points, in the category's order.
+    fn of(category: &Category, score: &Score) -> Sums {
+        let mut s = Sums {
+            points: 0.0,
+            scored_max: 0.0,
+            scored: 0,
+        };
+        for (i, c) in category.criteria.iter().enumerate() {
+            if c.independent {
+                continue;
+            }
+            if let Some(p) = score
+                .marks
+                .get_hinted(c.id.as_str(), i)
+                .and_then(|m| m.points())
+            {
+                s.points += p;
+                s.scored_max += c.max;
+                s.scored += 1;
+            }
+        }
+        s
+    }
+
+    /// The scaled total; `None` when no counted criterion received points.
+    fn total(&self, category: &Category) -> Option<f64> {
+        (self.scored > 0 && self.scored_max > 0.0)
+            .then(|| exact(self.points / self.scored_max * category.total_max()))
+    }
 }
 
 pub fn mean(values: &[f64]) -> Option<f64> {
@@ -417,6 +453,49 @@ pub fn aggregate_record(
             satisfaction_rate: v.satisfaction_rate().map(exact),
         }),
     }
+}
+
+/// What ranking reads of [`aggregate_record`] — the final score and the
+/// disagreement flag — by the same steps, without the rest (the reviews'
+/// detail, the expected and missing reviewers, the criteria, the votes):
+/// issue 18, P1. `lookup` finds the members as `aggregate_record` does.
+pub fn final_of(
+    category: &Category,
+    settings: &Aggregation,
+    lookup: &Lookup,
+    record: &Record,
+) -> (Option<f64>, bool) {
+    let n = &record.nomination;
+    let mut totals = Vec::with_capacity(record.scores.len());
+    for (reviewer, score) in &record.scores {
+        match lookup.member(reviewer) {
+            Some(m) if m.has_role(Role::Reviewer) && !has_conflict(m, n) => {
+                totals.extend(Sums::of(category, score).total(category));
+            }
+            _ => {}
+        }
+    }
+    let stats = stats(&totals, settings.trim_min_reviews);
+    let reviewer_aggregate = stats.as_ref().map(|s| by_method(s, settings.method));
+    let disagreement = stats
+        .as_ref()
+        .is_some_and(|s| s.spread > settings.disagreement_spread);
+    let mut ratings = Vec::new();
+    for (_, e) in &record.evaluations {
+        if let (EvaluationKind::Routine | EvaluationKind::Unannounced, Some(r)) = (e.kind, e.rating)
+        {
+            if lookup.author_counts(n, &e.author) {
+                ratings.push(r);
+            }
+        }
+    }
+    let (final_score, _) = final_score(
+        reviewer_aggregate,
+        mean(&ratings),
+        settings.evaluation_weight,
+        category.total_max(),
+    );
+    (final_score, disagreement)
 }
 
 /// Aggregates a record of the snapshot; `None` when its category is unknown.

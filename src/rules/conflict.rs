@@ -74,6 +74,16 @@ pub fn conflict_of(member: &Member, nomination: &Nomination) -> Option<ConflictR
     })
 }
 
+/// Whether the member has a conflict with `nomination`: exactly
+/// `conflict_of(member, nomination).is_some()`, without building the reason.
+pub fn has_conflict(member: &Member, nomination: &Nomination) -> bool {
+    member.unit == nomination.unit
+        || member.conflicts.iter().any(|c| {
+            c.nomination.as_deref() == Some(nomination.id.as_str())
+                || c.unit.as_deref() == Some(nomination.unit.as_str())
+        })
+}
+
 /// A reviewer conflicted with a nomination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewerConflict {
@@ -99,7 +109,7 @@ pub fn conflicted_reviewers(members: &[Member], nomination: &Nomination) -> Vec<
 pub fn expected_reviewers<'a>(members: &'a [Member], nomination: &Nomination) -> Vec<&'a Member> {
     members
         .iter()
-        .filter(|m| m.has_role(Role::Reviewer) && conflict_of(m, nomination).is_none())
+        .filter(|m| m.has_role(Role::Reviewer) && !has_conflict(m, nomination))
         .collect()
 }
 
@@ -121,7 +131,7 @@ pub fn author_counts(members: &[Member], nomination: &Nomination, author: &str) 
     members
         .iter()
         .find(|m| m.id == author)
-        .is_some_and(|m| conflict_of(m, nomination).is_none())
+        .is_some_and(|m| !has_conflict(m, nomination))
 }
 
 #[cfg(test)]
@@ -164,5 +174,40 @@ mod tests {
         assert!(!expected.contains(&"r1".to_string()));
         assert_eq!(expected.len(), 5);
         assert_eq!(conflicted_reviewers(&s.members, &n).len(), 1);
+    }
+
+    /// `has_conflict` says exactly whether `conflict_of` finds a reason: own
+    /// unit, a declared nomination, a declared unit, each alone and together.
+    #[test]
+    fn has_conflict_is_conflict_of_is_some() {
+        let s = snapshot();
+        for m in &s.members {
+            for unit in ["town-a", "town-b", "ent"] {
+                for declared in 0..4 {
+                    let mut m = m.clone();
+                    let n = nomination("a1", "window", unit);
+                    if declared & 1 != 0 {
+                        m.conflicts.push(Conflict {
+                            unit: None,
+                            nomination: Some("a1".into()),
+                            reason: "r".into(),
+                        });
+                    }
+                    if declared & 2 != 0 {
+                        m.conflicts.push(Conflict {
+                            unit: Some("town-b".into()),
+                            nomination: Some("other".into()),
+                            reason: "r".into(),
+                        });
+                    }
+                    assert_eq!(
+                        has_conflict(&m, &n),
+                        conflict_of(&m, &n).is_some(),
+                        "{} {unit} {declared}",
+                        m.id
+                    );
+                }
+            }
+        }
     }
 }

@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
-use crate::model::{Outcome, Record, Snapshot};
+use crate::model::{Category, Opinion, Outcome, Record, Snapshot, Stance, Unit};
 
-use super::aggregate::{aggregate_record, Aggregate};
-use super::gates::{gate_report, GateReport, GateResult};
+use super::aggregate::{aggregate_record, final_of, Aggregate};
+use super::gates::{evaluate_gates, gate_report, priority, GateReport, GateResult};
+use super::lookup::Lookup;
 use super::objection::upheld_objection;
 use super::scope::{scope_problems, scope_rule, ScopeProblem};
 use super::text::pick;
@@ -157,20 +158,52 @@ pub fn assess(snapshot: &Snapshot, record: &Record) -> Option<Assessment> {
     let category = campaign.category(&n.category)?;
     let gates = gate_report(snapshot, record)?;
     let aggregate = aggregate_record(category, &campaign.aggregation, &snapshot.members, record);
+    let ineligible = reasons(
+        snapshot,
+        category,
+        snapshot.unit(&n.unit),
+        record,
+        gates.gates.iter().filter(|g| !g.passed).cloned(),
+        gates.vetoes.iter().map(|v| (&v.department, &v.reason)),
+        aggregate.final_score.is_some(),
+    );
+    Some(Assessment {
+        id: n.id.clone(),
+        category: category.id.clone(),
+        gates,
+        aggregate,
+        ineligible,
+    })
+}
+
+/// Why `record` is out of the ranking, in the order of the rules: scope
+/// (`unit` its nominating unit), the `failed` gates, the `vetoes`
+/// (department, reason), missing opinions, the decision, an upheld
+/// objection, no score (`scored`: a final score exists).
+fn reasons<'r>(
+    snapshot: &Snapshot,
+    category: &Category,
+    unit: Option<&Unit>,
+    record: &Record,
+    failed: impl IntoIterator<Item = GateResult>,
+    vetoes: impl IntoIterator<Item = (&'r String, &'r String)>,
+    scored: bool,
+) -> Vec<Ineligible> {
+    let n = &record.nomination;
     let mut out = Vec::new();
-    for problem in scope_problems(category, snapshot.unit(&n.unit), n) {
+    for problem in scope_problems(category, unit, n) {
         out.push(Ineligible::OutOfScope {
             rule: scope_rule(category),
             problem,
         });
     }
-    for g in gates.gates.iter().filter(|g| !g.passed) {
-        out.push(Ineligible::GateFailed { gate: g.clone() });
+    for gate in failed {
+        out.push(Ineligible::GateFailed { gate });
     }
-    for v in &gates.vetoes {
+    for (department, reason) in vetoes {
         out.push(Ineligible::Vetoed {
-            department: v.department.clone(),
-            reason: v.reason.clone(),
+            department: department.clone(),
+            reason: reason.clone(),
         });
     }
     let missing = missing_opinions(snapshot, record);
@@ -199,15 +232,61 @@ pub fn assess(snapshot: &Snapshot, record: &Record) -> Option<Assessment> {
                 .unwrap_or_default(),
         });
     }
-    if aggregate.final_score.is_none() {
+    if !scored {
         out.push(Ineligible::NoScore);
     }
-    Some(Assessment {
-        id: n.id.clone(),
-        category: category.id.clone(),
-        gates,
-        aggregate,
-        ineligible: out,
+    out
+}
+
+/// What ranking reads of an [`Assessment`] (issue 18, P1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief<'a> {
+    pub category: &'a Category,
+    pub final_score: Option<f64>,
+    /// PRIORITY-BRAND.
+    pub priority: bool,
+    pub disagreement: bool,
+    /// A gate not passed.
+    pub gate_failed: bool,
+    /// A department vetoed.
+    pub veto: bool,
+    pub ineligible: Vec<Ineligible>,
+}
+
+/// What ranking reads of [`assess`], by the same steps without the parts it
+/// does not read (the passed gates' detail, the aggregate's, the priority's
+/// grounds): the ranking assesses every record after a cold open (issue 18,
+/// P1). `None` when the category is unknown.
+pub fn brief<'a>(lookup: &Lookup<'a>, record: &Record) -> Option<Brief<'a>> {
+    let snapshot = lookup.snapshot;
+    let campaign = &snapshot.campaign;
+    let n = &record.nomination;
+    let category = campaign.category(&n.category)?;
+    let mut failed = evaluate_gates(campaign, &snapshot.members, category, record);
+    failed.retain(|g| !g.passed);
+    let is_veto = |(_, o): &(&String, &Opinion)| o.stance == Stance::Veto;
+    let veto = record.opinions.iter().any(|x| is_veto(&x));
+    let (final_score, disagreement) = final_of(category, &campaign.aggregation, lookup, record);
+    Some(Brief {
+        category,
+        final_score,
+        priority: priority(campaign, category, n).flag,
+        disagreement,
+        gate_failed: !failed.is_empty(),
+        veto,
+        ineligible: reasons(
+            snapshot,
+            category,
+            lookup.unit(&n.unit),
+            record,
+            failed,
+            record
+                .opinions
+                .iter()
+                .filter(is_veto)
+                .map(|(d, o)| (d, &o.reason)),
+            final_score.is_some(),
+        ),
     })
 }
 

@@ -26,6 +26,14 @@
 //! both written from the same snapshot under the world key in its header, so
 //! a record decoded from an entry is exactly the record those facts were
 //! assessed for. Otherwise the key is hashed and checked as before.
+//!
+//! Facts assessed here for the snapshot's own record of an id, while its
+//! records are as a reading left them, are marked the same way (the world key
+//! they were assessed under, that reading): they are facts of exactly that
+//! record, so the next ranking of the same records — right after [`fill`],
+//! or the TUI's next one — uses them without hashing each record again
+//! (issue 18, P1). They keep their key, for a snapshot that no longer
+//! matches the mark and for the snapshot cache.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -36,8 +44,9 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::model::{NomineeKind, Record, Snapshot, UnitKind};
 
-use super::eligibility::{assess, Ineligible};
+use super::eligibility::{brief, Assessment, Ineligible};
 use super::gates::GateResult;
+use super::lookup::Lookup;
 use super::scope::ScopeProblem;
 
 /// What [`super::rank`] reads of an [`super::eligibility::Assessment`].
@@ -58,9 +67,30 @@ pub struct Facts {
 }
 
 impl Facts {
-    fn of(snapshot: &Snapshot, record: &Record) -> Option<Facts> {
-        let a = assess(snapshot, record)?;
+    /// The facts of `record` in `snapshot`: those of its [`assess`]ment.
+    pub fn of(snapshot: &Snapshot, record: &Record) -> Option<Facts> {
+        Facts::of_in(&Lookup::plain(snapshot), record)
+    }
+
+    /// [`Facts::of`], computed without the parts of the assessment that
+    /// ranking does not read ([`brief`]; issue 18, P1).
+    fn of_in(lookup: &Lookup, record: &Record) -> Option<Facts> {
+        let b = brief(lookup, record)?;
         Some(Facts {
+            category: b.category.id.clone(),
+            final_score: b.final_score,
+            priority: b.priority,
+            disagreement: b.disagreement,
+            gate_failed: b.gate_failed,
+            veto: b.veto,
+            ineligible: b.ineligible,
+        })
+    }
+
+    /// The facts read from a whole assessment (what [`Facts::of`] must
+    /// give, computed the long way).
+    pub fn of_assessment(a: Assessment) -> Facts {
+        Facts {
             category: a.category,
             final_score: a.aggregate.final_score,
             priority: a.gates.priority.flag,
@@ -68,7 +98,7 @@ impl Facts {
             gate_failed: a.gates.gates.iter().any(|g| !g.passed),
             veto: !a.gates.vetoes.is_empty(),
             ineligible: a.ineligible,
-        })
+        }
     }
 }
 
@@ -119,14 +149,14 @@ impl Memo {
     }
 
     pub fn insert(&self, id: String, entry: Remembered) {
+        self.insert_read(id, entry, None);
+    }
+
+    /// Takes an entry assessed for the record of the reading in `read_for`
+    /// (world key, reading), if any, as [`Memo::extend_read`] does.
+    fn insert_read(&self, id: String, entry: Remembered, read_for: Option<(u128, u64)>) {
         if let Ok(mut m) = self.0.write() {
-            m.insert(
-                id,
-                Slot {
-                    entry,
-                    read_for: None,
-                },
-            );
+            m.insert(id, Slot { entry, read_for });
         }
     }
 
@@ -280,11 +310,23 @@ pub fn facts(
     id: &str,
     record: &Record,
 ) -> Option<Arc<Facts>> {
+    facts_in(&Lookup::plain(snapshot), world, id, record)
+}
+
+/// [`facts`] with the units and members found through `lookup` (a
+/// [`Lookup::indexed`] for many records).
+pub fn facts_in(
+    lookup: &Lookup,
+    world: Option<u128>,
+    id: &str,
+    record: &Record,
+) -> Option<Arc<Facts>> {
+    let snapshot = lookup.snapshot;
     if let Some(f) = world.and_then(|w| as_read(snapshot, w, id, record)) {
         return f;
     }
     let Some(key) = world.and_then(|w| record_key(w, record)) else {
-        return Facts::of(snapshot, record).map(Arc::new);
+        return Facts::of_in(lookup, record).map(Arc::new);
     };
     let memo = &snapshot.index.memo;
     if let Some((k, f)) = memo.get(id) {
@@ -292,8 +334,16 @@ pub fn facts(
             return f;
         }
     }
-    let f = Facts::of(snapshot, record).map(Arc::new);
-    memo.insert(id.to_string(), (key, f.clone()));
+    let f = Facts::of_in(lookup, record).map(Arc::new);
+    // Assessed from the snapshot's own record while its records are as
+    // read: marked as facts read from the cache are, so that the next
+    // ranking of these records (after `fill`, say) does not hash it again.
+    let own = snapshot
+        .records
+        .get(id)
+        .is_some_and(|r| std::ptr::eq(r, record));
+    let read_for = world.zip(snapshot.records.reading()).filter(|_| own);
+    memo.insert_read(id.to_string(), (key, f.clone()), read_for);
     f
 }
 
@@ -303,9 +353,10 @@ pub fn facts(
 pub fn fill(snapshot: &Snapshot) -> Option<u128> {
     use rayon::prelude::*;
     let world = world_key(snapshot)?;
+    let lookup = Lookup::indexed(snapshot);
     let records: Vec<(&String, &Record)> = snapshot.records.iter().collect();
     records.par_iter().with_min_len(32).for_each(|(id, r)| {
-        facts(snapshot, Some(world), id, r);
+        facts_in(&lookup, Some(world), id, r);
     });
     Some(world)
 }
@@ -401,7 +452,7 @@ mod tests {
         let mut s = snapshot();
         complete(&mut s, "w", "window", "win-0", 0.9);
         let r = s.record("w").unwrap();
-        let a = assess(&s, r).unwrap();
+        let a = crate::rules::assess(&s, r).unwrap();
         let gate = a.gates.gates[0].clone();
         let f = Facts {
             category: "window".into(),
@@ -427,6 +478,278 @@ mod tests {
         };
         let bytes = postcard::to_stdvec(&f).unwrap();
         assert_eq!(postcard::from_bytes::<Facts>(&bytes).unwrap(), f);
+    }
+
+    /// The key hashes exactly postcard's bytes, whatever the sizes of the
+    /// pieces the serializer hands over (the copy of short pieces, the
+    /// buffer's flush, a piece longer than the buffer).
+    #[test]
+    fn the_hash_is_of_the_postcard_bytes() {
+        let seed = 0x1234_5678_9abc_def0_0fed_cba9_8765_4321_u128;
+        let plain = |bytes: &[u8]| {
+            let mut h = SipHasher13::new_with_keys(seed as u64, (seed >> 64) as u64);
+            h.write(bytes);
+            h.finish128().as_u128()
+        };
+        let text: String = (0..700u32)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        for n in 0..=600 {
+            let v = (
+                n as u64,
+                &text[..n],
+                vec![&text[..n % 37]; n % 11],
+                n as f64,
+            );
+            let bytes = postcard::to_stdvec(&v).unwrap();
+            assert_eq!(hash(seed, &v), Some(plain(&bytes)), "{n}");
+        }
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        let r = s.record("w").unwrap();
+        assert_eq!(
+            record_key(seed, r),
+            Some(plain(&postcard::to_stdvec(r).unwrap()))
+        );
+    }
+
+    /// A record made from the parameters of [`facts_cases`]: any category
+    /// (or none known), unit, scores by reviewers, non-reviewers, conflicted
+    /// and unknown members, evaluations of every kind, opinions, a decision,
+    /// objections, honours and the nomination's own figures.
+    #[allow(clippy::type_complexity)]
+    fn odd_record(
+        s: &mut Snapshot,
+        (cat, unit, kind, brand, front_line): (usize, usize, bool, usize, bool),
+        scores: &[(usize, Vec<usize>)],
+        evaluations: &[(
+            usize,
+            usize,
+            Option<u8>,
+            Option<u8>,
+            Option<u8>,
+            Vec<(usize, u8)>,
+        )],
+        (opinions, decision, objection): (Vec<usize>, usize, usize),
+        (honours, sat, own, incidents): (
+            Vec<(usize, i32)>,
+            (Option<u8>, Option<u8>),
+            Option<u8>,
+            Vec<(usize, u8)>,
+        ),
+    ) {
+        use crate::model::{
+            EvaluationKind, Honour, Incident, IncidentKind, Level, Mark, NomineeKind,
+            ObjectionStatus, Outcome, Resolution, Stance,
+        };
+        let cats = ["brand", "window", "star", "nope", "十佳服務窗口"];
+        let units = ["town-a", "town-b", "ent", "win-0", "nowhere"];
+        let who = [
+            "r1", "r2", "r3", "r4", "r5", "r6", "chair", "ghost", "clerk-a",
+        ];
+        let kinds = [
+            IncidentKind::NegativeImpact,
+            IncidentKind::LiabilityAccident,
+            IncidentKind::SafetyAccident,
+            IncidentKind::Violation,
+            IncidentKind::Complaint,
+        ];
+        let levels = [
+            Level::National,
+            Level::Provincial,
+            Level::Prefectural,
+            Level::Municipal,
+            Level::Other,
+        ];
+        let incident = |(k, d): &(usize, u8)| Incident {
+            kind: kinds[k % kinds.len()],
+            date: day(1, 1) - chrono::Days::new(u64::from(*d) * 20),
+            description: "incident".into(),
+        };
+        let mut n = nomination("x", cats[cat % cats.len()], units[unit % units.len()]);
+        if kind {
+            n.nominee.kind = match n.nominee.kind {
+                NomineeKind::Person => NomineeKind::Organisation,
+                NomineeKind::Organisation => NomineeKind::Person,
+            };
+        }
+        n.brand = [None, Some("  ".to_string()), Some("品牌".to_string())][brand % 3].clone();
+        n.nominee.front_line = front_line;
+        n.metrics.appraisal_satisfaction.clear();
+        for (year, v) in [(2015, sat.0), (2016, sat.1)] {
+            if let Some(v) = v {
+                n.metrics
+                    .appraisal_satisfaction
+                    .insert(year, 80.0 + f64::from(v) / 10.0);
+            }
+        }
+        n.metrics.knowledge_rate = own.map(|v| 80.0 + f64::from(v) / 10.0);
+        n.metrics.service_satisfaction = own.map(|v| 99.0 - f64::from(v) / 10.0);
+        n.metrics.incidents = incidents.iter().map(incident).collect();
+        n.honours = honours
+            .iter()
+            .map(|(l, since)| Honour {
+                title: "文明單位".into(),
+                level: levels[l % levels.len()],
+                since: *since,
+            })
+            .collect();
+        let criteria = s
+            .campaign
+            .category(&n.category)
+            .map(|c| c.criteria.clone())
+            .unwrap_or_default();
+        let rec = add(s, n);
+        for (w, marks) in scores {
+            let reviewer = who[w % who.len()];
+            let mut score = crate::model::Score {
+                reviewer: reviewer.into(),
+                marks: Default::default(),
+                comment: String::new(),
+                time: time(10, 1),
+            };
+            for (c, m) in criteria.iter().zip(marks) {
+                let mark = match m % 7 {
+                    0 => Mark::NotScored,
+                    1 => Mark::Abstain,
+                    2 => Mark::NotApplicable,
+                    3 => Mark::Recused,
+                    k => Mark::Points(c.max * k as f64 / 7.0),
+                };
+                score.marks.insert(c.id.clone(), mark);
+            }
+            if marks.len() > criteria.len() {
+                score
+                    .marks
+                    .insert("unknown-criterion".into(), Mark::Points(3.0));
+            }
+            rec.scores.insert(reviewer.into(), score);
+        }
+        let ekinds = [
+            EvaluationKind::Routine,
+            EvaluationKind::Unannounced,
+            EvaluationKind::SiteVisit,
+            EvaluationKind::Interview,
+        ];
+        for (i, (w, k, rating, know, serv, inc)) in evaluations.iter().enumerate() {
+            let author = who[w % who.len()];
+            let mut e = evaluation(
+                author,
+                ekinds[k % ekinds.len()],
+                day(9, 1 + (i as u32 % 3)),
+                rating.map(|r| f64::from(r % 101)),
+            );
+            e.knowledge_rate = know.map(|v| 80.0 + f64::from(v) / 10.0);
+            e.service_satisfaction = serv.map(|v| 80.0 + f64::from(v) / 10.0);
+            e.incidents = inc.iter().map(incident).collect();
+            rec.evaluations
+                .insert(format!("2017090{}-{i}-{author}", i % 3), e);
+        }
+        let depts = [
+            "jijian", "zongzhi", "wangguan", "xinfang", "huanbao", "jisheng", "anquan",
+        ];
+        for (d, o) in depts.iter().zip(opinions) {
+            match o % 4 {
+                0 => {}
+                1 => {
+                    rec.opinions
+                        .insert((*d).into(), opinion(d, Stance::Approve));
+                }
+                2 => {
+                    rec.opinions
+                        .insert((*d).into(), opinion(d, Stance::Concern));
+                }
+                _ => {
+                    rec.opinions.insert((*d).into(), opinion(d, Stance::Veto));
+                }
+            }
+        }
+        rec.decision = match decision % 6 {
+            0 => None,
+            1 => Some(crate::rules::fixture::decision(
+                Outcome::Candidate,
+                "chair",
+                day(11, 30),
+            )),
+            2 => Some(crate::rules::fixture::decision(
+                Outcome::Final,
+                "chair",
+                day(12, 20),
+            )),
+            3 => Some(crate::rules::fixture::decision(
+                Outcome::Rejected,
+                "chair",
+                day(11, 30),
+            )),
+            4 => Some(crate::rules::fixture::decision(
+                Outcome::Disqualified,
+                "chair",
+                day(11, 30),
+            )),
+            _ => Some(crate::model::Decision {
+                fraud: true,
+                ..crate::rules::fixture::decision(Outcome::Disqualified, "chair", day(11, 30))
+            }),
+        };
+        for i in 0..objection % 4 {
+            let status = [
+                ObjectionStatus::Open,
+                ObjectionStatus::Upheld,
+                ObjectionStatus::Dismissed,
+            ][(objection / 4 + i) % 3];
+            let mut o = crate::rules::fixture::objection(i % 2 == 0, status);
+            if status != ObjectionStatus::Open {
+                o.resolution = Some(Resolution {
+                    by: "chair".into(),
+                    date: day(12, 5),
+                    reason: format!("resolved {i}"),
+                });
+            }
+            rec.objections.insert(format!("20171203-{i}"), o);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Issue 18, P1: the facts computed the short way ([`brief`], with
+        /// plain or indexed lookups) are those of the whole assessment, for
+        /// records of every shape, under every aggregation method and with
+        /// members' declared conflicts.
+        #[test]
+        fn facts_cases(
+            head in (0..5usize, 0..5usize, proptest::bool::ANY, 0..3usize, proptest::bool::ANY),
+            scores in proptest::collection::vec((0..9usize, proptest::collection::vec(0..7usize, 0..8)), 0..8),
+            evaluations in proptest::collection::vec(
+                (0..9usize, 0..4usize, proptest::option::of(0..120u8), proptest::option::of(0..200u8),
+                 proptest::option::of(0..200u8), proptest::collection::vec((0..5usize, 0..60u8), 0..3)),
+                0..6),
+            verdicts in (proptest::collection::vec(0..4usize, 0..8), 0..6usize, 0..12usize),
+            figures in (proptest::collection::vec((0..5usize, 2005..2018i32), 0..3),
+                        (proptest::option::of(0..200u8), proptest::option::of(0..200u8)),
+                        proptest::option::of(0..200u8),
+                        proptest::collection::vec((0..5usize, 0..60u8), 0..3)),
+            settings in (0..3usize, 0..7u32, 0.0f64..1.0, 0.0f64..30.0),
+            conflicts in (0..4usize, proptest::bool::ANY),
+        ) {
+            use crate::model::{AggregateMethod, Conflict};
+            let mut s = snapshot();
+            let a = &mut s.campaign.aggregation;
+            a.method = [AggregateMethod::Mean, AggregateMethod::Median, AggregateMethod::TrimmedMean][settings.0];
+            a.trim_min_reviews = settings.1;
+            a.evaluation_weight = settings.2;
+            a.disagreement_spread = settings.3;
+            let m = &mut s.members[4 + conflicts.0];
+            if conflicts.1 {
+                m.conflicts.push(Conflict { unit: None, nomination: Some("x".into()), reason: "kin".into() });
+            } else {
+                m.conflicts.push(Conflict { unit: Some("town-b".into()), nomination: None, reason: "job".into() });
+            }
+            odd_record(&mut s, head, &scores, &evaluations, verdicts, figures);
+            let r = s.record("x").unwrap();
+            let long = crate::rules::assess(&s, r).map(Facts::of_assessment);
+            proptest::prop_assert_eq!(&Facts::of(&s, r), &long);
+            proptest::prop_assert_eq!(&Facts::of_in(&Lookup::indexed(&s), r), &long);
+        }
     }
 
     /// A snapshot as the store gives it after a warm open: its records as
@@ -505,6 +828,46 @@ mod tests {
         let edited = facts_of(&clone, "w");
         assert_eq!(facts_of(&s, "w"), real, "the original, after the clone");
         assert_eq!(facts_of(&clone, "w"), edited);
+    }
+
+    /// P1: facts assessed for the snapshot's own records while they are as
+    /// read are marked for that reading (the next ranking, e.g. after
+    /// `fill`, uses them without hashing), keep their key, and are marked
+    /// for nothing else: not for a record that is not the snapshot's own,
+    /// not for records edited in memory; an edited clone is assessed anew.
+    #[test]
+    fn facts_assessed_for_records_as_read_are_marked_for_their_reading() {
+        let mut s = snapshot();
+        complete(&mut s, "w", "window", "win-0", 0.9);
+        complete(&mut s, "v", "window", "win-1", 0.7);
+        let records = std::mem::take(&mut s.records).into_inner();
+        s.records = crate::model::Records::as_read(records);
+        let world = fill(&s).unwrap();
+        let reading = s.records.reading().unwrap();
+        let memo = &s.index.memo;
+        for id in ["w", "v"] {
+            let marked = memo.read_for(id, world, reading).unwrap().unwrap();
+            assert_eq!(*marked, Facts::of(&s, s.record(id).unwrap()).unwrap());
+            let (key, _) = memo.get(id).unwrap();
+            assert_eq!(Some(key), record_key(world, s.record(id).unwrap()));
+        }
+        assert!(memo.read_for("w", world ^ 1, reading).is_none());
+        assert!(memo.read_for("w", world, reading + 1).is_none());
+        // Another record under the id "v" (equal, but not the snapshot's):
+        // checked by key, and its facts are not marked.
+        let other = s.record("w").unwrap().clone();
+        let got = facts(&s, Some(world), "v", &other).unwrap();
+        assert_eq!(got.final_score, Facts::of(&s, &other).unwrap().final_score);
+        assert!(memo.read_for("v", world, reading).is_none(), "not its own");
+        // An edited clone: its records are not as read; assessed anew, and
+        // not marked; the original's own facts come back afterwards.
+        let mut clone = s.clone();
+        clone.records.get_mut("w").unwrap().opinions.clear();
+        let edited = facts_of(&clone, "w");
+        assert!(!edited.ineligible.is_empty());
+        assert!(memo.read_for("w", world, reading).is_none(), "edited");
+        assert!(facts_of(&s, "w").ineligible.is_empty());
+        assert!(memo.read_for("w", world, reading).is_some(), "marked again");
     }
 
     /// P2: a record edited in memory (not through the store) gets a new key,

@@ -17,6 +17,7 @@ pub mod eligibility;
 pub mod freeze;
 pub mod gates;
 pub mod late_change;
+pub mod lookup;
 pub mod memo;
 pub mod needs;
 pub mod notice;

@@ -13,10 +13,14 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Outcome, Snapshot};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::model::{Category, Outcome, Record, Snapshot};
 
 use super::eligibility::Ineligible;
-use super::memo;
+use super::lookup::Lookup;
+use super::memo::{self, Facts};
 use super::notice::{category_notice, NoticeState};
 use super::refusal::{RefKind, Refusal};
 
@@ -109,12 +113,7 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
             what: RefKind::Category,
             id: category.to_string(),
         })?;
-    let tie_order = snapshot.rulings.tie_orders.get(&cat.id);
-    let mut entries = Vec::new();
-    let mut ineligible = Vec::new();
-    // Assessing a record (aggregates, gates, eligibility) is independent of the
-    // others: done on every core, then gathered in id order.
-    let in_cat: Vec<(&String, &crate::model::Record)> = snapshot
+    let in_cat: Vec<(&String, &Record)> = snapshot
         .records
         .iter()
         .filter(|(_, r)| {
@@ -123,18 +122,44 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
                 .is_some_and(|c| c.id == cat.id)
         })
         .collect();
-    // The facts are remembered per record under a key of its content and the
-    // campaign-wide files (`memo`): a warm open assesses nothing.
-    let world = memo::world_key(snapshot);
-    let assessed: Vec<_> = {
-        use rayon::prelude::*;
-        in_cat
-            .par_iter()
-            .with_min_len(64)
-            .map(|(id, record)| (*id, *record, memo::facts(snapshot, world, id, record)))
-            .collect()
-    };
-    for (id, record, a) in assessed {
+    let lookup = Lookup::indexed(snapshot);
+    let assessed = assess_all(&lookup, memo::world_key(snapshot), &in_cat);
+    Ok(ranking(
+        snapshot,
+        cat,
+        in_cat.into_iter().zip(assessed),
+        day,
+    ))
+}
+
+/// The facts of `records` (remembered per record under a key of its content
+/// and the campaign-wide files, `memo`: a warm open assesses nothing), in
+/// their order. Assessing a record (aggregates, gates, eligibility) is
+/// independent of the others: done on every core.
+fn assess_all(
+    lookup: &Lookup,
+    world: Option<u128>,
+    records: &[(&String, &Record)],
+) -> Vec<Option<Arc<Facts>>> {
+    use rayon::prelude::*;
+    records
+        .par_iter()
+        .with_min_len(64)
+        .map(|(id, record)| memo::facts_in(lookup, world, id, record))
+        .collect()
+}
+
+/// The ranking of `cat` from its records (in id order) and their facts.
+fn ranking<'r>(
+    snapshot: &Snapshot,
+    cat: &Category,
+    assessed: impl IntoIterator<Item = ((&'r String, &'r Record), Option<Arc<Facts>>)>,
+    day: NaiveDate,
+) -> Ranking {
+    let tie_order = snapshot.rulings.tie_orders.get(&cat.id);
+    let mut entries = Vec::new();
+    let mut ineligible = Vec::new();
+    for ((id, record), a) in assessed {
         let Some(a) = a else {
             continue;
         };
@@ -229,7 +254,7 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
         .filter(|e| e.selected)
         .map(|e| e.id.clone())
         .collect();
-    Ok(Ranking {
+    Ranking {
         category: cat.id.clone(),
         name: cat.name.clone(),
         name_en: cat.name_en.clone(),
@@ -241,16 +266,56 @@ pub fn rank(snapshot: &Snapshot, category: &str, day: NaiveDate) -> Result<Ranki
         cut_tie,
         ineligible,
         notice: category_notice(snapshot, &cat.id, day),
-    })
+    }
 }
 
-/// Every category's ranking, in campaign order.
+/// Every category's ranking, in campaign order: as [`rank`] of each
+/// category's id, with each record's category found once and every record
+/// assessed in one parallel pass (issue 18, P1).
 pub fn rank_all(snapshot: &Snapshot, day: NaiveDate) -> Vec<Ranking> {
-    snapshot
-        .campaign
+    let campaign = &snapshot.campaign;
+    // The category each id names, as `rank` finds it.
+    let cats: Vec<&Category> = campaign
         .categories
         .iter()
-        .filter_map(|c| rank(snapshot, &c.id, day).ok())
+        .filter_map(|c| campaign.category(&c.id))
+        .collect();
+    let mut by_id: HashMap<&str, Vec<(&String, &Record)>> =
+        cats.iter().map(|c| (c.id.as_str(), Vec::new())).collect();
+    for (id, r) in snapshot.records.iter() {
+        if let Some(c) = campaign.category(&r.nomination.category) {
+            if let Some(list) = by_id.get_mut(c.id.as_str()) {
+                list.push((id, r));
+            }
+        }
+    }
+    // Each category's records once, even when two of its ids name it.
+    let mut seen = std::collections::HashSet::new();
+    let mut order: Vec<&str> = Vec::new();
+    for c in &cats {
+        if seen.insert(c.id.as_str()) {
+            order.push(c.id.as_str());
+        }
+    }
+    let all: Vec<(&String, &Record)> = order
+        .iter()
+        .flat_map(|id| by_id[id].iter().copied())
+        .collect();
+    let lookup = Lookup::indexed(snapshot);
+    let facts = assess_all(&lookup, memo::world_key(snapshot), &all);
+    let mut of_cat: HashMap<&str, &[Option<Arc<Facts>>]> = HashMap::new();
+    let mut at = 0;
+    for id in &order {
+        let n = by_id[id].len();
+        of_cat.insert(id, &facts[at..at + n]);
+        at += n;
+    }
+    cats.iter()
+        .map(|cat| {
+            let id = cat.id.as_str();
+            let records = by_id[id].iter().copied();
+            ranking(snapshot, cat, records.zip(of_cat[id].iter().cloned()), day)
+        })
         .collect()
 }
 
@@ -262,6 +327,49 @@ mod tests {
 
     fn ids(r: &Ranking) -> Vec<&str> {
         r.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    /// Issue 18, P1: `rank_all` (each record's category found once, every
+    /// record assessed in one pass) gives `rank` of each category's id, in
+    /// campaign order: records naming a category by alias or an unknown
+    /// one, ineligible ones, and a category whose alias is another's id.
+    #[test]
+    fn rank_all_is_rank_of_every_category() {
+        let mut s = snapshot();
+        for (i, cat) in ["brand", "window", "star", "十佳服務窗口", "nope"]
+            .iter()
+            .enumerate()
+        {
+            for j in 0..4 {
+                let id = format!("n{i}{j}");
+                complete(
+                    &mut s,
+                    &id,
+                    "window",
+                    &format!("win-{j}"),
+                    0.6 + j as f64 * 0.1,
+                );
+                let r = s.records.get_mut(&id).unwrap();
+                r.nomination.category = (*cat).into();
+                if j == 3 {
+                    r.opinions.clear();
+                }
+            }
+        }
+        let each = |s: &Snapshot| -> Vec<Ranking> {
+            s.campaign
+                .categories
+                .iter()
+                .filter_map(|c| rank(s, &c.id, day(12, 1)).ok())
+                .collect()
+        };
+        let all = rank_all(&s, day(12, 1));
+        assert_eq!(all, each(&s));
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[1].entries.len() + all[1].ineligible.len(), 8);
+        s.campaign.categories[2].aliases.push("window".into());
+        s.campaign.categories.swap(1, 2);
+        assert_eq!(rank_all(&s, day(12, 1)), each(&s));
     }
 
     #[test]
