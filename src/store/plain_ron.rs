@@ -269,6 +269,33 @@ impl<'de> Reader<'de> {
     }
 }
 
+impl<'de> Reader<'de> {
+    /// A map `{ key: value, … }` or a struct's fields `( field: value, … )`
+    /// (keys are identifiers), read to its end by `visitor`.
+    fn entries<V: Visitor<'de>>(
+        &mut self,
+        open: u8,
+        close: u8,
+        struct_fields: bool,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.skip_ws();
+        self.eat(open)?;
+        let mut entries = Entries {
+            reader: self,
+            close,
+            struct_fields,
+            closed: false,
+        };
+        let value = visitor.visit_map(&mut entries)?;
+        if entries.closed {
+            Ok(value)
+        } else {
+            Err(Declined)
+        }
+    }
+}
+
 /// A string as read: a slice of the text, or with its escapes replaced.
 enum Text<'de> {
     Borrowed(&'de str),
@@ -396,20 +423,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.skip_ws();
-        self.eat(b'{')?;
-        let mut map = Entries {
-            reader: self,
-            close: b'}',
-            struct_fields: false,
-            closed: false,
-        };
-        let value = visitor.visit_map(&mut map)?;
-        if map.closed {
-            Ok(value)
-        } else {
-            Err(Declined)
-        }
+        self.entries(b'{', b'}', false, visitor)
     }
 
     /// `( field: value, … )`; a struct name before it is declined (`ron`
@@ -420,20 +434,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.skip_ws();
-        self.eat(b'(')?;
-        let mut fields = Entries {
-            reader: self,
-            close: b')',
-            struct_fields: true,
-            closed: false,
-        };
-        let value = visitor.visit_map(&mut fields)?;
-        if fields.closed {
-            Ok(value)
-        } else {
-            Err(Declined)
-        }
+        self.entries(b'(', b')', true, visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
