@@ -32,10 +32,7 @@ const FIXED: usize = 62;
 
 /// A blob's object id, as `git hash-object` computes it.
 pub(super) fn blob_id(content: &[u8]) -> [u8; HASH] {
-    let mut h = Sha1::new();
-    h.update(format!("blob {}\0", content.len()).as_bytes());
-    h.update(content);
-    h.finalize().into()
+    super::objects::object_id(gix_object::Kind::Blob, content)
 }
 
 /// One entry's place in the file.

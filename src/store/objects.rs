@@ -375,32 +375,24 @@ fn find_sorted<'a>(
     None
 }
 
-/// Whether `data`, an object of `kind`, is the object `id`: its SHA-1 over
-/// git's header and the data. This checks what was read, as libgit2 does;
-/// plain SHA-1 here, not the collision-detecting one gix uses to name new
-/// objects (it was 5 % of a cold open's CPU, issue 18, P1): the ids come
-/// from the trees being read, so a crafted collision would already be the
-/// object the tree names.
+/// Whether `data`, an object of `kind`, is the object `id` (see
+/// [`object_id`]). This checks what was read, as libgit2 does.
 fn has_id(kind: Kind, data: &[u8], id: &[u8]) -> bool {
+    object_id(kind, data)[..] == *id
+}
+
+/// The id git gives `data` as an object of `kind` (`git hash-object`): the
+/// SHA-1 of git's header and the data. Plain SHA-1, not the
+/// collision-detecting one gix uses to name new objects (it was 5 % of a
+/// cold open's CPU, issue 18, P1): a read checks ids that come from the trees
+/// being read, so a crafted collision would already be the object the tree
+/// names.
+pub(super) fn object_id(kind: Kind, data: &[u8]) -> [u8; 20] {
     use sha1::{Digest, Sha1};
     let mut h = Sha1::new();
-    h.update(kind.as_bytes());
-    h.update(b" ");
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = data.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    h.update(&digits[at..]);
-    h.update(b"\0");
+    h.update(gix_object::encode::loose_header(kind, data.len() as u64));
     h.update(data);
-    h.finalize()[..] == *id
+    h.finalize().into()
 }
 
 /// One entry of a tree object, as libgit2 would give it for a canonical mode.
