@@ -15,7 +15,7 @@
 //! text with `ron`, which gives the value or the error with its line and
 //! column as before. So this reader never decides that a file is wrong, and
 //! what it accepts it reads as `ron` does (held by the tests below against
-//! `ron` on written records, on every sample file and on random edits of them).
+//! `ron` on every record file the demo writes and on random edits of them).
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{
@@ -170,26 +170,26 @@ impl<'de> Reader<'de> {
         self.skip_ws();
         self.eat(b'"')?;
         let start = self.at;
-        let rest = &self.bytes[start..];
-        let Some(stop) = memchr::memchr2(b'"', b'\\', rest) else {
-            return Err(Declined);
-        };
-        if rest[stop] == b'"' {
-            self.at = start + stop + 1;
-            return Ok(Text::Borrowed(&self.text[start..start + stop]));
-        }
-        let mut out = String::with_capacity(stop + 16);
+        // the text with its escapes replaced, once there is one
+        let mut escaped: Option<String> = None;
         let mut from = start;
         loop {
             let Some(stop) = memchr::memchr2(b'"', b'\\', &self.bytes[from..]) else {
                 return Err(Declined);
             };
-            out.push_str(&self.text[from..from + stop]);
             let at = from + stop;
             if self.bytes[at] == b'"' {
                 self.at = at + 1;
-                return Ok(Text::Owned(out));
+                return Ok(match escaped {
+                    None => Text::Borrowed(&self.text[start..at]),
+                    Some(mut out) => {
+                        out.push_str(&self.text[from..at]);
+                        Text::Owned(out)
+                    }
+                });
             }
+            let out = escaped.get_or_insert_with(|| String::with_capacity(at - start + 16));
+            out.push_str(&self.text[from..at]);
             out.push(match self.bytes.get(at + 1) {
                 Some(b'\\') => '\\',
                 Some(b'"') => '"',
@@ -202,22 +202,26 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// The text of a decimal integer: an optional `-` (when `signed`) and
-    /// digits without a leading zero; anything running on is declined.
-    fn integer_text(&mut self, signed: bool) -> Result<&'de str> {
+    /// A decimal integer: an optional `-` (when `signed`) and digits without
+    /// a leading zero; anything running on is declined.
+    fn integer<T: std::str::FromStr>(&mut self, signed: bool) -> Result<T> {
         self.skip_ws();
         let start = self.at;
         if signed && self.peek() == Some(b'-') {
             self.at += 1;
         }
         self.digits()?;
-        if self
-            .peek()
-            .is_some_and(|b| is_ident_char(b) || b == b'.' || b >= 0x80)
-        {
-            return Err(Declined);
+        self.number_ends()?;
+        self.text[start..self.at].parse().map_err(|_| Declined)
+    }
+
+    /// A number ends here: no letter, digit, `_`, `.` or non-ASCII character
+    /// runs on from it (a suffix, an exponent, a second dot: left to `ron`).
+    fn number_ends(&self) -> Result<()> {
+        match self.peek() {
+            Some(b) if is_ident_char(b) || b == b'.' || b >= 0x80 => Err(Declined),
+            _ => Ok(()),
         }
-        Ok(&self.text[start..self.at])
     }
 
     /// One or more digits, no leading zero unless alone.
@@ -231,10 +235,6 @@ impl<'de> Reader<'de> {
             return Err(Declined);
         }
         Ok(n)
-    }
-
-    fn integer<T: std::str::FromStr>(&mut self, signed: bool) -> Result<T> {
-        self.integer_text(signed)?.parse().map_err(|_| Declined)
     }
 
     /// A decimal number `-12`, `12.5`, `-0.25` read as `f64`, as `ron` reads
@@ -259,17 +259,10 @@ impl<'de> Reader<'de> {
         } else if whole > 15 {
             return Err(Declined);
         }
-        if self
-            .peek()
-            .is_some_and(|b| is_ident_char(b) || b == b'.' || b >= 0x80)
-        {
-            return Err(Declined);
-        }
+        self.number_ends()?;
         self.text[start..self.at].parse().map_err(|_| Declined)
     }
-}
 
-impl<'de> Reader<'de> {
     /// A map `{ key: value, … }` or a struct's fields `( field: value, … )`
     /// (keys are identifiers), read to its end by `visitor`.
     fn entries<V: Visitor<'de>>(
