@@ -1,7 +1,7 @@
 //! What ranking needs of one record's assessment, remembered (issue 18, P2).
 //!
 //! A record's assessment (scope, gates, vetoes, opinions, decision, objections,
-//! aggregate: see [`assess`]) reads only that record and the campaign-wide
+//! aggregate: see [`assess`](super::eligibility::assess)) reads only that record and the campaign-wide
 //! files — campaign.ron, members.ron, units.ron (and, to be safe, rulings.ron).
 //! Its ranking facts are therefore remembered under a 128-bit key hashed from
 //! exactly those inputs: the record's content and the campaign-wide files, as
@@ -44,7 +44,7 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::model::{NomineeKind, Record, Snapshot, UnitKind};
 
-use super::eligibility::{brief, Assessment, Ineligible};
+use super::eligibility::{brief, Ineligible};
 use super::gates::GateResult;
 use super::lookup::Lookup;
 use super::scope::ScopeProblem;
@@ -67,8 +67,10 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The facts of `record` in `snapshot`: those of its [`assess`]ment.
-    pub fn of(snapshot: &Snapshot, record: &Record) -> Option<Facts> {
+    /// The facts of `record` in `snapshot`: those of its [`assess`](super::eligibility::assess)ment
+    /// (the tests' way in; the program goes through [`facts_in`]).
+    #[cfg(test)]
+    fn of(snapshot: &Snapshot, record: &Record) -> Option<Facts> {
         Facts::of_in(&Lookup::plain(snapshot), record)
     }
 
@@ -89,7 +91,8 @@ impl Facts {
 
     /// The facts read from a whole assessment (what [`Facts::of`] must
     /// give, computed the long way).
-    pub fn of_assessment(a: Assessment) -> Facts {
+    #[cfg(test)]
+    fn of_assessment(a: super::eligibility::Assessment) -> Facts {
         Facts {
             category: a.category,
             final_score: a.aggregate.final_score,

@@ -280,41 +280,26 @@ pub fn rank_all(snapshot: &Snapshot, day: NaiveDate) -> Vec<Ranking> {
         .iter()
         .filter_map(|c| campaign.category(&c.id))
         .collect();
-    let mut by_id: HashMap<&str, Vec<(&String, &Record)>> =
+    // Each record under the category its nomination names, if one of those.
+    let mut by_cat: HashMap<&str, Vec<(&String, &Record)>> =
         cats.iter().map(|c| (c.id.as_str(), Vec::new())).collect();
     for (id, r) in snapshot.records.iter() {
-        if let Some(c) = campaign.category(&r.nomination.category) {
-            if let Some(list) = by_id.get_mut(c.id.as_str()) {
-                list.push((id, r));
-            }
+        let cat = campaign.category(&r.nomination.category);
+        if let Some(list) = cat.and_then(|c| by_cat.get_mut(c.id.as_str())) {
+            list.push((id, r));
         }
     }
-    // Each category's records once, even when two of its ids name it.
-    let mut seen = std::collections::HashSet::new();
-    let mut order: Vec<&str> = Vec::new();
-    for c in &cats {
-        if seen.insert(c.id.as_str()) {
-            order.push(c.id.as_str());
-        }
-    }
-    let all: Vec<(&String, &Record)> = order
-        .iter()
-        .flat_map(|id| by_id[id].iter().copied())
-        .collect();
+    let all: Vec<(&String, &Record)> = by_cat.values().flatten().copied().collect();
     let lookup = Lookup::indexed(snapshot);
-    let facts = assess_all(&lookup, memo::world_key(snapshot), &all);
-    let mut of_cat: HashMap<&str, &[Option<Arc<Facts>>]> = HashMap::new();
-    let mut at = 0;
-    for id in &order {
-        let n = by_id[id].len();
-        of_cat.insert(id, &facts[at..at + n]);
-        at += n;
-    }
+    let assessed = assess_all(&lookup, memo::world_key(snapshot), &all);
+    let facts: HashMap<&String, Option<Arc<Facts>>> =
+        all.iter().map(|(id, _)| *id).zip(assessed).collect();
     cats.iter()
         .map(|cat| {
-            let id = cat.id.as_str();
-            let records = by_id[id].iter().copied();
-            ranking(snapshot, cat, records.zip(of_cat[id].iter().cloned()), day)
+            let records = by_cat[cat.id.as_str()]
+                .iter()
+                .map(|&(id, r)| ((id, r), facts[id].clone()));
+            ranking(snapshot, cat, records, day)
         })
         .collect()
 }
