@@ -460,17 +460,17 @@ fn list_record_fast(
 fn assemble_record(
     d: &RecordDir,
     listing: Option<Vec<Listed>>,
-    blobs: Vec<Option<Result<Parsed, Problem>>>,
+    parsed: Vec<Option<Result<Parsed, Problem>>>,
 ) -> Option<RawRecord> {
     let mut raw = RawRecord {
         id: d.id.clone(),
         files: Vec::new(),
         problems: Vec::new(),
     };
-    for (item, bytes) in listing?.into_iter().zip(blobs) {
+    for (item, file) in listing?.into_iter().zip(parsed) {
         match item {
             Listed::Problem(p) => raw.problems.push(p),
-            Listed::File(path, kind, _) => match bytes? {
+            Listed::File(path, kind, _) => match file? {
                 Ok(parsed) => raw.files.push((path, kind, parsed)),
                 Err(too_big) => raw.problems.push(too_big),
             },
@@ -564,7 +564,7 @@ fn load_entries_fast(
         })
         .collect();
     drop(wanted);
-    let mut blobs: Vec<Vec<Option<Result<Parsed, Problem>>>> = listings
+    let mut parsed: Vec<Vec<Option<Result<Parsed, Problem>>>> = listings
         .iter()
         .map(|l| {
             std::iter::repeat_with(|| None)
@@ -572,19 +572,19 @@ fn load_entries_fast(
                 .collect()
         })
         .collect();
-    for (r, i, bytes) in decoded.into_iter().flatten() {
-        if let Some(slot) = blobs.get_mut(r).and_then(|b| b.get_mut(i)) {
-            *slot = bytes;
+    for (r, i, file) in decoded.into_iter().flatten() {
+        if let Some(slot) = parsed.get_mut(r).and_then(|b| b.get_mut(i)) {
+            *slot = file;
         }
     }
     listings
         .into_par_iter()
-        .zip(blobs)
+        .zip(parsed)
         .zip(dirs.par_iter())
         .map_init(
             || None::<Option<Repository>>,
-            |repo, ((listing, blobs), d)| {
-                if let Some(raw) = assemble_record(d, listing, blobs) {
+            |repo, ((listing, parsed), d)| {
+                if let Some(raw) = assemble_record(d, listing, parsed) {
                     let (record, problems) = parse_record(cx, raw);
                     return entry_of(d, record, problems);
                 }
