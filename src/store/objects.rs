@@ -390,7 +390,23 @@ fn has_id(kind: Kind, data: &[u8], id: &[u8]) -> bool {
 pub(super) fn object_id(kind: Kind, data: &[u8]) -> [u8; 20] {
     use sha1::{Digest, Sha1};
     let mut h = Sha1::new();
-    h.update(gix_object::encode::loose_header(kind, data.len() as u64));
+    h.update(kind.as_bytes());
+    h.update(b" ");
+    // the size in decimal, written on the stack (gix's `loose_header` builds
+    // a small vector and was twice this function's cost per object)
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = data.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    h.update(&digits[at..]);
+    h.update(b"\0");
     h.update(data);
     h.finalize().into()
 }

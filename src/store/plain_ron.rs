@@ -170,26 +170,23 @@ impl<'de> Reader<'de> {
         self.skip_ws();
         self.eat(b'"')?;
         let start = self.at;
-        // the text with its escapes replaced, once there is one
-        let mut escaped: Option<String> = None;
+        // most strings have no escape: one search, a slice of the text
+        let stop = memchr::memchr2(b'"', b'\\', &self.bytes[start..]).ok_or(Declined)?;
+        if self.bytes[start + stop] == b'"' {
+            self.at = start + stop + 1;
+            return Ok(Text::Borrowed(&self.text[start..start + stop]));
+        }
+        // the text with its escapes replaced
+        let mut out = String::with_capacity(stop + 16);
         let mut from = start;
         loop {
-            let Some(stop) = memchr::memchr2(b'"', b'\\', &self.bytes[from..]) else {
-                return Err(Declined);
-            };
+            let stop = memchr::memchr2(b'"', b'\\', &self.bytes[from..]).ok_or(Declined)?;
             let at = from + stop;
+            out.push_str(&self.text[from..at]);
             if self.bytes[at] == b'"' {
                 self.at = at + 1;
-                return Ok(match escaped {
-                    None => Text::Borrowed(&self.text[start..at]),
-                    Some(mut out) => {
-                        out.push_str(&self.text[from..at]);
-                        Text::Owned(out)
-                    }
-                });
+                return Ok(Text::Owned(out));
             }
-            let out = escaped.get_or_insert_with(|| String::with_capacity(at - start + 16));
-            out.push_str(&self.text[from..at]);
             out.push(match self.bytes.get(at + 1) {
                 Some(b'\\') => '\\',
                 Some(b'"') => '"',
